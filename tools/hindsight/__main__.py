@@ -1,0 +1,5 @@
+"""Run Hindsight as ``python -m hindsight``."""
+
+from hindsight.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""The ``hindsight`` command line: thin commands over importable functions.
+
+Each command imports what it needs when it runs, so ``hindsight log`` at 3 a.m. starts
+without Jinja, Markdown or MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import click
+
+from hindsight import __version__
+from hindsight.errors import HindsightError
+
+if TYPE_CHECKING:
+    from hindsight.config import Settings
+
+_MILESTONES = ("start", "detected", "acknowledged", "escalated", "mitigated", "resolved",
+               "comms", "decision", "action")
+
+
+class Archive:
+    """The archive the command works on: its root and settings, found when first needed."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._root = root
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Settings of the archive at ``--repo``, or found from the current folder up."""
+        if self._settings is None:
+            from hindsight.config import find_root, load_settings
+
+            root = self._root.resolve() if self._root else find_root(Path.cwd())
+            if root is None or not root.is_dir():
+                raise HindsightError(
+                    "not inside a Hindsight archive (no hindsight.yml or incidents/ here or above); "
+                    "cd into one, pass --repo DIR, or create one with 'hindsight init DIR'"
+                )
+            self._settings = load_settings(root)
+        return self._settings
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
+              help="The archive's root folder (default: found from the current folder up).")
+@click.version_option(__version__, prog_name="hindsight")
+@click.pass_context
+def cli(ctx: click.Context, repo: Path | None) -> None:
+    """Hindsight: declare, log, write, check and publish postmortems in git."""
+    ctx.obj = Archive(repo)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-git", is_flag=True, help="Do not run 'git init' in the new archive.")
+def init(directory: Path, no_git: bool) -> None:
+    """Create a new archive repository in DIRECTORY."""
+    from hindsight.scaffold import init_archive
+
+    created = init_archive(directory, git=not no_git)
+    click.echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
+    click.echo(f"Next: cd {directory} && hindsight new \"What is broken\" --severity SEV2", err=True)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--severity", help="Severity from hindsight.yml, like SEV2 (asked for in a terminal).")
+@click.option("--service", "services", multiple=True,
+              help="An affected service; repeat or separate with commas.")
+@click.option("--commander", help="The incident commander's handle.")
+@click.option("--date", "day", help="The day the incident started, YYYY-MM-DD (UTC; default today).")
+@click.option("--status", type=click.Choice(["investigating", "draft"]), default="investigating",
+              show_default=True, help="'draft' to write up an incident that is already over.")
+@click.option("--restricted", is_flag=True, help="Never publish this incident on the site.")
+@click.option("--slug", help="The folder name after the date (default: from the title).")
+@click.pass_obj
+def new(archive: Archive, title: str, severity: str | None, services: tuple[str, ...],
+        commander: str | None, day: str | None, status: str, restricted: bool, slug: str | None) -> None:
+    """Declare an incident: scaffold incidents/<date>-<slug>/ and print its path."""
+    from hindsight import clock
+    from hindsight.scaffold import declaration, new_incident
+
+    settings = archive.settings
+    decl = declaration(settings, title, severity, services, commander, day, status, restricted,
+                       slug, today=clock.today(), ask=_interactive())
+    folder = new_incident(settings, decl, clock.now())
+    click.echo(f"{settings.incidents_dir}/{folder.name}/")
+    if decl.status.value == "investigating":
+        click.echo("Log events as they happen: hindsight log \"what happened\"", err=True)
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--incident", "-i", "incident_id", metavar="ID",
+              help="The incident (default: the one under investigation).")
+@click.option("--at", "at", metavar="TIME",
+              help="When it happened: 2026-11-21T14:03Z, 14:03 (local time) or -10m (default: now).")
+@click.option("--milestone", "-m", type=click.Choice(_MILESTONES, case_sensitive=False),
+              help="Mark the event as a milestone or tag.")
+@click.pass_obj
+def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: str | None,
+        milestone: str | None) -> None:
+    """Add an event to the incident's timeline.log (TEXT may be several words)."""
+    from hindsight import clock, logbook
+    from hindsight.model import Milestone
+
+    settings = archive.settings
+    folder = logbook.find_incident(settings, incident_id)
+    current = clock.now()
+    try:
+        moment = clock.resolve_at(at, current, clock.local_zone()) if at else current
+    except clock.TimeError as exc:
+        raise HindsightError(str(exc)) from None
+    mark = Milestone(milestone.lower()) if milestone else None
+    logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
+    for line in logbook.summary(logged, current, settings):
+        click.echo(line)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 findings, 2 usage, config or I/O)."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="hindsight",
+                          standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last guard: a bug must not print a traceback
+        if os.environ.get("HINDSIGHT_DEBUG"):
+            raise
+        click.echo(f"hindsight: internal error: {type(exc).__name__}: {exc}\n"
+                   "Please report it; set HINDSIGHT_DEBUG=1 to see the traceback.", err=True)
+        return 2
+    return result if isinstance(result, int) else 0

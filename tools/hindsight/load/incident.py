@@ -1,0 +1,121 @@
+"""Load an incident folder into an Incident plus the problems met on the way; never raises."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from hindsight.config import Settings
+from hindsight.load import markdown, timeline
+from hindsight.load.frontmatter import Document, decode, split
+from hindsight.model import Finding, Incident, LoadedIncident
+from hindsight.problems import problem
+
+#: keys whose value is always text: a plain `no` or `1.10` here is kept as written, never a bool
+TEXT_KEYS = ("id", "title", "status", "severity", "visibility", "commander")
+_YAML_BOOL_WORDS = {"y", "yes", "n", "no", "on", "off"}
+_STATUS_LINE = re.compile(rb"^status:\s*['\"]?([A-Za-z-]+)", re.MULTILINE)
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (absolute when outside it)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(settings: Settings) -> list[Path]:
+    """Every incident folder, sorted by name; hidden folders are not incidents."""
+    base = settings.incidents_path
+    try:
+        entries = sorted(base.iterdir())
+    except FileNotFoundError:
+        return []
+    return [p for p in entries if p.is_dir() and not p.name.startswith((".", "_"))]
+
+
+def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]) -> dict[str, Any]:
+    """Front matter values, with text keys kept as written when YAML read them as something else."""
+    meta = dict(doc.meta)
+    for key in TEXT_KEYS:
+        pos = doc.meta.value_pos.get(key)
+        value = meta.get(key)
+        if pos is None or not pos.plain or pos.raw is None or isinstance(value, str) or value is None:
+            continue
+        if isinstance(value, bool) and pos.raw.lower() in _YAML_BOOL_WORDS:
+            problems.append(
+                problem("HS111", path, pos.line, f"'{key}: {pos.raw}' is read by YAML as {str(value).lower()}; "
+                        f"quote it: {key}: \"{pos.raw}\"", column=pos.column, incident=incident)
+            )
+        meta[key] = pos.raw
+    return meta
+
+
+def _read_timeline(folder: Path, rel: str, incident: str, problems: list[Finding]) -> tuple:
+    path = folder / "timeline.log"
+    label = f"{rel}/timeline.log"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(problem("HS604", label, None, "no timeline.log; create it with "
+                                "'hindsight log --incident " + incident + " TEXT'", incident=incident))
+        return ()
+    except OSError as exc:
+        problems.append(problem("HS604", label, None, f"cannot read timeline.log: {exc.strerror}",
+                                incident=incident))
+        return ()
+    events, found = timeline.parse(decode(data, label, incident, problems), label, incident)
+    problems.extend(found)
+    return tuple(events)
+
+
+def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
+    """Read ``folder`` (``incidents/<id>``): front matter, body, action items and timeline."""
+    rel = relative(folder, settings.root)
+    incident_id = folder.name
+    problems: list[Finding] = []
+    label = f"{rel}/postmortem.md"
+    try:
+        data = (folder / "postmortem.md").read_bytes()
+    except FileNotFoundError:
+        problems.append(problem("HS201", label, None, "no postmortem.md in this incident folder; "
+                                "scaffold one with 'hindsight new'", incident=incident_id))
+        return LoadedIncident(rel, None, tuple(problems))
+    except OSError as exc:
+        problems.append(problem("HS201", label, None, f"cannot read postmortem.md: {exc.strerror}",
+                                incident=incident_id))
+        return LoadedIncident(rel, None, tuple(problems))
+    doc = split(data, label, incident_id)
+    problems.extend(doc.problems)
+    meta = _typed_meta(doc, label, incident_id, problems)
+    sections = markdown.sections(doc.body, doc.body_line, settings.sections)
+    actions = next((s for s in sections if s.key == "Action items"), None)
+    items = markdown.action_items(actions)[0] if actions else []
+    unreadable = set(doc.meta.duplicates) | (set() if doc.readable else {"visibility"})
+    incident = Incident(
+        id=incident_id,
+        folder=rel,
+        meta=meta,
+        key_lines={k: p.line for k, p in doc.meta.key_pos.items()},
+        body=doc.body,
+        body_line=doc.body_line,
+        sections=tuple(sections),
+        action_items=tuple(items),
+        timeline=_read_timeline(folder, rel, incident_id, problems),
+        ignores=markdown.ignores(doc.body, doc.body_line),
+        unreadable_keys=frozenset(unreadable),
+    )
+    return LoadedIncident(rel, incident, tuple(problems))
+
+
+def quick_status(folder: Path) -> str | None:
+    """The status written in the first 8 KB of ``postmortem.md``, found without YAML (a hint)."""
+    try:
+        with open(folder / "postmortem.md", "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return None
+    match = _STATUS_LINE.search(head)
+    return match.group(1).decode("ascii").lower() if match else None

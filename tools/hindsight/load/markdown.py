@@ -1,0 +1,196 @@
+"""Read the postmortem body: level-2 sections, the action-item table, ignore comments.
+
+A line scanner, not a Markdown renderer: fenced code and HTML comments are skipped so a
+``## heading`` inside them is not a section, and every result keeps its file line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Sequence
+
+from hindsight.model import ActionItem, Section
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SETEXT_2 = re.compile(r"^ {0,3}-+[ \t]*$")
+_SETEXT_1 = re.compile(r"^ {0,3}=+[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_IGNORE = re.compile(r"<!--\s*hindsight:\s*ignore\s+([A-Za-z0-9_,\s-]+?)\s*-->")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+#: action-item column -> header words accepted for it (matched case-insensitively)
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "action": ("action", "action item", "item", "task", "what", "description"),
+    "owner": ("owner", "owners", "who", "assignee"),
+    "due": ("due", "due date", "deadline", "by"),
+    "ticket": ("ticket", "issue", "tracking", "link", "tracker"),
+    "status": ("status", "state"),
+    "kind": ("kind", "type", "category"),
+}
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without HTML comments."""
+    return _COMMENT.sub("", text)
+
+
+def normalise_heading(title: str) -> str:
+    """A heading as compared with section names: no links, marks or case."""
+    title = _LINK.sub(r"\1", title)
+    title = re.sub(r"[*_`]", "", title)
+    title = re.sub(r"\s+", " ", title).strip().rstrip("?:.!").strip()
+    return title.casefold()
+
+
+def match_section(title: str, names: Mapping[str, Sequence[str]]) -> str | None:
+    """The required section a heading stands for: by name or alias, then by leading words."""
+    heading = normalise_heading(title)
+    for key, aliases in names.items():
+        if heading in (a.casefold() for a in (key, *aliases)):
+            return key
+    for key, aliases in names.items():
+        for alias in (key, *aliases):
+            a = alias.casefold()
+            if heading.startswith(a) and not heading[len(a) : len(a) + 1].isalnum():
+                return key
+    return None
+
+
+def _content_lines(lines: Sequence[str]) -> Iterable[tuple[int, str, bool]]:
+    """(index, line, is_content) for each line: False inside fenced code or an HTML comment."""
+    fence: str | None = None
+    in_comment = False
+    for i, line in enumerate(lines):
+        if fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
+            yield i, line, False
+            continue
+        if in_comment:
+            in_comment = "-->" not in line
+            yield i, line, False
+            continue
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            yield i, line, False
+            continue
+        start = line.rfind("<!--")
+        if start != -1 and "-->" not in line[start:]:
+            in_comment = True
+            yield i, line, line.lstrip().startswith("<!--") is False
+            continue
+        yield i, line, True
+
+
+def headings(lines: Sequence[str]) -> list[tuple[int, int, str, int]]:
+    """(line index, level, title, index of the first line after it) for every heading.
+
+    ATX (``## Title``) and setext (``Title`` over ``---``) headings count; those inside
+    fenced code or HTML comments do not.
+    """
+    found: list[tuple[int, int, str, int]] = []
+    paragraph: tuple[int, str] | None = None
+    for i, line, content in _content_lines(lines):
+        if not content:
+            paragraph = None
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            found.append((i, len(atx.group(1)), (atx.group(2) or "").strip(), i + 1))
+            paragraph = None
+        elif paragraph is not None and (_SETEXT_2.match(line) or _SETEXT_1.match(line)):
+            found.append((paragraph[0], 1 if "=" in line else 2, paragraph[1].strip(), i + 1))
+            paragraph = None
+        elif line.strip() and not line.lstrip().startswith(("|", ">", "- ", "* ", "+ ", "    ")):
+            start, text = paragraph if paragraph else (i, "")
+            paragraph = (start, f"{text} {line.strip()}")
+        else:
+            paragraph = None
+    return found
+
+
+def sections(body: str, first_line: int, names: Mapping[str, Sequence[str]]) -> list[Section]:
+    """The level-2 sections of ``body``, whose first line is file line ``first_line``."""
+    lines = body.split("\n")
+    marks = [h for h in headings(lines) if h[1] <= 2]
+    result = []
+    for n, (i, level, title, start) in enumerate(marks):
+        if level != 2:
+            continue
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        text = "\n".join(lines[start:end])
+        result.append(
+            Section(title, first_line + i, first_line + max(end, start + 1) - 1, text,
+                    first_line + start, match_section(title, names))
+        )
+    return result
+
+
+def _cells(line: str) -> list[str]:
+    row = line.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(row)]
+
+
+def _column_map(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = normalise_heading(cell)
+        for column, words in COLUMNS.items():
+            if name in words and column not in found:
+                found[column] = index
+    return found
+
+
+def action_items(section: Section) -> tuple[list[ActionItem], dict[str, int] | None]:
+    """The rows of the first table in ``section`` and its column map (None: no table)."""
+    lines = section.text.split("\n")
+    offset = section.text_line
+    for i in range(len(lines) - 1):
+        if "|" in lines[i] and _TABLE_RULE.match(lines[i + 1]) and "-" in lines[i + 1]:
+            columns = _column_map(_cells(lines[i]))
+            items = []
+            for j in range(i + 2, len(lines)):
+                if "|" not in lines[j] or not lines[j].strip():
+                    break
+                cells = _cells(lines[j])
+
+                def cell(name: str) -> str:
+                    index = columns.get(name)
+                    return cells[index] if index is not None and index < len(cells) else ""
+
+                items.append(
+                    ActionItem(offset + j, cell("action"), cell("owner"), cell("due"),
+                               cell("ticket"), cell("status"), cell("kind"))
+                )
+            return items, columns
+    return [], None
+
+
+def ignores(text: str, first_line: int) -> dict[int, frozenset[str]]:
+    """File line -> rule codes silenced there by ``<!-- hindsight: ignore HS301 -->``.
+
+    A comment alone on its line also covers the next non-blank line.
+    """
+    found: dict[int, set[str]] = {}
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        for match in _IGNORE.finditer(line):
+            codes = {c.upper() for c in re.split(r"[\s,]+", match.group(1)) if c}
+            targets = [i]
+            if not _IGNORE.sub("", line).strip():
+                nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+                if nxt is not None:
+                    targets.append(nxt)
+            for t in targets:
+                found.setdefault(first_line + t, set()).update(codes)
+    return {line: frozenset(codes) for line, codes in found.items()}

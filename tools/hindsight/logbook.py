@@ -1,0 +1,220 @@
+"""``hindsight log``: add one event to an incident's timeline without ever losing a line.
+
+An event at or after the last one is appended with a single ``write`` on an ``O_APPEND``
+descriptor, then fsync'd. A backdated event (``--at -10m``) is put in time order by
+writing a new file beside the old one and renaming it over it. Writers hold an advisory
+lock on the file while they read and write, and re-open it if it was replaced while they
+waited, so concurrent appends and insertions never tear or drop a line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from hindsight.config import Settings
+from hindsight.errors import HindsightError
+from hindsight.load.frontmatter import split
+from hindsight.load.incident import discover, quick_status, relative
+from hindsight.load.timeline import format_event, format_time, parse, parse_line
+from hindsight.model import Milestone, Status, TimelineEvent
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: O_APPEND alone still keeps lines whole
+    fcntl = None  # type: ignore[assignment]
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What ``record`` wrote, and the timeline as it now stands."""
+
+    path: Path
+    line: str
+    moment: datetime
+    inserted: bool
+    events: tuple[TimelineEvent, ...]
+
+
+def find_incident(settings: Settings, wanted: str | None) -> Path:
+    """The incident folder named by ``wanted``, or the one under investigation."""
+    folders = discover(settings)
+    if wanted:
+        name = Path(wanted.rstrip("/")).name
+        for folder in folders:
+            if folder.name.lower() == name.lower():
+                return folder
+        from hindsight.config import suggest
+
+        raise HindsightError(f"no incident '{wanted}' in {settings.incidents_dir}/"
+                             f"{suggest(name, [f.name for f in folders])}")
+    investigating = [f for f in folders if quick_status(f) == Status.INVESTIGATING.value]
+    investigating = [f for f in investigating if _status(f) == Status.INVESTIGATING.value]
+    if len(investigating) == 1:
+        return investigating[0]
+    if not investigating:
+        recent = ", ".join(f.name for f in folders[-3:][::-1]) or "none yet"
+        raise HindsightError("no incident is under investigation; name one with --incident ID "
+                             f"(most recent: {recent}), or declare one with 'hindsight new TITLE'")
+    listing = "\n".join(f"  {f.name}" for f in investigating[::-1])
+    raise HindsightError(f"{len(investigating)} incidents are under investigation; "
+                         f"choose one with --incident ID:\n{listing}")
+
+
+def _status(folder: Path) -> object:
+    try:
+        data = (folder / "postmortem.md").read_bytes()
+    except OSError:
+        return None
+    return split(data, "postmortem.md").meta.get("status")
+
+
+def _open_locked(path: Path) -> int:
+    """A read-write append descriptor on ``path``, locked, on the file now at that path."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        if fcntl is None:
+            return fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # replaced by an insertion while we waited: take the new file
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while offset < size:
+        chunk = os.pread(fd, size - offset, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _insertion_index(lines: list[str], moment: datetime) -> int:
+    """Where an event at ``moment`` goes: after the last event not later than it."""
+    index = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        time = parse_line(stripped)[0]
+        if time is None:
+            continue
+        if time <= moment:
+            index = i + 1
+        elif index is None:
+            index = i
+    return len(lines) if index is None else index
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path``."""
+    fd, temp = tempfile.mkstemp(prefix=".timeline.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o777)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def record(path: Path, moment: datetime, text: str, milestone: Milestone | None,
+           root: Path | None = None) -> Logged:
+    """Add the event to ``path`` in time order; refuse a second once-only milestone."""
+    if not text.strip():
+        raise HindsightError("the event text is empty; say what happened, like 'Rolled back deploy 4812'")
+    if len(text) > MAX_TEXT:
+        raise HindsightError(f"the event text is {len(text)} characters; keep it under {MAX_TEXT} "
+                             "and put details in postmortem.md")
+    line = format_event(moment, text, milestone)
+    fd = _open_locked(path)
+    try:
+        existing = _read_all(fd).decode("utf-8", errors="replace")
+        events, _ = parse(existing, str(path))
+        if milestone is not None and milestone.once:
+            earlier = next((e for e in events if e.milestone is milestone), None)
+            if earlier is not None:
+                label = relative(path, root) if root else path
+                raise HindsightError(
+                    f"{label}:{earlier.line}: [{milestone.value}] is already logged at "
+                    f"{format_time(earlier.time)}; a milestone is logged once (edit that line "
+                    "if it was wrong)"
+                )
+        lines = existing.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        at = _insertion_index(lines, moment)
+        if at >= len(lines):
+            separator = "" if not existing or existing.endswith("\n") else "\n"
+            data = (separator + line).encode("utf-8")
+            if os.write(fd, data) != len(data):
+                raise OSError(28, "short write (is the disk full?)")
+            os.fsync(fd)
+            inserted = False
+        else:
+            lines.insert(at, line.rstrip("\n"))
+            _replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
+            inserted = True
+    finally:
+        os.close(fd)
+    new_events, _ = parse(("\n".join(lines) + "\n") if inserted else existing + line, str(path))
+    return Logged(path, line.rstrip("\n"), moment, inserted, tuple(new_events))
+
+
+def elapsed(delta: timedelta) -> str:
+    """``1h 05m``, ``12m``, ``40s``: a duration for people."""
+    seconds = int(delta.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours >= 24:
+        return f"{sign}{hours // 24}d {hours % 24}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    return f"{sign}{minutes}m" if minutes else f"{sign}{secs}s"
+
+
+def summary(logged: Logged, current: datetime, settings: Settings) -> list[str]:
+    """What to tell the responder: where the event went, time since detection, comms due."""
+    rel = relative(logged.path, settings.root)
+    where = "inserted in time order into" if logged.inserted else "appended to"
+    out = [f"{where.capitalize()} {rel}:", f"  {logged.line}"]
+    events = logged.events
+    marks = {e.milestone: e for e in events if e.milestone and e.milestone.once}
+    origin = marks.get(Milestone.DETECTED) or marks.get(Milestone.START)
+    label = "the first event"
+    if origin is not None:
+        label = "detection" if origin.milestone is Milestone.DETECTED else "start"
+        out.append(f"{elapsed(current - origin.time)} since {label} ({format_time(origin.time)}).")
+    if Milestone.RESOLVED in marks or not events:
+        return out
+    comms = [e for e in events if e.milestone is Milestone.COMMS]
+    since = comms[-1].time if comms else (origin or events[0]).time
+    if current - since > timedelta(minutes=settings.comms_cadence_minutes):
+        last = f"the last one was {elapsed(current - since)} ago" if comms else (
+            f"none in the {elapsed(current - since)} since {label}")
+        out.append(
+            f"Reminder: a [comms] update is due every {settings.comms_cadence_minutes}m and {last}. "
+            "Post one, then: hindsight log --milestone comms \"what you said, where\""
+        )
+    return out

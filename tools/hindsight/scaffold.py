@@ -1,0 +1,210 @@
+"""``hindsight init`` and ``hindsight new``: create files from packaged or archive templates.
+
+Everything is rendered in memory first; only then is anything written, each file opened
+with ``x`` so that nothing that exists is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from hindsight.config import Settings, suggest
+from hindsight.errors import HindsightError
+from hindsight.load.incident import discover, relative
+from hindsight.load.timeline import format_event
+from hindsight.model import Status, Visibility
+from hindsight.templating import DEFAULTS, environment, render, template_names
+
+MAX_SLUG = 60
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                       "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "œ": "oe", "Œ": "OE"})
+_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})$")
+
+
+def slugify(title: str) -> str:
+    """Lowercase ASCII letters, digits and single hyphens; never empty, never a path."""
+    text = unicodedata.normalize("NFKD", title.translate(_FOLD))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(text) > MAX_SLUG:
+        cut = text.rfind("-", 0, MAX_SLUG + 1)
+        text = text[: cut if cut > MAX_SLUG // 2 else MAX_SLUG].strip("-")
+    return text or "incident"
+
+
+def handle(value: str) -> str:
+    """A person's handle as written, without a leading ``@``; refuses what is not a handle."""
+    cleaned = value.strip().lstrip("@")
+    if not _HANDLE.match(cleaned):
+        raise HindsightError(f"'{value}' is not a handle; use the person's code-host login, like dana")
+    return cleaned
+
+
+@dataclass
+class Declaration:
+    """What ``hindsight new`` was told about the incident."""
+
+    title: str
+    severity: str
+    date: date
+    services: list[str] = field(default_factory=list)
+    commander: str | None = None
+    status: Status = Status.INVESTIGATING
+    visibility: Visibility = Visibility.INTERNAL
+    slug: str | None = None
+
+
+def severity_name(settings: Settings, value: str) -> str:
+    """The configured severity ``value`` names, matched case-insensitively."""
+    for name in settings.severities:
+        if name.lower() == value.strip().lower():
+            return name
+    names = list(settings.severities)
+    raise HindsightError(f"unknown severity '{value}'; use one of {', '.join(names)}{suggest(value, names)}")
+
+
+def _ask(prompt: str, default: str | None = None) -> str:
+    import click
+
+    return str(click.prompt(prompt, default=default, show_default=default is not None))
+
+
+def declaration(settings: Settings, title: str, severity: str | None, services: tuple[str, ...],
+                commander: str | None, day: str | None, status: str, restricted: bool,
+                slug: str | None, *, today: date, ask: bool) -> Declaration:
+    """Validate what ``new`` was given; in a terminal, ask for severity, services, commander."""
+    if not title.strip():
+        raise HindsightError("the title is empty; say what is broken, like 'Checkout API errors'")
+    if severity is None:
+        if not ask:
+            raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")
+        for name, text in settings.severities.items():
+            import click
+
+            click.echo(f"  {name}: {text}", err=True)
+        severity = _ask("Severity")
+    if not services and ask:
+        services = (_ask("Services affected (comma-separated, empty if unknown)", ""),)
+    if commander is None and ask:
+        commander = _ask("Incident commander's handle (empty if none yet)", "") or None
+    try:
+        started = date.fromisoformat(day) if day else today
+    except ValueError:
+        raise HindsightError(f"--date '{day}' is not a date; write YYYY-MM-DD, like {today}") from None
+    names = [s.strip() for group in services for s in group.split(",") if s.strip()]
+    return Declaration(
+        title=title.strip(),
+        severity=severity_name(settings, severity),
+        date=started,
+        services=list(dict.fromkeys(names)),
+        commander=handle(commander) if commander else None,
+        status=Status(status),
+        visibility=Visibility.RESTRICTED if restricted else Visibility.INTERNAL,
+        slug=slug,
+    )
+
+
+def _render_incident(settings: Settings, decl: Declaration, incident_id: str, now: datetime) -> dict[str, str]:
+    env = environment(settings.root)
+    declared = f"Incident declared: {decl.title} ({decl.severity}"
+    declared += f", commander {decl.commander})" if decl.commander else ")"
+    context = {
+        "id": incident_id,
+        "title": decl.title,
+        "status": decl.status.value,
+        "severity": decl.severity,
+        "severity_description": settings.severities.get(decl.severity, ""),
+        "visibility": decl.visibility.value,
+        "services": decl.services,
+        "commander": decl.commander,
+        "date": decl.date,
+        "now": now,
+        "declared_event": format_event(now, declared).rstrip("\n"),
+        "sections": settings.sections,
+    }
+    files = {}
+    for name in template_names(env, "incident"):
+        target = name[len("incident/") : -len(".j2")]
+        if ".." in Path(target).parts:
+            raise HindsightError(f"templates/{name}: a template may not write outside the incident folder")
+        files[target] = render(env, name, context)
+    if "postmortem.md" not in files:
+        raise HindsightError("templates/incident/ has no postmortem.md.j2")
+    return files
+
+
+def new_incident(settings: Settings, decl: Declaration, now: datetime) -> Path:
+    """Create ``incidents/<date>-<slug>/`` from the templates; return its path."""
+    incident_id = f"{decl.date.isoformat()}-{slugify(decl.slug or decl.title)}"
+    folder = settings.incidents_path / incident_id
+    for existing in discover(settings):
+        if existing.name.lower() == incident_id.lower():
+            raise HindsightError(f"{relative(existing, settings.root)} already exists; nothing was "
+                                 "written. Choose another title, or --slug NAME")
+    files = _render_incident(settings, decl, incident_id, now)
+    settings.incidents_path.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise HindsightError(f"{relative(folder, settings.root)} already exists; nothing was written") from None
+    try:
+        for name, text in files.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "x", encoding="utf-8", newline="\n") as handle_:
+                handle_.write(text)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HindsightError(f"{relative(folder, settings.root)}: cannot write: {exc.strerror}; "
+                             "nothing was kept") from None
+    return folder
+
+
+def _skeleton() -> list[tuple[Path, str]]:
+    """(packaged file, path in the new archive) for everything ``init`` creates."""
+    plan = []
+    for source in sorted((DEFAULTS / "archive").rglob("*")):
+        if source.is_file():
+            rel = source.relative_to(DEFAULTS / "archive").as_posix()
+            plan.append((source, "." + rel if rel.startswith("github/") else rel))
+    for source in sorted((DEFAULTS / "templates").rglob("*")):
+        if source.is_file():
+            plan.append((source, "templates/" + source.relative_to(DEFAULTS / "templates").as_posix()))
+    return plan
+
+
+def init_archive(dest: Path, git: bool = True) -> list[str]:
+    """Create a ready archive repository in ``dest``; refuse if any of its files exist."""
+    plan = _skeleton()
+    clashes = [rel for _, rel in plan if (dest / rel).exists()]
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (" …" if len(clashes) > 5 else "")
+        raise HindsightError(f"{dest} already has {shown}; nothing was written")
+    created = []
+    try:
+        for source, rel in plan:
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as out:
+                out.write(source.read_bytes())
+            created.append(rel)
+        (dest / "incidents").mkdir(exist_ok=True)
+        keep = dest / "incidents" / ".gitkeep"
+        keep.touch(exist_ok=True)
+    except OSError as exc:
+        raise HindsightError(f"{dest}: cannot write: {exc.strerror}") from None
+    if git and shutil.which("git") and not _inside_git(dest):
+        subprocess.run(["git", "init", "-q", str(dest)], check=False)
+    return created
+
+
+def _inside_git(folder: Path) -> bool:
+    result = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True, check=False)
+    return result.returncode == 0

@@ -1,0 +1,1 @@
+"""The archive site: an MkDocs plugin over Material."""
