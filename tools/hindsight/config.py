@@ -181,7 +181,8 @@ def _validate(node: YMap, schema: Mapping[str, Any], prefix: str, values: dict[s
     for key, value in node.items():
         line = node.key_pos[key].line
         if key not in schema:
-            errors.append((line, f"'{prefix}{key}' is not a known key{suggest(key, list(schema))}"))
+            hint = suggest(key, list(schema)).replace("'", f"'{prefix}", 1)
+            errors.append((line, f"'{prefix}{key}' is not a known key{hint}"))
             continue
         spec = schema[key]
         if isinstance(spec, dict):

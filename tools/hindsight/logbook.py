@@ -27,7 +27,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: O_APPEND alone still keeps lines whole
     fcntl = None  # type: ignore[assignment]
 
-MAX_TEXT = 2000
+MAX_TEXT = 4000
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from hindsight.config import Settings, suggest
 from hindsight.errors import HindsightError
 from hindsight.load.incident import discover, relative
+from hindsight.load.yamlsafe import CONTROL
 from hindsight.load.timeline import format_event
 from hindsight.model import Status, Visibility
 from hindsight.templating import DEFAULTS, environment, render, template_names
@@ -30,7 +31,8 @@ _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})$")
 def slugify(title: str) -> str:
     """Lowercase ASCII letters, digits and single hyphens; never empty, never a path."""
     text = unicodedata.normalize("NFKD", title.translate(_FOLD))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = "".join(c if c.isascii() else " " for c in text if unicodedata.category(c) != "Mn")
+    text = text.lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > MAX_SLUG:
         cut = text.rfind("-", 0, MAX_SLUG + 1)
@@ -81,6 +83,10 @@ def declaration(settings: Settings, title: str, severity: str | None, services: 
     """Validate what ``new`` was given; in a terminal, ask for severity, services, commander."""
     if not title.strip():
         raise HindsightError("the title is empty; say what is broken, like 'Checkout API errors'")
+    hidden = CONTROL.search(title)
+    if hidden:
+        raise HindsightError(f"the title contains an invisible character (U+{ord(hidden.group(0)):04X}); "
+                             "retype it without control or direction characters")
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")

@@ -24,7 +24,7 @@ _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _VERBATIM = {_STR, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ class _Reader:
                     f"'{event.value}' looks like a date but is not a real one; use YYYY-MM-DD",
                 )
                 return None
-        if isinstance(value, str) and _CONTROL.search(value):
+        if isinstance(value, str) and CONTROL.search(value):
             self.report(
                 "HS109",
                 event.start_mark,

@@ -1,0 +1,44 @@
+"""``hindsight init`` creates a ready archive, and never writes over one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import write
+
+
+def test_creates_a_ready_archive(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The new archive has its settings, site, templates, workflow and incidents folder."""
+    result = run("init", str(tmp_path / "arch"), "--no-git")
+    assert result.code == 0, result.err
+    root = tmp_path / "arch"
+    for rel in ("mkdocs.yml", "hindsight.yml", "docs/index.md", "requirements.txt",
+                ".github/workflows/archive.yml", "templates/incident/postmortem.md.j2",
+                "templates/incident/timeline.log.j2", "incidents/.gitkeep"):
+        assert (root / rel).is_file(), rel
+    assert "Created a Hindsight archive" in result.out
+
+
+def test_runs_git_init(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Outside a repository, init makes the archive a git repository."""
+    assert run("init", str(tmp_path / "arch")).code == 0
+    assert (tmp_path / "arch" / ".git").is_dir()
+
+
+def test_refuses_to_overwrite(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """If any file it would create exists, init writes nothing and exits 2."""
+    mine = write(tmp_path / "arch" / "mkdocs.yml", "site_name: mine\n")
+    result = run("init", str(tmp_path / "arch"), "--no-git")
+    assert result.code == 2
+    assert "already has mkdocs.yml; nothing was written" in result.err
+    assert mine.read_text() == "site_name: mine\n"
+    assert not (tmp_path / "arch" / "hindsight.yml").exists()
+
+
+def test_packaged_templates_match_this_repository() -> None:
+    """This repository's templates/ are the defaults init ships (no silent drift)."""
+    repo = Path(__file__).parents[2]
+    packaged = repo / "tools" / "hindsight" / "defaults" / "templates"
+    for source in packaged.rglob("*.j2"):
+        rel = source.relative_to(packaged)
+        assert (repo / "templates" / rel).read_text() == source.read_text(), rel

@@ -1,0 +1,204 @@
+"""``hindsight log`` adds whole events in time order and tells the responder where they stand."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from hindsight.load.timeline import parse
+from hindsight.logbook import record
+from hindsight.model import Milestone
+from tests.conftest import write
+
+ID = "2026-11-21-checkout-down"
+TIMELINE = f"incidents/{ID}/timeline.log"
+
+
+@pytest.fixture
+def incident(archive: Path, run) -> Path:  # type: ignore[no-untyped-def]
+    """An incident under investigation, declared at 14:05 UTC."""
+    assert run("new", "Checkout down", "--severity", "SEV2").code == 0
+    return archive / TIMELINE
+
+
+def events(path: Path) -> list[str]:
+    """The event lines of a timeline, without comments."""
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def test_appends_to_the_incident_under_investigation(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """With no --incident, the one investigating incident gets the event."""
+    result = run("log", "Pager:", "checkout", "5xx", "above", "5%", "-m", "detected")
+    assert result.code == 0, result.err
+    assert result.out == (
+        f"Appended to {TIMELINE}:\n"
+        "  2026-11-21T14:05Z [detected] Pager: checkout 5xx above 5%\n"
+        "0s since detection (2026-11-21T14:05Z).\n"
+    )
+    assert events(incident)[-1] == "2026-11-21T14:05Z [detected] Pager: checkout 5xx above 5%"
+
+
+def test_backdated_events_are_inserted_in_order_touching_one_line(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """--at in the past inserts the line where it belongs; every other byte stays."""
+    before = incident.read_text().splitlines(keepends=True)
+    result = run("log", "--at", "13:58", "--milestone", "start", "Deploy 4812 reached all hosts")
+    assert result.code == 0 and result.out.startswith("Inserted in time order into")
+    after = incident.read_text().splitlines(keepends=True)
+    assert after == before[:3] + ["2026-11-21T13:58Z [start] Deploy 4812 reached all hosts\n"] + before[3:]
+
+
+def test_a_milestone_is_logged_once(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A second [detected] is refused with the line of the first."""
+    run("log", "-m", "detected", "first")
+    before = incident.read_bytes()
+    result = run("log", "-m", "detected", "second")
+    assert result.code == 2
+    assert f"{TIMELINE}:5: [detected] is already logged at 2026-11-21T14:05Z" in result.err
+    assert incident.read_bytes() == before
+
+
+def test_reminds_when_a_comms_update_is_due(incident: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Past the cadence without a [comms] event, log says an update is due; after one, not."""
+    run("log", "--at", "14:00", "-m", "detected", "Pager")
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T14:47Z")
+    result = run("log", "Still looking")
+    assert "47m since detection (2026-11-21T14:00Z)." in result.out
+    assert "Reminder: a [comms] update is due every 30m and none in the 47m since detection." in result.out
+    run("log", "-m", "comms", "Status page: investigating")
+    assert "Reminder" not in run("log", "Another").out
+
+
+def test_no_reminder_once_resolved(incident: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A resolved incident needs no more updates."""
+    run("log", "--at", "-60m", "-m", "start", "Began")
+    run("log", "-m", "resolved", "Back to normal")
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T16:00Z")
+    assert "Reminder" not in run("log", "Late note").out
+
+
+def test_choosing_among_several_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Two investigating incidents: log lists them; --incident picks one (any case)."""
+    run("new", "Checkout down", "--severity", "SEV2")
+    run("new", "Search slow", "--severity", "SEV3")
+    result = run("log", "x")
+    assert result.code == 2
+    assert "2 incidents are under investigation; choose one with --incident ID:" in result.err
+    assert "2026-11-21-search-slow" in result.err and ID in result.err
+    assert run("log", "--incident", "2026-11-21-SEARCH-slow", "x").code == 0
+    result = run("log", "--incident", "2026-11-21-serch-slow", "x")
+    assert result.code == 2 and "did you mean '2026-11-21-search-slow'?" in result.err
+
+
+def test_no_incident_under_investigation(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Without an investigating incident, log says how to name or declare one."""
+    run("new", "Old", "--severity", "SEV3", "--status", "draft")
+    result = run("log", "x")
+    assert result.code == 2 and "no incident is under investigation" in result.err
+    assert "2026-11-21-old" in result.err
+
+
+def test_a_file_without_final_newline_is_not_glued(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """If a hand edit left no newline at the end, the new event still starts its own line."""
+    incident.write_text(incident.read_text().rstrip("\n"))
+    run("log", "Next")
+    assert events(incident)[-2:] == [
+        events(incident)[-2],
+        "2026-11-21T14:05Z Next",
+    ]
+    assert parse(incident.read_text(), "t")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--at", "2026-11-21T14:03", "x"], "time has no zone"),
+        (["--at", "later", "x"], "Write a time with a zone"),
+        (["-m", "fixed", "x"], "Invalid value for '--milestone'"),
+        (["   "], "the event text is empty"),
+        (["x" * 4001], "keep it under 4000"),
+    ],
+)
+def test_bad_input_exits_2(incident: Path, run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    """Bad times, milestones and texts are refused with a message and exit 2."""
+    before = incident.read_bytes()
+    result = run("log", *args)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert incident.read_bytes() == before
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    rng = random.Random(worker)
+    base = datetime(2026, 11, 21, 14, 0, tzinfo=timezone.utc)
+    for n in range(count):
+        moment = base + timedelta(seconds=worker * 1000 + n)
+        if n % 5 == 4:  # now and then a backdated event, which rewrites the file
+            moment -= timedelta(hours=1)
+        body = f"w{worker:02d}-n{n:03d} " + "x" * rng.randint(200, 3900)
+        record(Path(path), moment, body, Milestone.ACTION)
+
+
+@pytest.mark.slow
+def test_concurrent_writers_never_tear_or_lose_a_line(tmp_path: Path) -> None:
+    """16 processes appending and inserting at once: every event once, whole (RELIABILITY 44)."""
+    path = tmp_path / "timeline.log"
+    path.write_text("# header\n")
+    workers, count = 16, 25
+    context = multiprocessing.get_context("fork")
+    procs = [context.Process(target=_writer, args=(str(path), w, count)) for w in range(workers)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(60)
+        assert proc.exitcode == 0
+    text = path.read_text()
+    assert text.endswith("\n")
+    parsed, problems = parse(text, "t")
+    assert problems == []
+    tags = sorted(e.text.split(" ")[0] for e in parsed)
+    assert tags == sorted(f"w{w:02d}-n{n:03d}" for w in range(workers) for n in range(count))
+    assert all(e.text.endswith("x") for e in parsed)
+    times = [e.time for e in parsed]
+    assert times == sorted(times), "every writer puts its event in time order"
+
+
+@pytest.mark.slow
+def test_concurrent_cli_processes(incident: Path) -> None:
+    """Real ``hindsight log`` processes started together all land, one line each."""
+    env = dict(os.environ)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "hindsight", "log", f"event {n}"], env=env,
+                         cwd=incident.parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for n in range(8)
+    ]
+    for proc in procs:
+        assert proc.wait(60) == 0, proc.stderr.read() if proc.stderr else ""
+    texts = sorted(line.split(" ", 1)[1] for line in events(incident)[1:])
+    assert texts == sorted(f"event {n}" for n in range(8))
+
+
+def test_log_starts_without_heavy_imports(incident: Path) -> None:
+    """log imports no Jinja, Markdown or MkDocs: it is used mid-incident."""
+    code = (
+        "import sys\nfrom hindsight.cli import main\nrc = main(['log', 'x'])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'markdown', 'mkdocs', 'material'})\n"
+        "print(rc, heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=incident.parents[2], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_timeline_that_is_a_folder_is_an_io_error(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An unreadable timeline gives a message naming the file, exit 2, no traceback."""
+    incident.unlink()
+    incident.mkdir()
+    write(incident / "x", "")
+    result = run("log", "x")
+    assert result.code == 2 and "timeline.log" in result.err and "Traceback" not in result.err

@@ -1,0 +1,121 @@
+"""``hindsight new`` scaffolds an incident from templates: safely, exactly, never overwriting."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from hindsight.load.frontmatter import split
+from hindsight.load.incident import load_incident
+from hindsight.config import load_settings
+from tests.conftest import write
+
+FOLDER = "incidents/2026-11-21-checkout-api-returned-502s"
+
+
+def test_scaffolds_the_incident_folder(archive: Path, run, golden) -> None:  # type: ignore[no-untyped-def]
+    """The folder holds postmortem.md and timeline.log exactly as the golden files."""
+    result = run("new", "Checkout API returned 502s", "--severity", "sev2",
+                 "--service", "checkout-api,payments-db", "--service", "checkout-api",
+                 "--commander", "@dana")
+    assert result.code == 0, result.err
+    assert result.out == f"{FOLDER}/\n"
+    golden("new/postmortem.md", (archive / FOLDER / "postmortem.md").read_text())
+    golden("new/timeline.log", (archive / FOLDER / "timeline.log").read_text())
+
+
+def test_scaffold_loads_without_problems(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """What new writes reads back cleanly, with every required section."""
+    run("new", "Checkout API returned 502s", "--severity", "SEV2")
+    loaded = load_incident(archive / FOLDER, load_settings(archive))
+    assert loaded.problems == ()
+    incident = loaded.incident
+    assert incident is not None and incident.status and incident.status.value == "investigating"
+    assert {s.key for s in incident.sections} >= set(load_settings(archive).sections)
+    assert incident.body.count("- [ ]") == 6
+    assert len(incident.timeline) == 1 and "Incident declared" in incident.timeline[0].text
+
+
+def test_draft_has_no_checklist_and_restricted_is_restricted(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """--status draft leaves out the live checklist; --restricted sets visibility."""
+    assert run("new", "Old outage", "--severity", "SEV3", "--status", "draft",
+               "--restricted", "--date", "2026-10-01").code == 0
+    text = (archive / "incidents/2026-10-01-old-outage/postmortem.md").read_text()
+    assert "First 30 minutes" not in text and "visibility: restricted" in text
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["x\nrestricted: false", "#tag", "no", "a: b", "{{ 7*7 }}", "{% raw %}", "a < b && c",
+     "{{ ''.__class__.__mro__[1].__subclasses__() }}", "'quoted' \"double\""],
+)
+def test_titles_come_back_exactly_as_typed(archive: Path, run, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Front matter is emitted, never pasted: hostile titles round-trip (RELIABILITY 27, 31)."""
+    result = run("new", title, "--severity", "SEV2", "--restricted", "--slug", "t")
+    assert result.code == 0, result.err
+    doc = split((archive / "incidents/2026-11-21-t/postmortem.md").read_bytes(), "p.md")
+    assert doc.problems == []
+    assert doc.meta["title"] == title and doc.meta["visibility"] == "restricted"
+    heading = next(line for line in doc.body.splitlines() if line.startswith("# "))
+    assert heading == "# " + " ".join(title.split())
+
+
+@pytest.mark.parametrize("title", ["x\u2028visibility: internal", "admin\u202egnp.exe", "a\x1b[31mb"])
+def test_titles_with_invisible_characters_are_refused(archive: Path, run, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Control and direction characters in a title are refused, not written."""
+    result = run("new", title, "--severity", "SEV2")
+    assert result.code == 2 and "invisible character" in result.err
+    assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_never_overwrites(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A second incident with the same id (in any case) is refused and nothing changes."""
+    write(archive / "incidents/2026-11-21-Checkout-Down/postmortem.md", "mine\n")
+    result = run("new", "Checkout down", "--severity", "SEV1")
+    assert result.code == 2
+    assert "incidents/2026-11-21-Checkout-Down already exists; nothing was written" in result.err
+    assert (archive / "incidents/2026-11-21-Checkout-Down/postmortem.md").read_text() == "mine\n"
+    assert not (archive / "incidents/2026-11-21-checkout-down").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--severity", "SEV9"], "unknown severity 'SEV9'; use one of SEV1, SEV2, SEV3, SEV4"),
+        ([], "--severity is required; one of SEV1, SEV2, SEV3, SEV4"),
+        (["--severity", "SEV2", "--date", "21/11/2026"], "--date '21/11/2026' is not a date"),
+        (["--severity", "SEV2", "--commander", "Dana W."], "'Dana W.' is not a handle"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(archive: Path, run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    """Bad options are refused with a clear message, exit 2, and nothing written."""
+    result = run("new", "Title", *args)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_a_broken_template_names_its_file_and_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A template using a missing variable fails with its file and line; nothing is written."""
+    write(archive / "templates/incident/postmortem.md.j2", "---\ntitle: {{ title | yaml }}\n---\n\n{{ owner }}\n")
+    result = run("new", "Title", "--severity", "SEV2")
+    assert result.code == 2
+    assert "postmortem.md.j2:5: template error: 'owner' is undefined" in result.err
+    assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_template_syntax_error_names_its_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A syntax error in an organisation's template is reported at its line."""
+    write(archive / "templates/incident/timeline.log.j2", "ok\n{% if %}\n")
+    result = run("new", "Title", "--severity", "SEV2")
+    assert result.code == 2 and "timeline.log.j2:2: template error" in result.err
+
+
+def test_no_user_text_is_compiled_as_a_template() -> None:
+    """No from_string() call anywhere in the package (RELIABILITY 28)."""
+    package = Path(__file__).parents[2] / "tools" / "hindsight"
+    for source in package.rglob("*.py"):
+        tree = ast.parse(source.read_text())
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "from_string"]
+        assert not calls, f"{source} calls from_string"

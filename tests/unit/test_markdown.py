@@ -1,0 +1,83 @@
+"""The body reader finds level-2 sections, action items and ignore comments at file lines."""
+
+from __future__ import annotations
+
+from hindsight.config import DEFAULT_SECTIONS
+from hindsight.load.markdown import action_items, ignores, match_section, sections
+
+BODY = """\
+# Title
+
+## Summary
+
+Text with a [link](https://example.com).
+
+```markdown
+## Not a section: inside a fence
+```
+
+<!--
+## Not a section: inside a comment
+-->
+
+Root causes
+-----------
+
+Setext heading above.
+
+## Action Items
+
+| Action | Owner | Due date | Ticket | Status |
+| --- | --- | --- | --- | --- |
+| Alert on pool wait | priya | 2026-12-05 | PLAT-1 | open |
+| Pipe \\| in text | lee | 2026-12-06 | #12 | done |
+
+After the table.
+"""
+
+
+def test_sections_are_level_two_outside_code_and_comments() -> None:
+    """ATX and setext level-2 headings count; fenced and commented ones do not."""
+    found = sections(BODY, 10, DEFAULT_SECTIONS)
+    assert [(s.title, s.line, s.key) for s in found] == [
+        ("Summary", 12, "Summary"),
+        ("Root causes", 24, "Root cause"),
+        ("Action Items", 29, "Action items"),
+    ]
+    assert found[0].end_line == 22
+
+
+def test_action_items_keep_cells_and_lines() -> None:
+    """Rows are read by header name, case-insensitively, with their file lines."""
+    section = sections(BODY, 10, DEFAULT_SECTIONS)[-1]
+    items, columns = action_items(section)
+    assert columns == {"action": 0, "owner": 1, "due": 2, "ticket": 3, "status": 4}
+    assert [(i.line, i.action, i.owner, i.due, i.ticket, i.status) for i in items] == [
+        (33, "Alert on pool wait", "priya", "2026-12-05", "PLAT-1", "open"),
+        (34, "Pipe | in text", "lee", "2026-12-06", "#12", "done"),
+    ]
+
+
+def test_a_section_without_table_has_no_items() -> None:
+    """No table: no items and no column map."""
+    section = sections("## Action items\n\nNone yet.\n", 1, DEFAULT_SECTIONS)[0]
+    assert action_items(section) == ([], None)
+
+
+def test_headings_match_by_alias_case_and_leading_words() -> None:
+    """Aliases, case, trailing punctuation and longer headings map to the required section."""
+    assert match_section("ROOT CAUSE OF THE OUTAGE", DEFAULT_SECTIONS) == "Root cause"
+    assert match_section("What went well?", DEFAULT_SECTIONS) == "Lessons learned"
+    assert match_section("Follow-ups", DEFAULT_SECTIONS) == "Action items"
+    assert match_section("Summaryish", DEFAULT_SECTIONS) is None
+    assert match_section("Timeline", DEFAULT_SECTIONS) is None
+
+
+def test_ignore_comments_cover_their_line_and_the_next() -> None:
+    """A trailing comment silences its line; one alone on a line also the next line."""
+    text = "a <!-- hindsight: ignore HS301 -->\n<!-- hindsight: ignore hs801, HS802 -->\n\nb\n"
+    assert ignores(text, 5) == {
+        5: frozenset({"HS301"}),
+        6: frozenset({"HS801", "HS802"}),
+        8: frozenset({"HS801", "HS802"}),
+    }
