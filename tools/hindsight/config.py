@@ -6,10 +6,9 @@ Every problem is collected, then reported together (``ConfigError``, exit 2), ea
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, NamedTuple
 
 from hindsight.errors import ConfigError
 from hindsight.load.yamlsafe import YMap, read_yaml
@@ -17,37 +16,36 @@ from hindsight.model import Status
 
 CONFIG_NAME = "hindsight.yml"
 
-DEFAULT_SEVERITIES: Mapping[str, str] = {
+DEFAULT_SEVERITIES: Mapping[str, str] = MappingProxyType({
     "SEV1": "Critical: most customers cannot use a core product, data is lost or exposed.",
     "SEV2": "Major: a core feature is down or badly degraded for many customers.",
     "SEV3": "Minor: a feature is degraded for some customers, or a workaround exists.",
     "SEV4": "Low: little or no customer impact; worth learning from.",
-}
+})
 
-DEFAULT_SECTIONS: Mapping[str, tuple[str, ...]] = {
+DEFAULT_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "Summary": ("Overview",),
     "Impact": ("Customer impact",),
     "Root cause": ("Root causes", "Contributing factors", "Causes"),
     "Resolution": ("Mitigation", "Recovery"),
     "Action items": ("Follow-ups", "Corrective actions"),
     "Lessons learned": ("What went well", "What went wrong", "Learnings"),
-}
+})
 
 LEVELS = ("error", "warning", "off")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The archive's settings; every field has a default, so an empty file is valid."""
 
     root: Path
     incidents_dir: str = "incidents"
-    severities: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
-    sections: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTIONS))
-    people: Mapping[str, str] = field(default_factory=dict)
+    severities: Mapping[str, str] = DEFAULT_SEVERITIES
+    sections: Mapping[str, tuple[str, ...]] = DEFAULT_SECTIONS
+    people: Mapping[str, str] = MappingProxyType({})
     blame_phrases: tuple[str, ...] = ()
     blame_allow: tuple[str, ...] = ()
-    rules: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, str] = MappingProxyType({})
     publish: tuple[str, ...] = ("investigating", "draft", "in-review", "approved")
     tracker_url: str | None = None
     repo_url: str | None = None
@@ -172,6 +170,8 @@ SCHEMA: Mapping[str, Any] = {
 
 def suggest(word: str, choices: list[str]) -> str:
     """``; did you mean 'x'?`` for the closest choice, or an empty string."""
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

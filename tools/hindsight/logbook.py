@@ -10,15 +10,14 @@ waited, so concurrent appends and insertions never tear or drop a line.
 from __future__ import annotations
 
 import os
-import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
-from hindsight.load.incident import discover, quick_status, relative
+from hindsight.paths import discover, relative, with_status
 from hindsight.load.timeline import format_event, format_time, parse, parse_line
 from hindsight.model import Milestone, Status, TimelineEvent
 
@@ -30,8 +29,7 @@ except ImportError:  # pragma: no cover - Windows: O_APPEND alone still keeps li
 MAX_TEXT = 4000
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     """What ``record`` wrote, and the timeline as it now stands."""
 
     path: Path
@@ -43,9 +41,12 @@ class Logged:
 
 def find_incident(settings: Settings, wanted: str | None) -> Path:
     """The incident folder named by ``wanted``, or the one under investigation."""
-    folders = discover(settings)
     if wanted:
         name = Path(wanted.rstrip("/")).name
+        direct = settings.incidents_path / name
+        if name and not name.startswith(".") and (direct / "postmortem.md").is_file():
+            return direct
+        folders = discover(settings)
         for folder in folders:
             if folder.name.lower() == name.lower():
                 return folder
@@ -53,12 +54,12 @@ def find_incident(settings: Settings, wanted: str | None) -> Path:
 
         raise HindsightError(f"no incident '{wanted}' in {settings.incidents_dir}/"
                              f"{suggest(name, [f.name for f in folders])}")
-    investigating = [f for f in folders if quick_status(f) == Status.INVESTIGATING.value]
-    investigating = [f for f in investigating if _status(f) == Status.INVESTIGATING.value]
+    hinted = with_status(settings, Status.INVESTIGATING.value)
+    investigating = [f for f in hinted if _status(f) == Status.INVESTIGATING.value]
     if len(investigating) == 1:
         return investigating[0]
     if not investigating:
-        recent = ", ".join(f.name for f in folders[-3:][::-1]) or "none yet"
+        recent = ", ".join(f.name for f in discover(settings)[-3:][::-1]) or "none yet"
         raise HindsightError("no incident is under investigation; name one with --incident ID "
                              f"(most recent: {recent}), or declare one with 'hindsight new TITLE'")
     listing = "\n".join(f"  {f.name}" for f in investigating[::-1])
@@ -120,6 +121,8 @@ def _insertion_index(lines: list[str], moment: datetime) -> int:
 
 def _replace(path: Path, data: bytes) -> None:
     """Write ``data`` to a new file beside ``path`` and rename it over ``path``."""
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=".timeline.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hindsight.config import Settings, suggest
 from hindsight.errors import HindsightError
-from hindsight.load.incident import discover, relative
+from hindsight.paths import discover, relative
 from hindsight.load.yamlsafe import CONTROL
 from hindsight.load.timeline import format_event
 from hindsight.model import Status, Visibility

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from hindsight.config import Settings
 from hindsight.load import markdown, timeline
 from hindsight.load.frontmatter import Document, decode, split
-from hindsight.model import Finding, Incident, LoadedIncident
+from hindsight.model import Finding, Incident, LoadedIncident, TimelineEvent
+from hindsight.paths import relative
 from hindsight.problems import problem
 
 #: keys whose value is always text: a plain `no` or `1.10` here is kept as written, never a bool
 TEXT_KEYS = ("id", "title", "status", "severity", "visibility", "commander")
 _YAML_BOOL_WORDS = {"y", "yes", "n", "no", "on", "off"}
-_STATUS_LINE = re.compile(rb"^status:\s*['\"]?([A-Za-z-]+)", re.MULTILINE)
-
-
-def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/`` separators (absolute when outside it)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def discover(settings: Settings) -> list[Path]:
-    """Every incident folder, sorted by name; hidden folders are not incidents."""
-    base = settings.incidents_path
-    try:
-        entries = sorted(base.iterdir())
-    except FileNotFoundError:
-        return []
-    return [p for p in entries if p.is_dir() and not p.name.startswith((".", "_"))]
 
 
 def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]) -> dict[str, Any]:
@@ -53,7 +34,8 @@ def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]
     return meta
 
 
-def _read_timeline(folder: Path, rel: str, incident: str, problems: list[Finding]) -> tuple:
+def _read_timeline(folder: Path, rel: str, incident: str,
+                   problems: list[Finding]) -> tuple[TimelineEvent, ...]:
     path = folder / "timeline.log"
     label = f"{rel}/timeline.log"
     try:
@@ -108,14 +90,3 @@ def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
         unreadable_keys=frozenset(unreadable),
     )
     return LoadedIncident(rel, incident, tuple(problems))
-
-
-def quick_status(folder: Path) -> str | None:
-    """The status written in the first 8 KB of ``postmortem.md``, found without YAML (a hint)."""
-    try:
-        with open(folder / "postmortem.md", "rb") as handle:
-            head = handle.read(8192)
-    except OSError:
-        return None
-    match = _STATUS_LINE.search(head)
-    return match.group(1).decode("ascii").lower() if match else None

@@ -9,8 +9,7 @@ Plain scalars are resolved exactly as ``yaml.safe_load`` would.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,8 +26,7 @@ _VERBATIM = {_STR, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+class Pos(NamedTuple):
     """Where a value stands in the file, and how it was written."""
 
     line: int
@@ -57,12 +55,11 @@ class YSeq(list):  # type: ignore[type-arg]
         self.item_pos: list[Pos] = []
 
 
-@dataclass
-class Parsed:
+class Parsed(NamedTuple):
     """The root value (None when nothing usable was read) and the problems met."""
 
     value: Any
-    problems: list[Finding] = field(default_factory=list)
+    problems: list[Finding]
 
 
 class _Reader:

@@ -25,7 +25,8 @@ class HindsightPlugin(BasePlugin):  # type: ignore[type-arg]
         """Add the generated incident pages."""
         from hindsight.config import load_settings
         from hindsight.errors import HindsightError
-        from hindsight.load.incident import discover, load_incident
+        from hindsight.load.incident import load_incident
+        from hindsight.paths import discover
 
         root = Path(config.config_file_path).parent
         try:
