@@ -117,10 +117,7 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
     settings = archive.settings
     folder = logbook.find_incident(settings, incident_id)
     current = clock.now()
-    try:
-        moment = clock.resolve_at(at, current, clock.local_zone()) if at else current
-    except clock.TimeError as exc:
-        raise HindsightError(str(exc)) from None
+    moment = clock.resolve_at(at, current, clock.local_zone()) if at else current
     mark = Milestone(milestone.lower()) if milestone else None
     logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
     for line in logbook.summary(logged, current, settings):

@@ -6,6 +6,7 @@ import os
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from hindsight.errors import HindsightError
 from hindsight.load.timeline import parse_time
 
 #: set to an ISO 8601 time with zone to freeze the clock (tests, documentation examples)
@@ -16,7 +17,7 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _UNITS = "h", "m", "s"
 
 
-class TimeError(ValueError):
+class TimeError(HindsightError):
     """A time given on the command line that cannot be read; the message says how to write it."""
 
 
