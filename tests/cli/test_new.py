@@ -119,3 +119,39 @@ def test_no_user_text_is_compiled_as_a_template() -> None:
         tree = ast.parse(source.read_text())
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "from_string"]
         assert not calls, f"{source} calls from_string"
+
+
+@pytest.mark.slow
+def test_asks_for_what_is_missing_in_a_terminal(archive: Path) -> None:
+    """In a real terminal, new asks for severity, services and commander."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "hindsight", "new", "Search is slow"],
+                            stdin=slave, stdout=slave, stderr=slave, cwd=archive, close_fds=True)
+    os.close(slave)
+    output = b""
+    answers = iter([b"sev3\n", b"search-api, search-indexer\n", b"priya\n"])
+    while proc.poll() is None:
+        ready, _, _ = select.select([master], [], [], 10)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        output += chunk
+        if chunk.rstrip().endswith((b":", b"]:")):
+            os.write(master, next(answers, b"\n"))
+    proc.wait(10)
+    os.close(master)
+    text = output.decode()
+    assert proc.returncode == 0, text
+    assert "SEV1: Critical" in text and "Severity:" in text and "Incident commander" in text
+    front = (archive / "incidents/2026-11-21-search-is-slow/postmortem.md").read_text()
+    assert "severity: SEV3" in front and "services: [search-api, search-indexer]" in front
+    assert "commander: priya" in front

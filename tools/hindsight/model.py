@@ -199,8 +199,8 @@ class Incident(NamedTuple):
             return True
         return self.meta.get("visibility") != Visibility.INTERNAL.value
 
-    def people(self, key: str) -> tuple[str, ...]:
-        """Handles listed under ``key`` (``authors``, ``reviewers``), or the one handle."""
+    def listed(self, key: str) -> tuple[str, ...]:
+        """Texts listed under ``key`` (``authors``, ``services``), or the one text written there."""
         value = self.meta.get(key)
         if isinstance(value, str):
             return (value,)
@@ -211,7 +211,7 @@ class Incident(NamedTuple):
     @property
     def services(self) -> tuple[str, ...]:
         """Services affected, as written."""
-        return self.people("services")
+        return self.listed("services")
 
     def section(self, key: str) -> Section | None:
         """The first section matched to the required section ``key``."""
