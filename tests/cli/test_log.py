@@ -96,6 +96,15 @@ def test_choosing_among_several_incidents(archive: Path, run) -> None:  # type: 
     assert result.code == 2 and "did you mean '2026-11-21-search-slow'?" in result.err
 
 
+def test_the_incident_can_be_pinned_for_a_shell(archive: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """$HINDSIGHT_INCIDENT names the incident when several are open."""
+    run("new", "Checkout down", "--severity", "SEV2")
+    run("new", "Search slow", "--severity", "SEV3")
+    monkeypatch.setenv("HINDSIGHT_INCIDENT", "2026-11-21-search-slow")
+    assert run("log", "pinned").code == 0
+    assert events(archive / "incidents/2026-11-21-search-slow/timeline.log")[-1].endswith(" pinned")
+
+
 def test_no_incident_under_investigation(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """Without an investigating incident, log says how to name or declare one."""
     run("new", "Old", "--severity", "SEV3", "--status", "draft")

@@ -101,8 +101,8 @@ def new(archive: Archive, title: str, severity: str | None, services: tuple[str,
 
 @cli.command()
 @click.argument("text", nargs=-1, required=True)
-@click.option("--incident", "-i", "incident_id", metavar="ID",
-              help="The incident (default: the one under investigation).")
+@click.option("--incident", "-i", "incident_id", metavar="ID", envvar="HINDSIGHT_INCIDENT",
+              help="The incident (default: $HINDSIGHT_INCIDENT, else the one under investigation).")
 @click.option("--at", "at", metavar="TIME",
               help="When it happened: 2026-11-21T14:03Z, 14:03 (local time) or -10m (default: now).")
 @click.option("--milestone", "-m", type=click.Choice(_MILESTONES, case_sensitive=False),
