@@ -124,6 +124,23 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
         click.echo(line)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the findings.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
+@click.pass_obj
+def check(archive: Archive, paths: tuple[Path, ...], fmt: str, today: str | None) -> int:
+    """Check incidents (all, or the folders in PATHS); exit 1 on errors."""
+    from hindsight import clock
+    from hindsight.checking import check_paths
+    from hindsight.reporters import REPORTERS
+
+    report = check_paths(archive.settings, paths, clock.parse_day(today) if today else clock.today())
+    click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
+    return report.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 findings, 2 usage, config or I/O)."""
     try:

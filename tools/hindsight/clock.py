@@ -42,6 +42,14 @@ def today() -> date:
     return now().date()
 
 
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date given on the command line."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TimeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
 def resolve_at(text: str, current: datetime, zone: tzinfo) -> datetime:
     """The moment ``--at`` names.
 

@@ -1,0 +1,117 @@
+"""``hindsight check``: findings at file lines, 0/1/2 exit codes, JSON as in SPEC §4.1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import write
+
+REPO = Path(__file__).parents[2]
+GOOD = """\
+---
+id: {id}
+title: Example
+status: draft
+severity: SEV3
+visibility: internal
+---
+
+## Summary
+
+Text.
+"""
+TIMELINE = """\
+2026-11-21T13:58Z [start] a
+2026-11-21T14:03Z [detected] b
+2026-11-21T16:58Z [resolved] c
+"""
+
+
+def incident(root: Path, name: str, postmortem: str | None = None, timeline: str = TIMELINE) -> Path:
+    """Write incident ``name`` (valid unless told otherwise)."""
+    folder = root / "incidents" / name
+    write(folder / "postmortem.md", postmortem if postmortem is not None else GOOD.format(id=name))
+    write(folder / "timeline.log", timeline)
+    return folder
+
+
+def test_the_example_archive_passes(run) -> None:  # type: ignore[no-untyped-def]
+    """Every example incident passes the checker at its own status."""
+    result = run("--repo", str(REPO), "check", "--today", "2026-11-21")
+    assert result.code == 0, result.out
+    assert result.out.endswith("0 error(s), 0 warning(s)\n")
+
+
+def test_findings_name_file_line_and_rule(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A bad value is reported at its line, with code and category; exit 1."""
+    incident(archive, "2026-11-21-a", GOOD.format(id="2026-11-21-a").replace("SEV3", "SEV7"))
+    result = run("check")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "incidents/2026-11-21-a/postmortem.md:5:1: HS113 'severity' must be one of "
+        "SEV1, SEV2, SEV3, SEV4, not 'SEV7' [schema]"
+    )
+    assert result.out.splitlines()[-1] == "1 incident checked: 1 error(s), 0 warning(s)"
+
+
+def test_one_broken_incident_never_hides_the_others(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Garbage in one folder is reported, and the next folder is still checked."""
+    incident(archive, "2026-11-20-broken", "---\ntitle: [unclosed\n---\n")
+    incident(archive, "2026-11-21-b", GOOD.format(id="2026-11-21-b").replace("status: draft", "status: drafted"))
+    result = run("check", "--format", "json")
+    document = json.loads(result.out)
+    assert result.code == 1 and document["incidents_checked"] == 2
+    assert {(f["incident"], f["rule"]) for f in document["findings"]} == {
+        ("2026-11-20-broken", "HS103"), ("2026-11-21-b", "HS113"),
+    }
+
+
+def test_json_has_exactly_the_documented_shape(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Keys and types as in SPEC §4.1."""
+    incident(archive, "2026-11-21-c", timeline=TIMELINE.replace("[resolved]", ""))
+    document = json.loads(run("check", "--format", "json").out)
+    assert list(document) == ["version", "incidents_checked", "errors", "warnings", "findings"]
+    assert document["version"] == 1 and document["errors"] == 1
+    assert document["findings"] == [{
+        "path": "incidents/2026-11-21-c/timeline.log", "line": None, "column": None,
+        "rule": "HS607", "category": "timeline", "severity": "error", "incident": "2026-11-21-c",
+        "message": "no [resolved] event; add one with hindsight log --incident 2026-11-21-c "
+                   "--at TIME --milestone resolved \"…\"",
+    }]
+
+
+def test_rules_can_be_relevelled_or_switched_off(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """hindsight.yml's rules: turn an error into a warning (by code) or off (by name)."""
+    incident(archive, "2026-11-21-d", GOOD.format(id="2026-11-21-d").replace("id: 2026-11-21-d", "id: 2026-01-01-x\nextra: 1"))
+    write(archive / "hindsight.yml", "rules:\n  HS115: warning\n  unknown-key: off\n")
+    result = run("check")
+    assert result.code == 0
+    assert "HS115" in result.out and "HS114" not in result.out
+
+
+def test_an_ignore_comment_silences_one_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """<!-- hindsight: ignore CODE --> silences that code on its line; other codes still show."""
+    folder = incident(archive, "2026-11-21-e")
+    head = GOOD.format(id="2026-11-21-e").encode()
+
+    def found(line: bytes) -> list[tuple[str, int]]:
+        (folder / "postmortem.md").write_bytes(head + line)
+        return [(f["rule"], f["line"]) for f in json.loads(run("check", "--format", "json").out)["findings"]]
+
+    assert found(b"Caf\xe9.\n") == [("HS109", 12)]
+    assert found(b"Caf\xe9. <!-- hindsight: ignore HS109 -->\n") == []
+    assert found(b"Caf\xe9. <!-- hindsight: ignore HS301 -->\n") == [("HS109", 12)]
+
+
+def test_paths_select_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """check PATH checks that incident only; a path outside incidents/ is a usage error."""
+    incident(archive, "2026-11-21-f")
+    incident(archive, "2026-11-21-g", "---\n---\n")
+    assert run("check", "incidents/2026-11-21-f").code == 0
+    assert run("check", "incidents/2026-11-21-f/postmortem.md").code == 0
+    assert run("check", "incidents/2026-11-21-g").code == 1
+    result = run("check", "docs")
+    assert result.code == 2 and "is not an incident folder" in result.err
+    assert run("check", "nowhere").code == 2

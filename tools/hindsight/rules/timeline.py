@@ -1,0 +1,188 @@
+"""HS6xx timeline: order, milestones and update cadence (HS601–HS604 come from the loader)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Iterator
+
+from hindsight.load.timeline import format_time
+from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
+from hindsight.rules._base import CheckContext, rule
+
+_SEQUENCE = (Milestone.START, Milestone.DETECTED, Milestone.MITIGATED, Milestone.RESOLVED)
+_REQUIRED = (Milestone.START, Milestone.DETECTED, Milestone.RESOLVED)
+_URGENT = ("SEV1", "SEV2")
+
+
+@rule("HS605", "timeline-order", Category.TIMELINE)
+def timeline_order(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an event that is earlier than the event above it.
+
+    ## Why is this bad?
+    Readers take the timeline top to bottom; an event out of place tells a different
+    story. `hindsight log --at` always inserts an event in its place.
+
+    ## Example
+    ```text
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    ```
+    """
+    for before, event in zip(incident.timeline, incident.timeline[1:]):
+        if event.time < before.time:
+            yield timeline_order.finding(
+                incident, event.line, f"event at {format_time(event.time)} is earlier than the one on "
+                f"line {before.line} ({format_time(before.time)}); move it up", path=incident.timeline_path)
+
+
+@rule("HS606", "milestone-repeated", Category.TIMELINE)
+def milestone_repeated(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a milestone such as `[detected]` logged more than once.
+
+    ## Why is this bad?
+    Time to detect, mitigate and resolve are computed from the milestones; two of the
+    same make the figures ambiguous. Tags (`[comms]`, `[decision]`, `[action]`) may repeat.
+
+    ## Example
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T14:09Z [detected] Support reports errors
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T14:09Z Support reports errors
+    ```
+    """
+    seen: dict[Milestone, int] = {}
+    for event in incident.timeline:
+        if event.milestone is None or not event.milestone.once:
+            continue
+        if event.milestone in seen:
+            yield milestone_repeated.finding(
+                incident, event.line, f"[{event.milestone.value}] is already on line "
+                f"{seen[event.milestone]}; keep the first and remove the bracket here",
+                path=incident.timeline_path)
+        else:
+            seen[event.milestone] = event.line
+
+
+@rule("HS607", "milestone-missing", Category.TIMELINE, applies_from=Status.DRAFT)
+def milestone_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a postmortem past `investigating` whose timeline lacks start, detected or resolved.
+
+    ## Why is this bad?
+    Without them there is no time to detect, no duration, and no figures over time for
+    the archive: the incident cannot be compared with any other.
+
+    ## Example
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T16:58Z [resolved] Error rate at baseline for 30 minutes
+    ```
+    """
+    present = {e.milestone for e in incident.timeline}
+    for milestone in _REQUIRED:
+        if milestone not in present:
+            yield milestone_missing.finding(
+                incident, None, f"no [{milestone.value}] event; add one with "
+                f"hindsight log --incident {incident.id} --at TIME --milestone {milestone.value} \"…\"",
+                path=incident.timeline_path)
+
+
+@rule("HS608", "milestone-sequence", Category.TIMELINE)
+def milestone_sequence(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags milestones out of their natural order: start ≤ detected ≤ mitigated ≤ resolved.
+
+    ## Why is this bad?
+    A detection before the start, or a resolution before mitigation, gives negative or
+    meaningless figures, and usually means a time zone was wrong.
+
+    ## Example
+    ```text
+    2026-11-21T14:03Z [start] Deploy reached all hosts
+    2026-11-21T14:05Z [resolved] Error rate at baseline
+    2026-11-21T14:10Z [mitigated] Rolled back
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T14:03Z [start] Deploy reached all hosts
+    2026-11-21T14:05Z [mitigated] Rolled back
+    2026-11-21T14:10Z [resolved] Error rate at baseline
+    ```
+    """
+    marks = [incident.milestone(m) for m in _SEQUENCE]
+    present = [e for e in marks if e is not None]
+    for earlier, later in zip(present, present[1:]):
+        if later.time < earlier.time:
+            yield milestone_sequence.finding(
+                incident, later.line, f"[{later.milestone.value if later.milestone else ''}] at "
+                f"{format_time(later.time)} is before [{earlier.milestone.value if earlier.milestone else ''}] "
+                f"on line {earlier.line}; check the times and their zones", path=incident.timeline_path)
+
+
+@rule("HS609", "comms-gap", Category.TIMELINE, Level.WARNING, applies_from=Status.DRAFT)
+def comms_gap(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags, for SEV1 and SEV2, a stretch without a `[comms]` update longer than the cadence.
+
+    ## Why is this bad?
+    During a major incident, silence is read as "nobody is on it". Support, customers and
+    the company need updates at a known rhythm (`comms.cadence_minutes`, default 30).
+
+    ## Example
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T16:58Z [resolved] Error rate at baseline
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T14:20Z [comms] Status page: investigating
+    2026-11-21T14:50Z [comms] Status page: fix in progress
+    2026-11-21T15:20Z [comms] Status page: recovering
+    2026-11-21T15:50Z [comms] Status page: monitoring
+    2026-11-21T16:20Z [comms] Status page: monitoring
+    2026-11-21T16:45Z [comms] Status page: monitoring
+    2026-11-21T16:58Z [resolved] Error rate at baseline
+    ```
+    """
+    if incident.severity not in _URGENT:
+        return
+    detected = incident.milestone(Milestone.DETECTED) or incident.milestone(Milestone.START)
+    resolved = incident.milestone(Milestone.RESOLVED)
+    if detected is None or resolved is None:
+        return
+    cadence = timedelta(minutes=ctx.settings.comms_cadence_minutes)
+    marks = [e for e in incident.timeline if e.milestone is Milestone.COMMS and detected.time <= e.time <= resolved.time]
+    previous = detected
+    for event in [*marks, resolved]:
+        if event.time - previous.time > cadence:
+            minutes = int((event.time - previous.time).total_seconds() // 60)
+            yield comms_gap.finding(
+                incident, event.line, f"{minutes} minutes without a [comms] update before this event "
+                f"(from line {previous.line}); the cadence is {ctx.settings.comms_cadence_minutes}",
+                path=incident.timeline_path)
+        previous = event
+
+
+RULES = (timeline_order, milestone_repeated, milestone_missing, milestone_sequence, comms_gap)
