@@ -115,3 +115,14 @@ def test_paths_select_incidents(archive: Path, run) -> None:  # type: ignore[no-
     result = run("check", "docs")
     assert result.code == 2 and "is not an incident folder" in result.err
     assert run("check", "nowhere").code == 2
+
+
+def test_rules_lists_and_documents(run) -> None:  # type: ignore[no-untyped-def]
+    """`rules` lists every code; `rules CODE` (or name) prints the docs; unknown is exit 2."""
+    listing = run("rules").out
+    assert "HS101  front-matter-missing" in listing and "HS609  comms-gap" in listing
+    doc = run("rules", "milestone-missing").out
+    assert doc.startswith("HS607 milestone-missing [timeline, error, from draft]")
+    assert "## Why is this bad?" in doc and "## Use instead" in doc
+    result = run("rules", "HS6O7")
+    assert result.code == 2 and "did you mean 'HS607'?" in result.err

@@ -141,6 +141,29 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, today: str | None
     return report.exit_code
 
 
+@cli.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List every rule, or print one rule's documentation (by code or name)."""
+    from hindsight.problems import LOADER_CODES
+    from hindsight.rules import ALL_RULES
+
+    if code is None:
+        listed = [(c, n, cat.value, lvl.value, "investigating") for c, (n, cat, lvl) in LOADER_CODES.items()]
+        listed += [(r.code, r.name, r.category.value, r.level.value, r.applies_from.value) for r in ALL_RULES]
+        for row in sorted(listed):
+            click.echo("{0}  {1:28s} {2:13s} {3:8s} from {4}".format(*row))
+        return
+    wanted = code.upper()
+    found = next((r for r in ALL_RULES if wanted in (r.code, r.name.upper())), None)
+    if found is None:
+        from hindsight.config import suggest
+
+        raise HindsightError(f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}")
+    click.echo(f"{found.code} {found.name} [{found.category.value}, {found.level.value}, "
+               f"from {found.applies_from.value}]\n\n{found.doc}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 findings, 2 usage, config or I/O)."""
     try:
