@@ -211,3 +211,16 @@ def test_a_timeline_that_is_a_folder_is_an_io_error(incident: Path, run) -> None
     write(incident / "x", "")
     result = run("log", "x")
     assert result.code == 2 and "timeline.log" in result.err and "Traceback" not in result.err
+
+
+def test_insertion_goes_after_the_last_event_not_later(tmp_path: Path) -> None:
+    """Comments and unreadable lines stay put; the event lands after the last earlier one."""
+    path = write(tmp_path / "timeline.log", "# head\n2026-11-21T14:00Z a\nnot a time\n"
+                 "2026-11-21T13:00Z out of order\n2026-11-21T15:00Z c\n")
+    record(path, datetime(2026, 11, 21, 13, 30, tzinfo=timezone.utc), "new", None)
+    assert path.read_text().splitlines() == [
+        "# head", "2026-11-21T14:00Z a", "not a time", "2026-11-21T13:00Z out of order",
+        "2026-11-21T13:30Z new", "2026-11-21T15:00Z c",
+    ]
+    record(path, datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc), "first", None)
+    assert path.read_text().splitlines()[1] == "2026-11-21T12:00Z first"

@@ -18,7 +18,7 @@ from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
 from hindsight.paths import discover, relative, with_status
-from hindsight.load.timeline import format_event, format_time, parse, parse_line
+from hindsight.load.timeline import format_event, format_time, parse
 from hindsight.model import Milestone, Status, TimelineEvent
 
 try:
@@ -102,21 +102,15 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _insertion_index(lines: list[str], moment: datetime) -> int:
-    """Where an event at ``moment`` goes: after the last event not later than it."""
-    index = None
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        time = parse_line(stripped)[0]
-        if time is None:
-            continue
-        if time <= moment:
-            index = i + 1
-        elif index is None:
-            index = i
-    return len(lines) if index is None else index
+def _insertion_index(events: list[TimelineEvent], moment: datetime, end: int) -> int:
+    """Where an event at ``moment`` goes: after the last event not later than it.
+
+    Returns a 0-based index into the file's lines; ``end`` (append) when no event is later.
+    """
+    not_later = [e.line for e in events if e.time <= moment]
+    if not_later:
+        return not_later[-1]
+    return events[0].line - 1 if events else end
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -166,7 +160,7 @@ def record(path: Path, moment: datetime, text: str, milestone: Milestone | None,
         lines = existing.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        at = _insertion_index(lines, moment)
+        at = _insertion_index(events, moment, len(lines))
         if at >= len(lines):
             separator = "" if not existing or existing.endswith("\n") else "\n"
             data = (separator + line).encode("utf-8")
