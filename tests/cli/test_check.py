@@ -126,3 +126,13 @@ def test_rules_lists_and_documents(run) -> None:  # type: ignore[no-untyped-def]
     assert "## Why is this bad?" in doc and "## Use instead" in doc
     result = run("rules", "HS6O7")
     assert result.code == 2 and "did you mean 'HS607'?" in result.err
+
+
+def test_every_listed_handle_is_checked(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A null or a name with spaces among the reviewers is reported, not skipped."""
+    for n, listed in enumerate(("[lee, null]", "[lee, Sam F.]")):
+        name = f"2026-11-2{n}-h"
+        incident(archive, name, GOOD.format(id=name).replace("visibility: internal", f"visibility: internal\nreviewers: {listed}"))
+    out = run("check").out
+    assert "'reviewers' must be a list of handles, like [lee, sam]; None is not one" in out
+    assert "'reviewers' must be a list of handles, like [lee, sam]; 'Sam F.' is not one" in out

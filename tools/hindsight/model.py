@@ -6,12 +6,17 @@ Nothing here touches the disk or imports from the rest of the package.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
 # Records are NamedTuples, not frozen dataclasses: just as immutable and typed, and about
 # five times cheaper to define, which `hindsight log` pays at every start (benchmarks/).
+
+
+#: A person's handle, as on the code host: ``dana``, ``lee-o``, ``sam.f``.
+HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})$")
 
 
 class Status(str, enum.Enum):

@@ -19,13 +19,12 @@ from hindsight.errors import HindsightError
 from hindsight.paths import discover, relative
 from hindsight.load.yamlsafe import CONTROL
 from hindsight.load.timeline import format_event
-from hindsight.model import Status, Visibility
+from hindsight.model import HANDLE, Status, Visibility
 from hindsight.templating import DEFAULTS, environment, render, template_names
 
 MAX_SLUG = 60
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
                        "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "œ": "oe", "Œ": "OE"})
-_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})$")
 
 
 def slugify(title: str) -> str:
@@ -43,7 +42,7 @@ def slugify(title: str) -> str:
 def handle(value: str) -> str:
     """A person's handle as written, without a leading ``@``; refuses what is not a handle."""
     cleaned = value.strip().lstrip("@")
-    if not _HANDLE.match(cleaned):
+    if not HANDLE.match(cleaned):
         raise HindsightError(f"'{value}' is not a handle; use the person's code-host login, like dana")
     return cleaned
 

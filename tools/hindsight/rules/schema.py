@@ -7,10 +7,9 @@ import re
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 from hindsight.config import suggest
-from hindsight.model import Category, Finding, Incident, Status, Visibility
+from hindsight.model import HANDLE, Category, Finding, Incident, Status, Visibility
 from hindsight.rules._base import CheckContext, rule
 
-_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38})$")
 _ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -53,14 +52,17 @@ def _texts(value: Any, _: CheckContext) -> str | None:
 def _handle(value: Any, _: CheckContext) -> str | None:
     if value is None:
         return None
-    ok = isinstance(value, str) and _HANDLE.match(value)
+    ok = isinstance(value, str) and HANDLE.match(value)
     return None if ok else f"must be a handle like dana, not {value!r}"
 
 
 def _handles(value: Any, ctx: CheckContext) -> str | None:
     if not isinstance(value, list):
         return "must be a list of handles, like [lee, sam]"
-    return next((_handle(v, ctx) for v in value if v is None or _handle(v, ctx)), None) if value else None
+    for item in value:
+        if not (isinstance(item, str) and HANDLE.match(item)):
+            return f"must be a list of handles, like [lee, sam]; {item!r} is not one"
+    return None
 
 
 def _choice(choices: Callable[[CheckContext], list[str]]) -> Callable[[Any, CheckContext], str | None]:
