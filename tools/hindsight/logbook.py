@@ -17,7 +17,7 @@ from typing import NamedTuple
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
-from hindsight.paths import discover, relative, with_status
+from hindsight.paths import discover, is_incident_name, relative, with_status
 from hindsight.load.timeline import format_event, format_time, parse
 from hindsight.model import Milestone, Status, TimelineEvent
 
@@ -44,7 +44,7 @@ def find_incident(settings: Settings, wanted: str | None) -> Path:
     if wanted:
         name = Path(wanted.rstrip("/")).name
         direct = settings.incidents_path / name
-        if name and not name.startswith(".") and (direct / "postmortem.md").is_file():
+        if is_incident_name(name) and (direct / "postmortem.md").is_file():
             return direct
         folders = discover(settings)
         for folder in folders:

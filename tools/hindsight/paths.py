@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Iterator
 
 from hindsight.config import Settings
 
@@ -19,15 +20,26 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def discover(settings: Settings) -> list[Path]:
-    """Every incident folder, sorted by name; hidden folders are not incidents."""
-    base = settings.incidents_path
+def is_incident_name(name: str) -> bool:
+    """Whether a folder of that name can be an incident: hidden and ``_private`` ones cannot."""
+    return bool(name) and not name.startswith((".", "_"))
+
+
+def _incident_entries(base: Path) -> Iterator[os.DirEntry[str]]:
+    """Directory entries of the incident folders in ``base``, in no order (none if it is missing)."""
     try:
         with os.scandir(base) as entries:
-            names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith((".", "_")))
+            for entry in entries:
+                if is_incident_name(entry.name) and entry.is_dir():
+                    yield entry
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [base / name for name in names]
+        return
+
+
+def discover(settings: Settings) -> list[Path]:
+    """Every incident folder, sorted by name."""
+    base = settings.incidents_path
+    return [base / name for name in sorted(e.name for e in _incident_entries(base))]
 
 
 def with_status(settings: Settings, status: str) -> list[Path]:
@@ -38,16 +50,10 @@ def with_status(settings: Settings, status: str) -> list[Path]:
     """
     wanted = status.encode("ascii")
     found = []
-    try:
-        with os.scandir(settings.incidents_path) as entries:
-            for entry in entries:
-                if entry.name.startswith((".", "_")) or not entry.is_dir():
-                    continue
-                match = _STATUS_LINE.search(_head(entry.path + "/postmortem.md"))
-                if match and match.group(1).lower() == wanted:
-                    found.append(entry.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+    for entry in _incident_entries(settings.incidents_path):
+        match = _STATUS_LINE.search(_head(entry.path + "/postmortem.md"))
+        if match and match.group(1).lower() == wanted:
+            found.append(entry.name)
     return [settings.incidents_path / name for name in sorted(found)]
 
 
