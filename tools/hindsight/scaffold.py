@@ -89,9 +89,9 @@ def declaration(settings: Settings, title: str, severity: str | None, services: 
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")
-        for name, text in settings.severities.items():
-            import click
+        import click
 
+        for name, text in settings.severities.items():
             click.echo(f"  {name}: {text}", err=True)
         severity = _ask("Severity")
     if not services and ask:

@@ -128,14 +128,13 @@ def milestone_sequence(incident: Incident, ctx: CheckContext) -> Iterator[Findin
     2026-11-21T14:10Z [resolved] Error rate at baseline
     ```
     """
-    marks = [incident.milestone(m) for m in _SEQUENCE]
-    present = [e for e in marks if e is not None]
-    for earlier, later in zip(present, present[1:]):
+    present = [(m, e) for m in _SEQUENCE if (e := incident.milestone(m)) is not None]
+    for (first, earlier), (then, later) in zip(present, present[1:]):
         if later.time < earlier.time:
             yield milestone_sequence.finding(
-                incident, later.line, f"[{later.milestone.value if later.milestone else ''}] at "
-                f"{format_time(later.time)} is before [{earlier.milestone.value if earlier.milestone else ''}] "
-                f"on line {earlier.line}; check the times and their zones", path=incident.timeline_path)
+                incident, later.line, f"[{then.value}] at {format_time(later.time)} is before "
+                f"[{first.value}] on line {earlier.line}; check the times and their zones",
+                path=incident.timeline_path)
 
 
 @rule("HS609", "comms-gap", Category.TIMELINE, Level.WARNING, applies_from=Status.DRAFT)
