@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hindsight.config import Settings
+from hindsight.config import parse_settings
 from hindsight.load.incident import load_incident
 from hindsight.model import Status
 from hindsight.problems import LOADER_CODES
-from hindsight.rules import ALL_RULES, CheckContext, Rule
+from hindsight.paths import listing
+from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
 from tests.conftest import write
 
 BASE = {
@@ -29,32 +30,66 @@ TIMELINE = """\
 2026-11-21T14:45Z [resolved] Error rate at baseline
 """
 BODY = "\n# Example\n\n## Summary\n\nA summary.\n"
-_BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
+_BLOCK = re.compile(r"```(\w+)(?: title=\"([^\"]+)\")?\n(.*?)```", re.DOTALL)
 
 
 def _sections(doc: str) -> dict[str, str]:
-    parts = re.split(r"^## (.+)$", doc, flags=re.MULTILINE)
-    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
+    """The doc's level-2 sections by title; headings inside code blocks are content."""
+    found: dict[str, list[str]] = {}
+    current, fenced = None, False
+    for line in doc.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            current = line[3:].strip()
+            found[current] = []
+        elif current is not None:
+            found[current].append(line)
+    return {title: "\n".join(lines) + "\n" for title, lines in found.items()}
 
 
 def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
-    """Codes the rule finds in a valid incident changed by the doc's code blocks."""
+    """Codes the rule finds in a valid incident changed by the doc's code blocks.
+
+    ``yaml`` blocks update the front matter (``yaml title="hindsight.yml"``: the settings),
+    ``markdown`` replaces the body, ``text`` the timeline, and ``tree`` adds paths under
+    incidents/ (``a -> b`` is a symbolic link).
+    """
     meta = dict(BASE, status=max(rule.applies_from, Status.DRAFT, key=lambda s: s.rank).value)
-    timeline = TIMELINE
-    for kind, content in _BLOCK.findall(block_text):
-        if kind == "yaml":
+    timeline, body, config, tree = TIMELINE, BODY, "", []
+    for kind, title, content in _BLOCK.findall(block_text):
+        if kind == "yaml" and title == "hindsight.yml":
+            config = content
+        elif kind == "yaml":
             meta.update(yaml.safe_load(content))
         elif kind == "text":
             timeline = content
+        elif kind == "markdown":
+            body = f"\n# Example\n\n{content}"
+        elif kind == "tree":
+            tree = [line.split(" -> ") for line in content.strip().splitlines()]
         else:
             raise AssertionError(f"{rule.code}: unknown example block '{kind}'")
     folder = tmp_path / "incidents" / "2026-11-21-example"
     front = yaml.safe_dump(meta, sort_keys=False, default_flow_style=None)
-    write(folder / "postmortem.md", f"---\n{front}---\n{BODY}")
+    write(folder / "postmortem.md", f"---\n{front}---\n{body}")
     write(folder / "timeline.log", timeline)
-    loaded = load_incident(folder, Settings(root=tmp_path))
+    for line in tree:
+        target = tmp_path / "incidents" / line[0]
+        if len(line) == 2:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(line[1])
+        else:
+            write(target, "")
+    settings = parse_settings(config, tmp_path)
+    ctx = CheckContext(settings, date(2026, 11, 21), frozenset(e for e, _ in listing(settings)))
+    if rule.archive:
+        entries = listing(settings)
+        checked = tuple(name for name, kind in entries if kind == "dir")
+        return [f.code for f in rule.check(Archive(entries, checked), ctx)]
+    loaded = load_incident(folder, settings)
     assert loaded.incident is not None
-    return [f.code for f in rule.check(loaded.incident, CheckContext(Settings(root=tmp_path), date(2026, 11, 21)))]
+    return [f.code for f in rule.check(loaded.incident, ctx)]
 
 
 def test_codes_are_unique_ordered_and_match_their_category() -> None:

@@ -11,8 +11,8 @@ from hindsight.engine import Report, run
 from hindsight.errors import HindsightError
 from hindsight.load.incident import load_incident
 from hindsight.model import LoadedIncident
-from hindsight.paths import discover
-from hindsight.rules import CheckContext
+from hindsight.paths import discover, is_incident_name, listing
+from hindsight.rules import Archive, CheckContext
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -38,6 +38,14 @@ def _load(settings: Settings, folders: list[Path]) -> Iterator[LoadedIncident]:
         yield load_incident(folder, settings)
 
 
+def check_folders(settings: Settings, folders: list[Path], today: date) -> Report:
+    """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``."""
+    entries = listing(settings)
+    ids = frozenset(name for name, kind in entries if kind != "file" and is_incident_name(name))
+    archive = Archive(entries, tuple(f.name for f in folders))
+    return run(_load(settings, folders), CheckContext(settings, today, ids), archive=archive)
+
+
 def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Report:
     """Check the incidents named by ``paths`` (all when empty) as of ``today``."""
-    return run(_load(settings, select(settings, paths)), CheckContext(settings, today))
+    return check_folders(settings, select(settings, paths), today)

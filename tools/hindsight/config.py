@@ -53,6 +53,7 @@ class Settings(NamedTuple):
     comms_cadence_minutes: int = 30
     review_sev1_days: int = 3
     review_sev2_business_days: int = 5
+    security_allow: tuple[str, ...] = ()
 
     @property
     def incidents_path(self) -> Path:
@@ -161,6 +162,7 @@ SCHEMA: Mapping[str, Any] = {
         "edit_uri": ("edit_uri", _str),
     },
     "comms": {"cadence_minutes": ("comms_cadence_minutes", _positive_int)},
+    "security": {"allow": ("security_allow", _str_list)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),
         "sev2_business_days": ("review_sev2_business_days", _positive_int),

@@ -6,7 +6,7 @@ from typing import Iterable, NamedTuple
 
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
 from hindsight.problems import LOADER_CODES
-from hindsight.rules import ALL_RULES, CheckContext, Rule
+from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
 
 
 class Report(NamedTuple):
@@ -53,7 +53,7 @@ def check_incident(loaded: LoadedIncident, ctx: CheckContext, rules: Iterable[Ru
     if incident is not None:
         status = incident.status or Status.INVESTIGATING
         for rule in rules:
-            if rule.applies_from.rank <= status.rank:
+            if not rule.archive and rule.applies_from.rank <= status.rank:
                 found.extend(rule.check(incident, ctx))
     return found
 
@@ -64,10 +64,15 @@ def _ignored(finding: Finding, incident: Incident | None) -> bool:
     return finding.code in incident.ignores.get(finding.line, ())
 
 
-def run(loaded: Iterable[LoadedIncident], ctx: CheckContext, rules: tuple[Rule, ...] = ALL_RULES) -> Report:
-    """Check every incident; one broken incident never hides the others."""
+def run(loaded: Iterable[LoadedIncident], ctx: CheckContext, rules: tuple[Rule, ...] = ALL_RULES,
+        archive: Archive | None = None) -> Report:
+    """Check every incident, then the archive as a whole; one broken incident never hides the others."""
     levels = _levels(ctx, rules)
     findings: list[Finding] = []
+    if archive is not None:
+        for rule in rules:
+            if rule.archive:
+                findings.extend(f for f in map(lambda f: _relevel(f, levels), rule.check(archive, ctx)) if f)
     count = 0
     for item in loaded:
         count += 1

@@ -169,6 +169,8 @@ class Incident(NamedTuple):
     timeline: tuple[TimelineEvent, ...] = ()
     ignores: Mapping[int, frozenset[str]] = MappingProxyType({})
     unreadable_keys: frozenset[str] = frozenset()
+    head: str = ""
+    timeline_text: str = ""
 
     @property
     def postmortem_path(self) -> str:

@@ -72,3 +72,16 @@ def _head(path: str) -> bytes:
         return b""
     finally:
         os.close(fd)
+
+
+def listing(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """Every entry directly under the incidents folder as (name, 'dir' | 'file' | 'link'), sorted."""
+    found = []
+    try:
+        with os.scandir(settings.incidents_path) as entries:
+            for entry in entries:
+                kind = "link" if entry.is_symlink() else "dir" if entry.is_dir() else "file"
+                found.append((entry.name, kind))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    return tuple(sorted(found))

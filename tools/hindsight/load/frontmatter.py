@@ -33,6 +33,12 @@ class Document:
     readable: bool = False
     bom: bool = False
     newline: str = "\n"
+    source: str = ""
+
+    @property
+    def head(self) -> str:
+        """The lines before the body: the front matter with its ``---`` lines."""
+        return "\n".join(self.source.split("\n", self.body_line - 1)[: self.body_line - 1])
 
 
 def decode(data: bytes, path: str, incident: str | None, problems: list[Finding]) -> str:
@@ -84,7 +90,7 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
         return Document(YMap(1, 1), "", 1, problems)
     newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
     text = decode(data, path, incident, problems)
-    doc = Document(YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline)
+    doc = Document(YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline, source=text)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         hint = " (TOML '+++' front matter is not supported)" if lines[0].rstrip() == "+++" else ""

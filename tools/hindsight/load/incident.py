@@ -35,7 +35,7 @@ def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]
 
 
 def _read_timeline(folder: Path, rel: str, incident: str,
-                   problems: list[Finding]) -> tuple[TimelineEvent, ...]:
+                   problems: list[Finding]) -> tuple[tuple[TimelineEvent, ...], str]:
     path = folder / "timeline.log"
     label = f"{rel}/timeline.log"
     try:
@@ -43,14 +43,15 @@ def _read_timeline(folder: Path, rel: str, incident: str,
     except FileNotFoundError:
         problems.append(problem("HS604", label, None, "no timeline.log; create it with "
                                 "'hindsight log --incident " + incident + " TEXT'", incident=incident))
-        return ()
+        return (), ""
     except OSError as exc:
         problems.append(problem("HS604", label, None, f"cannot read timeline.log: {exc.strerror}",
                                 incident=incident))
-        return ()
-    events, found = timeline.parse(decode(data, label, incident, problems), label, incident)
+        return (), ""
+    text = decode(data, label, incident, problems)
+    events, found = timeline.parse(text, label, incident)
     problems.extend(found)
-    return tuple(events)
+    return tuple(events), text
 
 
 def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
@@ -76,6 +77,7 @@ def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
     actions = next((s for s in sections if s.key == "Action items"), None)
     items = markdown.action_items(actions)[0] if actions else []
     unreadable = set(doc.meta.duplicates) | (set() if doc.readable else {"visibility"})
+    events, timeline_text = _read_timeline(folder, rel, incident_id, problems)
     incident = Incident(
         id=incident_id,
         folder=rel,
@@ -85,8 +87,10 @@ def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
         body_line=doc.body_line,
         sections=tuple(sections),
         action_items=tuple(items),
-        timeline=_read_timeline(folder, rel, incident_id, problems),
+        timeline=events,
         ignores=markdown.ignores(doc.body, doc.body_line),
         unreadable_keys=frozenset(unreadable),
+        head=doc.head,
+        timeline_text=timeline_text,
     )
     return LoadedIncident(rel, incident, tuple(problems))

@@ -7,7 +7,7 @@ A line scanner, not a Markdown renderer: fenced code and HTML comments are skipp
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.model import ActionItem, Section
 
@@ -194,3 +194,104 @@ def ignores(text: str, first_line: int) -> dict[int, frozenset[str]]:
             for t in targets:
                 found.setdefault(first_line + t, set()).update(codes)
     return {line: frozenset(codes) for line, codes in found.items()}
+
+
+_INLINE_CODE = re.compile(r"(`+)[^`].*?\1|``")
+_HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)")
+_CHAT_LINE = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s+)?(?:<[^>\s]{1,40}>|@?[\w.-]{1,40}:)\s")
+_CHAT_TIME = re.compile(r"^\s*\[?\d{1,2}:\d{2}")
+
+
+class Prose(NamedTuple):
+    """A paragraph of running text, its lines joined by spaces, with where each line began."""
+
+    text: str
+    starts: tuple[tuple[int, int, int], ...]  # (offset in text, file line, column)
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """File line and 1-based column of ``text[offset]``."""
+        line, column, begin = self.starts[0][1], self.starts[0][2], 0
+        for start, file_line, first_column in self.starts:
+            if start > offset:
+                break
+            line, column, begin = file_line, first_column, start
+        return line, column + offset - begin
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def is_chat_line(line: str, previous_was_chat: bool = False) -> bool:
+    """A line pasted from a chat log: ``[14:03] dana: …``, ``<dana> …`` (or ``dana: …`` among them)."""
+    match = _CHAT_LINE.match(line)
+    if not match:
+        return False
+    return bool(_CHAT_TIME.match(line)) or line.lstrip().startswith("<") or previous_was_chat
+
+
+def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
+    """The paragraphs of running text in ``text``: no fenced code, comments or inline code.
+
+    Headings and table rows are paragraphs of their own. With ``quotes=False``, block quotes
+    and pasted chat logs are left out too: they are other people's words.
+    """
+    lines = _COMMENT.sub(_blank, text).split("\n")
+    found: list[Prose] = []
+    parts: list[str] = []
+    starts: list[tuple[int, int, int]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if parts:
+            found.append(Prose(" ".join(parts), tuple(starts)))
+        parts.clear()
+        starts.clear()
+        size = 0
+
+    def add(line: str, number: int) -> None:
+        nonlocal size
+        stripped = line.strip()
+        if not stripped:
+            return
+        column = len(line) - len(line.lstrip()) + 1
+        if parts:
+            size += 1
+        starts.append((size, number, column))
+        parts.append(stripped)
+        size += len(stripped)
+
+    fence: str | None = None
+    chat = False
+    for i, raw in enumerate(lines):
+        number = first_line + i
+        if fence is not None:
+            if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]}:
+                fence = None
+            continue
+        opening = _FENCE.match(raw)
+        if opening:
+            flush()
+            fence = opening.group(1)
+            continue
+        line = _INLINE_CODE.sub(_blank, raw)
+        if not line.strip():
+            flush()
+            chat = False
+            continue
+        if not quotes and (line.lstrip().startswith(">") or is_chat_line(line, chat)):
+            flush()
+            chat = not line.lstrip().startswith(">")
+            continue
+        if _TABLE_RULE.match(line) and "-" in line:
+            continue
+        heading = _HEADING_MARK.match(line)
+        if heading or line.lstrip().startswith("|"):
+            flush()
+            add(_HEADING_MARK.sub(lambda m: " " * len(m.group()), line), number)
+            flush()
+            continue
+        add(line, number)
+    flush()
+    return found

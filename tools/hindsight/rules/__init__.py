@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from hindsight.rules import schema, timeline
-from hindsight.rules._base import CheckContext, Rule
+from hindsight.rules import action_items, blame, impact, repo, review, schema, security, structure, timeline
+from hindsight.rules._base import Archive, CheckContext, Rule
 
-ALL_RULES: tuple[Rule, ...] = (*schema.RULES, *timeline.RULES)
+ALL_RULES: tuple[Rule, ...] = (
+    *schema.RULES,
+    *structure.RULES,
+    *blame.RULES,
+    *action_items.RULES,
+    *impact.RULES,
+    *timeline.RULES,
+    *review.RULES,
+    *security.RULES,
+    *repo.RULES,
+)
 
 
 def by_code() -> dict[str, Rule]:
@@ -13,4 +23,4 @@ def by_code() -> dict[str, Rule]:
     return {r.code: r for r in ALL_RULES}
 
 
-__all__ = ["ALL_RULES", "CheckContext", "Rule", "by_code"]
+__all__ = ["ALL_RULES", "Archive", "CheckContext", "Rule", "by_code"]

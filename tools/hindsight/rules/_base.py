@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.model import Category, Finding, Incident, Level, Status
@@ -13,13 +13,21 @@ _CODE = re.compile(r"^HS[1-9]\d{2}$")
 
 
 class CheckContext(NamedTuple):
-    """What a rule may consult besides the incident: the settings and today's date."""
+    """What a rule may consult besides the incident: settings, today, and every id in the archive."""
 
     settings: Settings
     today: date
+    ids: frozenset[str] = frozenset()
 
 
-CheckFunction = Callable[[Incident, CheckContext], Iterator[Finding]]
+class Archive(NamedTuple):
+    """What archive-wide rules see: every entry under the incidents folder, and those being checked."""
+
+    entries: tuple[str, ...]
+    checked: tuple[str, ...]
+
+
+CheckFunction = Callable[[Any, CheckContext], Iterator[Finding]]
 
 
 class Rule(NamedTuple):
@@ -32,6 +40,7 @@ class Rule(NamedTuple):
     applies_from: Status
     check: CheckFunction
     doc: str
+    archive: bool = False
 
     def finding(self, incident: Incident, line: int | None, message: str, *,
                 path: str | None = None, column: int | None = None) -> Finding:
@@ -39,16 +48,24 @@ class Rule(NamedTuple):
         return Finding(path or incident.postmortem_path, line, column, self.code, self.category,
                        self.level, message, incident.id)
 
+    def at(self, path: str, message: str, incident: str | None = None) -> Finding:
+        """A finding of this archive rule about a file or folder, with no line."""
+        return Finding(path, None, None, self.code, self.category, self.level, message, incident)
+
 
 def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
-         applies_from: Status = Status.INVESTIGATING) -> Callable[[CheckFunction], Rule]:
-    """Turn a documented check function into a Rule (nothing is registered by importing)."""
+         applies_from: Status = Status.INVESTIGATING, archive: bool = False) -> Callable[[CheckFunction], Rule]:
+    """Turn a documented check function into a Rule (nothing is registered by importing).
+
+    An incident rule is called with ``(Incident, CheckContext)``; an ``archive`` rule once per
+    run with ``(Archive, CheckContext)``.
+    """
     if not _CODE.match(code) or int(code[2]) != category.digit:
         raise ValueError(f"{code} is not a valid code for category {category.value}")
 
     def wrap(check: CheckFunction) -> Rule:
         doc = (check.__doc__ or "").strip()
-        return Rule(code, name, category, level, applies_from, check, _dedent(doc))
+        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive)
 
     return wrap
 

@@ -1,0 +1,282 @@
+"""HS4xx action items: each owned, dated, ticketed, with a known status; overdue ones noticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from hindsight.config import suggest
+from hindsight.model import HANDLE, ActionItem, Category, Finding, Incident, Level, Status
+from hindsight.rules._base import CheckContext, rule
+
+SECTION = "Action items"
+STATUSES = ("open", "done", "wontfix")
+KINDS = ("prevent", "detect", "mitigate", "process", "training")
+#: A ticket: a URL, KEY-123 or #123, bare or as a Markdown link.
+TICKET = re.compile(r"^(?:\[[^\]]+\]\((?P<url>[^)\s]+)\)|(?P<key>[A-Z][A-Z0-9]+-\d+|#\d+|https?://\S+))$")
+_LINK_TEXT = re.compile(r"^\[([^\]]+)\]\([^)]*\)$")
+
+
+def _plain(cell: str) -> str:
+    """A cell without Markdown decoration: a link's text, no backticks or emphasis."""
+    cell = _LINK_TEXT.sub(r"\1", cell.strip())
+    return cell.strip("`*_ ").strip()
+
+
+def item_status(item: ActionItem) -> str:
+    """The item's status in lower case; an empty cell means open."""
+    return _plain(item.status).lower() or "open"
+
+
+def due_date(item: ActionItem) -> dt.date | None:
+    """The due date when the cell holds a valid ISO date."""
+    try:
+        return dt.date.fromisoformat(_plain(item.due))
+    except ValueError:
+        return None
+
+
+def owner_handle(item: ActionItem) -> str:
+    """The owner as a handle: ``@lee`` and ``lee`` are the same person."""
+    return _plain(item.owner).lstrip("@")
+
+
+@rule("HS401", "action-items-missing", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_items_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an Action items section without a table of at least one action.
+
+    ## Why is this bad?
+    A postmortem that changes nothing will be written again. Even a small incident
+    leaves something to prevent, detect sooner or mitigate faster. The table is what the
+    site and `hindsight stats` read: an action in a paragraph is never tracked.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    We will look into better alerting.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx above 1% for 5 minutes | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+    """
+    section = incident.section(SECTION)
+    if section is None or incident.action_items:
+        return
+    yield action_items_missing.finding(
+        incident, section.line, "no action items: add a table with the columns Action | Owner | Due | "
+        "Ticket | Status and one row per action")
+
+
+@rule("HS402", "action-owner", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item whose owner is not one person's handle.
+
+    ## Why is this bad?
+    An action owned by a team, by "TBD" or by nobody is owned by nobody; it is the usual
+    reason actions are still open a year later. Name the one person who will see it done.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | Platform team | 2026-12-15 | PLAT-123 | open |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+    """
+    for item in incident.action_items:
+        owner = owner_handle(item)
+        if not owner:
+            yield action_owner.finding(incident, item.line, "action item has no owner; put one person's handle "
+                                       "in the Owner column")
+        elif not HANDLE.match(owner) or owner.upper() in ("TBD", "TBC", "TODO"):
+            yield action_owner.finding(incident, item.line, f"owner '{item.owner.strip()}' is not a handle; name "
+                                       "one person, like 'lee'")
+
+
+@rule("HS403", "action-due", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_due(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item without a due date written as YYYY-MM-DD.
+
+    ## Why is this bad?
+    "Next sprint" and "Q1" cannot be sorted, compared with today or shown as overdue;
+    an action without a date slides forever.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | next sprint | PLAT-123 | open |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+    """
+    for item in incident.action_items:
+        if due_date(item) is None:
+            written = f"'{item.due.strip()}' is not" if item.due.strip() else "no"
+            yield action_due.finding(incident, item.line, f"{written} due date; write it as YYYY-MM-DD")
+
+
+@rule("HS404", "action-ticket", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_ticket(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item without a ticket: a URL, `KEY-123` or `#123`.
+
+    ## Why is this bad?
+    Work is planned and done in the tracker, not in postmortems. An action without a
+    ticket is not on anyone's board, and its status here is never updated.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | will create | open |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+    """
+    for item in incident.action_items:
+        ticket = item.ticket.strip().strip("`")
+        if not TICKET.match(ticket):
+            written = f"'{ticket}' is not a ticket" if ticket else "no ticket"
+            yield action_ticket.finding(incident, item.line, f"{written}; link one: a URL, KEY-123 or #123")
+
+
+@rule("HS405", "action-status", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_status(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item whose status is not open, done or wontfix (empty means open).
+
+    ## Why is this bad?
+    The archive's list of open actions, and the closure figures, count these three
+    words; "in progress" or "✔" is counted as nothing.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | finished |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | done |
+    ```
+    """
+    for item in incident.action_items:
+        status = item_status(item)
+        if status not in STATUSES:
+            yield action_status.finding(
+                incident, item.line, f"status '{item.status.strip()}' is not one of {', '.join(STATUSES)}"
+                f"{suggest(status, list(STATUSES))}")
+
+
+@rule("HS406", "action-kind", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item whose Kind is not prevent, detect, mitigate, process or training.
+
+    ## Why is this bad?
+    The Kind column is optional, but when it is there the figures group actions by it;
+    an unknown kind falls out of every group.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status | Kind |
+    | --- | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open | alerting |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status | Kind |
+    | --- | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open | detect |
+    ```
+    """
+    for item in incident.action_items:
+        kind = _plain(item.kind).lower()
+        if kind and kind not in KINDS:
+            yield action_kind.finding(incident, item.line, f"kind '{item.kind.strip()}' is not one of "
+                                      f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}")
+
+
+@rule("HS407", "action-overdue", Category.ACTION_ITEMS, Level.WARNING, applies_from=Status.IN_REVIEW)
+def action_overdue(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an open action item whose due date has passed.
+
+    ## Why is this bad?
+    Overdue actions are how the same incident happens twice. This is a warning, not an
+    error: update the date with the reason, or close the item as done or wontfix.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-01-15 | PLAT-123 | open |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx | lee | 2026-01-15 | PLAT-123 | done |
+    ```
+    """
+    for item in incident.action_items:
+        due = due_date(item)
+        if due is not None and due < ctx.today and item_status(item) == "open":
+            days = (ctx.today - due).days
+            yield action_overdue.finding(
+                incident, item.line, f"open action item is {days} day{'s' if days != 1 else ''} past its due "
+                f"date {due.isoformat()}; close it (done, wontfix) or set a new date")
+
+
+RULES = (action_items_missing, action_owner, action_due, action_ticket, action_status, action_kind,
+         action_overdue)

@@ -1,0 +1,302 @@
+"""HS8xx security: secrets, HTML that runs script, and personal data in a postmortem.
+
+A secret's value is never printed: a finding names the kind of secret, its length and
+its place, which is enough to find it and not enough to use it.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import math
+import re
+from collections import Counter
+from typing import Iterator, NamedTuple
+
+from hindsight.load.markdown import prose
+from hindsight.model import Category, Finding, Incident, Level
+from hindsight.rules._base import CheckContext, rule
+
+
+class Place(NamedTuple):
+    """A line of one of the incident's files."""
+
+    path: str
+    line: int
+    text: str
+
+
+def places(incident: Incident, *, head: bool = True) -> Iterator[Place]:
+    """Every line of postmortem.md (front matter too when ``head``) and of timeline.log."""
+    if head and incident.head:
+        for number, text in enumerate(incident.head.split("\n"), 1):
+            yield Place(incident.postmortem_path, number, text)
+    for number, text in enumerate(incident.body.split("\n"), incident.body_line):
+        yield Place(incident.postmortem_path, number, text)
+    for number, text in enumerate(incident.timeline_text.split("\n"), 1):
+        yield Place(incident.timeline_path, number, text)
+
+
+#: (what it is, pattern); a group named ``value`` is the secret when only part of the match is
+SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
+    ("private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+    ("AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+    ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b"),
+    ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"),
+    ("Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
+    ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("password in a URL", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
+    ("value after a secret-like key",
+     r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
+     r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"),
+))
+_PLACEHOLDER = re.compile(r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
+                          r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*", re.IGNORECASE)
+_GENERIC = ("password in a URL", "value after a secret-like key")
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy of ``value`` in bits per character."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _looks_secret(kind: str, value: str) -> bool:
+    if _PLACEHOLDER.search(value):
+        return False
+    if kind == "password in a URL":
+        return True
+    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    return classes >= 2 and entropy(value) >= 3.5
+
+
+def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, column, length) of each secret in a line; nothing of the value itself."""
+    taken: list[range] = []
+    for kind, pattern in SECRETS:
+        for match in pattern.finditer(text):
+            value_group = "value" if "value" in pattern.groupindex else 0
+            value = match.group(value_group)
+            if kind in _GENERIC and not _looks_secret(kind, value):
+                continue
+            start = match.start(value_group)
+            if any(start in r for r in taken):
+                continue
+            taken.append(range(match.start(), match.end()))
+            yield kind, start + 1, len(value)
+
+
+@rule("HS801", "secret", Category.SECURITY)
+def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags what looks like a secret: cloud keys, code-host and chat tokens, private keys, JWTs.
+
+    Also passwords in URLs and long random values after words like `password`, `token`
+    or `api_key`. The finding names the kind and length of the value, never the value.
+
+    ## Why is this bad?
+    A postmortem is read by the whole company, published on the archive site and kept
+    in git history forever. A secret pasted from a log is leaked the moment it is
+    pushed: removing it from the file is not enough, it must be revoked and rotated.
+
+    ## Example
+    ```markdown
+    ## Summary
+
+    The job authenticated with token=Zq8vW3mK1pR7tY2uN5bX9cD4 from the old vault path.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Summary
+
+    The job authenticated with a token from the old vault path (since rotated).
+    ```
+    """
+    for place in places(incident):
+        for kind, column, length in find_secrets(place.text):
+            yield secret.finding(
+                incident, place.line, f"this looks like a {kind} ({length} characters); delete it and revoke "
+                "it: once pushed it stays in git history", path=place.path, column=column)
+
+
+_TAGS = re.compile(r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
+_HANDLER = re.compile(r"<[a-z][^>]*?[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
+_URL_SLOT = re.compile(r"\]\(\s*<?([^)\s>]+)|\b(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*[\"']?"
+                       r"([^\"'\s>]+)|<([a-z][a-z0-9+.-]*:[^>\s]+)>", re.IGNORECASE)
+_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
+def unsafe_html(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, what) for each piece of HTML or link in ``text`` that can run script."""
+    for match in _TAGS.finditer(text):
+        yield match.start(), f"a <{match.group(1).split()[0].lower()}> tag"
+    for match in _HANDLER.finditer(text):
+        yield match.start(), "an event-handler attribute (on…=)"
+    for match in _URL_SLOT.finditer(text):
+        target = next(g for g in match.groups() if g is not None)
+        scheme = re.sub(r"[\s\x00-\x1f]", "", html.unescape(target))
+        if _BAD_SCHEME.match(scheme):
+            yield match.start(), f"a {scheme.split(':')[0].lower()}: link"
+
+
+@rule("HS802", "unsafe-html", Category.SECURITY)
+def unsafe_html_rule(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags HTML that can run script: script tags, iframes, event handlers, `javascript:` or `data:` links.
+
+    HTML shown in code spans or code blocks is text, and is not flagged.
+
+    ## Why is this bad?
+    Markdown passes HTML through. The site sanitises what it renders, but a postmortem
+    is also read on the code host, in editors and by other tools; script in it is at
+    best broken on the site and at worst runs in a colleague's browser.
+
+    ## Example
+    ```markdown
+    ## Summary
+
+    See the <a href="javascript:alert(1)">dashboard</a>.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Summary
+
+    See the [dashboard](https://grafana.example.com/d/checkout).
+    ```
+    """
+    title = incident.meta.get("title")
+    if isinstance(title, str):
+        for _offset, what in unsafe_html(title):
+            yield unsafe_html_rule.finding(incident, incident.key_lines.get("title"),
+                                           f"the title holds {what}; write it as plain text")
+    for paragraph in prose(incident.body, incident.body_line):
+        for offset, what in unsafe_html(paragraph.text):
+            line, column = paragraph.place(offset)
+            yield unsafe_html_rule.finding(
+                incident, line, f"{what} can run script; link with [text](https://…) or put the HTML in a "
+                "code block", column=column)
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b")
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$", re.IGNORECASE)
+_VERSION_BEFORE = re.compile(r"(?:\bv|version\s*)$", re.IGNORECASE)
+_SAFE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/32", "127.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+    "::/128", "::1/128", "2001:db8::/32"))
+
+
+def _allowed_email(address: str, domain: str, allow: tuple[str, ...]) -> bool:
+    lowered, domain = address.lower(), domain.lower()
+    if _EXAMPLE_DOMAIN.search(domain) or lowered.startswith(("git@", "noreply@", "no-reply@")):
+        return True
+    for entry in allow:
+        entry = entry.lower()
+        if lowered == entry or domain == entry.lstrip("@") or domain.endswith("." + entry.lstrip("@")):
+            return True
+    return False
+
+
+def _networks(allow: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    found = []
+    for entry in allow:
+        try:
+            found.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue
+    return found
+
+
+def find_addresses(text: str, allow: tuple[str, ...] = ()) -> Iterator[tuple[int, str, str]]:
+    """(column, kind, value) of e-mail and IP addresses in a line that are not allowed."""
+    for match in _EMAIL.finditer(text):
+        if not _allowed_email(match.group(), match.group(1), allow):
+            yield match.start() + 1, "e-mail address", match.group()
+    allowed = [*_SAFE_NETWORKS, *_networks(allow)]
+    for pattern in (_IPV4, _IPV6):
+        for match in pattern.finditer(text):
+            if _VERSION_BEFORE.search(text[: match.start()]):
+                continue
+            try:
+                address = ipaddress.ip_address(match.group())
+            except ValueError:
+                continue
+            if not any(address.version == n.version and address in n for n in allowed):
+                yield match.start() + 1, "IP address", match.group()
+
+
+def _address_findings(incident: Incident, ctx: CheckContext, kind: str, found: str) -> Iterator[Finding]:
+    check = email_address if kind == "e-mail address" else ip_address
+    for place in places(incident, head=False):
+        for column, what, value in find_addresses(place.text, ctx.settings.security_allow):
+            if what == kind:
+                yield check.finding(incident, place.line, f"{what} '{value}' {found}", path=place.path, column=column)
+
+
+@rule("HS803", "email-address", Category.SECURITY, Level.WARNING)
+def email_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags e-mail addresses: personal data that rarely helps the reader.
+
+    Addresses at `example.com` and domains listed under `security.allow` in
+    `hindsight.yml` are not flagged.
+
+    ## Why is this bad?
+    A customer's or colleague's address in a postmortem is personal data published to
+    the whole company and kept in git forever. Say "a customer" or name the team alias.
+
+    ## Example
+    ```markdown
+    ## Summary
+
+    The first report came from jane.doe@gmail.com at 14:10 UTC.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Summary
+
+    The first report came from a customer at 14:10 UTC.
+    ```
+    """
+    yield from _address_findings(incident, ctx, "e-mail address",
+                                 "is personal data; describe the person's role instead, or allow the "
+                                 "domain under security.allow")
+
+
+@rule("HS804", "ip-address", Category.SECURITY, Level.WARNING)
+def ip_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags IP addresses: a customer's address is personal data, a server's maps the network.
+
+    Loopback and documentation addresses (`192.0.2.0/24`, `2001:db8::/32`) and networks
+    listed under `security.allow` in `hindsight.yml` are not flagged.
+
+    ## Why is this bad?
+    A client's IP address identifies a person; an internal one tells every reader of
+    the archive the shape of the network. Neither is usually what the reader needs.
+
+    ## Example
+    ```markdown
+    ## Summary
+
+    Most failed requests came from 81.2.69.160.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Summary
+
+    Most failed requests came from one customer's integration.
+    ```
+    """
+    yield from _address_findings(incident, ctx, "IP address",
+                                 "can identify a person or map the network; describe it instead, or allow "
+                                 "the network under security.allow")
+
+
+RULES = (secret, unsafe_html_rule, email_address, ip_address)
