@@ -200,6 +200,9 @@ _INLINE_CODE = re.compile(r"(`+)[^`].*?\1|``")
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)")
 _CHAT_LINE = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s+)?(?:<[^>\s]{1,40}>|@?[\w.-]{1,40}:)\s")
 _CHAT_TIME = re.compile(r"^\s*\[?\d{1,2}:\d{2}")
+_STAMP = r"\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?"
+#: ``>dana [5:19 PM]`` or ``[17:19] dana:`` alone on a line: the lines below it are the message
+_CHAT_HEADER = re.compile(rf"^\s*>?\s*(?:@?[\w.-]{{1,40}}\s+{_STAMP}|{_STAMP}\s+@?[\w.-]{{1,40}}:?)\s*$")
 
 
 class Prose(NamedTuple):
@@ -264,6 +267,7 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
 
     fence: str | None = None
     chat = False
+    message = False  # inside a chat message under a header line
     for i, raw in enumerate(lines):
         number = first_line + i
         if fence is not None:
@@ -278,8 +282,15 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
         line = _INLINE_CODE.sub(_blank, raw)
         if not line.strip():
             flush()
-            chat = False
+            chat = message = False
             continue
+        if not quotes and _CHAT_HEADER.match(line):
+            flush()
+            message = True
+            continue
+        if not quotes and message and not line.lstrip().startswith(">"):
+            continue
+        message = False
         if not quotes and (line.lstrip().startswith(">") or is_chat_line(line, chat)):
             flush()
             chat = not line.lstrip().startswith(">")

@@ -27,12 +27,13 @@ _ROLE_NOUN = (r"(?:engineers?|developers?|devs?|operators?|admins?|administrator
               r"staff(?: members?)?|team ?members?|colleagues?|person|individuals?|analysts?|managers?|"
               r"testers?|programmers?|technicians?|coders?|sysadmins?|oncall|on-call|incident commander)")
 _ROLE = rf"{_DETERMINER}\s+(?:[\w-]+\s+){{0,2}}?{_ROLE_NOUN}\b"
-_TEAM = (r"(?:the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:team|squad|department|group|folks|crew)\b"
+_TEAM = (r"(?i:(?:the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:team|squad|department|group|folks|crew)\b)"
          r"|\b(?:QA|Ops|Operations|Support|Marketing|Sales|Management|Engineering|DevOps|SRE|IT|Finance|Legal|"
          r"Security)\b(?!\s+(?:for|of|tool\w*|system|service|page|API|endpoint|ticket)\b)")
 _PRONOUN = r"\b(?:someone|somebody|whoever|everyone|everybody|anybody|he|she|him|her|I)\b"
 _QUALIFIER = (r"(?:\s+(?:on[- ]call|on duty|in charge|at the time|responsible|(?:from|on|in) (?:the )?[\w-]+ team)"
-              r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose)\b)[^,.;:!?()]){1,60}?)?")
+              r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose)\b)[^,.;:!?()]){1,60}?"
+              r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?)?")
 _FILLER = (r"(?:\s+(?:had|has|have|was|were|is|also|then|simply|just|apparently|clearly|obviously|again|"
            r"accidentally|mistakenly|unfortunately|completely|totally|already|initially|still|probably|"
            r"(?:must|may|might|seems? to|seemed to|appears? to|appeared to) have|later|unknowingly|inadvertently|"
@@ -74,16 +75,16 @@ _FAULT_NOUN = (r"(?:fault|mistake|error|negligence|carelessness|oversight|blunde
 
 HUMAN_ERROR = re.compile(
     r"\b(?:human|operator|user|pilot|engineer|developer|manual|personnel|staff|people)[- ](?:error|mistake|failure|"
-    r"fault)s?\b|\bPEBKAC\b|\bPEBCAK\b|\bID-?10-?T\b|\blayer[- ]8\b|\bfat[- ]finger(?:ed|ing|s)?\b", re.IGNORECASE)
+    r"fault)s?\b(?![- ](?:page|message|code|response|status|rate|count|handling|screen|class|type))|\bPEBKAC\b|\bPEBCAK\b|\bID-?10-?T\b|\blayer[- ]8\b|\bfat[- ]finger(?:ed|ing|s)?\b", re.IGNORECASE)
 JUDGEMENTAL = re.compile(
     r"\b(?:careless(?:ness|ly)?|lazy|laziness|lazily|sloppy|sloppiness|sloppily|incompetent(?:ly)?|incompetence|"
     r"stupid(?:ity|ly)?|idiot(?:ic|s)?|dumb|negligent(?:ly)?|negligence|reckless(?:ly|ness)?|clueless|"
     r"inept(?:itude)?|moron(?:ic|s)?|foolish(?:ly|ness)?|irresponsibl[ey]|amateurish|boneheaded|"
     r"dim-witted|thoughtless(?:ly|ness)?|inexcusabl[ey])\b", re.IGNORECASE)
 _TECHNICAL_USE = re.compile(
-    r"^(?:lazy|lazily)[- ](?:load\w*|evaluat\w*|init\w*|instantiat\w*|delet\w*|expir\w*|migrat\w*|fetch\w*|"
-    r"iterat\w*|propagat\w*|consum\w*|sync\w*|computed|import\w*|static|val)|^sloppy[- ]quorums?|"
-    r"^dumb[- ](?:pipes?|terminals?|proxy|proxies|client)|^lazy$(?=)", re.IGNORECASE)
+    r"(?:lazy|lazily)[- ](?:load\w*|evaluat\w*|init\w*|instantiat\w*|delet\w*|expir\w*|migrat\w*|fetch\w*|"
+    r"iterat\w*|propagat\w*|consum\w*|sync\w*|computed|import\w*|static|val)|sloppy[- ]quorums?|"
+    r"dumb[- ](?:pipes?|terminals?|proxy|proxies|client)", re.IGNORECASE)
 _META = re.compile(
     r"\b(?:blameless(?:ness|ly)?|blame-free|no[- ]blame|not about (?:who|blame)|rather than|instead of|"
     r"is not a (?:root )?cause|isn't a (?:root )?cause|never (?:a|the) (?:root )?cause|not (?:a|the) (?:root )?cause|"
@@ -91,7 +92,9 @@ _META = re.compile(
     r"label(?:s|led|ling|ed|ing)?|the (?:term|phrase|words?)|avoid(?:s|ed|ing)?|reduc(?:e|es|ed|ing) the "
     r"(?:chance|risk|room)|(?:chance|risk|room|possibility|opportunit(?:y|ies)) (?:of|for)|prone to|"
     r"guard(?:s|ed|ing)? against|prevent(?:s|ed|ing)?|eliminat(?:e|es|ed|ing)|less (?:room|chance)|"
-    r"regardless of|no matter)\b", re.IGNORECASE)
+    r"regardless of|no matter|symptoms? of|assign(?:s|ing)? blame|instead,)", re.IGNORECASE)
+#: "when I'm lazy": an author's self-deprecation is not a judgement of someone else
+_FIRST_PERSON = re.compile(r"\b(?:I'm|I am|I was|I've been|I get|I got|me being)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|nobody|no one)\b|n't\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|‘[^’\n]{1,200}’|(?<![\w'])'[^'\n]{1,80}'(?![\w])|"
                      r"«[^»\n]{1,200}»")
@@ -163,7 +166,8 @@ def detector(names: tuple[str, ...]) -> Detector:
     known = _alternatives(names)
     named = rf"(?<![\w@-])(?:{known})(?![\w-])" if known else r"(?!x)x"
     person = rf"(?:(?i:{_ROLE})|{_TEAM}|(?i:{_PRONOUN})|@[\w.-]+|{named})"
-    subject = rf"(?P<who>{person}){_QUALIFIER}{_FILLER}\s+"
+    whoever = r"(?i:whoever)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){1,50}?"
+    subject = rf"(?P<who>{whoever}|{person}{_QUALIFIER}){_FILLER}\s+"
     return Detector(
         person_first=re.compile(
             rf"{subject}(?P<what>(?i:{_COGNITIVE}))(?![\w-])"
@@ -235,7 +239,8 @@ def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow
         add(match.start(), match.end(), "HS303", "hindsight")
     for pattern, code, advice in ((HUMAN_ERROR, "HS302", "human-error"), (JUDGEMENTAL, "HS304", "judgement")):
         for match in pattern.finditer(masked):
-            if code == "HS304" and _TECHNICAL_USE.match(masked, match.start()):
+            if code == "HS304" and (_TECHNICAL_USE.match(masked, match.start())
+                                    or _FIRST_PERSON.search(masked, max(0, match.start() - 30), match.start())):
                 continue
             begin, end = _sentence(masked, match.start())
             if _META.search(masked, begin, end) or _NEGATION.search(masked, max(begin, match.start() - 40),

@@ -187,7 +187,7 @@ def stray_file(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     for name in archive.checked:
         try:
             with os.scandir(base / name) as entries:
-                found = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
+                found = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries if not e.is_symlink()]
         except OSError:
             continue
         for entry, is_dir in sorted(found):

@@ -192,9 +192,15 @@ _SAFE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
     "::/128", "::1/128", "2001:db8::/32"))
 
 
+#: addresses of a role or a mailbox, not of a person
+_ROLE_MAILBOX = re.compile(r"^(?:git|noreply|no-reply|donotreply|help|support|security|admin|administrator|info|"
+                           r"contact|abuse|postmaster|hostmaster|webmaster|ops|sre|oncall|on-call|incidents?|status|"
+                           r"billing|privacy|legal|team|hello|sales|press|alerts?|root)@", re.IGNORECASE)
+
+
 def _allowed_email(address: str, domain: str, allow: tuple[str, ...]) -> bool:
     lowered, domain = address.lower(), domain.lower()
-    if _EXAMPLE_DOMAIN.search(domain) or lowered.startswith(("git@", "noreply@", "no-reply@")):
+    if _EXAMPLE_DOMAIN.search(domain) or _ROLE_MAILBOX.match(lowered):
         return True
     for entry in allow:
         entry = entry.lower()
@@ -214,7 +220,15 @@ def _networks(allow: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.
 
 
 def find_addresses(text: str, allow: tuple[str, ...] = ()) -> Iterator[tuple[int, str, str]]:
-    """(column, kind, value) of e-mail and IP addresses in a line that are not allowed."""
+    """(column, kind, value) of the e-mail and IP addresses in a line that are not allowed; each once."""
+    seen: set[str] = set()
+    for column, kind, value in _addresses(text, allow):
+        if value not in seen:
+            seen.add(value)
+            yield column, kind, value
+
+
+def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     for match in _EMAIL.finditer(text):
         if not _allowed_email(match.group(), match.group(1), allow):
             yield match.start() + 1, "e-mail address", match.group()

@@ -12,7 +12,7 @@ from hindsight.model import Category, Finding, Incident, Section, Status
 from hindsight.rules._base import CheckContext, rule
 
 _PLACEHOLDER = re.compile(
-    r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\]"
+    r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?<!\$)\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\](?!\()"
     r"|\blorem ipsum\b", re.IGNORECASE)
 _TEMPLATE = Path("templates", "incident", "postmortem.md.j2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)

@@ -1,0 +1,142 @@
+"""Rules through the whole engine: lifecycle, ignores, levels, and the cases their docs do not show."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from tests.rules.conftest import BODY, TIMELINE, Check, codes
+
+
+def test_the_base_incident_is_clean(check: Check) -> None:
+    assert check() == []
+    assert check(status="approved", approvals=[{"by": "sam", "date": date(2026, 11, 21)}]) == []
+
+
+def test_rules_wait_for_their_status(check: Check) -> None:
+    body = "\n# Checkout errors\n\nLee forgot to renew it. TODO\n"
+    assert codes(check(body=body, status="investigating")) == []
+    found = codes(check(body=body, status="in-review"))
+    assert {"HS202", "HS204", "HS301"} <= set(found)
+
+
+def test_blame_is_not_looked_for_in_quotes_code_or_chat_logs(check: Check) -> None:
+    body = BODY + """
+## Supporting information
+
+> Lee forgot to renew it, said the customer.
+
+The customer wrote "your engineer forgot to renew it".
+
+```
+14:03 <lee> I forgot the flag, sorry
+```
+
+[14:05] dana: someone ignored the alert
+[14:06] lee: I did not see it
+
+>lee [2:07 PM]
+I forgot the runbook link
+
+Whoever reads this: `the developer forgot` is how the tool's docs put it.
+"""
+    assert codes(check(body=body)) == []
+
+
+def test_blame_in_the_timeline_and_the_title(check: Check) -> None:
+    timeline = TIMELINE + "2026-11-21T14:50Z Lee forgot to post the all-clear\n"
+    found = check(timeline=timeline, title="The on-call engineer ignored the pager")
+    assert [(f.code, f.path.rsplit("/", 1)[1], f.line) for f in found] == [
+        ("HS301", "postmortem.md", 3), ("HS301", "timeline.log", 6)]
+
+
+def test_a_finding_on_a_wrapped_line_points_at_the_phrase(check: Check, tmp_path: Path) -> None:
+    body = BODY.replace("The pool size was set per host,",
+                        "The pool size was set per host and\n  the on-call engineer ignored it,")
+    (finding,) = check(body=body)
+    lines = (tmp_path / finding.path).read_text(encoding="utf-8").split("\n")
+    assert lines[finding.line - 1][finding.column - 1:].startswith("the on-call engineer ignored")
+    assert finding.code == "HS301" and finding.column == 3
+    assert 'blameful wording "the on-call engineer ignored"' in finding.message
+
+
+def test_ignore_comment_silences_one_line(check: Check) -> None:
+    body = BODY + "\nLee forgot to renew it. <!-- hindsight: ignore HS301 -->\nSam forgot too.\n"
+    found = check(body=body)
+    assert codes(found) == ["HS301"] and "Sam forgot" in found[0].message
+
+
+def test_hindsight_yml_relevels_and_switches_off(check: Check) -> None:
+    body = BODY + "\nLee forgot to renew it.\n"
+    config = "rules:\n  blame-person: warning\n  HS407: off\n"
+    found = check(body=body, config=config, today=date(2027, 1, 1))
+    assert [(f.code, f.level.value) for f in found] == [("HS301", "warning")]
+
+
+def test_action_item_cells(check: Check) -> None:
+    body = BODY.replace("| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |", "\n".join([
+        "| Link form | [@lee](https://x.example) | `2026-12-15` | [PLAT-9](https://t.example/PLAT-9) | Done |",
+        "| No owner |  | 2026-12-15 | #12 |  |",
+        "| Team owner | the platform team | Q1 | soon | in progress |",
+        "| Overdue | sam | 2026-11-01 | https://t.example/1 | open |",
+    ]))
+    found = [(f.code, f.line) for f in check(body=body)]
+    row = BODY.split("\n").index("| --- | --- | --- | --- | --- |") + 14
+    assert found == [("HS402", row + 1), ("HS402", row + 2), ("HS403", row + 2), ("HS404", row + 2),
+                     ("HS405", row + 2), ("HS407", row + 3)]
+
+
+def test_impact_accepts_many_ways_of_counting(check: Check) -> None:
+    for text in ("About 3 in every 100 payments failed.", "Checkout was down from 13:58 to 14:45 UTC.",
+                 "Refunds cost $12k.", "Two thousand orders were delayed by up to an hour."):
+        body = BODY.replace("12,400 checkout requests failed (4% of all requests) over 47 minutes.", text)
+        assert "HS501" not in codes(check(body=body)), text
+
+
+def test_review_rules(check: Check) -> None:
+    found = check(status="approved", reviewers=["sam", "lee"], approvals=[
+        {"by": "lee", "date": date(2026, 11, 21)}, {"by": "priya", "date": date(2026, 11, 30)}])
+    assert sorted(codes(found)) == ["HS701", "HS702", "HS703", "HS706"]
+    assert "hindsight approve 2026-11-21-example --by sam" in next(f.message for f in found if f.code == "HS701")
+
+
+def test_secrets_are_found_and_never_printed(check: Check) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    key = "AKIA" + "Q3EGRTB2XWZP7KLM"
+    body = BODY + f"\nThe runner used {token}.\n\n```\naws_access_key_id = {key}\n```\n"
+    timeline = TIMELINE + f"2026-11-21T14:50Z Rotated key; old one was password=Xy7#kP2qL9wZ!m4R\n"
+    found = [f for f in check(body=body, timeline=timeline) if f.code == "HS801"]
+    assert len(found) == 3
+    for f in found:
+        assert token not in f.message and key not in f.message and "Xy7#" not in f.message
+    assert "GitHub token (40 characters)" in found[0].message
+
+
+def test_placeholders_and_values_that_are_not_secrets(check: Check) -> None:
+    body = BODY + "\nSet password=${DB_PASSWORD} and token: <redacted>; see https://user:***@db.example.\n"
+    assert codes(check(body=body)) == []
+
+
+def test_unsafe_html_outside_code_only(check: Check) -> None:
+    body = BODY + ('\n<img src=x onerror="alert(1)">\n\n[dash](jav&#x61;script:alert(1))\n\n'
+                   '`<script>` in code is fine.\n\n```html\n<script>alert(1)</script>\n```\n')
+    assert codes(check(body=body)) == ["HS802", "HS802"]
+
+
+def test_addresses_warn_unless_allowed(check: Check) -> None:
+    body = BODY + "\nReported by jane.doe@gmail.com from 81.2.69.160 and 10.0.4.7; mail help@corp.com.\n"
+    assert codes(check(body=body)) == ["HS803", "HS804", "HS804"]
+    config = "security:\n  allow: [gmail.com, 10.0.0.0/8, 81.2.69.160]\n"
+    assert codes(check(body=body, config=config)) == []
+
+
+def test_repo_rules(check: Check, tmp_path: Path) -> None:
+    check()
+    incidents = tmp_path / "incidents"
+    (incidents / "2026-11-21-Example").mkdir()
+    (incidents / "notes.txt").write_text("x")
+    (incidents / "2026-11-21-example" / "postmortem.md.bak").write_text("x")
+    os.symlink("/etc/hostname", incidents / "2026-11-21-example" / "hostname")
+    found = check(related=["2026-10-02-missing"])
+    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS905", "HS905"]
