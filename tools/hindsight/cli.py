@@ -145,14 +145,11 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, today: str | None
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every rule, or print one rule's documentation (by code or name)."""
-    from hindsight.problems import LOADER_CODES
     from hindsight.rules import ALL_RULES
 
     if code is None:
-        listed = [(c, n, cat.value, lvl.value, "investigating") for c, (n, cat, lvl) in LOADER_CODES.items()]
-        listed += [(r.code, r.name, r.category.value, r.level.value, r.applies_from.value) for r in ALL_RULES]
-        for row in sorted(listed):
-            click.echo("{0}  {1:28s} {2:13s} {3:8s} from {4}".format(*row))
+        for r in ALL_RULES:
+            click.echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} from {r.applies_from.value}")
         return
     wanted = code.upper()
     found = next((r for r in ALL_RULES if wanted in (r.code, r.name.upper())), None)

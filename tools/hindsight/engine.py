@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterable, NamedTuple
 
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
-from hindsight.problems import LOADER_CODES
 from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
 
 
@@ -33,7 +32,7 @@ class Report(NamedTuple):
 
 def _levels(ctx: CheckContext, rules: Iterable[Rule]) -> dict[str, str]:
     """Rule code -> level or 'off', from hindsight.yml's `rules:` (by code or by name)."""
-    names = {r.name: r.code for r in rules} | {name: code for code, (name, *_rest) in LOADER_CODES.items()}
+    names = {r.name: r.code for r in rules}
     return {names.get(key, key).upper(): level for key, level in ctx.settings.rules.items()}
 
 
@@ -53,7 +52,7 @@ def check_incident(loaded: LoadedIncident, ctx: CheckContext, rules: Iterable[Ru
     if incident is not None:
         status = incident.status or Status.INVESTIGATING
         for rule in rules:
-            if not rule.archive and rule.applies_from.rank <= status.rank:
+            if not (rule.archive or rule.loader) and rule.applies_from.rank <= status.rank:
                 found.extend(rule.check(incident, ctx))
     return found
 

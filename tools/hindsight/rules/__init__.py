@@ -1,11 +1,13 @@
-"""Every rule, in code order: an explicit literal, checked by tests (tests/rules)."""
+"""Every rule, in code order: the loaders' problems and the checks, listed explicitly (tests/rules)."""
 
 from __future__ import annotations
 
-from hindsight.rules import action_items, blame, impact, repo, review, schema, security, structure, timeline
+from hindsight.rules import (action_items, blame, impact, loader, repo, review, schema, security, structure,
+                             timeline)
 from hindsight.rules._base import Archive, CheckContext, Rule
 
-ALL_RULES: tuple[Rule, ...] = (
+ALL_RULES: tuple[Rule, ...] = tuple(sorted((
+    *loader.RULES,
     *schema.RULES,
     *structure.RULES,
     *blame.RULES,
@@ -15,7 +17,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *review.RULES,
     *security.RULES,
     *repo.RULES,
-)
+), key=lambda r: r.code))
 
 
 def by_code() -> dict[str, Rule]:

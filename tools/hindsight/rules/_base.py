@@ -41,6 +41,7 @@ class Rule(NamedTuple):
     check: CheckFunction
     doc: str
     archive: bool = False
+    loader: bool = False
 
     def finding(self, incident: Incident, line: int | None, message: str, *,
                 path: str | None = None, column: int | None = None) -> Finding:
