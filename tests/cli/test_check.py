@@ -136,3 +136,80 @@ def test_every_listed_handle_is_checked(archive: Path, run) -> None:  # type: ig
     out = run("check").out
     assert "'reviewers' must be a list of handles, like [lee, sam]; None is not one" in out
     assert "'reviewers' must be a list of handles, like [lee, sam]; 'Sam F.' is not one" in out
+
+
+def test_github_annotations_escape_what_github_reads(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """One workflow command per finding; ``%``, ``:`` and ``,`` cannot break out of their field."""
+    incident(archive, "2026-11-21-a", GOOD.format(id="2026-11-21-a").replace("SEV3", "'50%,x:y'"))
+    result = run("check", "--format", "github")
+    first, summary = result.out.splitlines()
+    assert first == ("::error file=incidents/2026-11-21-a/postmortem.md,line=5,title=HS113 [schema]::"
+                     "'severity' must be one of SEV1, SEV2, SEV3, SEV4, not '50%25,x:y'")
+    assert summary == "1 incident checked: 1 error(s), 0 warning(s)" and result.code == 1
+
+
+def test_sarif_is_2_1_0_with_rules_and_regions(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """SARIF names every rule with its docs; each result points at its rule and region."""
+    incident(archive, "2026-11-21-a", GOOD.format(id="2026-11-21-a").replace("SEV3", "SEV7"))
+    incident(archive, "2026-11-21-b", timeline="")
+    document = json.loads(run("check", "--format", "sarif").out)
+    assert document["version"] == "2.1.0" and document["$schema"].endswith("sarif-2.1.0.json")
+    (sarif_run,) = document["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    assert all(r["id"].startswith("HS") and "## Why is this bad?" in r["help"]["markdown"] for r in rules)
+    by_rule = {r["ruleId"]: r for r in sarif_run["results"]}
+    bad = by_rule["HS113"]
+    assert rules[bad["ruleIndex"]]["id"] == "HS113" and bad["level"] == "error"
+    assert bad["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "incidents/2026-11-21-a/postmortem.md", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 5}}
+    missing = by_rule["HS607"]["locations"][0]["physicalLocation"]
+    assert "region" not in missing and missing["artifactLocation"]["uri"].endswith("2026-11-21-b/timeline.log")
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                   check=True, capture_output=True)
+
+
+def test_changed_since_checks_only_changed_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Committed, uncommitted and untracked changes count; ids are still checked archive-wide."""
+    bad = GOOD.replace("SEV3", "SEV7")
+    for name in ("2026-11-01-a", "2026-11-02-b", "2026-11-03-c"):
+        incident(archive, name, bad.format(id=name))
+    _git(archive, "init", "-q", "-b", "main")
+    _git(archive, "add", "-A")
+    _git(archive, "commit", "-qm", "base")
+    _git(archive, "checkout", "-qb", "change")
+    incident(archive, "2026-11-02-b", bad.format(id="2026-11-02-b") + "\nMore.\n")
+    _git(archive, "commit", "-qam", "edit b")
+    (archive / "incidents" / "2026-11-03-c" / "timeline.log").write_text(TIMELINE + "# note\n")
+    incident(archive, "2026-11-04-d")
+    (archive / "incidents" / "2026-11-04-D").mkdir()
+    result = run("check", "--changed-since", "main")
+    assert result.out.splitlines()[-1] == "3 incidents checked: 3 error(s), 0 warning(s)"
+    assert "2026-11-01-a/" not in result.out
+    assert "HS901" in result.out  # the duplicate id is found although D itself did not change
+    assert run("check", "--changed-since", "HEAD", "incidents").code == 2
+
+
+def test_changed_settings_check_everything(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    incident(archive, "2026-11-01-a")
+    _git(archive, "init", "-q", "-b", "main")
+    _git(archive, "add", "-A")
+    _git(archive, "commit", "-qm", "base")
+    assert run("check", "--changed-since", "main").out.startswith("0 incidents checked")
+    (archive / "hindsight.yml").write_text("comms:\n  cadence_minutes: 20\n")
+    result = run("check", "--changed-since", "main")
+    assert result.out.startswith("1 incident checked") and "checking every incident" in result.err
+
+
+def test_changed_since_explains_a_bad_ref(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("check", "--changed-since", "main")
+    assert result.code == 2 and "needs a git repository" in result.err
+    _git(archive, "init", "-q", "-b", "main")
+    _git(archive, "commit", "-q", "--allow-empty", "-m", "base")
+    result = run("check", "--changed-since", "origin/main")
+    assert result.code == 2 and "'origin/main' is not a commit" in result.err

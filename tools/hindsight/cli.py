@@ -126,17 +126,29 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to print the findings.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="How to print the findings.")
+@click.option("--changed-since", metavar="REF",
+              help="Check only incidents changed since this git ref (plus archive-wide id checks).")
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.pass_obj
-def check(archive: Archive, paths: tuple[Path, ...], fmt: str, today: str | None) -> int:
+def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: str | None, today: str | None) -> int:
     """Check incidents (all, or the folders in PATHS); exit 1 on errors."""
     from hindsight import clock
-    from hindsight.checking import check_paths
+    from hindsight.checking import changed, check_folders, select
     from hindsight.reporters import REPORTERS
 
-    report = check_paths(archive.settings, paths, clock.parse_day(today) if today else clock.today())
+    day = clock.parse_day(today) if today else clock.today()
+    if changed_since is not None:
+        if paths:
+            raise click.UsageError("give PATHS or --changed-since, not both")
+        folders = changed(archive.settings, changed_since)
+        if folders is None:
+            click.echo("hindsight.yml or templates/ changed: checking every incident", err=True)
+            folders = select(archive.settings, [])
+    else:
+        folders = select(archive.settings, paths)
+    report = check_folders(archive.settings, folders, day)
     click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     return report.exit_code
 

@@ -44,4 +44,75 @@ def as_json(report: Report, color: bool = False) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-REPORTERS: dict[str, Callable[[Report, bool], str]] = {"text": text, "json": as_json}
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(report: Report, color: bool = False) -> str:
+    """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per finding."""
+    lines = []
+    for f in report.findings:
+        props = [f"file={_escape_property(f.path)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+            if f.column:
+                props.append(f"col={f.column}")
+        props.append(f"title={_escape_property(f'{f.code} [{f.category.value}]')}")
+        lines.append(f"::{f.level.value} {','.join(props)}::{_escape_data(f.message)}")
+    noun = "incident" if report.incidents_checked == 1 else "incidents"
+    lines.append(f"{report.incidents_checked} {noun} checked: {report.errors} error(s), {report.warnings} warning(s)")
+    return "\n".join(lines) + "\n"
+
+
+def sarif(report: Report, color: bool = False) -> str:
+    """SARIF 2.1.0 for code scanning: every rule with its docs, then one result per finding."""
+    from hindsight import __version__
+    from hindsight.rules import ALL_RULES
+
+    index = {r.code: i for i, r in enumerate(ALL_RULES)}
+    rules = []
+    for r in ALL_RULES:
+        summary, _, rest = r.doc.partition("\n")
+        rules.append({
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": summary},
+            "fullDescription": {"text": r.doc},
+            "help": {"text": r.doc, "markdown": r.doc},
+            "defaultConfiguration": {"level": r.level.value},
+            "properties": {"category": r.category.value, "appliesFrom": r.applies_from.value,
+                           "tags": ["postmortem", r.category.value]},
+        })
+    results = []
+    for f in report.findings:
+        location: dict[str, object] = {"artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"}}
+        if f.line:
+            location["region"] = {"startLine": f.line, **({"startColumn": f.column} if f.column else {})}
+        result: dict[str, object] = {
+            "ruleId": f.code,
+            "level": f.level.value,
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": location}],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        results.append(result)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "hindsight", "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Report, bool], str]] = {"text": text, "json": as_json, "github": github,
+                                                        "sarif": sarif}
