@@ -213,3 +213,22 @@ def test_changed_since_explains_a_bad_ref(archive: Path, run) -> None:  # type: 
     _git(archive, "commit", "-q", "--allow-empty", "-m", "base")
     result = run("check", "--changed-since", "origin/main")
     assert result.code == 2 and "'origin/main' is not a commit" in result.err
+
+
+def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Large archives are checked in parallel; the report is byte for byte the same."""
+    from hindsight import checking
+
+    for n in range(12):
+        name = f"2026-11-{n + 1:02d}-incident-{n}"
+        text = GOOD.format(id=name)
+        incident(archive, name, text.replace("SEV3", "SEV9") if n % 3 == 0 else text,
+                 TIMELINE if n % 4 else "2026-11-21 13:58 [start] a\n")
+    monkeypatch.setenv("HINDSIGHT_JOBS", "1")
+    serial = run("check", "--format", "json")
+    monkeypatch.setattr(checking, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(checking, "_BATCH", 5)
+    monkeypatch.setenv("HINDSIGHT_JOBS", "3")
+    parallel = run("check", "--format", "json")
+    assert json.loads(serial.out)["errors"] > 4
+    assert parallel.out == serial.out and parallel.code == serial.code == 1

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from hindsight.config import Settings
-from hindsight.engine import Report, run
+from hindsight.engine import Report, archive_findings, incident_findings, levels_for, report
 from hindsight.errors import HindsightError
 from hindsight.load.incident import load_incident
-from hindsight.model import LoadedIncident
+from hindsight.model import Finding
 from hindsight.paths import discover, is_incident_name, listing
-from hindsight.rules import Archive, CheckContext
+from hindsight.rules import ALL_RULES, Archive, CheckContext
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -75,17 +76,60 @@ def changed(settings: Settings, ref: str) -> list[Path] | None:
     return [settings.incidents_path / name for name in sorted(folders)]
 
 
-def _load(settings: Settings, folders: list[Path]) -> Iterator[LoadedIncident]:
+#: below this many incidents, starting worker processes costs more than it saves
+PARALLEL_FROM = 400
+_BATCH = 64
+_WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
+
+
+def _check_batch(folders: list[Path]) -> list[Finding]:
+    """Load and check ``folders`` in a worker process (forked with the state it needs)."""
+    assert _WORKER_STATE is not None
+    settings, ctx, levels = _WORKER_STATE
+    found: list[Finding] = []
     for folder in folders:
-        yield load_incident(folder, settings)
+        found.extend(incident_findings(load_incident(folder, settings), ctx, ALL_RULES, levels))
+    return found
+
+
+def _workers(count: int) -> int:
+    import multiprocessing
+
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = os.environ.get("HINDSIGHT_JOBS")
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, int(wanted)) if wanted and wanted.isdigit() else available
 
 
 def check_folders(settings: Settings, folders: list[Path], today: date) -> Report:
-    """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``."""
+    """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
+
+    Large archives are checked by a pool of forked processes, one per core
+    (``HINDSIGHT_JOBS`` sets how many); the findings are the same either way.
+    """
+    global _WORKER_STATE
     entries = listing(settings)
     ids = frozenset(name for name, kind in entries if kind != "file" and is_incident_name(name))
-    archive = Archive(entries, tuple(f.name for f in folders))
-    return run(_load(settings, folders), CheckContext(settings, today, ids), archive=archive)
+    ctx = CheckContext(settings, today, ids)
+    levels = levels_for(ctx, ALL_RULES)
+    findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
+    workers = _workers(len(folders))
+    if workers == 1:
+        for folder in folders:
+            findings.extend(incident_findings(load_incident(folder, settings), ctx, ALL_RULES, levels))
+        return report(findings, len(folders))
+    import multiprocessing
+
+    _WORKER_STATE = (settings, ctx, levels)
+    batches = [folders[i : i + _BATCH] for i in range(0, len(folders), _BATCH)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_check_batch, batches):
+                findings.extend(part)
+    finally:
+        _WORKER_STATE = None
+    return report(findings, len(folders))
 
 
 def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Report:

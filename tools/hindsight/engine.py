@@ -30,7 +30,7 @@ class Report(NamedTuple):
         return 1 if self.errors else 0
 
 
-def _levels(ctx: CheckContext, rules: Iterable[Rule]) -> dict[str, str]:
+def levels_for(ctx: CheckContext, rules: Iterable[Rule]) -> dict[str, str]:
     """Rule code -> level or 'off', from hindsight.yml's `rules:` (by code or by name)."""
     names = {r.name: r.code for r in rules}
     return {names.get(key, key).upper(): level for key, level in ctx.settings.rules.items()}
@@ -63,20 +63,36 @@ def _ignored(finding: Finding, incident: Incident | None) -> bool:
     return finding.code in incident.ignores.get(finding.line, ())
 
 
+def incident_findings(item: LoadedIncident, ctx: CheckContext, rules: tuple[Rule, ...],
+                      levels: dict[str, str]) -> list[Finding]:
+    """The findings of one incident after hindsight.yml's levels and the ignore comments."""
+    kept = []
+    for finding in check_incident(item, ctx, rules):
+        relevelled = _relevel(finding, levels)
+        if relevelled is not None and not _ignored(relevelled, item.incident):
+            kept.append(relevelled)
+    return kept
+
+
+def archive_findings(archive: Archive, ctx: CheckContext, rules: tuple[Rule, ...],
+                     levels: dict[str, str]) -> list[Finding]:
+    """The findings of the archive-wide rules, after hindsight.yml's levels."""
+    found = (_relevel(f, levels) for rule in rules if rule.archive for f in rule.check(archive, ctx))
+    return [f for f in found if f is not None]
+
+
+def report(findings: Iterable[Finding], count: int) -> Report:
+    """A Report of ``findings`` sorted by place."""
+    return Report(tuple(sorted(findings, key=Finding.sort_key)), count)
+
+
 def run(loaded: Iterable[LoadedIncident], ctx: CheckContext, rules: tuple[Rule, ...] = ALL_RULES,
         archive: Archive | None = None) -> Report:
     """Check every incident, then the archive as a whole; one broken incident never hides the others."""
-    levels = _levels(ctx, rules)
-    findings: list[Finding] = []
-    if archive is not None:
-        for rule in rules:
-            if rule.archive:
-                findings.extend(f for f in map(lambda f: _relevel(f, levels), rule.check(archive, ctx)) if f)
+    levels = levels_for(ctx, rules)
+    findings = archive_findings(archive, ctx, rules, levels) if archive is not None else []
     count = 0
     for item in loaded:
         count += 1
-        for finding in check_incident(item, ctx, rules):
-            kept = _relevel(finding, levels)
-            if kept is not None and not _ignored(kept, item.incident):
-                findings.append(kept)
-    return Report(tuple(sorted(findings, key=Finding.sort_key)), count)
+        findings.extend(incident_findings(item, ctx, rules, levels))
+    return report(findings, count)

@@ -139,7 +139,7 @@ def action_due(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """
     for item in incident.action_items:
         if due_date(item) is None:
-            written = f"'{item.due.strip()}' is not" if item.due.strip() else "no"
+            written = f"'{item.due.strip()}' is not a" if item.due.strip() else "no"
             yield action_due.finding(incident, item.line, f"{written} due date; write it as YYYY-MM-DD")
 
 

@@ -152,40 +152,103 @@ def people_names(settings: Settings, incident: Incident | None) -> tuple[str, ..
     return tuple(sorted(n for n in names if len(n) >= 2))
 
 
-class Detector(NamedTuple):
-    """Compiled patterns for one set of known people."""
+#: known people's names are masked with this character before matching, so that the
+#: patterns below are compiled once, whoever the incident's people are
+_MARK = "\x01"
+_PERSON = rf"(?:(?i:{_ROLE})|{_TEAM}|(?i:{_PRONOUN})|@[\w.-]+|{_MARK}+)"
+_WHOEVER = r"(?i:whoever)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){1,50}?"
+#: the end of the text before a predicate: a person, what qualifies them, adverbs
+_SUBJECT_BEFORE = re.compile(rf"(?:{_WHOEVER}|{_PERSON}{_QUALIFIER}){_FILLER}\s+$")
+_PREDICATE = re.compile(rf"\b(?i:(?P<cognitive>{_COGNITIVE})|(?P<hindsight>{_HINDSIGHT}))(?![\w-])")
+_COUNTER_VERB = (r"(?:checked|read|noticed|been|followed|looked|tested|verified|waited|asked|paid attention|"
+                 r"double-checked|known)")
+_COUNTERFACTUAL = re.compile(rf"\b(?i:(?P<had>had(?:n't| not)?\s+)?{_COUNTER_VERB})\b")
+_IF_PERSON_BEFORE = re.compile(rf"\b(?i:if)\s+{_PERSON}\s+$")
+_HAD_PERSON_BEFORE = re.compile(rf"\b(?i:had)\s+{_PERSON}\s+$")
+_FAULT = re.compile(rf"\b(?i:{_FAULT_NOUN})(?P<of>s?\s+(?i:of|by|on the part of|from)\s+)?")
+_OWNER_BEFORE = re.compile(rf"{_PERSON}['’]s?\s+(?:(?i:own|simple|big|silly|careless|costly)\s+)?$")
+_PERSON_AHEAD = re.compile(rf"{_PERSON}(?!['’]s)\b|{_MARK}+(?!['’]s)")
+_BY_PERSON = re.compile(
+    r"\b(?i:(?P<passive>ignored|overlooked|missed|neglected|forgotten|mishandled|botched|misconfigured|misread|"
+    r"fat-fingered)\s+by|(?P<blame>(?:blame|responsibility) (?:lies|rests|falls|is) (?:with|on)|\b(?:we|they|I) "
+    r"blame)|(?P<caused>caused by))\s+")
+_CAUSE_END = re.compile(r"\s*(?:[.;,!?]|$)|\s+(?i:forgetting|ignoring|not|failing|neglecting|missing)\b")
+_HUMAN_ONLY_PREDICATE = re.compile(rf"\b(?:{_HUMAN_ONLY})(?![\w-])")
+_NAME_BEFORE = re.compile(rf"(?<![\w@-])(?P<name>[A-Z][a-z]{{2,}}){_FILLER}\s+$")
+_WINDOW = 160
 
-    person_first: re.Pattern[str]
-    hindsight: re.Pattern[str]
-    any_name: re.Pattern[str]
 
-
-@functools.lru_cache(maxsize=64)
-def detector(names: tuple[str, ...]) -> Detector:
-    """Patterns for a set of people's names (cached: most incidents share the archive's people)."""
+@functools.lru_cache(maxsize=1024)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     known = _alternatives(names)
-    named = rf"(?<![\w@-])(?:{known})(?![\w-])" if known else r"(?!x)x"
-    person = rf"(?:(?i:{_ROLE})|{_TEAM}|(?i:{_PRONOUN})|@[\w.-]+|{named})"
-    whoever = r"(?i:whoever)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){1,50}?"
-    subject = rf"(?P<who>{whoever}|{person}{_QUALIFIER}){_FILLER}\s+"
-    return Detector(
-        person_first=re.compile(
-            rf"{subject}(?P<what>(?i:{_COGNITIVE}))(?![\w-])"
-            rf"|(?P<owner>{person})['’]s?\s+(?:(?:own|simple|big|silly|careless|costly)\s+)?(?P<fault>(?i:{_FAULT_NOUN}))\b"
-            rf"|(?i:{_FAULT_NOUN}s?\s+(?:of|by|on the part of|from))\s+(?P<by>{person})(?!['’]s)\b"
-            rf"|(?i:(?:ignored|overlooked|missed|neglected|forgotten|mishandled|botched|misconfigured|misread|"
-            rf"fat-fingered)\s+by)\s+(?P<passive>{person})(?!['’]s)\b"
-            rf"|(?i:(?:blame|responsibility) (?:lies|rests|falls|is) (?:with|on)|(?:we|they|I) blame)\s+{person}"
-            rf"|(?i:caused by)\s+{person}(?=\s*[.;,!?]|\s*$|\s+(?i:forgetting|ignoring|not|failing|neglecting|missing))"),
-        hindsight=re.compile(
-            rf"{subject}(?P<what>(?i:{_HINDSIGHT}))(?![\w-])"
-            rf"|(?i:\bif\s+){person}\s+(?i:had(?:n't| not)?\s+(?:checked|read|noticed|been|followed|looked|tested|"
-            rf"verified|waited|asked|paid attention|double-checked|known))"
-            rf"|(?i:\bhad\s+){person}\s+(?i:(?:checked|read|noticed|been|followed|looked|tested|verified|waited|"
-            rf"asked|paid attention|double-checked|known))"),
-        any_name=re.compile(rf"(?<![\w@-])(?P<name>[A-Z][a-z]{{2,}})\s+(?:{_FILLER.strip('*')}*)?\s*"
-                            rf"(?P<what>{_HUMAN_ONLY})(?![\w-])"),
-    )
+    return re.compile(rf"(?<![\w@-])(?:{known})(?![\w-])") if known else None
+
+
+def _mask_names(text: str, names: tuple[str, ...]) -> str:
+    pattern = _names_pattern(names)
+    return pattern.sub(lambda m: _MARK * len(m.group()), text) if pattern else text
+
+
+#: words without which a pattern cannot match: a paragraph without any skips the pattern
+_PREDICATE_WORDS = ("forg", "ignor", "neglect", "fail", "bother", "did", "never", "overlook", "miss", "mis",
+                    "mess", "screw", "botch", "blunder", "dropped", "fat-f", "made", "careless", "negligent",
+                    "sloppy", "lazy", "reckless", "inattentive", "distracted", "asleep", "attention", "blame",
+                    "fault", "caused", "broke", "responsible", "should", "ought", "could")
+_FAULT_WORDS = ("fault", "mistake", "error", "neglig", "careless", "oversight", "blunder", "screw", "misstep",
+                "failure", "incompeten", "lazi", "sloppi", "lapse")
+_LABEL_WORDS = ("error", "mistake", "failure", "fault", "pebk", "pebc", "id-10", "id10", "layer", "finger")
+_JUDGEMENT_WORDS = ("careless", "lazy", "lazi", "sloppy", "sloppi", "incompeten", "stupid", "idiot", "dumb",
+                    "neglig", "reckless", "clueless", "inept", "moron", "foolish", "irresponsib", "amateurish",
+                    "boneheaded", "dim-witted", "thoughtless", "inexcusab")
+
+
+@functools.lru_cache(maxsize=None)
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _has(lowered: str, words: tuple[str, ...]) -> bool:
+    return _words(words).search(lowered) is not None
+
+
+def _person_first(masked: str, lowered: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, code, advice) of each person made the cause, found predicate first."""
+    if not (_has(lowered, _PREDICATE_WORDS) or _has(lowered, _FAULT_WORDS) or " by " in lowered
+            or "had " in lowered):
+        return
+    for match in _PREDICATE.finditer(masked):
+        window = max(0, match.start() - _WINDOW)
+        subject = _SUBJECT_BEFORE.search(masked, window, match.start())
+        if subject:
+            if match.group("cognitive"):
+                yield subject.start(), match.end(), "HS301", "cognitive"
+            else:
+                yield subject.start(), match.end(), "HS303", "hindsight"
+    for match in _COUNTERFACTUAL.finditer(masked) if "had " in lowered else ():
+        before = _IF_PERSON_BEFORE if match.group("had") else _HAD_PERSON_BEFORE
+        subject = before.search(masked, max(0, match.start() - _WINDOW), match.start())
+        if subject:
+            yield subject.start(), match.end(), "HS303", "hindsight"
+    for match in _FAULT.finditer(masked) if _has(lowered, _FAULT_WORDS) else ():
+        begin, _ = _sentence(masked, match.start())
+        if _NEGATION.search(masked, begin, match.start()):
+            continue
+        owner = _OWNER_BEFORE.search(masked, max(0, match.start() - _WINDOW), match.start())
+        if owner:
+            yield owner.start(), match.end(), "HS301", "fault"
+        elif match.group("of"):
+            person = _PERSON_AHEAD.match(masked, match.end())
+            if person:
+                yield match.start(), person.end(), "HS301", "fault"
+    for match in _BY_PERSON.finditer(masked) if " by " in lowered or "blame" in lowered else ():
+        person = _PERSON_AHEAD.match(masked, match.end())
+        if not person or (match.group("caused") and not _CAUSE_END.match(masked, person.end())):
+            continue
+        yield match.start(), person.end(), "HS301", "fault" if not match.group("passive") else "cognitive"
+    for match in _HUMAN_ONLY_PREDICATE.finditer(masked):
+        name = _NAME_BEFORE.search(masked, max(0, match.start() - _WINDOW), match.start())
+        if name and name.group("name") not in _NOT_A_NAME:
+            yield name.start(), match.end(), "HS301", "cognitive"
 
 
 def _mask_quotes(text: str) -> str:
@@ -214,8 +277,7 @@ def _allowed(text: str, start: int, end: int, allow: tuple[str, ...]) -> bool:
 
 def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow: tuple[str, ...] = ()) -> list[Hit]:
     """Blameful wording in one paragraph of ``text`` (quotes are masked here)."""
-    masked = _mask_quotes(text)
-    patterns = detector(names)
+    masked = _mask_names(_mask_quotes(text), names)
     hits: list[Hit] = []
 
     def add(start: int, end: int, code: str, advice: str) -> None:
@@ -225,19 +287,13 @@ def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow
             return
         hits.append(Hit(start, end, code, advice))
 
-    for match in patterns.person_first.finditer(masked):
-        kind = "fault" if match.group("fault") or match.group("by") else "cognitive"
-        if kind == "fault":
-            begin, _ = _sentence(masked, match.start())
-            if _NEGATION.search(masked, begin, match.start()):
-                continue
-        add(match.start(), match.end(), "HS301", kind)
-    for match in patterns.any_name.finditer(masked):
-        if match.group("name") not in _NOT_A_NAME:
-            add(match.start(), match.end(), "HS301", "cognitive")
-    for match in patterns.hindsight.finditer(masked):
-        add(match.start(), match.end(), "HS303", "hindsight")
-    for pattern, code, advice in ((HUMAN_ERROR, "HS302", "human-error"), (JUDGEMENTAL, "HS304", "judgement")):
+    lowered = masked.lower()
+    for start, end, code, advice in sorted(_person_first(masked, lowered), key=lambda h: (h[0], -h[1])):
+        add(start, end, code, advice)
+    for pattern, code, advice, words in ((HUMAN_ERROR, "HS302", "human-error", _LABEL_WORDS),
+                                         (JUDGEMENTAL, "HS304", "judgement", _JUDGEMENT_WORDS)):
+        if not _has(lowered, words):
+            continue
         for match in pattern.finditer(masked):
             if code == "HS304" and (_TECHNICAL_USE.match(masked, match.start())
                                     or _FIRST_PERSON.search(masked, max(0, match.start() - 30), match.start())):

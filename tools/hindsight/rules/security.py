@@ -75,8 +75,15 @@ def _looks_secret(kind: str, value: str) -> bool:
     return classes >= 2 and entropy(value) >= 3.5
 
 
+#: something every pattern above needs: a line without it holds no secret
+_SECRET_HINT = re.compile(r"(?i:-----begin|gh[pousr]_|github_pat_|glpat-|xox|hooks\.slack|_live_|npm_|sg\.|eyj|://|"
+                          r"pass|pwd|secret|token|key|credential|auth)|A[KSGIRN][IASOPN][ADAP]|AIza")
+
+
 def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, column, length) of each secret in a line; nothing of the value itself."""
+    if not _SECRET_HINT.search(text):
+        return
     taken: list[range] = []
     for kind, pattern in SECRETS:
         for match in pattern.finditer(text):
@@ -228,12 +235,18 @@ def find_addresses(text: str, allow: tuple[str, ...] = ()) -> Iterator[tuple[int
             yield column, kind, value
 
 
+_IPV4_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+
+
 def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         if not _allowed_email(match.group(), match.group(1), allow):
             yield match.start() + 1, "e-mail address", match.group()
+    patterns = [p for p, hint in ((_IPV4, _IPV4_HINT.search(text)), (_IPV6, text.count(":") >= 2)) if hint]
+    if not patterns:
+        return
     allowed = [*_SAFE_NETWORKS, *_networks(allow)]
-    for pattern in (_IPV4, _IPV6):
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if _VERSION_BEFORE.search(text[: match.start()]):
                 continue
