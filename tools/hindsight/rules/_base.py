@@ -76,3 +76,18 @@ def _dedent(doc: str) -> str:
     import textwrap
 
     return (first + "\n" + textwrap.dedent(rest)).strip()
+
+
+_PROSE: dict[bool, tuple[Incident, list[Any]]] = {}
+
+
+def body_prose(incident: Incident, quotes: bool = True) -> list[Any]:
+    """``markdown.prose`` of the incident's body, computed once for the rules that read it."""
+    cached = _PROSE.get(quotes)
+    if cached is not None and cached[0] is incident:
+        return cached[1]
+    from hindsight.load.markdown import prose
+
+    paragraphs = prose(incident.body, incident.body_line, quotes=quotes)
+    _PROSE[quotes] = (incident, paragraphs)
+    return paragraphs

@@ -15,9 +15,8 @@ import re
 from typing import Iterable, Iterator, NamedTuple
 
 from hindsight.config import Settings
-from hindsight.load.markdown import prose
 from hindsight.model import Category, Finding, Incident, Status
-from hindsight.rules._base import CheckContext, Rule, rule
+from hindsight.rules._base import CheckContext, Rule, body_prose, rule
 
 # --- who: people, roles, teams ---------------------------------------------------------------
 
@@ -338,7 +337,7 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     if isinstance(title, str):
         line = incident.key_lines.get("title", 1)
         yield from report(incident.postmortem_path, title, lambda offset, line=line: (line, None))
-    for paragraph in prose(incident.body, incident.body_line, quotes=False):
+    for paragraph in body_prose(incident, quotes=False):
         yield from report(incident.postmortem_path, paragraph.text, paragraph.place)
     for event in incident.timeline:
         yield from report(incident.timeline_path, event.text, lambda offset, line=event.line: (line, None))

@@ -13,9 +13,8 @@ import re
 from collections import Counter
 from typing import Iterator, NamedTuple
 
-from hindsight.load.markdown import prose
 from hindsight.model import Category, Finding, Incident, Level
-from hindsight.rules._base import CheckContext, rule
+from hindsight.rules._base import CheckContext, body_prose, rule
 
 
 class Place(NamedTuple):
@@ -181,7 +180,7 @@ def unsafe_html_rule(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
         for _offset, what in unsafe_html(title):
             yield unsafe_html_rule.finding(incident, incident.key_lines.get("title"),
                                            f"the title holds {what}; write it as plain text")
-    for paragraph in prose(incident.body, incident.body_line):
+    for paragraph in body_prose(incident):
         for offset, what in unsafe_html(paragraph.text):
             line, column = paragraph.place(offset)
             yield unsafe_html_rule.finding(

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from hindsight.load.markdown import prose, strip_comments
+from hindsight.load.markdown import strip_comments
 from hindsight.model import Category, Finding, Incident, Section, Status
-from hindsight.rules._base import CheckContext, rule
+from hindsight.rules._base import CheckContext, body_prose, rule
 
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?<!\$)\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\](?!\()"
@@ -125,7 +125,7 @@ def placeholder_left(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     The checkout API returned errors for 182 minutes.
     ```
     """
-    for paragraph in prose(incident.body, incident.body_line):
+    for paragraph in body_prose(incident):
         for match in _PLACEHOLDER.finditer(paragraph.text):
             line, column = paragraph.place(match.start())
             yield placeholder_left.finding(
