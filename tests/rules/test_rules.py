@@ -138,5 +138,10 @@ def test_repo_rules(check: Check, tmp_path: Path) -> None:
     (incidents / "notes.txt").write_text("x")
     (incidents / "2026-11-21-example" / "postmortem.md.bak").write_text("x")
     os.symlink("/etc/hostname", incidents / "2026-11-21-example" / "hostname")
+    outside = tmp_path / "outside"
+    (outside / "secrets").mkdir(parents=True)
+    (outside / "notes.txt").write_text("x")
+    os.symlink(outside, incidents / "2026-11-20-linked")
     found = check(related=["2026-10-02-missing"])
-    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS905", "HS905"]
+    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS904", "HS905", "HS905"]
+    assert not any("outside" in f.message or "linked/" in f.path for f in found), "a linked folder is never followed"

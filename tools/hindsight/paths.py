@@ -26,11 +26,15 @@ def is_incident_name(name: str) -> bool:
 
 
 def _incident_entries(base: Path) -> Iterator[os.DirEntry[str]]:
-    """Directory entries of the incident folders in ``base``, in no order (none if it is missing)."""
+    """Directory entries of the incident folders in ``base``, in no order (none if it is missing).
+
+    A symbolic link is never an incident: following it could read, check or publish
+    anything on the machine (the checker reports it, HS904).
+    """
     try:
         with os.scandir(base) as entries:
             for entry in entries:
-                if is_incident_name(entry.name) and entry.is_dir():
+                if is_incident_name(entry.name) and entry.is_dir(follow_symlinks=False):
                     yield entry
     except (FileNotFoundError, NotADirectoryError):
         return

@@ -191,8 +191,8 @@ def stray_file(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
         except OSError:
             continue
         for entry, is_dir in sorted(found):
-            if entry.startswith(".") or (entry in INCIDENT_FILES and not is_dir) or (entry == ATTACHMENTS and is_dir):
-                continue
+            if entry.startswith(".") or entry in INCIDENT_FILES or (entry == ATTACHMENTS and is_dir):
+                continue  # a postmortem.md that is a folder is reported when it cannot be read
             hint = suggest(entry, list(INCIDENT_FILES))
             where = "into attachments/" if not is_dir and not hint else "where it belongs"
             yield stray_file.at(_path(ctx, name, entry), f"'{entry}' is not part of an incident{hint}; move it "
