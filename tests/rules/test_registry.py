@@ -17,19 +17,9 @@ from hindsight.problems import LOADER_CODES
 from hindsight.paths import listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
 from tests.conftest import write
+from tests.rules.conftest import META as BASE
+from tests.rules.conftest import TIMELINE
 
-BASE = {
-    "id": "2026-11-21-example", "title": "Example", "status": "draft", "severity": "SEV2",
-    "visibility": "internal", "services": ["api"], "commander": "dana", "authors": ["lee"],
-    "reviewers": ["sam"], "approvals": [],
-}
-TIMELINE = """\
-2026-11-21T13:58Z [start] Deploy reached all hosts
-2026-11-21T14:03Z [detected] Pager fired
-2026-11-21T14:20Z [comms] Status page: investigating
-2026-11-21T14:40Z [mitigated] Rolled back
-2026-11-21T14:45Z [resolved] Error rate at baseline
-"""
 BODY = "\n# Example\n\n## Summary\n\nA summary.\n"
 _BLOCK = re.compile(r"```(\w+)(?: title=\"([^\"]+)\")?\n(.*?)```", re.DOTALL)
 

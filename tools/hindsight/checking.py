@@ -82,14 +82,18 @@ _BATCH = 64
 _WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
 
 
-def _check_batch(folders: list[Path]) -> list[Finding]:
-    """Load and check ``folders`` in a worker process (forked with the state it needs)."""
-    assert _WORKER_STATE is not None
-    settings, ctx, levels = _WORKER_STATE
+def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> list[Finding]:
+    """Load and check ``folders``, one at a time."""
     found: list[Finding] = []
     for folder in folders:
         found.extend(incident_findings(load_incident(folder, settings), ctx, ALL_RULES, levels))
     return found
+
+
+def _check_batch(folders: list[Path]) -> list[Finding]:
+    """``_check`` in a worker process, forked with the state it needs."""
+    assert _WORKER_STATE is not None
+    return _check(folders, *_WORKER_STATE)
 
 
 def _workers(count: int) -> int:
@@ -116,9 +120,7 @@ def check_folders(settings: Settings, folders: list[Path], today: date) -> Repor
     findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
     workers = _workers(len(folders))
     if workers == 1:
-        for folder in folders:
-            findings.extend(incident_findings(load_incident(folder, settings), ctx, ALL_RULES, levels))
-        return report(findings, len(folders))
+        return report(findings + _check(folders, settings, ctx, levels), len(folders))
     import multiprocessing
 
     _WORKER_STATE = (settings, ctx, levels)

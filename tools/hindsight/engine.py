@@ -85,14 +85,3 @@ def report(findings: Iterable[Finding], count: int) -> Report:
     """A Report of ``findings`` sorted by place."""
     return Report(tuple(sorted(findings, key=Finding.sort_key)), count)
 
-
-def run(loaded: Iterable[LoadedIncident], ctx: CheckContext, rules: tuple[Rule, ...] = ALL_RULES,
-        archive: Archive | None = None) -> Report:
-    """Check every incident, then the archive as a whole; one broken incident never hides the others."""
-    levels = levels_for(ctx, rules)
-    findings = archive_findings(archive, ctx, rules, levels) if archive is not None else []
-    count = 0
-    for item in loaded:
-        count += 1
-        findings.extend(incident_findings(item, ctx, rules, levels))
-    return report(findings, count)

@@ -31,11 +31,16 @@ def _incident_entries(base: Path) -> Iterator[os.DirEntry[str]]:
     A symbolic link is never an incident: following it could read, check or publish
     anything on the machine (the checker reports it, HS904).
     """
+    for entry in _entries(base):
+        if is_incident_name(entry.name) and entry.is_dir(follow_symlinks=False):
+            yield entry
+
+
+def _entries(base: Path) -> Iterator[os.DirEntry[str]]:
+    """Every entry directly in ``base``, in no order (none if it is missing)."""
     try:
         with os.scandir(base) as entries:
-            for entry in entries:
-                if is_incident_name(entry.name) and entry.is_dir(follow_symlinks=False):
-                    yield entry
+            yield from entries
     except (FileNotFoundError, NotADirectoryError):
         return
 
@@ -81,11 +86,7 @@ def _head(path: str) -> bytes:
 def listing(settings: Settings) -> tuple[tuple[str, str], ...]:
     """Every entry directly under the incidents folder as (name, 'dir' | 'file' | 'link'), sorted."""
     found = []
-    try:
-        with os.scandir(settings.incidents_path) as entries:
-            for entry in entries:
-                kind = "link" if entry.is_symlink() else "dir" if entry.is_dir() else "file"
-                found.append((entry.name, kind))
-    except (FileNotFoundError, NotADirectoryError):
-        return ()
+    for entry in _entries(settings.incidents_path):
+        kind = "link" if entry.is_symlink() else "dir" if entry.is_dir() else "file"
+        found.append((entry.name, kind))
     return tuple(sorted(found))

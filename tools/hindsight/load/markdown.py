@@ -265,19 +265,12 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
         parts.append(stripped)
         size += len(stripped)
 
-    fence: str | None = None
     chat = False
     message = False  # inside a chat message under a header line
-    for i, raw in enumerate(lines):
+    for i, raw, content in _content_lines(lines):
         number = first_line + i
-        if fence is not None:
-            if raw.strip().startswith(fence) and set(raw.strip()) == {fence[0]}:
-                fence = None
-            continue
-        opening = _FENCE.match(raw)
-        if opening:
+        if not content:  # fenced code, or a comment left open
             flush()
-            fence = opening.group(1)
             continue
         line = _INLINE_CODE.sub(_blank, raw)
         if not line.strip():

@@ -9,6 +9,11 @@ from hindsight.engine import Report
 from hindsight.model import Finding
 
 
+def _summary(report: Report) -> str:
+    noun = "incident" if report.incidents_checked == 1 else "incidents"
+    return f"{report.incidents_checked} {noun} checked: {report.errors} error(s), {report.warnings} warning(s)"
+
+
 def _place(f: Finding) -> str:
     return f"{f.path}:{f.line or 1}:{f.column or 1}"
 
@@ -21,9 +26,7 @@ def text(report: Report, color: bool = False) -> str:
         if color:
             code = f"\x1b[{31 if f.level.value == 'error' else 33}m{code}\x1b[0m"
         lines.append(f"{_place(f)}: {code} {f.message} [{f.category.value}]")
-    noun = "incident" if report.incidents_checked == 1 else "incidents"
-    lines.append(f"{report.incidents_checked} {noun} checked: {report.errors} error(s), "
-                 f"{report.warnings} warning(s)")
+    lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
 
@@ -63,8 +66,7 @@ def github(report: Report, color: bool = False) -> str:
                 props.append(f"col={f.column}")
         props.append(f"title={_escape_property(f'{f.code} [{f.category.value}]')}")
         lines.append(f"::{f.level.value} {','.join(props)}::{_escape_data(f.message)}")
-    noun = "incident" if report.incidents_checked == 1 else "incidents"
-    lines.append(f"{report.incidents_checked} {noun} checked: {report.errors} error(s), {report.warnings} warning(s)")
+    lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
 

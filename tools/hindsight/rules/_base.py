@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any, Callable, Iterator, NamedTuple
@@ -23,7 +24,7 @@ class CheckContext(NamedTuple):
 class Archive(NamedTuple):
     """What archive-wide rules see: every entry under the incidents folder, and those being checked."""
 
-    entries: tuple[str, ...]
+    entries: tuple[tuple[str, str], ...]  # (name, 'dir' | 'file' | 'link'), as paths.listing gives
     checked: tuple[str, ...]
 
 
@@ -78,16 +79,35 @@ def _dedent(doc: str) -> str:
     return (first + "\n" + textwrap.dedent(rest)).strip()
 
 
-_PROSE: dict[bool, tuple[Incident, list[Any]]] = {}
+Shared = Callable[..., Any]
 
 
+def per_incident(function: Shared) -> Shared:
+    """Compute ``function(incident, *args)`` once per incident and arguments.
+
+    For work several rules share (the body's paragraphs, the blame scan): the engine runs
+    every rule on one incident before the next, so only the current incident is kept.
+    """
+    memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}  # ids -> (the arguments, kept alive; result)
+    owner: list[Incident | None] = [None]
+
+    @functools.wraps(function)
+    def shared(incident: Incident, *args: Any, **kwargs: Any) -> Any:
+        if owner[0] is not incident:
+            memo.clear()
+            owner[0] = incident
+        given = (*args, *sorted(kwargs.items()))
+        key = tuple(id(a) for a in args) + tuple((k, id(v)) for k, v in sorted(kwargs.items()))
+        if key not in memo:
+            memo[key] = (given, function(incident, *args, **kwargs))
+        return memo[key][1]
+
+    return shared
+
+
+@per_incident
 def body_prose(incident: Incident, quotes: bool = True) -> list[Any]:
     """``markdown.prose`` of the incident's body, computed once for the rules that read it."""
-    cached = _PROSE.get(quotes)
-    if cached is not None and cached[0] is incident:
-        return cached[1]
     from hindsight.load.markdown import prose
 
-    paragraphs = prose(incident.body, incident.body_line, quotes=quotes)
-    _PROSE[quotes] = (incident, paragraphs)
-    return paragraphs
+    return prose(incident.body, incident.body_line, quotes=quotes)

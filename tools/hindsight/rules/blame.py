@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.model import Category, Finding, Incident, Status
-from hindsight.rules._base import CheckContext, Rule, body_prose, rule
+from hindsight.rules._base import CheckContext, Rule, body_prose, per_incident, rule
 
 # --- who: people, roles, teams ---------------------------------------------------------------
 
@@ -308,16 +308,10 @@ def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow
     return sorted(hits)
 
 
-_LAST: list[tuple[Incident, CheckContext, list[Finding]]] = []
-
-
+@per_incident
 def scan(incident: Incident, ctx: CheckContext) -> list[Finding]:
     """Every blame finding in the title, body and timeline, in one pass shared by the five rules."""
-    if _LAST and _LAST[0][0] is incident and _LAST[0][1] is ctx:
-        return _LAST[0][2]
-    result = list(_scan(incident, ctx))
-    _LAST[:] = [(incident, ctx, result)]
-    return result
+    return list(_scan(incident, ctx))
 
 
 def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:

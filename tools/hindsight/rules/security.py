@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Iterator, NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level
-from hindsight.rules._base import CheckContext, body_prose, rule
+from hindsight.rules._base import CheckContext, body_prose, per_incident, rule
 
 
 class Place(NamedTuple):
@@ -257,12 +257,18 @@ def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, st
                 yield match.start() + 1, "IP address", match.group()
 
 
+@per_incident
+def _addresses_in(incident: Incident, ctx: CheckContext) -> list[tuple[Place, int, str, str]]:
+    """(place, column, kind, value) of every address in the body and timeline, for both rules."""
+    return [(place, column, kind, value) for place in places(incident, head=False)
+            for column, kind, value in find_addresses(place.text, ctx.settings.security_allow)]
+
+
 def _address_findings(incident: Incident, ctx: CheckContext, kind: str, found: str) -> Iterator[Finding]:
     check = email_address if kind == "e-mail address" else ip_address
-    for place in places(incident, head=False):
-        for column, what, value in find_addresses(place.text, ctx.settings.security_allow):
-            if what == kind:
-                yield check.finding(incident, place.line, f"{what} '{value}' {found}", path=place.path, column=column)
+    for place, column, what, value in _addresses_in(incident, ctx):
+        if what == kind:
+            yield check.finding(incident, place.line, f"{what} '{value}' {found}", path=place.path, column=column)
 
 
 @rule("HS803", "email-address", Category.SECURITY, Level.WARNING)
