@@ -1,20 +1,47 @@
-"""Pure functions from the incident model to Markdown pages; tested without MkDocs."""
+"""Pure functions from published incidents to the site's pages; tested without MkDocs.
+
+Every page function returns HTML (or, for an incident, the Markdown MkDocs renders) and
+takes an ``href`` function that turns a site path such as ``incidents/<id>/`` into a link
+from the page being built, so nothing here knows about MkDocs' URLs. Every text that
+comes from an incident goes through :func:`esc` (HTML) or :func:`text` (Markdown).
+
+Listing pages are written as HTML, not as Markdown tables: at 5,000 incidents the facet
+pages hold some 35,000 rows, which Python-Markdown's table extension would take seconds
+to parse for no benefit.
+"""
 
 from __future__ import annotations
 
 import html
+import json
 import re
-from typing import Iterable
+import statistics
+import unicodedata
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.config import Settings
-from hindsight.model import Incident
+from hindsight.model import ActionItem, Incident, Milestone, Status
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+if TYPE_CHECKING:
+    from hindsight.rules._base import Rule
+
+#: site path (``incidents/<id>/``) -> a link to it from the current page
+Href = Callable[[str], str]
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+_ATX_H1 = re.compile(r"^ {0,3}#(?!#)\s")
 
 
 def text(value: str) -> str:
     """``value`` as literal text inside Markdown: no markup, no HTML, one line."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(value.split()), quote=False))
+
+
+def esc(value: object) -> str:
+    """``value`` as HTML text or attribute value."""
+    return html.escape(str(value), quote=True)
 
 
 def published(incident: Incident, settings: Settings) -> bool:
@@ -23,17 +50,570 @@ def published(incident: Incident, settings: Settings) -> bool:
     return not incident.restricted and status is not None and status.value in settings.publish
 
 
-def incident_list(incidents: Iterable[Incident]) -> str:
-    """The archive index: every published incident, newest first."""
-    rows = sorted(incidents, key=lambda i: i.id, reverse=True)
-    lines = ["# Incidents", ""]
-    if not rows:
-        return "\n".join([*lines, "No incidents are published yet.", ""])
-    lines += ["| Date | Incident | Severity | Status | Services |", "| --- | --- | --- | --- | --- |"]
-    for incident in rows:
-        lines.append(
-            f"| {incident.id[:10]} | {text(incident.title)} | {text(incident.severity or '?')} "
-            f"| {text(incident.status.value if incident.status else '?')} "
-            f"| {text(', '.join(incident.services))} |"
+# --- The published archive and its facets -------------------------------------------------
+
+
+FACETS = ("severity", "status", "year", "service", "tag")
+FACET_LABELS = {"severity": "Severity", "status": "Status", "year": "Year",
+                "service": "Service", "tag": "Tag"}
+
+
+def slug(value: str) -> str:
+    """A URL part for a facet value: ``Checkout API`` -> ``checkout-api``."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not result:
+        result = "x" + "".join(f"{ord(c):x}" for c in value)[:16]
+    return result
+
+
+def facet_values(incident: Incident, facet: str) -> tuple[str, ...]:
+    """What ``incident`` shows under ``facet``: its severity, status, year, services or tags."""
+    if facet == "severity":
+        return (incident.severity,) if incident.severity else ()
+    if facet == "status":
+        return (incident.status.value,) if incident.status else ()
+    if facet == "year":
+        return (incident.id[:4],)
+    if facet == "service":
+        return incident.services
+    return incident.listed("tags")
+
+
+def facet_path(facet: str, value: str) -> str:
+    """Site path of the page listing the incidents with ``value`` under ``facet``."""
+    if facet == "service":
+        return f"services/{slug(value)}/"
+    return f"incidents/{facet}/{slug(value)}/"
+
+
+class FacetValue(NamedTuple):
+    """One value of a facet, with its page and incidents (newest first)."""
+
+    facet: str
+    label: str
+    path: str
+    incidents: tuple[Incident, ...]
+
+
+class SiteData(NamedTuple):
+    """The published incidents, newest first, with what every page needs."""
+
+    settings: Settings
+    today: date
+    incidents: tuple[Incident, ...]
+    by_id: Mapping[str, Incident]
+    facets: Mapping[str, tuple[FacetValue, ...]]
+
+
+def site_data(incidents: Iterable[Incident], settings: Settings, today: date) -> SiteData:
+    """Index ``incidents`` (already filtered by :func:`published`) for the pages."""
+    ordered = tuple(sorted(incidents, key=lambda i: i.id, reverse=True))
+    facets: dict[str, tuple[FacetValue, ...]] = {}
+    severity_rank = {name: n for n, name in enumerate(settings.severities)}
+    for facet in FACETS:
+        groups: dict[str, list[Incident]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for incident in ordered:
+            for value in dict.fromkeys(facet_values(incident, facet)):
+                labels.setdefault(facet_path(facet, value), value)
+                groups[facet_path(facet, value)].append(incident)
+        values = [FacetValue(facet, labels[p], p, tuple(group)) for p, group in groups.items()]
+        if facet == "severity":
+            values.sort(key=lambda v: (severity_rank.get(v.label, len(severity_rank)), v.label))
+        elif facet == "status":
+            values.sort(key=lambda v: -(Status.parse(v.label) or Status.INVESTIGATING).rank)
+        elif facet == "year":
+            values.sort(key=lambda v: v.label, reverse=True)
+        else:
+            values.sort(key=lambda v: v.label.lower())
+        facets[facet] = tuple(values)
+    return SiteData(settings, today, ordered, {i.id: i for i in ordered}, facets)
+
+
+def page_head(title: str, *, listing: bool = False) -> str:
+    """Front matter and level-1 heading of a generated page; listings stay out of search."""
+    quoted = json.dumps(html.escape(title, quote=False), ensure_ascii=False)
+    extra = "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n" if listing else ""
+    return f"---\ntitle: {quoted}\n{extra}---\n\n# {text(title)}\n\n"
+
+
+def incident_path(incident_id: str) -> str:
+    """Site path of an incident's page."""
+    return f"incidents/{incident_id}/"
+
+
+# --- Small formatters ---------------------------------------------------------------------
+
+
+def duration(delta: timedelta | None) -> str:
+    """``1 h 34 min``; an en dash when unknown."""
+    if delta is None:
+        return "–"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 0:
+        return "–"
+    if minutes < 1:
+        return "< 1 min"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
+             f"{mins} min" if mins and not days else ""]
+    return " ".join(p for p in parts if p)
+
+
+def moment(value: datetime | None) -> str:
+    """A time in UTC as the site shows it: ``2026-11-03 13:58 UTC``."""
+    if value is None:
+        return "–"
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def status_label(incident: Incident) -> str:
+    """The status for people: ``in review``."""
+    return incident.status.value.replace("-", " ") if incident.status else "unknown"
+
+
+def person(handle: str, settings: Settings) -> str:
+    """A handle as HTML: the display name from ``hindsight.yml`` with the handle as a hint."""
+    name = settings.people.get(handle)
+    if name:
+        return f'<span class="hs-person" title="@{esc(handle)}">{esc(name)}</span>'
+    return f'<span class="hs-person">@{esc(handle)}</span>'
+
+
+def severity_badge(incident: Incident, settings: Settings) -> str:
+    """The severity as a coloured badge whose tooltip says what it means."""
+    severity = incident.severity
+    if not severity:
+        return '<span class="hs-sev">no severity</span>'
+    rank = list(settings.severities).index(severity) + 1 if severity in settings.severities else 0
+    hint = settings.severities.get(severity, "")
+    return (f'<span class="hs-sev hs-sev-{rank}" title="{esc(hint)}">{esc(severity)}</span>')
+
+
+def _link(href: Href, path: str, label: str, cls: str = "") -> str:
+    attribute = f' class="{cls}"' if cls else ""
+    return f'<a href="{esc(href(path))}"{attribute}>{esc(label)}</a>'
+
+
+# --- Listings --------------------------------------------------------------------------------
+
+
+def incident_table(incidents: Sequence[Incident], data: SiteData, href: Href,
+                   *, filterable: bool = False) -> str:
+    """A table of ``incidents``: date, title, severity, status, services, duration."""
+    if not incidents:
+        return '<p class="hs-empty">No incidents here yet.</p>'
+    rows = []
+    for incident in incidents:
+        attributes = ""
+        if filterable:
+            values = {f: "|".join(slug(v) for v in facet_values(incident, f)) for f in FACETS}
+            attributes = "".join(f' data-{f}="{esc(v)}"' for f, v in values.items())
+        services = ", ".join(_link(href, facet_path("service", s), s) for s in incident.services)
+        rows.append(
+            f"<tr{attributes}><td>{esc(incident.id[:10])}</td>"
+            f"<td>{_link(href, incident_path(incident.id), incident.title)}</td>"
+            f"<td>{severity_badge(incident, data.settings)}</td>"
+            f"<td>{esc(status_label(incident))}</td><td>{services}</td>"
+            f"<td>{esc(duration(incident.duration))}</td></tr>"
         )
-    return "\n".join([*lines, ""])
+    table_id = ' id="hs-incidents"' if filterable else ""
+    return (f'<table class="hs-table"{table_id}><thead><tr><th>Date</th><th>Incident</th>'
+            "<th>Severity</th><th>Status</th><th>Services</th><th>Duration</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def facet_nav(data: SiteData, href: Href, current: str | None = None) -> str:
+    """Links to every facet page with counts: the archive's filters without JavaScript."""
+    groups = []
+    for facet in FACETS:
+        values = data.facets.get(facet, ())
+        if not values:
+            continue
+        links = []
+        for value in values:
+            cls = "hs-facet hs-facet--current" if value.path == current else "hs-facet"
+            links.append(f'<a class="{cls}" href="{esc(href(value.path))}">{esc(value.label)}'
+                         f' <span class="hs-count">{len(value.incidents)}</span></a>')
+        groups.append(f'<div class="hs-facet-group" data-facet="{facet}">'
+                      f'<span class="hs-facet-name">{FACET_LABELS[facet]}</span> {" ".join(links)}'
+                      "</div>")
+    return f'<nav class="hs-facets" aria-label="Narrow the incidents">{"".join(groups)}</nav>'
+
+
+def index_page(data: SiteData, href: Href) -> str:
+    """The archive index: filters, then every published incident, newest first."""
+    count = len(data.incidents)
+    intro = (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""}, newest first. '
+             "Narrow them by severity, status, year, service or tag.</p>")
+    return intro + facet_nav(data, href) + incident_table(data.incidents, data, href, filterable=True)
+
+
+def facet_page(value: FacetValue, data: SiteData, href: Href) -> str:
+    """The incidents with one severity, status, year or tag."""
+    count = len(value.incidents)
+    return (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""} with '
+            f'{FACET_LABELS[value.facet].lower()} <strong>{esc(value.label)}</strong>. '
+            f'{_link(href, "incidents/", "All incidents")}</p>'
+            + facet_nav(data, href, current=value.path)
+            + incident_table(value.incidents, data, href))
+
+
+def _median(values: Iterable[timedelta | None]) -> timedelta | None:
+    known = sorted(v for v in values if v is not None and v >= timedelta(0))
+    return statistics.median_low(known) if known else None
+
+
+def figures_line(incidents: Sequence[Incident]) -> str:
+    """Median time to detect, mitigate and resolve of ``incidents``, as a definition list."""
+    parts = [("Median time to detect", _median(i.time_to_detect for i in incidents)),
+             ("Median time to mitigate", _median(i.time_to_mitigate for i in incidents)),
+             ("Median duration", _median(i.duration for i in incidents))]
+    return '<dl class="hs-figures">' + "".join(
+        f"<div><dt>{label}</dt><dd>{esc(duration(value))}</dd></div>" for label, value in parts
+    ) + "</dl>"
+
+
+def services_page(data: SiteData, href: Href) -> str:
+    """Every service with its number of incidents and its last one."""
+    values = data.facets.get("service", ())
+    if not values:
+        return '<p class="hs-empty">No incident names a service yet.</p>'
+    rows = []
+    for value in sorted(values, key=lambda v: (-len(v.incidents), v.label.lower())):
+        last = value.incidents[0]
+        by_severity = Counter(i.severity or "?" for i in value.incidents)
+        order = {name: n for n, name in enumerate(data.settings.severities)}
+        severities = ", ".join(f"{n} {esc(s)}" for s, n in
+                               sorted(by_severity.items(), key=lambda kv: order.get(kv[0], 99)))
+        rows.append(f"<tr><td>{_link(href, value.path, value.label)}</td>"
+                    f"<td>{len(value.incidents)}</td><td>{severities}</td>"
+                    f"<td>{_link(href, incident_path(last.id), last.id[:10])}</td></tr>")
+    return ('<table class="hs-table"><thead><tr><th>Service</th><th>Incidents</th>'
+            "<th>By severity</th><th>Last</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def service_page(value: FacetValue, data: SiteData, href: Href) -> str:
+    """One service: its figures, open action items and incidents."""
+    items = open_action_items(value.incidents, data.today)
+    count = len(value.incidents)
+    return (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""} affected '
+            f'<strong>{esc(value.label)}</strong>. {_link(href, "services/", "All services")}</p>'
+            + figures_line(value.incidents)
+            + "<h2 id=\"open-action-items\">Open action items</h2>"
+            + action_items_table(items, data, href)
+            + "<h2 id=\"incidents\">Incidents</h2>"
+            + incident_table(value.incidents, data, href))
+
+
+# --- Action items ----------------------------------------------------------------------------
+
+
+class OpenItem(NamedTuple):
+    """An open action item with its incident and due date (None when unreadable)."""
+
+    incident: Incident
+    item: ActionItem
+    due: date | None
+
+
+def open_action_items(incidents: Iterable[Incident], today: date) -> list[tuple[OpenItem, bool]]:
+    """Open items, overdue first (oldest due first), then by due date; undated last."""
+    from hindsight.rules.action_items import due_date, item_status
+
+    found = []
+    for incident in incidents:
+        for item in incident.action_items:
+            if item_status(item) == "open":
+                found.append(OpenItem(incident, item, due_date(item)))
+    found.sort(key=lambda o: (o.due is None, o.due or date.max, o.incident.id))
+    return [(o, o.due is not None and o.due < today) for o in found]
+
+
+def ticket_link(ticket: str, settings: Settings) -> str:
+    """A ticket cell as HTML: URLs and ``KEY-123`` (with ``site.tracker_url``) become links."""
+    from hindsight.rules.action_items import TICKET
+
+    cell = ticket.strip()
+    match = TICKET.match(cell)
+    if not match:
+        return esc(cell)
+    url = match.group("url")
+    key = match.group("key")
+    if url and url.startswith(("http://", "https://")):
+        label = re.sub(r"^\[([^\]]+)\].*$", r"\1", cell)
+        return f'<a href="{esc(url)}">{esc(label)}</a>'
+    if key and key.startswith(("http://", "https://")):
+        return f'<a href="{esc(key)}">{esc(key)}</a>'
+    if key and settings.tracker_url and not key.startswith("#"):
+        return f'<a href="{esc(settings.tracker_url.replace("{key}", key))}">{esc(key)}</a>'
+    return esc(cell)
+
+
+def _cell_text(cell: str) -> str:
+    """A Markdown table cell as plain text: links keep their text, decoration goes."""
+    cell = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", cell)
+    return esc(cell.replace("`", "").replace("**", "").strip())
+
+
+def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, href: Href) -> str:
+    """Open action items with their due date, owner, ticket and incident."""
+    if not items:
+        return '<p class="hs-empty">No open action items.</p>'
+    from hindsight.rules.action_items import owner_handle
+
+    rows = []
+    for open_item, overdue in items:
+        item = open_item.item
+        due = esc(open_item.due.isoformat()) if open_item.due else _cell_text(item.due) or "–"
+        if overdue:
+            days = (data.today - open_item.due).days if open_item.due else 0
+            due = (f'<span class="hs-overdue" title="{days} days overdue">{due}'
+                   f" · {days} d overdue</span>")
+        owner = owner_handle(item)
+        row_class = ' class="hs-row-overdue"' if overdue else ""
+        rows.append(
+            f"<tr{row_class}><td>{due}</td>"
+            f"<td>{_cell_text(item.action)}</td>"
+            f"<td>{person(owner, data.settings) if owner else '–'}</td>"
+            f"<td>{ticket_link(item.ticket, data.settings)}</td>"
+            f"<td>{_link(href, incident_path(open_item.incident.id), open_item.incident.title)}</td>"
+            "</tr>"
+        )
+    return ('<table class="hs-table hs-actions"><thead><tr><th>Due</th><th>Action</th>'
+            "<th>Owner</th><th>Ticket</th><th>Incident</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def action_items_page(data: SiteData, href: Href) -> str:
+    """Open action items across the archive, overdue first."""
+    items = open_action_items(data.incidents, data.today)
+    overdue = sum(1 for _, late in items if late)
+    lead = (f'<p class="hs-lead">{len(items)} open action item{"s" if len(items) != 1 else ""}'
+            f', {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first.</p>')
+    return lead + action_items_table(items, data, href)
+
+
+# --- Home page -----------------------------------------------------------------------------
+
+
+def recent_list(data: SiteData, href: Href, count: int = 5) -> str:
+    """The newest incidents as a short list."""
+    if not data.incidents:
+        return '<p class="hs-empty">No incidents are published yet.</p>'
+    items = [f'<li>{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}'
+             f' <span class="hs-muted">{esc(i.id[:10])} · {esc(status_label(i))}</span></li>'
+             for i in data.incidents[:count]]
+    return f'<ul class="hs-list">{"".join(items)}</ul>'
+
+
+def on_this_day(data: SiteData, href: Href) -> str:
+    """Incidents that started on today's month and day in earlier years."""
+    day = data.today.strftime("-%m-%d")
+    matches = [i for i in data.incidents
+               if i.id[4:10] == day and i.id[:4].isdigit() and int(i.id[:4]) < data.today.year]
+    if not matches:
+        return (f'<p class="hs-empty">No incident started on {esc(data.today.strftime("%d %B"))}'
+                " in an earlier year.</p>")
+    items = [f'<li><span class="hs-muted">{esc(i.id[:4])}</span> '
+             f"{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}</li>"
+             for i in matches]
+    return f'<ul class="hs-list">{"".join(items)}</ul>'
+
+
+# --- An incident's page --------------------------------------------------------------------
+
+
+def _drop_title(body: str) -> str:
+    """The body without its first line when that is a level-1 heading (the page shows one)."""
+    lines = body.split("\n")
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _ATX_H1.match(line) or line.strip() == "#":
+            return "\n".join(lines[:n] + lines[n + 1:])
+        break
+    return body
+
+
+def incident_markdown(incident: Incident, marker: Callable[[str], str]) -> str:
+    """The Markdown MkDocs renders for ``incident``: title, card marker, body, timeline marker.
+
+    ``marker(name)`` gives a paragraph text unique to this build (the plugin replaces it after
+    rendering and sanitising); the timeline goes at the end of a ``## Timeline`` section, or
+    into a new one after the Impact section (or the first section).
+    """
+    lines = incident.body.split("\n")
+    offset = incident.body_line
+    timeline = next((s for s in incident.sections if s.title.strip().lower() == "timeline"), None)
+    if timeline is not None:
+        at = timeline.end_line - offset + 1
+        insert = ["", marker("timeline"), ""]
+    else:
+        after = incident.section("Impact") or (incident.sections[0] if incident.sections else None)
+        at = after.end_line - offset + 1 if after else len(lines)
+        insert = ["", "## Timeline", "", marker("timeline"), ""]
+    at = max(0, min(at, len(lines)))
+    body = "\n".join(lines[:at] + insert + lines[at:])
+    return f"{page_head(incident.title)}{marker('card')}\n\n{_drop_title(body)}\n"
+
+
+def _fact(label: str, value: str) -> str:
+    return f"<div><dt>{label}</dt><dd>{value}</dd></div>"
+
+
+def _people(handles: Sequence[str], settings: Settings) -> str:
+    return ", ".join(person(h, settings) for h in handles) or "–"
+
+
+def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -> str:
+    """The header card: what, how bad, who, when, how long; an under-review banner if not approved.
+
+    Only the first line (severity, status, services, tags, id) is in the search index: it is
+    what people search by; the rest would repeat every page's labels in the index.
+    """
+    settings = data.settings
+    parts = []
+    if incident.status is not Status.APPROVED:
+        parts.append(
+            '<div class="admonition warning hs-banner" data-search-exclude>'
+            '<p class="admonition-title">Under review</p>'
+            f"<p>This postmortem is <strong>{esc(status_label(incident))}</strong>: it has not "
+            "been signed off yet, and its causes and actions may still change.</p></div>"
+        )
+    chips = [severity_badge(incident, settings),
+             f'<span class="hs-status hs-status--{esc(slug(status_label(incident)))}">'
+             f"{esc(status_label(incident))}</span>"]
+    chips += [_link(href, facet_path("service", s), s, "hs-chip hs-service") for s in incident.services]
+    chips += [_link(href, facet_path("tag", t), f"#{t}", "hs-chip hs-tag") for t in incident.listed("tags")]
+    chips.append(f'<code class="hs-id">{esc(incident.id)}</code>')
+    approvals = {a.get("by"): a.get("date") for a in _approvals(incident)}
+    reviewers = []
+    for handle in incident.listed("reviewers"):
+        signed = approvals.get(handle)
+        mark = (f' <span class="hs-signed" title="signed off">✓ {esc(signed)}</span>' if signed
+                else ' <span class="hs-unsigned">not signed off</span>')
+        reviewers.append(person(handle, settings) + mark)
+    commander = incident.meta.get("commander")
+    start, detected, mitigated, resolved = (incident.milestone(m) for m in (
+        Milestone.START, Milestone.DETECTED, Milestone.MITIGATED, Milestone.RESOLVED))
+    flags = []
+    if incident.meta.get("customer_facing") is True:
+        flags.append("customer-facing")
+    if incident.meta.get("data_loss") is True:
+        flags.append('<strong class="hs-data-loss">data lost</strong>')
+    facts = [
+        _fact("Commander", person(commander, settings) if isinstance(commander, str) else "–"),
+        _fact("Authors", _people(incident.listed("authors"), settings)),
+        _fact("Reviewers", ", ".join(reviewers) or "–"),
+        _fact("Started", esc(moment(start.time if start else None))),
+        _fact("Detected", esc(moment(detected.time if detected else None))),
+        _fact("Mitigated", esc(moment(mitigated.time if mitigated else None))),
+        _fact("Resolved", esc(moment(resolved.time if resolved else None))),
+        _fact("Time to detect", esc(duration(incident.time_to_detect))),
+        _fact("Time to mitigate", esc(duration(incident.time_to_mitigate))),
+        _fact("Duration", esc(duration(incident.duration))),
+    ]
+    if flags:
+        facts.append(_fact("Impact", ", ".join(flags)))
+    edit = (f'<p class="hs-edit" data-search-exclude><a href="{esc(edit_url)}">Edit this '
+            "postmortem in the repository</a></p>") if edit_url else ""
+    parts.append(f'<div class="hs-card"><p class="hs-chips">{" ".join(chips)}</p>'
+                 f'<dl class="hs-facts" data-search-exclude>{"".join(facts)}</dl>{edit}</div>')
+    return "".join(parts)
+
+
+def _approvals(incident: Incident) -> list[Mapping[str, object]]:
+    value = incident.meta.get("approvals")
+    if not isinstance(value, list):
+        return []
+    return [a for a in value if isinstance(a, Mapping)]
+
+
+def timeline_table(incident: Incident) -> str:
+    """``timeline.log`` as a table in UTC, milestones marked; not in the search index."""
+    if not incident.timeline:
+        return '<p class="hs-empty" data-search-exclude>No timeline was logged.</p>'
+    rows = []
+    start = incident.milestone(Milestone.START)
+    for event in incident.timeline:
+        mark = ""
+        cls = ""
+        if event.milestone is not None:
+            mark = f'<span class="hs-milestone hs-milestone--{event.milestone.value}">' \
+                   f"{esc(event.milestone.value)}</span> "
+            cls = ' class="hs-row-milestone"' if event.milestone.once else ""
+        since = ""
+        if start is not None:
+            delta = event.time - start.time
+            since = ("−" + duration(-delta)) if delta < timedelta(0) else (
+                "+" + duration(delta) if delta else "0")
+        rows.append(f'<tr{cls}><td><time datetime="{esc(event.time.isoformat())}">'
+                    f"{esc(moment(event.time)[:-4])}</time></td><td>{esc(since)}</td>"
+                    f"<td>{mark}{esc(event.text)}</td></tr>")
+    return ('<div class="hs-timeline" data-search-exclude><table class="hs-table">'
+            "<thead><tr><th>Time (UTC)</th><th>Since start</th><th>Event</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def related(incident: Incident, data: SiteData, href: Href) -> str:
+    """Links to the published incidents listed under ``related``; unpublished ones are not named."""
+    shown = [data.by_id[r] for r in incident.listed("related") if r in data.by_id]
+    if not shown:
+        return ""
+    items = "".join(f"<li>{_link(href, incident_path(r.id), r.title)} "
+                    f'<span class="hs-muted">{esc(r.id[:10])}</span></li>' for r in shown)
+    return (f'<h2 id="related-incidents">Related incidents</h2>'
+            f'<ul class="hs-list" data-search-exclude>{items}</ul>')
+
+
+def edit_url(incident: Incident, repo_url: str | None, edit_uri: str) -> str | None:
+    """The code host's edit page of the incident's postmortem, when a repository is configured."""
+    if not repo_url:
+        return None
+    return f"{repo_url.rstrip('/')}/{edit_uri.strip('/')}/{incident.postmortem_path}"
+
+
+# --- The rule reference ------------------------------------------------------------------------
+
+_FENCE_TITLE = re.compile(r'^(?P<fence>```+|~~~+)(?P<lang>[\w+-]*)\s+title="(?P<title>[^"]*)"\s*$', re.M)
+
+
+def rule_path(code: str) -> str:
+    """Site path of a rule's page: ``rules/hs301/``."""
+    return f"rules/{code.lower()}/"
+
+
+def _portable_fences(doc: str) -> str:
+    """Fences with ``title="…"`` (superfences syntax) as a caption and a plain fence."""
+    return _FENCE_TITLE.sub(lambda m: f"*{m['title']}*\n\n{m['fence']}{m['lang']}", doc)
+
+
+def rule_markdown(rule: Rule) -> str:
+    """One rule's page from its own docs: what it flags, why, an example and what to write instead."""
+    code = rule.code
+    return (f"{page_head(f'{code} {rule.name}')}Category **{rule.category.value}** · "
+            f"level **{rule.level.value}** · applies from status **{rule.applies_from.value}**. "
+            f"Silence one line with `<!-- hindsight: ignore {code} -->`; re-level or switch the rule off "
+            f"under `rules:` in `hindsight.yml`.\n\n{_portable_fences(rule.doc)}\n\n[All rules](../index.md)\n")
+
+
+def rules_index_markdown(rules: Sequence[Rule]) -> str:
+    """A table of every rule by category, linking to each rule's page."""
+    lines = [page_head("Rules"),
+             "`hindsight check` applies these rules to every incident. Each page says why the "
+             "rule exists, with an example that breaks it and one that does not.", ""]
+    current = None
+    for rule in rules:
+        category = rule.category.value
+        if category != current:
+            current = category
+            lines += ["", f"## {category}", "", "| Code | Name | Level | From | What it flags |",
+                      "| --- | --- | --- | --- | --- |"]
+        summary = rule.doc.split("\n\n", 1)[0].replace("\n", " ").replace("|", "\\|")
+        lines.append(f"| [{rule.code}]({rule.code.lower()}/index.md) | {rule.name} | "
+                     f"{rule.level.value} | {rule.applies_from.value} | {summary} |")
+    return "\n".join(lines) + "\n"

@@ -1,41 +1,337 @@
 """The ``hindsight`` MkDocs plugin: turns ``incidents/`` into site pages without copying files.
 
-For now it publishes one generated page, the list of published incidents. Restricted
-incidents, and any whose visibility cannot be read, never reach it.
+The plugin only wires MkDocs events; every page's content comes from the pure functions of
+:mod:`hindsight.site.pages` and :mod:`hindsight.site.charts`.
+
+Publishing policy (RELIABILITY.md §3.2): a page exists only for an incident that is
+``visibility: internal`` (read plainly; anything unreadable counts as restricted) and in a
+status that ``site.publish`` lists. Restricted incidents are read, so that their ids can be
+looked for in the built search index and sitemap afterwards, but nothing of them is given to
+MkDocs: no page, listing row, figure, attachment or timeline. Files of ``incidents/`` that
+MkDocs would find by itself (when ``docs_dir`` contains it) are dropped from the build.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from hindsight.site import pages
+from hindsight.site.pages import Href, SiteData
 
 log = get_plugin_logger(__name__)
 
+ASSETS = Path(__file__).with_name("assets")
+CSS, JS = "assets/hindsight/hindsight.css", "assets/hindsight/hindsight.js"
+#: comments in hand-written pages that the plugin fills
+HOME_MARKERS = {"<!-- hindsight:recent -->": pages.recent_list,
+                "<!-- hindsight:on-this-day -->": pages.on_this_day}
 
-class HindsightPlugin(BasePlugin):  # type: ignore[type-arg]
+
+class HindsightConfig(Config):
+    """Options under ``plugins: - hindsight:`` in ``mkdocs.yml``."""
+
+    #: what to do with an incident that cannot be read: fail the build, or skip it with a warning
+    broken = c.Choice(("fail", "skip"), default="fail")
+    #: the day the build treats as today (overdue items, "on this day"); default: the real today
+    today = c.Optional(c.Type(str))
+    #: how many incidents the home page lists as recent
+    recent = c.Type(int, default=5)
+
+
+class HindsightPlugin(BasePlugin[HindsightConfig]):
     """Wire MkDocs events to the page functions in :mod:`hindsight.site.pages`."""
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig, **_: Any) -> Files:
-        """Add the generated incident pages."""
+    def __init__(self) -> None:
+        self.data: SiteData | None = None
+        self.restricted_ids: list[str] = []
+        self.incident_pages: dict[str, Any] = {}
+        self.listings: dict[str, Callable[[Href], str]] = {}
+        self.marker_nonce = ""
+        self.repo_url: str | None = None
+
+    # --- configuration ---------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Read ``hindsight.yml``; refuse includes that could publish restricted text; add assets."""
         from hindsight.config import load_settings
         from hindsight.errors import HindsightError
+
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self.settings = load_settings(root)
+        except HindsightError as exc:
+            raise PluginError(exc.format_message()) from None
+        self.today = self._today()
+        self._refuse_snippets(config)
+        self.repo_url = self.settings.repo_url or config.repo_url
+        for name, target in ((CSS, config.extra_css), (JS, config.extra_javascript)):
+            if name not in [str(t) for t in target]:
+                target.append(name)
+        return config
+
+    def _today(self) -> date:
+        from hindsight import clock
+        from hindsight.errors import HindsightError
+
+        try:
+            return clock.parse_day(self.config.today) if self.config.today else clock.today()
+        except HindsightError as exc:
+            raise PluginError(f"mkdocs.yml: plugins.hindsight.today: {exc}") from None
+
+    def _refuse_snippets(self, config: MkDocsConfig) -> None:
+        """pymdownx.snippets can pull any file under its base path into a public page."""
+        if "pymdownx.snippets" not in config.markdown_extensions:
+            return
+        options = config.mdx_configs.get("pymdownx.snippets", {})
+        bases = options.get("base_path", ["."])
+        bases = [bases] if isinstance(bases, str) else bases
+        incidents = self.settings.incidents_path.resolve()
+        root = Path(config.config_file_path or ".").resolve().parent
+        for base in bases:
+            base_path = (root / base).resolve()
+            if incidents == base_path or base_path in incidents.parents or incidents in base_path.parents:
+                raise PluginError(
+                    f"mkdocs.yml: pymdownx.snippets can include files from {base!r}, which holds "
+                    f"{self.settings.incidents_dir}/: a snippet could publish a restricted incident. "
+                    "Set its base_path to a folder outside the incidents (for example docs/snippets)."
+                )
+
+    # --- files -----------------------------------------------------------------------------
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add a virtual page per published incident, the listings, figures and rule reference."""
+        incidents_root = str(self.settings.incidents_path.resolve())
+        for file in list(files):
+            if file.abs_src_path and _inside(os.path.realpath(file.abs_src_path), incidents_root):
+                files.remove(file)
+        published = self._load()
+        self.data = data = pages.site_data(published, self.settings, self.today)
+        self.marker_nonce = secrets.token_hex(8)
+        self.incident_pages = {}
+        self.listings = {}
+
+        def add(src_uri: str, content: str, *, in_nav: bool = False) -> None:
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"docs/{src_uri} is in the way of a page the hindsight plugin "
+                                  "builds; rename or remove it")
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+
+        for incident in data.incidents:
+            src = f"incidents/{incident.id}/index.md"
+            add(src, pages.incident_markdown(incident, self.marker))
+            self.incident_pages[src] = incident
+            self._attachments(incident, files, config)
+
+        def listing(src: str, title: str, build: Callable[[Href], str], *, in_nav: bool = False) -> None:
+            add(src, pages.page_head(title, listing=True), in_nav=in_nav)
+            self.listings[src] = build
+
+        listing("incidents/index.md", "Incidents", lambda h: pages.index_page(data, h), in_nav=True)
+        for facet in ("severity", "status", "year", "tag"):
+            for value in data.facets[facet]:
+                title = f"{pages.FACET_LABELS[facet]}: {value.label}"
+                listing(value.path + "index.md", title,
+                        lambda h, v=value: pages.facet_page(v, data, h))
+        listing("services/index.md", "Services", lambda h: pages.services_page(data, h), in_nav=True)
+        for value in data.facets["service"]:
+            listing(value.path + "index.md", value.label,
+                    lambda h, v=value: pages.service_page(v, data, h))
+        listing("action-items/index.md", "Open action items",
+                lambda h: pages.action_items_page(data, h), in_nav=True)
+        listing("figures/index.md", "Figures", lambda h: _figures(data), in_nav=True)
+        self._rule_pages(add)
+        for name in (CSS, JS):
+            add(name, (ASSETS / Path(name).name).read_text(encoding="utf-8"))
+        return files
+
+    def marker(self, name: str) -> str:
+        """A paragraph the page's rendered HTML holds where ``name`` goes; unique to this build."""
+        return f"hindsight-{self.marker_nonce}-{name}"
+
+    def _load(self) -> list[Any]:
+        """Read every incident; keep the published ones; report or fail on broken ones."""
         from hindsight.load.incident import load_incident
+        from hindsight.model import Level
         from hindsight.paths import discover
 
-        root = Path(config.config_file_path).parent
-        try:
-            settings = load_settings(root)
-        except HindsightError as exc:
-            from mkdocs.exceptions import PluginError
+        published, broken = [], []
+        self.restricted_ids = []
+        for folder in discover(self.settings):
+            loaded = load_incident(folder, self.settings)
+            errors = [p for p in loaded.problems if p.level is Level.ERROR]
+            incident = loaded.incident
+            if incident is not None and incident.restricted:
+                self.restricted_ids.append(incident.id)
+                continue
+            if incident is None or errors:
+                broken.append(errors or loaded.problems)
+                continue
+            if pages.published(incident, self.settings):
+                published.append(incident)
+        if broken:
+            lines = [_where(p) for problems in broken for p in problems]
+            if self.config.broken == "fail":
+                raise PluginError(
+                    f"{len(broken)} incident{'s' if len(broken) != 1 else ''} cannot be read "
+                    "(run 'hindsight check' for every finding; set 'broken: skip' under the "
+                    "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines))
+            for line in lines:
+                log.warning(f"skipped: {line}")
+        log.info(f"{len(published)} incidents published, {len(self.restricted_ids)} restricted, "
+                 f"{len(broken)} skipped")
+        return published
 
-            raise PluginError(exc.format_message()) from None
-        loaded = [load_incident(folder, settings) for folder in discover(settings)]
-        published = [li.incident for li in loaded if li.incident and pages.published(li.incident, settings)]
-        files.append(File.generated(config, "incidents/index.md", content=pages.incident_list(published)))
-        return files
+    def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:
+        """Copy a published incident's ``attachments/``: regular files only, never symlinks."""
+        base = self.settings.root / incident.folder / "attachments"
+        stack = [(base, "")]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink():
+                    log.warning(f"{incident.folder}/attachments/{rel}{entry.name}: a symlink; "
+                                "not published (hindsight check reports it as HS904)")
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{rel}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    src = f"incidents/{incident.id}/attachments/{rel}{entry.name}"
+                    files.append(File.generated(config, src, abs_src_path=entry.path,
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def _rule_pages(self, add: Callable[..., None]) -> None:
+        from hindsight.rules import ALL_RULES
+
+        add("rules/index.md", pages.rules_index_markdown(ALL_RULES), in_nav=True)
+        for rule in ALL_RULES:
+            add(pages.rule_path(rule.code) + "index.md", pages.rule_markdown(rule))
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Point an incident page's edit link at its postmortem.md in the repository."""
+        incident = self.incident_pages.get(page.file.src_uri)
+        if incident is not None:
+            page.edit_url = pages.edit_url(incident, self.repo_url, self.settings.edit_uri)
+        return markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Sanitise incident pages and fill in cards, timelines, listings and home-page lists."""
+        data = self.data
+        if data is None:
+            return html
+        src = page.file.src_uri
+        href = _href_from(page, config.use_directory_urls)
+        incident = self.incident_pages.get(src)
+        if incident is not None:
+            return self._incident_html(html, incident, data, href, page)
+        build = self.listings.get(src)
+        if build is not None:
+            return html + build(href)
+        for marker, fill in HOME_MARKERS.items():
+            if marker in html:
+                html = html.replace(marker, fill(data, href) if fill is not pages.recent_list
+                                    else pages.recent_list(data, href, self.config.recent))
+        return html
+
+    def _incident_html(self, html: str, incident: Any, data: SiteData, href: Href, page: Page) -> str:
+        from hindsight.site.sanitize import sanitize
+
+        html = sanitize(html)
+        card = pages.card(incident, data, href, page.edit_url)
+        timeline = pages.timeline_table(incident)
+        html = html.replace(f"<p>{self.marker('card')}</p>", card, 1)
+        placed = f"<p>{self.marker('timeline')}</p>"
+        if placed in html:
+            html = html.replace(placed, timeline, 1)
+        else:  # the marker ended up inside a code block the author left open
+            html = html.replace(self.marker("timeline"), "")
+            html += '<h2 id="timeline">Timeline</h2>' + timeline
+        return html + pages.related(incident, data, href)
+
+    # --- after the build -------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Fail if a restricted incident's id reached the search index or the sitemap."""
+        if not self.restricted_ids:
+            return
+        pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.I)
+        for name in ("search/search_index.json", "sitemap.xml"):
+            path = Path(config.site_dir) / name
+            try:
+                content = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            found = pattern.search(content)
+            if found:
+                raise PluginError(f"{name} names the restricted incident {found.group(0)}: "
+                                  "something outside the hindsight plugin published it (a page in "
+                                  "docs/ or an include); remove it before publishing this site")
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when an incident, ``hindsight.yml`` or a template changes."""
+        server.watch(str(self.settings.incidents_path))
+        config_file = self.settings.root / "hindsight.yml"
+        if config_file.exists():
+            server.watch(str(config_file))
+        return server
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + os.sep)
+
+
+def _where(finding: Any) -> str:
+    place = finding.path + (f":{finding.line}" if finding.line else "")
+    place += f":{finding.column}" if finding.line and finding.column else ""
+    return f"{place}: {finding.code} {finding.message}"
+
+
+def _figures(data: SiteData) -> str:
+    from hindsight.site import charts
+
+    incidents = data.incidents
+    return (
+        '<div data-search-exclude><p class="hs-lead">Drawn from the '
+        f"{len(incidents)} published incidents on {data.today.isoformat()}.</p>"
+        '<h2 id="incidents-per-month">Incidents per month</h2>'
+        + charts.per_month_by_severity(incidents, list(data.settings.severities), data.today)
+        + '<h2 id="response-times">Time to detect, mitigate and resolve</h2>'
+        + charts.response_times(incidents, data.today)
+        + '<h2 id="action-item-closure">Action items</h2>'
+        + charts.action_item_closure(incidents, data.today)
+        + "</div>"
+    )
+
+
+def _href_from(page: Page, directory_urls: bool) -> Href:
+    """Links from ``page`` to site paths such as ``incidents/<id>/``."""
+    here = page.url
+
+    def href(path: str) -> str:
+        target = path if directory_urls or not path.endswith("/") else path + "index.html"
+        return get_relative_url(target, here)
+
+    return href
