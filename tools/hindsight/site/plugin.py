@@ -175,13 +175,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
             incident = loaded.incident
-            if incident is not None and incident.restricted:
-                self.restricted_ids.append(incident.id)
-                continue
+            if incident is None or incident.restricted:
+                self.restricted_ids.append(folder.name)
             if incident is None or errors:
                 broken.append(errors or loaded.problems)
-                continue
-            if pages.published(incident, self.settings):
+            elif pages.published(incident, self.settings):
                 published.append(incident)
         if broken:
             lines = [_where(p) for problems in broken for p in problems]
@@ -192,8 +190,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                     "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines))
             for line in lines:
                 log.warning(f"skipped: {line}")
-        log.info(f"{len(published)} incidents published, {len(self.restricted_ids)} restricted, "
-                 f"{len(broken)} skipped")
+        log.info(f"{len(published)} incidents published, {len(self.restricted_ids)} restricted "
+                 f"or unreadable, {len(broken)} skipped")
         return published
 
     def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:

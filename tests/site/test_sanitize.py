@@ -1,0 +1,60 @@
+"""Rendered postmortem HTML keeps Material's markup and loses everything that can run."""
+
+from __future__ import annotations
+
+import pytest
+
+from hindsight.site.sanitize import sanitize
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    "<svg onload=alert(1)><circle/></svg>",
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="x.swf"></object>',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<form action="https://evil.example"><input name=p></form>',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    "<details open ontoggle=alert(1)>x</details>",
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    "<style>body{display:none}</style>",
+    "<!-- internal: customer ACME -->",
+    "<!--><script>alert(1)</script>-->",
+    '<img src="x" alt="a" onerror="alert(1)"/>',
+]
+DANGER = ("<script", "onerror", "onload", "ontoggle", "javascript:", "data:", "<iframe", "<object",
+          "<svg", "<form", "<style", "<base", "<meta", "ACME", "<!--", "style=\"background")
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_nothing_that_can_run_survives(attack: str) -> None:
+    clean = sanitize(f"<p>before</p>{attack}<p>after</p>").lower()
+    assert not [d for d in DANGER if d.lower() in clean], clean
+    assert "before" in clean and "after" in clean
+
+
+def test_material_markup_is_kept() -> None:
+    html = (
+        '<h2 id="impact">Impact<a class="headerlink" href="#impact" title="Permanent link">¶</a></h2>'
+        '<div class="admonition note"><p class="admonition-title">Note</p><p>x</p></div>'
+        '<div class="highlight"><pre><span></span><code><span class="n">x</span></code></pre></div>'
+        '<table><thead><tr><th style="text-align: left;">A</th></tr></thead>'
+        "<tbody><tr><td>1</td></tr></tbody></table>"
+        '<p><a href="../2026-10-02-x/">rel</a> <a href="https://x.example/a?b=1">abs</a> '
+        '<a href="mailto:oncall@example.com">m</a> <img alt="graph" src="attachments/g.png"></p>'
+        '<ul class="task-list"><li class="task-list-item"><label class="task-list-control">'
+        '<input type="checkbox" disabled checked><span class="task-list-indicator"></span>'
+        "</label> done</li></ul>"
+    )
+    clean = sanitize(html)
+    for kept in ('id="impact"', 'class="headerlink"', 'href="#impact"', 'class="admonition note"',
+                 'class="highlight"', '<span class="n">x</span>', 'style="text-align:left"',
+                 'href="../2026-10-02-x/"', 'href="https://x.example/a?b=1"', "mailto:",
+                 'src="attachments/g.png"', 'type="checkbox"', "checked"):
+        assert kept in clean, kept
