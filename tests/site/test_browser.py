@@ -26,9 +26,9 @@ def site(tmp_path: Path, build: Build) -> Path:
 def test_search_finds_an_incident_by_a_word_only_it_contains(site: Path) -> None:
     with serve(site) as base, chromium() as browser:
         page = browser.new_page()
-        page.goto(base)
-        page.click("label.md-search__icon, .md-search__input")
-        page.fill("input.md-search__input", "axolotl")
+        page.goto(base, wait_until="networkidle")  # the search worker has read the index
+        page.click("input.md-search__input")
+        page.keyboard.type("axolotl")
         results = page.locator(".md-search-result__item")
         results.first.wait_for(timeout=15_000)
         assert "Queue stalled for an hour" in page.locator(".md-search-result").inner_text()
