@@ -2,8 +2,9 @@
 
     python benchmarks/screenshots.py SITE_DIR OUT_DIR [PATH ...]
 
-Serves SITE_DIR on localhost and saves a PNG of each page (default: home, incident index,
-the first incident, figures) in the light and the dark palette, with Debian's Chromium.
+Serves SITE_DIR on localhost and saves PNGs of each page (default: home, incident index,
+figures, action items and the newest incident), whole and its first screen, in the light
+and the dark palette, with Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> int:
                     page.goto(base + path)
                     name = (path.strip("/").replace("/", "_") or "home") + f"-{scheme}.png"
                     page.screenshot(path=str(out / name), full_page=True)
+                    page.screenshot(path=str(out / name.replace(".png", "-top.png")))
                     print(out / name)
     return 0
 

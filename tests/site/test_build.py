@@ -124,7 +124,8 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
     page = (site / "incidents" / "2026-11-21-a" / "index.html").read_text()
     assert 'class="hs-card"' in page and 'class="hs-timeline"' in page
     assert 'href="https://code.example.com/org/archive/edit/main/incidents/2026-11-21-a/postmortem.md"' in page
-    assert 'href="../2026-10-01-b/"' in page and 'href="../../services/checkout-api/"' in page
+    assert 'href="../../incidents/2026-10-01-b/"' in page
+    assert 'href="../../services/checkout-api/"' in page
     assert (site / "incidents" / "2026-11-21-a" / "attachments" / "graph.png").exists()
     assert not (site / "incidents" / "2026-11-21-a" / "attachments" / "host.txt").exists()
     for page_path in ("incidents/tag/database", "incidents/severity/sev2", "incidents/year/2026",
@@ -195,3 +196,54 @@ def test_a_restricted_id_named_in_a_hand_written_page_fails_the_build(tmp_path: 
     write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-secret.\n")
     with pytest.raises(BuildFailed, match="search_index.json names the restricted incident 2026-11-21-sec"):
         build()
+
+
+def test_the_built_site_calls_no_third_party(tmp_path: Path, build: Build) -> None:
+    """No font, script, style or image is loaded from another host: the archive works offline."""
+    make_incident(tmp_path, "2026-11-21-a")
+    site = build()
+    for page in site.rglob("*.html"):
+        markup = _Markup()
+        markup.feed(page.read_text())
+        loads = [v for n, v in markup.attributes if n == "src" or (n == "href" and v.endswith(".css"))]
+        assert not [v for v in loads if v.startswith(("http:", "https:", "//"))], page
+
+
+def test_mkdocs_serve_rebuilds_when_an_incident_changes(tmp_path: Path, build: Build) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    make_incident(tmp_path, "2026-11-21-a", title="Before the edit")
+    build()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
+                               f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/incidents/2026-11-21-a/"
+
+    def page() -> str:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if text in page():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("Before the edit")
+        make_incident(tmp_path, "2026-11-21-a", title="After the edit")
+        assert wait_for("After the edit")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -92,7 +91,7 @@ def test_card_shows_people_sign_offs_and_figures_and_banner_until_approved(tmp_p
     make_incident(tmp_path, "2026-11-21-a", reviewers=["sam", "lee"], authors=["dana"],
                   approvals=[{"by": "sam", "date": "2026-11-24"}], data_loss=True)
     incident = load(tmp_path, "2026-11-21-a")
-    card = pages.card(incident, data_of(tmp_path, incident), href, "https://edit/x")
+    card = pages.card(incident, data_of(tmp_path, incident), href, "https://edit/x").html()
     assert "Under review" in card and "in review" in card
     assert "✓ 2026-11-24" in card and "not signed off" in card
     assert 'title="@dana">Dana Whitfield' in card
@@ -100,22 +99,22 @@ def test_card_shows_people_sign_offs_and_figures_and_banner_until_approved(tmp_p
     assert "data lost" in card and 'href="https://edit/x"' in card
     assert 'href="/services/checkout-api/"' in card
     approved = incident._replace(meta=dict(incident.meta, status="approved"))
-    assert "Under review" not in pages.card(approved, data_of(tmp_path, approved), href, None)
+    assert "Under review" not in pages.card(approved, data_of(tmp_path, approved), href, None).html()
 
 
-def test_card_keeps_only_search_words_out_of_the_exclusions(tmp_path: Path) -> None:
+def test_card_chips_hold_what_people_search_by_and_slots_take_the_rest(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a", tags=["database"])
     incident = load(tmp_path, "2026-11-21-a")
     card = pages.card(incident, data_of(tmp_path, incident), href, None)
-    chips = re.search(r'<p class="hs-chips">(.*?)</p>', card).group(1)  # type: ignore[union-attr]
-    assert "checkout-api" in chips and "#database" in chips and "2026-11-21-a" in chips
-    assert '<dl class="hs-facts" data-search-exclude>' in card
+    assert "checkout-api" in card.chips and "#database" in card.chips and "2026-11-21-a" in card.chips
+    assert "Dana Whitfield" in card.details and "Dana" not in card.chips
+    assert card.html(banner="B", details="D") == f'B<div class="hs-card">{card.chips}D</div>'
 
 
 def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a")
     html = pages.timeline_table(load(tmp_path, "2026-11-21-a"))
-    assert html.startswith('<div class="hs-timeline" data-search-exclude>')
+    assert html.startswith('<div class="hs-timeline">')
     assert 'hs-milestone--detected">detected</span> Pager fired' in html
     assert "<td>+5 min</td>" in html and "2026-11-21 13:58" in html
     assert html.count('class="hs-row-milestone"') == 4  # comms is a tag, not a milestone

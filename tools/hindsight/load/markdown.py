@@ -7,6 +7,7 @@ A line scanner, not a Markdown renderer: fenced code and HTML comments are skipp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.model import ActionItem, Section
@@ -37,6 +38,7 @@ def strip_comments(text: str) -> str:
     return _COMMENT.sub("", text)
 
 
+@lru_cache(maxsize=1024)
 def normalise_heading(title: str) -> str:
     """A heading as compared with section names: no links, marks or case."""
     title = _LINK.sub(r"\1", title)
@@ -47,11 +49,15 @@ def normalise_heading(title: str) -> str:
 
 def match_section(title: str, names: Mapping[str, Sequence[str]]) -> str | None:
     """The required section a heading stands for: by name or alias, then by leading words."""
-    heading = normalise_heading(title)
-    for key, aliases in names.items():
+    return _match(normalise_heading(title), tuple((k, tuple(v)) for k, v in names.items()))
+
+
+@lru_cache(maxsize=1024)
+def _match(heading: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    for key, aliases in names:
         if heading in (a.casefold() for a in (key, *aliases)):
             return key
-    for key, aliases in names.items():
+    for key, aliases in names:
         for alias in (key, *aliases):
             a = alias.casefold()
             if heading.startswith(a) and not heading[len(a) : len(a) + 1].isalnum():

@@ -19,6 +19,7 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.config import Settings
@@ -58,6 +59,7 @@ FACET_LABELS = {"severity": "Severity", "status": "Status", "year": "Year",
                 "service": "Service", "tag": "Tag"}
 
 
+@lru_cache(maxsize=4096)
 def slug(value: str) -> str:
     """A URL part for a facet value: ``Checkout API`` -> ``checkout-api``."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
@@ -104,6 +106,8 @@ class SiteData(NamedTuple):
     incidents: tuple[Incident, ...]
     by_id: Mapping[str, Incident]
     facets: Mapping[str, tuple[FacetValue, ...]]
+    #: listing rows already made, by (incident id, filterable, way to the root)
+    rows: dict[tuple[str, bool, str], str]
 
 
 def site_data(incidents: Iterable[Incident], settings: Settings, today: date) -> SiteData:
@@ -128,7 +132,7 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
         else:
             values.sort(key=lambda v: v.label.lower())
         facets[facet] = tuple(values)
-    return SiteData(settings, today, ordered, {i.id: i for i in ordered}, facets)
+    return SiteData(settings, today, ordered, {i.id: i for i in ordered}, facets, {})
 
 
 def page_head(title: str, *, listing: bool = False) -> str:
@@ -162,11 +166,16 @@ def duration(delta: timedelta | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def plural(count: int, word: str) -> str:
+    """``1 incident``, ``3 incidents``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def moment(value: datetime | None) -> str:
     """A time in UTC as the site shows it: ``2026-11-03 13:58 UTC``."""
     if value is None:
         return "–"
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(timezone.utc).isoformat(" ", "minutes")[:16] + " UTC"
 
 
 def status_label(incident: Incident) -> str:
@@ -205,24 +214,33 @@ def incident_table(incidents: Sequence[Incident], data: SiteData, href: Href,
     """A table of ``incidents``: date, title, severity, status, services, duration."""
     if not incidents:
         return '<p class="hs-empty">No incidents here yet.</p>'
-    rows = []
-    for incident in incidents:
-        attributes = ""
-        if filterable:
-            values = {f: "|".join(slug(v) for v in facet_values(incident, f)) for f in FACETS}
-            attributes = "".join(f' data-{f}="{esc(v)}"' for f, v in values.items())
-        services = ", ".join(_link(href, facet_path("service", s), s) for s in incident.services)
-        rows.append(
-            f"<tr{attributes}><td>{esc(incident.id[:10])}</td>"
-            f"<td>{_link(href, incident_path(incident.id), incident.title)}</td>"
-            f"<td>{severity_badge(incident, data.settings)}</td>"
-            f"<td>{esc(status_label(incident))}</td><td>{services}</td>"
-            f"<td>{esc(duration(incident.duration))}</td></tr>"
-        )
+    rows = [_row(incident, data, href, filterable) for incident in incidents]
     table_id = ' id="hs-incidents"' if filterable else ""
     return (f'<table class="hs-table"{table_id}><thead><tr><th>Date</th><th>Incident</th>'
             "<th>Severity</th><th>Status</th><th>Services</th><th>Duration</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _row(incident: Incident, data: SiteData, href: Href, filterable: bool) -> str:
+    """One incident's row; rows repeat on the index and every facet page, so each is made once
+    per depth of page (``href("")`` is the way back to the site's root)."""
+    key = (incident.id, filterable, href(""))
+    row = data.rows.get(key)
+    if row is not None:
+        return row
+    attributes = ""
+    if filterable:
+        values = {f: "|".join(slug(v) for v in facet_values(incident, f)) for f in FACETS}
+        attributes = "".join(f' data-{f}="{esc(v)}"' for f, v in values.items())
+    services = ", ".join(_link(href, facet_path("service", s), s) for s in incident.services)
+    row = data.rows[key] = (
+        f"<tr{attributes}><td>{esc(incident.id[:10])}</td>"
+        f"<td>{_link(href, incident_path(incident.id), incident.title)}</td>"
+        f"<td>{severity_badge(incident, data.settings)}</td>"
+        f"<td>{esc(status_label(incident))}</td><td>{services}</td>"
+        f"<td>{esc(duration(incident.duration))}</td></tr>"
+    )
+    return row
 
 
 def facet_nav(data: SiteData, href: Href, current: str | None = None) -> str:
@@ -245,16 +263,14 @@ def facet_nav(data: SiteData, href: Href, current: str | None = None) -> str:
 
 def index_page(data: SiteData, href: Href) -> str:
     """The archive index: filters, then every published incident, newest first."""
-    count = len(data.incidents)
-    intro = (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""}, newest first. '
+    intro = (f'<p class="hs-lead">{plural(len(data.incidents), "incident")}, newest first. '
              "Narrow them by severity, status, year, service or tag.</p>")
     return intro + facet_nav(data, href) + incident_table(data.incidents, data, href, filterable=True)
 
 
 def facet_page(value: FacetValue, data: SiteData, href: Href) -> str:
     """The incidents with one severity, status, year or tag."""
-    count = len(value.incidents)
-    return (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""} with '
+    return (f'<p class="hs-lead">{plural(len(value.incidents), "incident")} with '
             f'{FACET_LABELS[value.facet].lower()} <strong>{esc(value.label)}</strong>. '
             f'{_link(href, "incidents/", "All incidents")}</p>'
             + facet_nav(data, href, current=value.path)
@@ -299,8 +315,7 @@ def services_page(data: SiteData, href: Href) -> str:
 def service_page(value: FacetValue, data: SiteData, href: Href) -> str:
     """One service: its figures, open action items and incidents."""
     items = open_action_items(value.incidents, data.today)
-    count = len(value.incidents)
-    return (f'<p class="hs-lead">{count} incident{"s" if count != 1 else ""} affected '
+    return (f'<p class="hs-lead">{plural(len(value.incidents), "incident")} affected '
             f'<strong>{esc(value.label)}</strong>. {_link(href, "services/", "All services")}</p>'
             + figures_line(value.incidents)
             + "<h2 id=\"open-action-items\">Open action items</h2>"
@@ -392,7 +407,7 @@ def action_items_page(data: SiteData, href: Href) -> str:
     """Open action items across the archive, overdue first."""
     items = open_action_items(data.incidents, data.today)
     overdue = sum(1 for _, late in items if late)
-    lead = (f'<p class="hs-lead">{len(items)} open action item{"s" if len(items) != 1 else ""}'
+    lead = (f'<p class="hs-lead">{plural(len(items), "open action item")}'
             f', {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first.</p>')
     return lead + action_items_table(items, data, href)
 
@@ -469,17 +484,31 @@ def _people(handles: Sequence[str], settings: Settings) -> str:
     return ", ".join(person(h, settings) for h in handles) or "–"
 
 
-def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -> str:
-    """The header card: what, how bad, who, when, how long; an under-review banner if not approved.
+class Card(NamedTuple):
+    """The header card in three parts, so the plugin can keep two of them out of search.
 
-    Only the first line (severity, status, services, tags, id) is in the search index: it is
-    what people search by; the rest would repeat every page's labels in the index.
+    Only ``chips`` (severity, status, services, tags, id) belongs in the search index: it is
+    what people search by. The banner and the details would repeat the same labels on every
+    page of the index, and parsing them for search is most of what they would cost the build.
     """
+
+    banner: str
+    chips: str
+    details: str
+
+    def html(self, banner: str | None = None, details: str | None = None) -> str:
+        """The card, with ``banner`` and ``details`` standing in for those parts when given."""
+        return (f"{self.banner if banner is None else banner}<div class=\"hs-card\">{self.chips}"
+                f"{self.details if details is None else details}</div>")
+
+
+def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -> Card:
+    """The header card: what, how bad, who, when, how long; an under-review banner if not approved."""
     settings = data.settings
-    parts = []
+    banner = ""
     if incident.status is not Status.APPROVED:
-        parts.append(
-            '<div class="admonition warning hs-banner" data-search-exclude>'
+        banner = (
+            '<div class="admonition warning hs-banner">'
             '<p class="admonition-title">Under review</p>'
             f"<p>This postmortem is <strong>{esc(status_label(incident))}</strong>: it has not "
             "been signed off yet, and its causes and actions may still change.</p></div>"
@@ -519,11 +548,10 @@ def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -
     ]
     if flags:
         facts.append(_fact("Impact", ", ".join(flags)))
-    edit = (f'<p class="hs-edit" data-search-exclude><a href="{esc(edit_url)}">Edit this '
+    edit = (f'<p class="hs-edit"><a href="{esc(edit_url)}">Edit this '
             "postmortem in the repository</a></p>") if edit_url else ""
-    parts.append(f'<div class="hs-card"><p class="hs-chips">{" ".join(chips)}</p>'
-                 f'<dl class="hs-facts" data-search-exclude>{"".join(facts)}</dl>{edit}</div>')
-    return "".join(parts)
+    return Card(banner, f'<p class="hs-chips">{" ".join(chips)}</p>',
+                f'<dl class="hs-facts">{"".join(facts)}</dl>{edit}')
 
 
 def _approvals(incident: Incident) -> list[Mapping[str, object]]:
@@ -534,27 +562,24 @@ def _approvals(incident: Incident) -> list[Mapping[str, object]]:
 
 
 def timeline_table(incident: Incident) -> str:
-    """``timeline.log`` as a table in UTC, milestones marked; not in the search index."""
+    """``timeline.log`` as a table in UTC, milestones marked (the plugin keeps it out of search)."""
     if not incident.timeline:
-        return '<p class="hs-empty" data-search-exclude>No timeline was logged.</p>'
+        return '<p class="hs-empty">No timeline was logged.</p>'
     rows = []
     start = incident.milestone(Milestone.START)
     for event in incident.timeline:
-        mark = ""
-        cls = ""
+        mark = cls = since = ""
         if event.milestone is not None:
-            mark = f'<span class="hs-milestone hs-milestone--{event.milestone.value}">' \
-                   f"{esc(event.milestone.value)}</span> "
+            name = event.milestone.value
+            mark = f'<span class="hs-milestone hs-milestone--{name}">{name}</span> '
             cls = ' class="hs-row-milestone"' if event.milestone.once else ""
-        since = ""
         if start is not None:
             delta = event.time - start.time
-            since = ("−" + duration(-delta)) if delta < timedelta(0) else (
-                "+" + duration(delta) if delta else "0")
-        rows.append(f'<tr{cls}><td><time datetime="{esc(event.time.isoformat())}">'
-                    f"{esc(moment(event.time)[:-4])}</time></td><td>{esc(since)}</td>"
+            since = "0" if not delta else ("+" if delta > timedelta(0) else "−") + duration(abs(delta))
+        rows.append(f'<tr{cls}><td><time datetime="{event.time.isoformat()}">'
+                    f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
                     f"<td>{mark}{esc(event.text)}</td></tr>")
-    return ('<div class="hs-timeline" data-search-exclude><table class="hs-table">'
+    return ('<div class="hs-timeline"><table class="hs-table">'
             "<thead><tr><th>Time (UTC)</th><th>Since start</th><th>Event</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -567,7 +592,7 @@ def related(incident: Incident, data: SiteData, href: Href) -> str:
     items = "".join(f"<li>{_link(href, incident_path(r.id), r.title)} "
                     f'<span class="hs-muted">{esc(r.id[:10])}</span></li>' for r in shown)
     return (f'<h2 id="related-incidents">Related incidents</h2>'
-            f'<ul class="hs-list" data-search-exclude>{items}</ul>')
+            f'<ul class="hs-list">{items}</ul>')
 
 
 def edit_url(incident: Incident, repo_url: str | None, edit_uri: str) -> str | None:

@@ -13,6 +13,7 @@ MkDocs would find by itself (when ``docs_dir`` contains it) are dropped from the
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import secrets
@@ -60,6 +61,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.restricted_ids: list[str] = []
         self.incident_pages: dict[str, Any] = {}
         self.listings: dict[str, Callable[[Href], str]] = {}
+        self.later: dict[str, dict[str, str]] = {}
         self.marker_nonce = ""
         self.repo_url: str | None = None
 
@@ -123,6 +125,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.marker_nonce = secrets.token_hex(8)
         self.incident_pages = {}
         self.listings = {}
+        self.later = {}
 
         def add(src_uri: str, content: str, *, in_nav: bool = False) -> None:
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
@@ -157,6 +160,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self._rule_pages(add)
         for name in (CSS, JS):
             add(name, (ASSETS / Path(name).name).read_text(encoding="utf-8"))
+        # What was just read lives until the build ends: keep the garbage collector from
+        # walking it again at every full collection (several seconds at 5,000 incidents).
+        gc.freeze()
         return files
 
     def marker(self, name: str) -> str:
@@ -255,24 +261,48 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         return html
 
     def _incident_html(self, html: str, incident: Any, data: SiteData, href: Href, page: Page) -> str:
+        """Sanitise the rendered postmortem; place the card's searchable part and slots for the rest.
+
+        The card's details, the banner, the timeline and related incidents go in after the search
+        plugin has indexed the page (:meth:`on_post_page`): they would only repeat labels in the
+        index, and parsing them for search would cost more than building them.
+        """
         from hindsight.site.sanitize import sanitize
 
         html = sanitize(html)
         card = pages.card(incident, data, href, page.edit_url)
-        timeline = pages.timeline_table(incident)
-        html = html.replace(f"<p>{self.marker('card')}</p>", card, 1)
+        self.later[page.file.src_uri] = {
+            self.slot("banner"): card.banner, self.slot("details"): card.details,
+            self.slot("timeline"): pages.timeline_table(incident),
+            self.slot("related"): pages.related(incident, data, href),
+        }
+        html = html.replace(f"<p>{self.marker('card')}</p>",
+                            card.html(banner=self.slot("banner"), details=self.slot("details")), 1)
         placed = f"<p>{self.marker('timeline')}</p>"
         if placed in html:
-            html = html.replace(placed, timeline, 1)
+            html = html.replace(placed, self.slot("timeline"), 1)
         else:  # the marker ended up inside a code block the author left open
             html = html.replace(self.marker("timeline"), "")
-            html += '<h2 id="timeline">Timeline</h2>' + timeline
-        return html + pages.related(incident, data, href)
+            html += '<h2 id="timeline">Timeline</h2>' + self.slot("timeline")
+        return html + self.slot("related")
+
+    def slot(self, name: str) -> str:
+        """A comment that :meth:`on_post_page` replaces; search and readers never see it."""
+        return f"<!--{self.marker(name)}-->"
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Fill an incident page's slots with the parts kept out of the search index."""
+        parts = self.later.pop(page.file.src_uri, None)
+        if parts:
+            for slot, html in parts.items():
+                output = output.replace(slot, html, 1)
+        return output
 
     # --- after the build -------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Fail if a restricted incident's id reached the search index or the sitemap."""
+        gc.unfreeze()  # what on_files froze may be collected again (mkdocs serve rebuilds)
         if not self.restricted_ids:
             return
         pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.I)
@@ -287,6 +317,10 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 raise PluginError(f"{name} names the restricted incident {found.group(0)}: "
                                   "something outside the hindsight plugin published it (a page in "
                                   "docs/ or an include); remove it before publishing this site")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build frees what on_files froze, too."""
+        gc.unfreeze()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when an incident, ``hindsight.yml`` or a template changes."""
@@ -312,7 +346,7 @@ def _figures(data: SiteData) -> str:
 
     incidents = data.incidents
     return (
-        '<div data-search-exclude><p class="hs-lead">Drawn from the '
+        '<p class="hs-lead">Drawn from the '
         f"{len(incidents)} published incidents on {data.today.isoformat()}.</p>"
         '<h2 id="incidents-per-month">Incidents per month</h2>'
         + charts.per_month_by_severity(incidents, list(data.settings.severities), data.today)
@@ -320,16 +354,13 @@ def _figures(data: SiteData) -> str:
         + charts.response_times(incidents, data.today)
         + '<h2 id="action-item-closure">Action items</h2>'
         + charts.action_item_closure(incidents, data.today)
-        + "</div>"
     )
 
 
 def _href_from(page: Page, directory_urls: bool) -> Href:
-    """Links from ``page`` to site paths such as ``incidents/<id>/``."""
-    here = page.url
-
-    def href(path: str) -> str:
-        target = path if directory_urls or not path.endswith("/") else path + "index.html"
-        return get_relative_url(target, here)
-
-    return href
+    """Links from ``page`` to site paths such as ``incidents/<id>/`` (by way of the site root)."""
+    root = get_relative_url(".", page.url).rstrip("/")
+    root = "" if root in ("", ".") else root + "/"
+    if directory_urls:
+        return lambda path: root + path
+    return lambda path: root + (path + "index.html" if path.endswith("/") else path)
