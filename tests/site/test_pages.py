@@ -76,7 +76,7 @@ def test_open_action_items_come_overdue_first_with_ticket_links(tmp_path: Path) 
     assert html.index("Late") < html.index("Later")
     assert "20 d overdue" in html and "Dana Whitfield" in html
     assert '<a href="https://tracker.example.com/browse/PLAT-1">PLAT-1</a>' in html
-    assert '<a href="https://x.example/9">' in html
+    assert '<a href="https://x.example/9" title="https://x.example/9">9</a>' in html
     assert "Finished" not in html
     assert "3 open action items, 1 overdue on 2026-11-21" in html
 

@@ -362,10 +362,17 @@ def ticket_link(ticket: str, settings: Settings) -> str:
         label = re.sub(r"^\[([^\]]+)\].*$", r"\1", cell)
         return f'<a href="{esc(url)}">{esc(label)}</a>'
     if key and key.startswith(("http://", "https://")):
-        return f'<a href="{esc(key)}">{esc(key)}</a>'
+        return f'<a href="{esc(key)}" title="{esc(key)}">{esc(_url_label(key))}</a>'
     if key and settings.tracker_url and not key.startswith("#"):
         return f'<a href="{esc(settings.tracker_url.replace("{key}", key))}">{esc(key)}</a>'
     return esc(cell)
+
+
+def _url_label(url: str) -> str:
+    """A short name for a bare ticket URL: its last path part (``DEPLOY-88``), else its host."""
+    rest = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    host, _, path = rest.partition("/")
+    return path.rsplit("/", 1)[-1] if path else host
 
 
 def _cell_text(cell: str) -> str:
