@@ -106,6 +106,14 @@ def _workers(count: int) -> int:
     return max(1, int(wanted)) if wanted and wanted.isdigit() else available
 
 
+def _context(settings: Settings, today: date) -> tuple[tuple[tuple[str, str], ...], CheckContext, dict[str, str]]:
+    """The archive's entries, the rules' context (with every incident id) and the rule levels."""
+    entries = listing(settings)
+    ids = frozenset(name for name, kind in entries if kind != "file" and is_incident_name(name))
+    ctx = CheckContext(settings, today, ids)
+    return entries, ctx, levels_for(ctx, ALL_RULES)
+
+
 def check_folders(settings: Settings, folders: list[Path], today: date) -> Report:
     """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
 
@@ -113,10 +121,7 @@ def check_folders(settings: Settings, folders: list[Path], today: date) -> Repor
     (``HINDSIGHT_JOBS`` sets how many); the findings are the same either way.
     """
     global _WORKER_STATE
-    entries = listing(settings)
-    ids = frozenset(name for name, kind in entries if kind != "file" and is_incident_name(name))
-    ctx = CheckContext(settings, today, ids)
-    levels = levels_for(ctx, ALL_RULES)
+    entries, ctx, levels = _context(settings, today)
     findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
     workers = _workers(len(folders))
     if workers == 1:
@@ -137,3 +142,10 @@ def check_folders(settings: Settings, folders: list[Path], today: date) -> Repor
 def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Report:
     """Check the incidents named by ``paths`` (all when empty) as of ``today``."""
     return check_folders(settings, select(settings, paths), today)
+
+
+def check_candidate(settings: Settings, folder: Path, postmortem: bytes, today: date) -> list[Finding]:
+    """The findings ``folder`` would have if its postmortem.md held ``postmortem``."""
+    _entries, ctx, levels = _context(settings, today)
+    loaded = load_incident(folder, settings, postmortem)
+    return sorted(incident_findings(loaded, ctx, ALL_RULES, levels), key=Finding.sort_key)

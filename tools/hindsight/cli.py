@@ -153,6 +153,52 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: st
     return report.exit_code
 
 
+def _incident_folder(archive: Archive, incident_id: str) -> Path:
+    from hindsight.logbook import find_incident
+
+    return find_incident(archive.settings, incident_id)
+
+
+@cli.command()
+@click.argument("incident_id", metavar="ID")
+@click.option("--by", "by", required=True, metavar="HANDLE", help="The reviewer signing off.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day of the sign-off (default: today, UTC).")
+@click.pass_obj
+def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> None:
+    """Record a reviewer's sign-off in the incident's front matter."""
+    from hindsight import clock
+    from hindsight.signoff import approve as sign
+
+    outcome = sign(archive.settings, _incident_folder(archive, incident_id), by,
+                   clock.parse_day(day) if day else clock.today())
+    for line in outcome.messages:
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("status", type=click.Choice(["investigating", "draft", "in-review", "approved"]))
+@click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
+@click.pass_obj
+def status(archive: Archive, incident_id: str, status: str, today: str | None) -> int:
+    """Move the incident to STATUS once that status's checks pass."""
+    from hindsight import clock
+    from hindsight.model import Status
+    from hindsight.reporters import text
+    from hindsight.engine import report
+    from hindsight.signoff import move
+
+    outcome = move(archive.settings, _incident_folder(archive, incident_id), Status(status),
+                   clock.parse_day(today) if today else clock.today())
+    if outcome.findings:
+        click.echo(text(report(outcome.findings, 1), sys.stdout.isatty()), nl=False)
+        click.echo(outcome.messages[0], err=True)
+        return 1
+    for line in outcome.messages:
+        click.echo(line)
+    return 0
+
+
 @cli.command()
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from hindsight.atomic import replace
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
@@ -113,28 +114,6 @@ def _insertion_index(events: list[TimelineEvent], moment: datetime, end: int) ->
     return events[0].line - 1 if events else end
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file beside ``path`` and rename it over ``path``."""
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(prefix=".timeline.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def record(path: Path, moment: datetime, text: str, milestone: Milestone | None,
            root: Path | None = None) -> Logged:
     """Add the event to ``path`` in time order; refuse a second once-only milestone."""
@@ -170,7 +149,7 @@ def record(path: Path, moment: datetime, text: str, milestone: Milestone | None,
             inserted = False
         else:
             lines.insert(at, line.rstrip("\n"))
-            _replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
+            replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
             inserted = True
     finally:
         os.close(fd)

@@ -54,14 +54,17 @@ def _read_timeline(folder: Path, rel: str, incident: str,
     return tuple(events), text
 
 
-def load_incident(folder: Path, settings: Settings) -> LoadedIncident:
-    """Read ``folder`` (``incidents/<id>``): front matter, body, action items and timeline."""
+def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = None) -> LoadedIncident:
+    """Read ``folder`` (``incidents/<id>``): front matter, body, action items and timeline.
+
+    ``postmortem`` stands in for the bytes of postmortem.md (an edit not yet written).
+    """
     rel = relative(folder, settings.root)
     incident_id = folder.name
     problems: list[Finding] = []
     label = f"{rel}/postmortem.md"
     try:
-        data = (folder / "postmortem.md").read_bytes()
+        data = (folder / "postmortem.md").read_bytes() if postmortem is None else postmortem
     except FileNotFoundError:
         problems.append(problem("HS201", label, None, "no postmortem.md in this incident folder; "
                                 "scaffold one with 'hindsight new'", incident=incident_id))
