@@ -199,6 +199,47 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
     return 0
 
 
+def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
+    from hindsight.figures import load_all
+
+    incidents, skipped = load_all(archive.settings)
+    for line in skipped:
+        click.echo(f"hindsight: {line}", err=True)
+    return incidents
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--today", metavar="YYYY-MM-DD", help="Count overdue items as of this date (default: today, UTC).")
+@click.pass_obj
+def stats(archive: Archive, fmt: str, today: str | None) -> None:
+    """Incidents by severity, service and month; response times; action items; overdue reviews."""
+    import json
+
+    from hindsight import clock
+    from hindsight.figures import stats as compute, stats_csv, stats_text
+
+    figures = compute(_load_all(archive), archive.settings, clock.parse_day(today) if today else clock.today())
+    if fmt == "json":
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+    else:
+        click.echo(stats_text(figures) if fmt == "text" else stats_csv(figures), nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--what", type=click.Choice(["incidents", "action-items"]), default="incidents", show_default=True)
+@click.option("--today", metavar="YYYY-MM-DD", help="Mark overdue items as of this date (default: today, UTC).")
+@click.pass_obj
+def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
+    """A catalogue of the incidents or of their action items, for dashboards and other tools."""
+    from hindsight import clock
+    from hindsight.figures import export as render
+
+    click.echo(render(_load_all(archive), what, fmt, clock.parse_day(today) if today else clock.today()),
+               nl=False)
+
+
 @cli.command()
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:

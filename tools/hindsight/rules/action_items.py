@@ -18,7 +18,7 @@ TICKET = re.compile(r"^(?:\[[^\]]+\]\((?P<url>[^)\s]+)\)|(?P<key>[A-Z][A-Z0-9]+-
 _LINK_TEXT = re.compile(r"^\[([^\]]+)\]\([^)]*\)$")
 
 
-def _plain(cell: str) -> str:
+def plain_cell(cell: str) -> str:
     """A cell without Markdown decoration: a link's text, no backticks or emphasis."""
     cell = _LINK_TEXT.sub(r"\1", cell.strip())
     return cell.strip("`*_ ").strip()
@@ -26,20 +26,20 @@ def _plain(cell: str) -> str:
 
 def item_status(item: ActionItem) -> str:
     """The item's status in lower case; an empty cell means open."""
-    return _plain(item.status).lower() or "open"
+    return plain_cell(item.status).lower() or "open"
 
 
 def due_date(item: ActionItem) -> dt.date | None:
     """The due date when the cell holds a valid ISO date."""
     try:
-        return dt.date.fromisoformat(_plain(item.due))
+        return dt.date.fromisoformat(plain_cell(item.due))
     except ValueError:
         return None
 
 
 def owner_handle(item: ActionItem) -> str:
     """The owner as a handle: ``@lee`` and ``lee`` are the same person."""
-    return _plain(item.owner).lstrip("@")
+    return plain_cell(item.owner).lstrip("@")
 
 
 @rule("HS401", "action-items-missing", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -237,7 +237,7 @@ def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     for item in incident.action_items:
-        kind = _plain(item.kind).lower()
+        kind = plain_cell(item.kind).lower()
         if kind and kind not in KINDS:
             yield action_kind.finding(incident, item.line, f"kind '{item.kind.strip()}' is not one of "
                                       f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}")
