@@ -241,6 +241,19 @@ def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
 
 
 @cli.command()
+@click.pass_obj
+def schema(archive: Archive) -> None:
+    """Print the JSON Schema of the front matter, with this archive's severities.
+
+    Editors validate postmortems against docs/schema/incident.schema.json; after changing
+    the severities in hindsight.yml, refresh it with: hindsight schema > docs/schema/incident.schema.json
+    """
+    from hindsight.jsonschema import schema_text
+
+    click.echo(schema_text(archive.settings), nl=False)
+
+
+@cli.command()
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every rule, or print one rule's documentation (by code or name)."""
