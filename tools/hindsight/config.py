@@ -55,6 +55,13 @@ class Settings(NamedTuple):
     review_sev2_business_days: int = 5
     security_allow: tuple[str, ...] = ()
 
+    def severity_rank(self, name: object) -> int:
+        """Position of severity ``name`` on the scale, most severe first; unknown ones after all."""
+        for rank, known in enumerate(self.severities):
+            if known == name:
+                return rank
+        return len(self.severities)
+
     @property
     def incidents_path(self) -> Path:
         """Absolute folder of the incidents."""

@@ -115,7 +115,8 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
                                     "days_overdue": (today - due).days})
     return {
         "version": VERSION, "today": today.isoformat(), "incidents": len(incidents),
-        "by_severity": dict(sorted(by_severity.items(), key=lambda kv: _severity_rank(kv[0], settings))),
+        "by_severity": dict(sorted(by_severity.items(),
+                                   key=lambda kv: (settings.severity_rank(kv[0]), kv[0]))),
         "by_service": dict(sorted(by_service.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_month": dict(sorted(by_month.items())),
         "times": times,
@@ -125,11 +126,6 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
                          "wontfix": sum(r["status"] == "wontfix" for r in items)},
         "reviews_overdue": sorted(overdue_reviews, key=lambda r: -r["days_overdue"]),
     }
-
-
-def _severity_rank(name: str, settings: Settings) -> tuple[int, str]:
-    order = list(settings.severities)
-    return (order.index(name) if name in order else len(order), name)
 
 
 def _duration(minutes: float | None) -> str:

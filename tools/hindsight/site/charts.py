@@ -74,15 +74,14 @@ def _legend(series: Sequence[Series]) -> str:
 
 
 def _table(labels: Sequence[str], series: Sequence[Series], fmt: str = "{:g}") -> str:
-    head = "".join(f"<th>{escape(s.name)}</th>" for s in series)
-    rows = "".join(
-        f"<tr><td>{escape(label)}</td>"
-        + "".join(f"<td>{'–' if s.values[n] is None else fmt.format(s.values[n])}</td>" for s in series)
-        + "</tr>"
-        for n, label in enumerate(labels)
-    )
-    return (f'<details class="hs-chart-data"><summary>The numbers</summary><table class="hs-table">'
-            f"<thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table></details>")
+    from hindsight.site.pages import table
+
+    rows = [f"<tr><td>{escape(label)}</td>"
+            + "".join(f"<td>{'–' if s.values[n] is None else fmt.format(s.values[n])}</td>" for s in series)
+            + "</tr>"
+            for n, label in enumerate(labels)]
+    return ('<details class="hs-chart-data"><summary>The numbers</summary>'
+            f"{table(['', *(escape(s.name) for s in series)], rows)}</details>")
 
 
 def _svg(title: str, body: Iterable[str]) -> str:
@@ -141,28 +140,26 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series], unit: str
 # --- The figures of an archive ------------------------------------------------------------------
 
 
-def months(today: date, count: int) -> list[str]:
-    """The ``count`` months up to today's, oldest first, as ``YYYY-MM``."""
-    year, month = today.year, today.month
+def _back(today: date, count: int, per_year: int, label: str) -> list[str]:
+    """The ``count`` periods (``per_year`` in a year) up to today's, oldest first."""
+    year, period = today.year, (today.month - 1) // (12 // per_year) + 1
     out = []
     for _ in range(count):
-        out.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
+        out.append(label.format(year=year, period=period))
+        period -= 1
+        if period == 0:
+            year, period = year - 1, per_year
     return out[::-1]
+
+
+def months(today: date, count: int) -> list[str]:
+    """The ``count`` months up to today's, oldest first, as ``YYYY-MM``."""
+    return _back(today, count, 12, "{year:04d}-{period:02d}")
 
 
 def quarters(today: date, count: int) -> list[str]:
     """The ``count`` quarters up to today's, oldest first, as ``2026 Q4``."""
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    out = []
-    for _ in range(count):
-        out.append(f"{year} Q{quarter}")
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-    return out[::-1]
+    return _back(today, count, 4, "{year} Q{period}")
 
 
 def quarter_of(incident: Incident) -> str:

@@ -114,7 +114,6 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
     """Index ``incidents`` (already filtered by :func:`published`) for the pages."""
     ordered = tuple(sorted(incidents, key=lambda i: i.id, reverse=True))
     facets: dict[str, tuple[FacetValue, ...]] = {}
-    severity_rank = {name: n for n, name in enumerate(settings.severities)}
     for facet in FACETS:
         groups: dict[str, list[Incident]] = defaultdict(list)
         labels: dict[str, str] = {}
@@ -124,7 +123,7 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
                 groups[facet_path(facet, value)].append(incident)
         values = [FacetValue(facet, labels[p], p, tuple(group)) for p, group in groups.items()]
         if facet == "severity":
-            values.sort(key=lambda v: (severity_rank.get(v.label, len(severity_rank)), v.label))
+            values.sort(key=lambda v: (settings.severity_rank(v.label), v.label))
         elif facet == "status":
             values.sort(key=lambda v: -(Status.parse(v.label) or Status.INVESTIGATING).rank)
         elif facet == "year":
@@ -196,9 +195,16 @@ def severity_badge(incident: Incident, settings: Settings) -> str:
     severity = incident.severity
     if not severity:
         return '<span class="hs-sev">no severity</span>'
-    rank = list(settings.severities).index(severity) + 1 if severity in settings.severities else 0
+    rank = settings.severity_rank(severity) + 1 if severity in settings.severities else 0
     hint = settings.severities.get(severity, "")
     return (f'<span class="hs-sev hs-sev-{rank}" title="{esc(hint)}">{esc(severity)}</span>')
+
+
+def table(headers: Sequence[str], rows: Iterable[str], cls: str = "hs-table", attributes: str = "") -> str:
+    """A table with a header row (``headers`` are HTML) and body ``rows`` (each a ``<tr>``)."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return (f'<table class="{cls}"{attributes}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _link(href: Href, path: str, label: str, cls: str = "") -> str:
@@ -215,10 +221,8 @@ def incident_table(incidents: Sequence[Incident], data: SiteData, href: Href,
     if not incidents:
         return '<p class="hs-empty">No incidents here yet.</p>'
     rows = [_row(incident, data, href, filterable) for incident in incidents]
-    table_id = ' id="hs-incidents"' if filterable else ""
-    return (f'<table class="hs-table"{table_id}><thead><tr><th>Date</th><th>Incident</th>'
-            "<th>Severity</th><th>Status</th><th>Services</th><th>Duration</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return table(("Date", "Incident", "Severity", "Status", "Services", "Duration"), rows,
+                 attributes=' id="hs-incidents"' if filterable else "")
 
 
 def _row(incident: Incident, data: SiteData, href: Href, filterable: bool) -> str:
@@ -301,15 +305,12 @@ def services_page(data: SiteData, href: Href) -> str:
     for value in sorted(values, key=lambda v: (-len(v.incidents), v.label.lower())):
         last = value.incidents[0]
         by_severity = Counter(i.severity or "?" for i in value.incidents)
-        order = {name: n for n, name in enumerate(data.settings.severities)}
-        severities = ", ".join(f"{n} {esc(s)}" for s, n in
-                               sorted(by_severity.items(), key=lambda kv: order.get(kv[0], 99)))
+        severities = ", ".join(f"{n} {esc(s)}" for s, n in sorted(
+            by_severity.items(), key=lambda kv: data.settings.severity_rank(kv[0])))
         rows.append(f"<tr><td>{_link(href, value.path, value.label)}</td>"
                     f"<td>{len(value.incidents)}</td><td>{severities}</td>"
                     f"<td>{_link(href, incident_path(last.id), last.id[:10])}</td></tr>")
-    return ('<table class="hs-table"><thead><tr><th>Service</th><th>Incidents</th>'
-            "<th>By severity</th><th>Last</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return table(("Service", "Incidents", "By severity", "Last"), rows)
 
 
 def service_page(value: FacetValue, data: SiteData, href: Href) -> str:
@@ -405,9 +406,7 @@ def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, h
             f"<td>{_link(href, incident_path(open_item.incident.id), open_item.incident.title)}</td>"
             "</tr>"
         )
-    return ('<table class="hs-table hs-actions"><thead><tr><th>Due</th><th>Action</th>'
-            "<th>Owner</th><th>Ticket</th><th>Incident</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return table(("Due", "Action", "Owner", "Ticket", "Incident"), rows, "hs-table hs-actions")
 
 
 def action_items_page(data: SiteData, href: Href) -> str:
@@ -586,9 +585,7 @@ def timeline_table(incident: Incident) -> str:
         rows.append(f'<tr{cls}><td><time datetime="{event.time.isoformat()}">'
                     f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
                     f"<td>{mark}{esc(event.text)}</td></tr>")
-    return ('<div class="hs-timeline"><table class="hs-table">'
-            "<thead><tr><th>Time (UTC)</th><th>Since start</th><th>Event</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    return f'<div class="hs-timeline">{table(("Time (UTC)", "Since start", "Event"), rows)}</div>'
 
 
 def related(incident: Incident, data: SiteData, href: Href) -> str:
