@@ -38,8 +38,7 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).with_name("assets")
 CSS, JS = "assets/hindsight/hindsight.css", "assets/hindsight/hindsight.js"
 #: comments in hand-written pages that the plugin fills
-HOME_MARKERS = {"<!-- hindsight:recent -->": pages.recent_list,
-                "<!-- hindsight:on-this-day -->": pages.on_this_day}
+RECENT, ON_THIS_DAY = "<!-- hindsight:recent -->", "<!-- hindsight:on-this-day -->"
 
 
 class HindsightConfig(Config):
@@ -254,10 +253,10 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         build = self.listings.get(src)
         if build is not None:
             return html + build(href)
-        for marker, fill in HOME_MARKERS.items():
-            if marker in html:
-                html = html.replace(marker, fill(data, href) if fill is not pages.recent_list
-                                    else pages.recent_list(data, href, self.config.recent))
+        if RECENT in html:
+            html = html.replace(RECENT, pages.recent_list(data, href, self.config.recent))
+        if ON_THIS_DAY in html:
+            html = html.replace(ON_THIS_DAY, pages.on_this_day(data, href))
         return html
 
     def _incident_html(self, html: str, incident: Any, data: SiteData, href: Href, page: Page) -> str:
