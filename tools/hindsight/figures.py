@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from hindsight.config import Settings
+from hindsight.humane import duration
 from hindsight.model import ActionItem, Incident, Milestone, Status
 
 #: CSV and JSON shapes are versioned: a field is never renamed or given another meaning.
@@ -129,12 +130,7 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
 
 
 def _duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes < 60:
-        return f"{minutes:g} min"
-    hours, mins = divmod(int(round(minutes)), 60)
-    return f"{hours} h {mins:02d} min" if hours < 48 else f"{hours // 24} d {hours % 24} h"
+    return duration(None if minutes is None else timedelta(minutes=minutes))
 
 
 def stats_text(figures: dict[str, Any]) -> str:

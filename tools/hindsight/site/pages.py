@@ -18,11 +18,12 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.config import Settings
+from hindsight.humane import duration, moment
 from hindsight.model import ActionItem, Incident, Milestone, Status
 
 if TYPE_CHECKING:
@@ -149,32 +150,9 @@ def incident_path(incident_id: str) -> str:
 # --- Small formatters ---------------------------------------------------------------------
 
 
-def duration(delta: timedelta | None) -> str:
-    """``1 h 34 min``; an en dash when unknown."""
-    if delta is None:
-        return "–"
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 0:
-        return "–"
-    if minutes < 1:
-        return "< 1 min"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{mins} min" if mins and not days else ""]
-    return " ".join(p for p in parts if p)
-
-
 def plural(count: int, word: str) -> str:
     """``1 incident``, ``3 incidents``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def moment(value: datetime | None) -> str:
-    """A time in UTC as the site shows it: ``2026-11-03 13:58 UTC``."""
-    if value is None:
-        return "–"
-    return value.astimezone(timezone.utc).isoformat(" ", "minutes")[:16] + " UTC"
 
 
 def status_label(incident: Incident) -> str:
