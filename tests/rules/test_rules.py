@@ -105,7 +105,7 @@ def test_secrets_are_found_and_never_printed(check: Check) -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     key = "AKIA" + "Q3EGRTB2XWZP7KLM"
     body = BODY + f"\nThe runner used {token}.\n\n```\naws_access_key_id = {key}\n```\n"
-    timeline = TIMELINE + f"2026-11-21T14:50Z Rotated key; old one was password=Xy7#kP2qL9wZ!m4R\n"
+    timeline = TIMELINE + "2026-11-21T14:50Z Rotated key; old one was password=Xy7#kP2qL9wZ!m4R\n"
     found = [f for f in check(body=body, timeline=timeline) if f.code == "HS801"]
     assert len(found) == 3
     for f in found:
