@@ -199,6 +199,49 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
     return 0
 
 
+@cli.command()
+@click.argument("incident_id", metavar="[ID]", required=False)
+@click.option("--audience", "-a", type=click.Choice(["internal", "external", "summary"]), required=True,
+              help="internal: the company's update; external: the status page; summary: the outcome.")
+@click.option("--message", "-m", metavar="TEXT",
+              help="A sentence to include as written, like what customers should do meanwhile.")
+@click.option("--log", "log_it", is_flag=True, help="Also add a [comms] event to the timeline.")
+@click.pass_obj
+def comms(archive: Archive, incident_id: str | None, audience: str, message: str | None, log_it: bool) -> int:
+    """Write a status update or the summary from templates/comms/ (default: the open incident).
+
+    Prints the message to paste. A customer update that names people, internal services or
+    hosts, or any message with a secret or blameful wording, is printed with the reasons
+    on stderr and exit code 1, and is not logged.
+    """
+    from hindsight import clock, logbook
+    from hindsight.comms import render_update
+    from hindsight.load.incident import load_incident
+    from hindsight.model import Milestone
+
+    settings = archive.settings
+    folder = logbook.find_incident(settings, incident_id)
+    loaded = load_incident(folder, settings)
+    if loaded.incident is None:
+        first = loaded.problems[0]
+        raise HindsightError(f"{first.path}:{first.line or 1}: {first.message}")
+    current = clock.now()
+    update = render_update(loaded.incident, settings, audience, current, message)
+    click.echo(update.text, nl=False)
+    for gap in update.missing:
+        click.echo(f"hindsight: not in the message yet: {gap}", err=True)
+    if update.problems:
+        for problem in update.problems:
+            click.echo(f"hindsight: do not send as it is: {problem}", err=True)
+        click.echo("hindsight: fix the message (or the template, or comms.public_names in hindsight.yml)"
+                   + (", then log it again" if log_it else "") + "; nothing was logged", err=True)
+        return 1
+    if log_it:
+        logged = logbook.record(folder / "timeline.log", current, update.log_text, Milestone.COMMS, settings.root)
+        click.echo(f"hindsight: logged in {settings.incidents_dir}/{folder.name}/timeline.log: {logged.line}", err=True)
+    return 0
+
+
 def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
     from hindsight.figures import load_all
 

@@ -51,6 +51,7 @@ class Settings(NamedTuple):
     repo_url: str | None = None
     edit_uri: str = "edit/main/"
     comms_cadence_minutes: int = 30
+    comms_public_names: Mapping[str, str] = MappingProxyType({})
     review_sev1_days: int = 3
     review_sev2_business_days: int = 5
     security_allow: tuple[str, ...] = ()
@@ -109,7 +110,7 @@ def _str_list(value: Any) -> tuple[Any, str | None]:
 def _str_map(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
         return dict(value), None
-    return None, "must map names to texts, like 'dana: Dana Whitfield'"
+    return None, "must map each name to a text, one 'name: text' per line"
 
 
 def _severities(value: Any) -> tuple[Any, str | None]:
@@ -168,7 +169,8 @@ SCHEMA: Mapping[str, Any] = {
         "repo_url": ("repo_url", _optional_url),
         "edit_uri": ("edit_uri", _str),
     },
-    "comms": {"cadence_minutes": ("comms_cadence_minutes", _positive_int)},
+    "comms": {"cadence_minutes": ("comms_cadence_minutes", _positive_int),
+              "public_names": ("comms_public_names", _str_map)},
     "security": {"allow": ("security_allow", _str_list)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),

@@ -1,7 +1,9 @@
 """One Jinja environment: the archive's ``templates/`` over the packaged defaults.
 
 Templates are the organisation's source; what users type (titles, event text) is only
-ever data passed to them. Nothing here compiles a string that came from a user.
+ever data passed to them. Nothing here compiles a string that came from a user, and the
+templates run in Jinja's immutable sandbox, so even an edited template can reach neither
+Python's internals nor change the data it is given.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hindsight.errors import HindsightError
 
@@ -46,7 +49,7 @@ def one_line(value: Any) -> str:
 def environment(root: Path | None) -> jinja2.Environment:
     """The environment for the archive at ``root`` (packaged defaults only when None)."""
     search = [str(root / "templates")] if root is not None and (root / "templates").is_dir() else []
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*search, str(DEFAULTS / "templates")]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

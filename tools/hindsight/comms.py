@@ -1,0 +1,225 @@
+"""``hindsight comms``: status updates and the final summary, rendered from the archive's templates.
+
+The templates in ``templates/comms/`` belong to the organisation. They receive plain data
+(strings, numbers, lists and dicts built here), never an object with methods, and they run
+in Jinja's sandbox; what people typed in the incident is only ever a value in that data.
+
+Before a message leaves, :func:`review` reads it the way its audience will: no secret in
+any message; no blame in what the company or customers read; and nothing internal (people,
+service ids, host names, addresses) in what customers read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, NamedTuple
+
+from hindsight.config import Settings
+from hindsight.humane import duration
+from hindsight.model import Incident, Milestone, TimelineEvent
+
+AUDIENCES = ("internal", "external", "summary")
+
+#: what the ``[comms]`` event says was sent, by audience
+LOG_LABELS = {"internal": "Internal update", "external": "Customer update", "summary": "Incident summary"}
+
+#: section keys of the default settings the templates use by name
+SECTION_NAMES = {"summary": "Summary", "impact": "Impact", "root_cause": "Root cause",
+                 "resolution": "Resolution", "lessons": "Lessons learned"}
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BLANK_RUN = re.compile(r"\n{3,}")
+#: host names that only exist inside a company: ``db-07.prod``, ``api.internal``, ``x.svc.cluster.local``
+_INTERNAL_HOST = re.compile(
+    r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:internal|local|localdomain|lan|corp|intra|intranet|priv|private|svc|cluster|prod|production|"
+    r"stg|staging)(?![\w-])", re.IGNORECASE)
+#: a machine name: letters, then a number, as in ``web-12`` or ``db07`` (not ``ipv6`` or ``http2``)
+_MACHINE = re.compile(r"(?<![\w.-])[a-z]{2,}(?:-\d{1,4}|\d{2,4})(?:[.-][a-z0-9-]+)*(?![\w-])")
+_MARKUP = re.compile(r"^[#>*_\s-]+|[*_`]+")
+
+
+class Update(NamedTuple):
+    """A rendered message, what to log if it is sent, and why it should not be sent as it is."""
+
+    audience: str
+    text: str
+    log_text: str
+    problems: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def _when(moment: datetime | None) -> dict[str, str] | None:
+    if moment is None:
+        return None
+    utc = moment.astimezone(timezone.utc)
+    return {"iso": utc.isoformat().replace("+00:00", "Z"), "time": utc.strftime("%H:%M"),
+            "date": f"{utc.day} {utc:%B %Y}", "day": utc.date().isoformat(),
+            "datetime": utc.strftime("%Y-%m-%d %H:%M") + " UTC"}
+
+
+def _event(event: TimelineEvent) -> dict[str, Any]:
+    return {"time": _when(event.time), "milestone": event.milestone.value if event.milestone else None,
+            "text": event.text, "line": event.line}
+
+
+def _section_text(incident: Incident, key: str) -> str:
+    section = incident.section(key)
+    if section is None:
+        return ""
+    text = _BLANK_RUN.sub("\n\n", _COMMENT.sub("", section.text)).strip()
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and all(line.lstrip().startswith(("|", "#")) for line in lines) and len(lines) <= 2:
+        return ""  # only an empty table header or sub-headings: nothing written yet
+    return text
+
+
+def _person(handle: str | None, settings: Settings) -> dict[str, str] | None:
+    if not handle:
+        return None
+    return {"handle": handle, "name": settings.people.get(handle, handle)}
+
+
+def state_of(incident: Incident) -> str:
+    """``investigating``, ``mitigated`` or ``resolved``: how far the timeline has got."""
+    if incident.milestone(Milestone.RESOLVED):
+        return "resolved"
+    if incident.milestone(Milestone.MITIGATED):
+        return "mitigated"
+    return "investigating"
+
+
+def public_services(incident: Incident, settings: Settings) -> list[str]:
+    """The names customers know the affected services by (``comms.public_names``), each once."""
+    names = [settings.comms_public_names[s] for s in incident.services if s in settings.comms_public_names]
+    return list(dict.fromkeys(names))
+
+
+def _joined(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def context(incident: Incident, settings: Settings, now: datetime, message: str | None = None) -> dict[str, Any]:
+    """Everything a comms template may use, as plain data."""
+    marks = {m: incident.milestone(m) for m in Milestone if m.once}
+    start = marks[Milestone.START] or marks[Milestone.DETECTED]
+    state = state_of(incident)
+    comms = [e for e in incident.timeline if e.milestone is Milestone.COMMS]
+    cadence = settings.comms_cadence_minutes
+    public = public_services(incident, settings)
+    commander = incident.meta.get("commander")
+    items = [{"action": i.action, "owner": _person(i.owner.lstrip("@"), settings), "due": i.due,
+              "ticket": i.ticket, "status": (i.status or "open").lower(), "kind": i.kind}
+             for i in incident.action_items]
+    end = marks[Milestone.RESOLVED].time if marks[Milestone.RESOLVED] else now
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": incident.severity or "",
+        "severity_description": settings.severities.get(incident.severity or "", ""),
+        "status": incident.status.value if incident.status else "",
+        "state": state,
+        "services": list(incident.services),
+        "public_services": public,
+        "affected": _joined(public) or "some of our services",
+        "commander": _person(commander if isinstance(commander, str) else None, settings),
+        "authors": [_person(a, settings) for a in incident.listed("authors")],
+        "customer_facing": incident.meta.get("customer_facing") is True,
+        "data_loss": incident.meta.get("data_loss") is True,
+        "now": _when(now),
+        "started": _when(start.time if start else None),
+        "detected": _when(marks[Milestone.DETECTED].time if marks[Milestone.DETECTED] else None),
+        "mitigated": _when(marks[Milestone.MITIGATED].time if marks[Milestone.MITIGATED] else None),
+        "resolved": _when(marks[Milestone.RESOLVED].time if marks[Milestone.RESOLVED] else None),
+        "elapsed": duration(end - start.time) if start else "",
+        "time_to_detect": duration(incident.time_to_detect) if incident.time_to_detect else "",
+        "time_to_mitigate": duration(incident.time_to_mitigate) if incident.time_to_mitigate else "",
+        "duration": duration(incident.duration) if incident.duration else "",
+        "progress": [_event(e) for e in incident.timeline
+                     if e.milestone not in (Milestone.COMMS, Milestone.START, Milestone.DETECTED)],
+        "events": [_event(e) for e in incident.timeline],
+        "last_update": _event(comms[-1]) if comms else None,
+        "cadence_minutes": cadence,
+        "next_update": None if state == "resolved" else _when(now + timedelta(minutes=cadence)),
+        "sections": {key: _section_text(incident, key) for key in settings.sections},
+        **{name: _section_text(incident, key) for name, key in SECTION_NAMES.items()},
+        "action_items": items,
+        "open_action_items": [i for i in items if i["status"] == "open"],
+        "message": (message or "").strip(),
+    }
+
+
+#: what each audience's message needs from the postmortem, by context key
+_NEEDS = {
+    "internal": ("impact",),
+    "external": (),
+    "summary": ("summary", "impact", "root_cause", "resolution", "action_items"),
+}
+
+
+def missing(data: dict[str, Any], audience: str) -> tuple[str, ...]:
+    """What the message had to leave out because the incident does not say it yet."""
+    gaps = []
+    if not data["started"]:
+        gaps.append("the start time (log it: hindsight log --milestone start ...)")
+    if audience == "summary" and data["state"] != "resolved":
+        gaps.append("the resolution time: the incident is not resolved yet (hindsight log --milestone resolved ...)")
+    for key in _NEEDS[audience]:
+        if not data[key]:
+            name = SECTION_NAMES.get(key, "Action items")
+            gaps.append(f"the {name} section of postmortem.md, which is empty")
+    return tuple(gaps)
+
+
+def review(text: str, audience: str, incident: Incident, settings: Settings) -> tuple[str, ...]:
+    """Why ``text`` should not go to ``audience`` as it is; empty when it may."""
+    from hindsight.rules import blame
+    from hindsight.rules.security import find_addresses, find_secrets
+
+    problems: list[str] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for kind, column, _length in find_secrets(line):
+            problems.append(f"line {number}, column {column}: a {kind}; remove it (the value is not shown here)")
+    if audience == "internal":
+        return tuple(problems)
+    names = blame.people_names(settings, incident)
+    for paragraph in (p for p in text.split("\n\n") if p.strip()):
+        for hit in blame.find(paragraph, names, settings.blame_phrases, settings.blame_allow):
+            problems.append(f"blameful wording '{paragraph[hit.start:hit.end]}': {blame.ADVICE[hit.advice]}")
+    if audience == "summary":
+        return tuple(problems)
+    public = {n.casefold() for n in public_services(incident, settings)}
+    internal = [s for s in incident.services if s.casefold() not in public]
+    for label, words, flags in (("a person's name", names, 0), ("an internal service name", internal, re.I)):
+        for word in sorted(set(words), key=len, reverse=True):
+            if re.search(rf"(?<![\w@.-])@?{re.escape(word)}(?![\w-])", text, flags):
+                problems.append(f"{label}, '{word}': customers should not see it")
+    for pattern in (_INTERNAL_HOST, _MACHINE):
+        for match in pattern.finditer(text):
+            problems.append(f"a host name, '{match.group()}': customers should not see it")
+    for number, line in enumerate(text.split("\n"), 1):
+        for column, kind, value in find_addresses(line, settings.security_allow):
+            problems.append(f"line {number}, column {column}: an {kind}, '{value}': customers should not see it")
+    return tuple(dict.fromkeys(problems))
+
+
+def headline(text: str, limit: int = 140) -> str:
+    """The message's first line as plain text, for the ``[comms]`` event."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    plain = " ".join(_MARKUP.sub("", first).split())
+    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+
+
+def render_update(incident: Incident, settings: Settings, audience: str, now: datetime,
+                  message: str | None = None) -> Update:
+    """The message for ``audience`` from ``templates/comms/<audience>.md.j2``."""
+    from hindsight.templating import environment, render
+
+    data = context(incident, settings, now, message)
+    text = render(environment(settings.root), f"comms/{audience}.md.j2", data)
+    text = _BLANK_RUN.sub("\n\n", text).strip() + "\n"
+    return Update(audience, text, f"{LOG_LABELS[audience]}: {headline(text)}",
+                  review(text, audience, incident, settings), missing(data, audience))
