@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import threading
@@ -20,8 +21,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def chromium_path() -> str | None:
-    """The system Chromium, when installed."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """The browser to drive: ``$HINDSIGHT_CHROMIUM``, else the system Chromium (or Chrome)."""
+    chosen = os.environ.get("HINDSIGHT_CHROMIUM")
+    if chosen:
+        return chosen
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return next((found for found in map(shutil.which, names) if found), None)
 
 
 def missing() -> str | None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from hindsight.config import Settings
+from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import Report, archive_findings, incident_findings, levels_for, report
 from hindsight.errors import HindsightError
 from hindsight.load.incident import load_incident
@@ -17,20 +17,26 @@ from hindsight.rules import ALL_RULES, Archive, CheckContext
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
-    """Incident folders named by ``paths`` (a folder, a file inside one), or all of them."""
+    """Incident folders named by ``paths`` (a folder, or any file inside one), or all of them.
+
+    ``hindsight.yml``, ``templates/`` or the incidents folder itself mean every incident, so
+    that a pre-commit hook given the changed files checks what a settings change affects.
+    """
     chosen: list[Path] = []
+    root = settings.root.resolve()
     base = settings.incidents_path.resolve()
+    everything = {root, base, root / CONFIG_NAME, root / "templates"}
     for given in paths:
         target = given.resolve()
-        if target == base or target == settings.root.resolve():
-            return discover(settings)
         if not target.exists():
             raise HindsightError(f"{given}: no such file or folder")
-        if target.is_file():
-            target = target.parent
-        if target.parent != base:
-            raise HindsightError(f"{given} is not an incident folder under {settings.incidents_dir}/")
-        chosen.append(settings.incidents_path / target.name)
+        if target in everything or (root / "templates") in target.parents or (
+                target.parent == base and not target.is_dir()):
+            return discover(settings)
+        folder = next((p for p in (target, *target.parents) if p.parent == base), None)
+        if folder is None:
+            raise HindsightError(f"{given} is not an incident folder or a file in one under {settings.incidents_dir}/")
+        chosen.append(settings.incidents_path / folder.name)
     return sorted(set(chosen)) if chosen else discover(settings)
 
 

@@ -270,6 +270,26 @@ def stats(archive: Archive, fmt: str, today: str | None) -> None:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown suits a GitHub job summary or a chat message.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Count as of this date (default: today, UTC).")
+@click.pass_obj
+def overdue(archive: Archive, fmt: str, today: str | None) -> None:
+    """Open action items past their due date, and postmortems past their review date."""
+    import json
+
+    from hindsight import clock
+    from hindsight.figures import overdue as compute, overdue_markdown, overdue_text
+
+    settings = archive.settings
+    report = compute(_load_all(archive), settings, clock.parse_day(today) if today else clock.today())
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo((overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option("--what", type=click.Choice(["incidents", "action-items"]), default="incidents", show_default=True)
 @click.option("--today", metavar="YYYY-MM-DD", help="Mark overdue items as of this date (default: today, UTC).")

@@ -93,6 +93,18 @@ def action_items(incidents: Iterable[Incident], today: date) -> list[dict[str, A
     return rows
 
 
+def reviews_overdue(incidents: Iterable[Incident], settings: Settings, today: date) -> list[dict[str, Any]]:
+    """Postmortems not approved by their review date (``review_due``), most overdue first."""
+    found = []
+    for incident in incidents:
+        due = review_due(incident, settings)
+        if due is not None and due < today and incident.status is not Status.APPROVED:
+            found.append({"incident": incident.id, "severity": incident.severity,
+                          "status": incident.meta.get("status"), "due": due.isoformat(),
+                          "days_overdue": (today - due).days})
+    return sorted(found, key=lambda r: (-r["days_overdue"], r["incident"]))
+
+
 def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dict[str, Any]:
     """The archive's figures, as the JSON of ``hindsight stats --format json``."""
     by_severity = Counter(i.severity or "unknown" for i in incidents)
@@ -107,13 +119,7 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
                 "count": len(values), "median_minutes": percentile(values, 0.5),
                 "p90_minutes": percentile(values, 0.9)}
     items = action_items(incidents, today)
-    overdue_reviews = []
-    for incident in incidents:
-        due = review_due(incident, settings)
-        if due is not None and due < today and incident.status is not Status.APPROVED:
-            overdue_reviews.append({"incident": incident.id, "severity": incident.severity,
-                                    "status": incident.meta.get("status"), "due": due.isoformat(),
-                                    "days_overdue": (today - due).days})
+    overdue_reviews = reviews_overdue(incidents, settings, today)
     return {
         "version": VERSION, "today": today.isoformat(), "incidents": len(incidents),
         "by_severity": dict(sorted(by_severity.items(),
@@ -125,7 +131,7 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
                          "overdue": sum(r["overdue"] for r in items),
                          "done": sum(r["status"] == "done" for r in items),
                          "wontfix": sum(r["status"] == "wontfix" for r in items)},
-        "reviews_overdue": sorted(overdue_reviews, key=lambda r: -r["days_overdue"]),
+        "reviews_overdue": overdue_reviews,
     }
 
 
@@ -176,6 +182,66 @@ def stats_csv(figures: dict[str, Any]) -> str:
     for review in figures["reviews_overdue"]:
         writer.writerow(["review_overdue_days", review["severity"], review["incident"], review["days_overdue"]])
     return buffer.getvalue()
+
+
+# --- overdue --------------------------------------------------------------------------------
+
+
+def overdue(incidents: Sequence[Incident], settings: Settings, today: date) -> dict[str, Any]:
+    """Open action items past their due date and postmortems past their review date."""
+    items = [dict(row, days_overdue=(today - date.fromisoformat(row["due"])).days)
+             for row in action_items(incidents, today) if row["overdue"]]
+    items.sort(key=lambda r: (-r["days_overdue"], r["incident"], r["line"]))
+    return {"version": VERSION, "today": today.isoformat(), "action_items": items,
+            "reviews": reviews_overdue(incidents, settings, today)}
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def _md(value: Any) -> str:
+    """A Markdown table cell that shows ``value`` as text."""
+    text = " ".join(str("" if value is None else value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;") or "–"
+
+
+def _name(handle: str, settings: Settings) -> str:
+    return settings.people.get(handle, f"@{handle}") if handle else "no owner"
+
+
+def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
+    """The overdue report as Markdown: a GitHub job summary, a chat message, an e-mail."""
+    items, reviews = report["action_items"], report["reviews"]
+    out = [f"## Overdue on {report['today']}", ""]
+    out.append(f"**{len(items)} action item{'' if len(items) == 1 else 's'}** past due, "
+               f"**{len(reviews)} postmortem{'' if len(reviews) == 1 else 's'}** past their review date.")
+    if items:
+        out += ["", "### Action items", "", "| Overdue | Action | Owner | Due | Ticket | Incident |",
+                "| ---: | --- | --- | --- | --- | --- |"]
+        out += [f"| {_days(r['days_overdue'])} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
+                f"{r['due']} | {_md(r['ticket'])} | {_md(r['incident'])} |" for r in items]
+    if reviews:
+        out += ["", "### Postmortems to review", "", "| Overdue | Incident | Severity | Status | Due |",
+                "| ---: | --- | --- | --- | --- |"]
+        out += [f"| {_days(r['days_overdue'])} | {_md(r['incident'])} | {_md(r['severity'])} | "
+                f"{_md(r['status'])} | {r['due']} |" for r in reviews]
+    if not items and not reviews:
+        out += ["", "Nothing is overdue."]
+    return "\n".join(out) + "\n"
+
+
+def overdue_text(report: dict[str, Any], settings: Settings) -> str:
+    """The overdue report for a terminal."""
+    items, reviews = report["action_items"], report["reviews"]
+    out = [f"Overdue on {report['today']}: {len(items)} action items, {len(reviews)} postmortem reviews"]
+    for r in items:
+        out.append(f"  {_days(r['days_overdue']):>9}  {r['incident']}:{r['line']}  {r['action']} "
+                   f"({_name(r['owner'], settings)}, due {r['due']}, {r['ticket'] or 'no ticket'})")
+    for r in reviews:
+        out.append(f"  {_days(r['days_overdue']):>9}  {r['incident']}  review of this {r['severity']} "
+                   f"postmortem was due {r['due']} (status {r['status']})")
+    return "\n".join(out) + "\n"
 
 
 def _blank(value: Any) -> Any:

@@ -171,13 +171,17 @@ def new_incident(settings: Settings, decl: Declaration, now: datetime) -> Path:
     return folder
 
 
+#: files and folders of ``defaults/archive`` that are hidden (dotted) in an archive
+_DOTTED = frozenset({"github", "pre-commit-config.yaml"})
+
+
 def _skeleton() -> list[tuple[Path, str]]:
     """(packaged file, path in the new archive) for everything ``init`` creates."""
     plan = []
     for source in sorted((DEFAULTS / "archive").rglob("*")):
         if source.is_file():
             rel = source.relative_to(DEFAULTS / "archive").as_posix()
-            plan.append((source, "." + rel if rel.startswith("github/") else rel))
+            plan.append((source, "." + rel if rel.split("/")[0] in _DOTTED else rel))
     for source in sorted((DEFAULTS / "templates").rglob("*")):
         if source.is_file():
             plan.append((source, "templates/" + source.relative_to(DEFAULTS / "templates").as_posix()))
