@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,20 @@ def test_headline_is_the_first_line_as_plain_text() -> None:
 def test_times_in_messages_are_utc_whatever_the_zone_of_the_log(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     _incident(archive, timeline="2026-11-21T14:58+01:00 [start] Deploy reached all hosts\n")
     assert "since 13:58 UTC" in run("comms", ID, "-a", "external").out
+
+
+def test_the_guide_documents_every_value_templates_get(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from hindsight.comms import context
+
+    guide = Path(__file__).parents[2] / "docs" / "guide" / "running.md"
+    table = guide.read_text().split("## Message templates")[1].split("\n## ")[0]
+    documented = {name for row in table.splitlines() if row.startswith("| `")
+                  for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    folder = _incident(tmp_path)
+    settings = parse_settings(CONFIG, tmp_path)
+    incident = load_incident(folder, settings).incident
+    assert incident is not None
+    keys = set(context(incident, settings, datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)))
+    assert documented == keys

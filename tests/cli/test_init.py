@@ -45,3 +45,13 @@ def test_packaged_templates_match_this_repository() -> None:
     for source in packaged.rglob("*.j2"):
         rel = source.relative_to(packaged)
         assert (repo / "templates" / rel).read_text() == source.read_text(), rel
+
+
+def test_packaged_guide_matches_this_repository() -> None:
+    """The guide init gives an archive is this repository's docs/guide/."""
+    repo = Path(__file__).parents[2]
+    packaged = repo / "tools" / "hindsight" / "defaults" / "archive" / "docs" / "guide"
+    pages = sorted(p.name for p in packaged.glob("*.md"))
+    assert pages == sorted(p.name for p in (repo / "docs" / "guide").glob("*.md"))
+    for name in pages:
+        assert (repo / "docs" / "guide" / name).read_text() == (packaged / name).read_text(), name
