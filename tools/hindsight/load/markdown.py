@@ -65,7 +65,7 @@ def _match(heading: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> str 
     return None
 
 
-def _content_lines(lines: Sequence[str]) -> Iterable[tuple[int, str, bool]]:
+def content_lines(lines: Sequence[str]) -> Iterable[tuple[int, str, bool]]:
     """(index, line, is_content) for each line: False inside fenced code or an HTML comment."""
     fence: str | None = None
     in_comment = False
@@ -100,7 +100,7 @@ def headings(lines: Sequence[str]) -> list[tuple[int, int, str, int]]:
     """
     found: list[tuple[int, int, str, int]] = []
     paragraph: tuple[int, str] | None = None
-    for i, line, content in _content_lines(lines):
+    for i, line, content in content_lines(lines):
         if not content:
             paragraph = None
             continue
@@ -273,7 +273,7 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
 
     chat = False
     message = False  # inside a chat message under a header line
-    for i, raw, content in _content_lines(lines):
+    for i, raw, content in content_lines(lines):
         number = first_line + i
         if not content:  # fenced code, or a comment left open
             flush()

@@ -1,0 +1,307 @@
+"""Find the timeline of a postmortem written elsewhere and read its events.
+
+Shapes met in the wild: bullet lists (``- 20:09 UTC: …``, ``* [08:47] …``), tables
+(``| 2019-11-29 12:00 | … |``, or separate Day / Date / Time columns), one heading per
+time (``### 13:35`` then paragraphs), plain lines (``07-27-2023 2:14 pm - …``), and day
+headings or ``**Date: …**`` lines above times. The zone is declared once (in the
+heading, a sentence, a table header) or on each entry. Entries without a date take the
+last date seen, and move to the next day when the clock runs backwards by hours
+(an incident that spans midnight). An entry whose time cannot be read is kept, with its
+text, to be written as a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import NamedTuple, Sequence
+
+from hindsight.importing.when import Stamp, Zone, find_date, find_zone, read_stamp, to_utc
+from hindsight.load.markdown import content_lines, headings
+
+_LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_CELL = re.compile(r"(?<!\\)\|")
+_ZONE_HINT = re.compile(r"\b(?:times?|zone|clock)\b", re.I)
+_MIDNIGHT = timedelta(hours=6)
+
+
+class Event(NamedTuple):
+    """One entry of the source timeline: its UTC time, or None when it could not be read."""
+
+    line: int  # in the source file, 1-based
+    moment: datetime | None
+    text: str
+    original: str
+    why: str = ""  # why the time could not be read
+
+
+class Timeline(NamedTuple):
+    """What was found: events in source order, the zone and where it came from, notes."""
+
+    found: str  # where the timeline was found, empty when there is none
+    events: tuple[Event, ...]
+    zone: str
+    prose: tuple[str, ...]  # lines of the timeline section that are not events
+    guesses: tuple[str, ...]
+    lines: range  # source line indexes (0-based, of the body) the timeline covers
+
+
+class _Entry:
+    def __init__(self, line: int, stamp: Stamp, original: str, day: date | None, explicit: bool) -> None:
+        self.line, self.stamp, self.original, self.day, self.explicit = line, stamp, original, day, explicit
+        self.parts = [stamp.rest] if stamp.rest else []
+
+
+def _region(lines: Sequence[str]) -> tuple[str, int, int, int, str] | None:
+    """(how found, first line, end line, heading level, heading text) of the timeline."""
+    marks = headings(lines)
+    for n, (index, level, title, start) in enumerate(marks):
+        if "timeline" not in title.casefold():
+            continue
+        end = len(lines)
+        for other_index, other_level, other_title, _ in marks[n + 1 :]:
+            if other_level <= level and not read_stamp(other_title).found:
+                end = other_index
+                break
+        return f"the '{title.strip()}' section", start, end, level, title
+    timed = [i for i, line, content in content_lines(lines) if content and _timed_line(line)]
+    if len(timed) >= 3:
+        first, last = timed[0], timed[-1]
+        following = next((i for i in range(last + 1, len(lines)) if not lines[i].strip()), len(lines))
+        return "lines that start with a time (no Timeline heading)", first, following, 0, ""
+    return None
+
+
+def _timed_line(line: str) -> bool:
+    if not (_LIST.match(line) or (line[:1].isdigit() or line.startswith(("**", "["))) or line.startswith("|")):
+        return False
+    text = _LIST.sub("", line).strip().strip("|").strip()
+    return read_stamp(text).time is not None
+
+
+def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone | None) -> Timeline:
+    """The timeline of ``body`` (whose first line is file line ``first_line``)."""
+    lines = body.split("\n")
+    region = _region(lines)
+    if region is None:
+        return Timeline("", (), "", (), (), range(0))
+    found, start, end, level, title = region
+    guesses: list[str] = []
+    zone = find_zone(title)
+    zone_from = f"the heading '{title.strip()}'" if zone else ""
+    context = find_date(title, day.year if day else None) or day
+    year = context.year if context else None
+    entries: list[_Entry] = []
+    prose: list[str] = []
+    current: _Entry | None = None
+    in_heading_entry = False
+    blank_before = False
+    table_columns: tuple[list[int], list[int]] | None = None
+    pinned = False  # a sentence above the entries said which day they are on
+    paragraph = ""
+    body_marks = {i: (lvl, text) for i, lvl, text, _ in headings(lines)}
+    content = {i: ok for i, _line, ok in content_lines(lines)}
+    skip_next = False
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            entries.append(current)
+        current = None
+
+    for i in range(start, end):
+        line = lines[i]
+        if skip_next:
+            skip_next = False
+            continue
+        if i in body_marks:
+            close()
+            heading_text = body_marks[i][1]
+            stamp = read_stamp(heading_text, year=year)
+            if i + 1 < end and lines[i + 1].strip() and set(lines[i + 1].strip()) <= {"=", "-"}:
+                skip_next = True
+            if stamp.time or stamp.unreadable:
+                context, explicit = _day_of(stamp, context, year)
+                current = _Entry(first_line + i, stamp, heading_text, context, explicit)
+                in_heading_entry = True
+                paragraph = ""
+            else:
+                new_day = stamp.day or find_date(heading_text, year)
+                if new_day:
+                    context, year = new_day, new_day.year
+                in_heading_entry = False
+                if heading_text.strip():
+                    prose.append(line)
+            continue
+        if not content.get(i, True):
+            if current is not None and in_heading_entry:
+                continue
+            prose.append(line)
+            continue
+        stripped = line.strip()
+        if not stripped:
+            blank_before = True
+            paragraph = ""
+            table_columns = None if table_columns and not stripped else table_columns
+            continue
+        if stripped.startswith("|") or (table_columns is not None and "|" in stripped):
+            cells = [c.strip() for c in _CELL.split(stripped.strip("|"))]
+            if _TABLE_RULE.match(stripped):
+                continue
+            if i + 1 < end and _TABLE_RULE.match(lines[i + 1].strip()):
+                close()
+                table_columns = _columns(cells)
+                header = " ".join(cells)
+                table_zone = find_zone(header)
+                if table_zone and not zone:
+                    zone, zone_from = table_zone, f"the table header '{header}'"
+                year_hint = re.search(r"\((\d{4})\)", header)
+                if year_hint:
+                    year = int(year_hint.group(1))
+                continue
+            if table_columns is not None:
+                when_cols, text_cols = table_columns
+                stamp_text = " ".join(cells[c] for c in when_cols if c < len(cells))
+                text = " — ".join(cells[c] for c in text_cols if c < len(cells) and cells[c])
+                stamp = read_stamp(stamp_text, year=year)
+                if stamp.time or stamp.unreadable or stamp.day:
+                    close()
+                    context, explicit = _day_of(stamp, context, year)
+                    entry = _Entry(first_line + i, stamp._replace(rest=text), line, context, explicit)
+                    if not stamp.time and not stamp.unreadable:
+                        entry.stamp = entry.stamp._replace(unreadable=stamp_text or "no time")
+                    entries.append(entry)
+                else:
+                    prose.append(line)
+                continue
+        list_item = _LIST.match(line)
+        indented = line.startswith(("  ", "\t")) and not list_item
+        nested = bool(list_item and list_item.group(1))
+        stamp = read_stamp(_LIST.sub("", line, count=1) if list_item else line, year=year)
+        if stamp.time or stamp.unreadable or (list_item and not nested and (stamp.day or stamp.month_day)):
+            close()
+            entry_day, explicit = _day_of(stamp, context, year)
+            if not (pinned and explicit):
+                context = entry_day
+            if not stamp.time and not stamp.unreadable:
+                stamp = stamp._replace(unreadable="no time of day")
+            current = _Entry(first_line + i, stamp, line, entry_day, explicit)
+            in_heading_entry = False
+            blank_before = False
+            paragraph = ""
+            continue
+        if (stamp.day or stamp.month_day) and len(stamp.rest) < 20:
+            close()
+            context, explicit = _day_of(stamp, context, year)
+            year = context.year if context else year
+            in_heading_entry = False
+            continue
+        if current is not None and (in_heading_entry or nested or indented or not blank_before
+                                    and not list_item):
+            current.parts.append(_LIST.sub("", line, count=1).strip() if list_item else stripped)
+            blank_before = False
+            continue
+        close()
+        blank_before = False
+        paragraph = f"{paragraph} {stripped}".strip()
+        hinted = _ZONE_HINT.search(paragraph)
+        declared = find_zone(paragraph) if hinted else None
+        if declared and not zone:
+            zone, zone_from = declared, f"'{paragraph[:60]}'"
+        dated = find_date(paragraph, year) if hinted and not entries else None
+        if dated:
+            context, year, pinned = dated, dated.year, True
+        prose.append(line)
+    close()
+    if zone is None:
+        declared = _declared_zone(lines)
+        if declared is not None:
+            zone, zone_from = declared
+    if zone is None:
+        if zone_option is not None:
+            zone, zone_from = zone_option, "--zone"
+        elif any(e.stamp.time and e.stamp.zone is None for e in entries):
+            guesses.append("no time zone is stated; times were read as UTC (use --zone to say otherwise)")
+    events = _resolve(entries, zone, guesses)
+    label = f"{zone.name} (from {zone_from})" if zone else ("per entry" if entries else "")
+    return Timeline(found, tuple(events), label, tuple(prose), tuple(dict.fromkeys(guesses)), range(start, end))
+
+
+def _declared_zone(lines: Sequence[str]) -> tuple[Zone, str] | None:
+    """A zone declared anywhere in the document: "All times PDT.", "Times are in UTC"."""
+    for i, line, content in content_lines(lines):
+        if content and re.search(r"\btimes\b|\btime zone\b|\btimezone\b", line, re.I):
+            found = find_zone(line)
+            if found is not None:
+                return found, f"'{line.strip()[:60]}'"
+    return None
+
+
+def _columns(header: list[str]) -> tuple[list[int], list[int]]:
+    """(columns that say when, columns that say what) of a timeline table."""
+    when = [n for n, cell in enumerate(header) if re.search(r"\b(?:date|time|day|when)\b", cell, re.I)]
+    if not when:
+        when = [0]
+    what = [n for n in range(len(header)) if n not in when]
+    return when, what
+
+
+def _day_of(stamp: Stamp, context: date | None, year: int | None) -> tuple[date | None, bool]:
+    if stamp.day:
+        return stamp.day, True
+    if stamp.month_day:
+        base = year or (context.year if context else None)
+        if base:
+            try:
+                return date(base, *stamp.month_day), True
+            except ValueError:
+                return context, False
+    return context, False
+
+
+def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> list[Event]:
+    from hindsight.importing.when import zone as named_zone
+
+    utc = named_zone("UTC")
+    assert utc is not None
+    events: list[Event] = []
+    previous: tuple[date, tuple[int, int, int]] | None = None
+    shift = timedelta(0)
+    for entry in entries:
+        text = _clean(" ".join(p for p in entry.parts if p))
+        stamp = entry.stamp
+        original = entry.original.strip()
+        if stamp.unreadable or stamp.time is None:
+            events.append(Event(entry.line, None, text, original, f"'{stamp.unreadable}' is not a time"))
+            continue
+        if entry.day is None:
+            events.append(Event(entry.line, None, text, original, "no date is given for it or above it"))
+            continue
+        day = entry.day
+        if entry.explicit:
+            shift = timedelta(0)
+        elif previous is not None and previous[0] == day:
+            before = datetime.combine(day, datetime.min.time()).replace(hour=previous[1][0], minute=previous[1][1])
+            now = datetime.combine(day, datetime.min.time()).replace(hour=stamp.time[0], minute=stamp.time[1])
+            if before - now > _MIDNIGHT:
+                shift += timedelta(days=1)
+                guesses.append(f"line {entry.line}: the clock goes back from {before:%H:%M} to {now:%H:%M}; "
+                               "read as the next day")
+        previous = (day, stamp.time)
+        where = stamp.zone or zone or utc
+        local_day = day + shift
+        moment = to_utc(local_day, stamp.time, where)
+        local = datetime.combine(local_day, datetime.min.time()).replace(hour=stamp.time[0], minute=stamp.time[1])
+        note = where.note(local)
+        if note:
+            guesses.append(note)
+        guesses.extend(stamp.guesses)
+        events.append(Event(entry.line, moment, text or "(no text)", original))
+    return events
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$", r"\1", text)
+    return re.sub(r"<img\b[^>]*>", "", text).strip()
