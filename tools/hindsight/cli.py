@@ -242,6 +242,49 @@ def comms(archive: Archive, incident_id: str | None, audience: str, message: str
     return 0
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day the incident started, when the documents do not say.")
+@click.option("--zone", metavar="ZONE", help="The time zone of times that state none (UTC, PST, CET, UTC+2).")
+@click.option("--status", type=click.Choice(["investigating", "draft", "in-review"]), default="draft",
+              show_default=True, help="The status to give the imported incidents.")
+@click.option("--severity", help="The severity to give them (otherwise left for you to set).")
+@click.option("--restricted", is_flag=True, help="Never publish the imported incidents on the site.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
+@click.pass_obj
+def import_(archive: Archive, files: tuple[Path, ...], day: str | None, zone: str | None, status: str,
+            severity: str | None, restricted: bool, fmt: str, today: str | None) -> int:
+    """Turn postmortems written elsewhere (Markdown) into incident folders; never changes FILES.
+
+    Prints, for each file, what was mapped, what was guessed, what is missing for the status
+    and the check findings. Exit 2 if a file could not be imported; the others still are.
+    """
+    import json
+
+    from hindsight import clock
+    from hindsight.importing import import_file, parse_zone, report_text
+    from hindsight.model import Status
+    from hindsight.scaffold import severity_name
+
+    settings = archive.settings
+    options = {"day": clock.parse_day(day) if day else None, "zone": parse_zone(zone) if zone else None,
+               "status": Status(status), "severity": severity_name(settings, severity) if severity else None,
+               "restricted": restricted, "today": clock.parse_day(today) if today else clock.today()}
+    results = []
+    for path in files:
+        result = import_file(settings, path, **options)  # type: ignore[arg-type]
+        results.append(result)
+        if fmt == "text":
+            click.echo(report_text(result))
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "files": [r.as_json() for r in results]}, indent=2, ensure_ascii=False))
+    failed = [r for r in results if r.error]
+    if fmt == "text":
+        click.echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
+    return 2 if failed else 0
+
+
 def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
     from hindsight.figures import load_all
 

@@ -147,12 +147,21 @@ def _render_incident(settings: Settings, decl: Declaration, incident_id: str, no
 def new_incident(settings: Settings, decl: Declaration, now: datetime) -> Path:
     """Create ``incidents/<date>-<slug>/`` from the templates; return its path."""
     incident_id = f"{decl.date.isoformat()}-{slugify(decl.slug or decl.title)}"
+    files = _render_incident(settings, decl, incident_id, now)
+    return write_incident(settings, incident_id, files)
+
+
+def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) -> Path:
+    """Create the folder ``incident_id`` with ``files``; refuse if it or a same-named one exists.
+
+    Nothing is ever overwritten: the folder is made with ``mkdir`` (which fails if it
+    exists) and each file opened with ``x``; if a write fails, the new folder is removed.
+    """
     folder = settings.incidents_path / incident_id
     for existing in discover(settings):
         if existing.name.lower() == incident_id.lower():
             raise HindsightError(f"{relative(existing, settings.root)} already exists; nothing was "
                                  "written. Choose another title, or --slug NAME")
-    files = _render_incident(settings, decl, incident_id, now)
     settings.incidents_path.mkdir(parents=True, exist_ok=True)
     try:
         folder.mkdir()

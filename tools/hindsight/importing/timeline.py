@@ -80,7 +80,8 @@ def _timed_line(line: str) -> bool:
     return read_stamp(text).time is not None
 
 
-def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone | None) -> Timeline:
+def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone | None,
+            year: int | None = None) -> Timeline:
     """The timeline of ``body`` (whose first line is file line ``first_line``)."""
     lines = body.split("\n")
     region = _region(lines)
@@ -90,8 +91,9 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
     guesses: list[str] = []
     zone = find_zone(title)
     zone_from = f"the heading '{title.strip()}'" if zone else ""
-    context = find_date(title, day.year if day else None) or day
-    year = context.year if context else None
+    year = day.year if day else year
+    context = find_date(title, year) or day
+    year = context.year if context else year
     entries: list[_Entry] = []
     prose: list[str] = []
     current: _Entry | None = None
@@ -143,6 +145,7 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
         if not stripped:
             blank_before = True
             paragraph = ""
+            prose.append("")
             table_columns = None if table_columns and not stripped else table_columns
             continue
         if stripped.startswith("|") or (table_columns is not None and "|" in stripped):
@@ -268,6 +271,7 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
     events: list[Event] = []
     previous: tuple[date, tuple[int, int, int]] | None = None
     shift = timedelta(0)
+    twelve: list[str] = []
     for entry in entries:
         text = _clean(" ".join(p for p in entry.parts if p))
         stamp = entry.stamp
@@ -294,10 +298,14 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
         moment = to_utc(local_day, stamp.time, where)
         local = datetime.combine(local_day, datetime.min.time()).replace(hour=stamp.time[0], minute=stamp.time[1])
         note = where.note(local)
-        if note:
-            guesses.append(note)
-        guesses.extend(stamp.guesses)
+        if note and not any(g.startswith(f"'{where.name}' on ") for g in guesses):
+            guesses.append(note + " (and so for the entries after it)")
+        twelve.extend(g.split("'")[1] for g in stamp.guesses if "AM/PM" in g)
+        guesses.extend(g for g in stamp.guesses if "AM/PM" not in g)
         events.append(Event(entry.line, moment, text or "(no text)", original))
+    if twelve:
+        shown = ", ".join(twelve[:3]) + (f" and {len(twelve) - 3} more" if len(twelve) > 3 else "")
+        guesses.append(f"{len(twelve)} time(s) have a 24-hour clock with AM/PM ({shown}); read as 24-hour times")
     return events
 
 

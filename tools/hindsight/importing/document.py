@@ -1,0 +1,311 @@
+"""A postmortem written elsewhere: its front matter, title, date, people and sections.
+
+The source is only read. Headings are mapped to the archive's sections by the names and
+aliases in ``hindsight.yml`` and by the synonyms real postmortems use; a heading that maps
+to nothing is kept as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping, NamedTuple, Sequence
+
+from hindsight.importing.when import find_date
+from hindsight.load.markdown import content_lines, headings, match_section, normalise_heading
+from hindsight.model import HANDLE
+
+#: headings of real postmortems, by the default section they stand for (prefixes match too)
+SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "Summary": ("summary", "issue summary", "incident summary", "executive summary", "overview", "tl;dr", "tldr",
+                "what happened"),
+    "Impact": ("impact", "incident impact", "impact analysis", "customer impact", "user impact", "who was affected"),
+    "Root cause": ("root cause", "root causes", "contributing factors", "causes", "cause", "leadup", "fault",
+                   "analysis", "how did this happen", "why it failed", "the technical problem",
+                   "why the event happened", "what went wrong technically"),
+    "Resolution": ("resolution", "resolution and recovery", "recovery", "mitigation", "response", "action taken",
+                   "actions taken", "how we responded", "the fix"),
+    "Action items": ("action items", "follow-ups", "follow ups", "followups", "corrective actions",
+                     "corrective and preventative measures", "corrective and preventative measure",
+                     "corrective and preventive measures", "preventive measures", "future measures",
+                     "future actions", "next steps", "moving forward", "call to action", "planned actions",
+                     "remediation", "improvements", "how to fix it"),
+    "Lessons learned": ("lessons learned", "lessons learnt", "lessons", "learnings", "takeaways", "key takeaways",
+                        "insights", "what can we learn", "postmortem", "post-mortem", "retrospective",
+                        "what went well", "what went wrong", "what went poorly", "where we got lucky"),
+}
+#: people-line labels: "Incident commander: @dana", "Authors: lee, sam"
+_PEOPLE = re.compile(r"^\W*(?P<label>incident commander|commander|ic|authors?|written by|owners?)\W*:\W*(?P<value>.+)$",
+                     re.I)
+_SERVICES = re.compile(r"^\W*(?:affected )?(?P<label>services?(?: affected)?|systems?(?: affected)?|components?)"
+                       r"\W*:\W*(?P<value>.+)$", re.I)
+_FILE_DATE = re.compile(r"(?<!\d)(\d{4})(?:[-_](\d{2}))?(?:[-_](\d{2}))?(?!\d)")
+
+
+class Source(NamedTuple):
+    """The document as read: its own metadata and its Markdown body."""
+
+    path: Path
+    meta: dict[str, Any]
+    meta_kind: str  # "YAML", "TOML" or ""
+    body: str
+    body_line: int
+    problems: tuple[str, ...]
+
+
+def read_source(path: Path) -> Source:
+    """Read ``path``; undecodable bytes are replaced and said."""
+    data = path.read_bytes()
+    problems = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(f"line {line}: bytes that are not UTF-8 were replaced with U+FFFD")
+        text = data.decode("utf-8", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = re.match(r"(---|\+\+\+)[ \t]*\n(.*?)\n(?:\1|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    if not match:
+        return Source(path, {}, "", text, 1, tuple(problems))
+    kind = "YAML" if match.group(1) == "---" else "TOML"
+    meta, problem = (_yaml if kind == "YAML" else _toml)(match.group(2))
+    if problem:
+        problems.append(f"the {kind} front matter could not be read ({problem}); it was ignored")
+    return Source(path, meta, kind, text[match.end():], text[: match.end()].count("\n") + 1, tuple(problems))
+
+
+def _yaml(text: str) -> tuple[dict[str, Any], str | None]:
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return {}, str(getattr(exc, "problem", None) or exc).split("\n")[0]
+    return (value, None) if isinstance(value, dict) else ({}, "it is not a mapping")
+
+
+def _toml(text: str) -> tuple[dict[str, Any], str | None]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as exc:
+        return {}, str(exc)
+
+
+class Found(NamedTuple):
+    """A value read from the document, and where it came from (for the report)."""
+
+    value: Any
+    source: str
+
+
+def title_of(source: Source) -> tuple[Found, int | None]:
+    """The title, and the body line index of the heading it came from (to drop it)."""
+    value = source.meta.get("title")
+    if isinstance(value, str) and value.strip():
+        return Found(" ".join(value.split()), f"{source.meta_kind} front matter"), None
+    marks = headings(source.body.split("\n"))
+    for index, level, text, _ in marks:
+        if level == 1 and text.strip():
+            return Found(_plain(text), "the first level-1 heading"), index
+    if marks and marks[0][2].strip():
+        index, _level, text, _ = marks[0]
+        return Found(_plain(text), "the first heading"), index
+    stem = re.sub(r"[-_]+", " ", re.sub(r"^\d+[-_]", "", source.path.stem)).strip()
+    return Found(stem[:1].upper() + stem[1:] or "Imported postmortem", "the file name"), None
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(re.sub(r"[*_`]", "", text).split())
+
+
+def date_of(source: Source, option: date | None, timeline_first: date | None) -> Found | None:
+    """The day the incident started: ``--date``, the front matter, the timeline, the text, the file name."""
+    if option:
+        return Found(option, "--date")
+    value = source.meta.get("date")
+    if isinstance(value, date):
+        return Found(value if type(value) is date else value.date(), f"{source.meta_kind} front matter")  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        found = find_date(value)
+        if found:
+            return Found(found, f"{source.meta_kind} front matter")
+    if timeline_first:
+        return Found(timeline_first, "the first event of the timeline")
+    named = _FILE_DATE.findall(source.path.stem)
+    full = [n for n in named if n[1] and n[2]]
+    if full:
+        y, m, d = full[0]
+        try:
+            return Found(date(int(y), int(m), int(d)), "the file name")
+        except ValueError:
+            pass
+    found = find_date(source.body[:4000])
+    if found:
+        return Found(found, "the first date in the text")
+    return None
+
+
+def year_hint(source: Source) -> int | None:
+    """A year for dates written without one: the front matter's, else the file name's."""
+    value = source.meta.get("date")
+    if isinstance(value, date):
+        return value.year
+    for y, _m, _d in _FILE_DATE.findall(source.path.stem):
+        if 1990 < int(y) < 2100:
+            return int(y)
+    return None
+
+
+def people_and_services(source: Source) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """Handles by role (``authors``, ``commander``), services, and names that are not handles."""
+    roles: dict[str, list[str]] = {"authors": [], "commander": []}
+    services: list[str] = []
+    not_handles: list[str] = []
+
+    def add(role: str, values: Sequence[str]) -> None:
+        for value in values:
+            handle = value.strip().lstrip("@").strip()
+            if handle and HANDLE.match(handle) and " " not in handle:
+                roles[role].append(handle)
+            elif handle:
+                not_handles.append(value.strip())
+
+    for key in ("author", "authors"):
+        value = source.meta.get(key)
+        add("authors", [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+            if isinstance(value, list) else [])
+    lines = source.body.split("\n")
+    for _i, line, content in content_lines(lines[:60]):
+        if not content:
+            continue
+        people = _PEOPLE.match(line)
+        if people:
+            role = "commander" if "comm" in people["label"].lower() or people["label"].lower() == "ic" else "authors"
+            add(role, _split(people["value"]))
+            continue
+        named = _SERVICES.match(line)
+        if named:
+            services.extend(s for s in _split(named["value"]) if re.fullmatch(r"[\w.-]{2,40}", s))
+    return roles, list(dict.fromkeys(services)), not_handles
+
+
+def _split(value: str) -> list[str]:
+    value = re.sub(r"[*_`]", "", value)
+    return [v.strip() for v in re.split(r",|;|\band\b", value) if v.strip()]
+
+
+class Mapped(NamedTuple):
+    """A heading of the source and the archive section it became, if any."""
+
+    line: int  # file line
+    original: str
+    key: str | None
+    how: str  # "as written", "renamed", "kept"
+
+
+def section_key(title: str, names: Mapping[str, Sequence[str]]) -> tuple[str | None, bool]:
+    """(the section ``title`` stands for, whether the archive's own names already say so)."""
+    key = match_section(title, names)
+    if key is not None:
+        return key, True
+    heading = normalise_heading(title)
+    for default, words in SYNONYMS.items():
+        target = default if default in names else None
+        if target is None:
+            continue
+        for word in words:
+            if heading == word or (heading.startswith(word) and not heading[len(word):len(word) + 1].isalnum()):
+                return target, False
+    return None, False
+
+
+def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[str, Sequence[str]],
+            timeline: range, timeline_prose: Sequence[str], events: int) -> tuple[str, list[Mapped], list[str]]:
+    """The postmortem body: the title, sections renamed where needed, the timeline moved out.
+
+    Returns the body, how each section heading was mapped, and notes for the report.
+    """
+    lines = source.body.split("\n")
+    marks = {m[0]: m for m in headings(lines) if m[0] != title_index}
+    levels = [m[1] for m in marks.values()]
+    section_level = min((lv for lv in levels if lv >= 2), default=1 if levels else 2)
+    shift = 2 - section_level
+    dropped: set[int] = set()
+    if title_index is not None:
+        dropped.update(range(title_index, next(m[3] for m in headings(lines) if m[0] == title_index)))
+    first_heading = min(marks, default=len(lines))
+    out: list[str] = [f"# {title}", ""]
+    notes: list[str] = []
+    mapped: list[Mapped] = []
+    seen: set[str] = set()
+    keys = {i: section_key(m[2], names) for i, m in marks.items() if m[1] == section_level}
+    lead = any(lines[i].strip() and not _is_title(lines[i], title) for i in range(first_heading) if i not in dropped)
+    if lead and "Summary" in names and all(k != "Summary" for k, _known in keys.values()):
+        out += ["## Summary", "", "<!-- hindsight import: the opening paragraphs, which had no heading -->", ""]
+        notes.append("the opening paragraphs, which had no heading, became the Summary")
+        seen.add("Summary")
+    skip_until = -1
+    for i, line in enumerate(lines):
+        if i in dropped or i <= skip_until or (i < first_heading and _is_title(line, title)):
+            continue
+        if i == timeline.start - 1 and i in marks and normalise_heading(marks[i][2]) != "timeline":
+            _index, level, text, after = marks[i]
+            skip_until = after - 1
+            out += [f"{'#' * max(1, min(6, level + shift))} Timeline", "", f"<!-- hindsight import: was '{_comment(text)}' -->"]
+            continue
+        if i in timeline:
+            if i == timeline.start:
+                out += [_timeline_comment(events), *_kept_prose(timeline_prose), ""]
+            continue
+        mark = marks.get(i)
+        if mark is None:
+            out.append(line)
+            continue
+        _index, level, text, after = mark
+        skip_until = after - 1  # a setext heading's underline
+        hashes = "#" * max(1, min(6, level + shift))
+        key, known = keys.get(i, (None, False))
+        if level == section_level and key is not None and key not in seen:
+            seen.add(key)
+            if known:
+                out.append(f"{hashes} {text}")
+                mapped.append(Mapped(source.body_line + i, text, key, "as written"))
+            else:
+                out += [f"{hashes} {key}", "", f"<!-- hindsight import: was '{_comment(text)}' -->"]
+                mapped.append(Mapped(source.body_line + i, text, key, "renamed"))
+            continue
+        if level == section_level:
+            mapped.append(Mapped(source.body_line + i, text, None, "kept"))
+        out.append(f"{hashes} {text}")
+    for key in (k for k in names if k not in seen):
+        out += ["", f"## {key}", "", "<!-- hindsight import: not in the source document; write it before review -->"]
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
+    return body, mapped, notes
+
+
+def _kept_prose(prose: Sequence[str]) -> list[str]:
+    kept = [line for line in prose if not re.match(r"^\s*#{1,6}\s", line)]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    return ["", *text.split("\n")] if text.strip() else []
+
+
+def _timeline_comment(events: int) -> str:
+    return (f"<!-- hindsight import: the {events} events of this timeline are in timeline.log, which the site "
+            "shows here; what was not an event is kept below -->")
+
+
+def _comment(text: str) -> str:
+    return text.replace("--", "- -")
+
+
+def _is_title(line: str, title: str) -> bool:
+    return _plain(line.lstrip("# ")) == title
