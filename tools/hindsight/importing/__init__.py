@@ -17,7 +17,7 @@ from hindsight.errors import HindsightError
 from hindsight.importing.document import Found, Mapped, date_of, people_and_services, read_source, rebuild, \
     title_of, year_hint
 from hindsight.importing.timeline import Event, Timeline, extract
-from hindsight.importing.when import Zone
+from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
 
 _DETECT = re.compile(r"\b(?:alerts?|alerted|alarms?|paged|pager|pages|notic(?:ed|es|e)|reports?|reported|detected|"
@@ -27,7 +27,7 @@ _MITIGATE = re.compile(r"\b(?:roll(?:ed|s|ing)?[ -]?back|rollback|revert(?:ed|s)
                        r"fix(?:ed)? (?:is |was )?(?:deployed|released|applied|merged))\b", re.I)
 _RESOLVE = re.compile(r"\b(?:resolved|fully (?:recovered|restored|operational|functional)|back (?:online|to normal)|"
                       r"(?:all )?(?:systems? )?(?:verified )?operational|outage ends|all clear|recovered|"
-                      r"working (?:normally|again|as expected)|returned to normal|"
+                      r"working (?:normally|again|as expected)|(?:running|up) again|back up|returned to normal|"
                       r"confirmed (?:to be )?(?:functional|working|resolved))\b", re.I)
 #: milestones ``hindsight check`` needs from ``draft``
 DRAFT_MILESTONES = (Milestone.START, Milestone.DETECTED, Milestone.RESOLVED)
@@ -116,8 +116,8 @@ def timeline_text(incident_id: str, source: str, today: date, timeline: Timeline
 
 
 def _comment(event: Event) -> str:
-    return f"# time not read ({event.why}; source line {event.line}): {' '.join(event.original.split())}" + (
-        f" {event.text}" if event.text and event.text not in event.original else "")
+    text = " ".join(f"{event.original} {event.text}".split())
+    return f"# time not read ({event.why}; source line {event.line}): {text}"
 
 
 def _front_matter(values: dict[str, Any], notes: dict[str, str]) -> str:
@@ -142,16 +142,18 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
         return Imported(shown, error=f"cannot read: {exc.strerror or exc}")
     guesses = list(source.problems)
     title, title_index = title_of(source)
-    preliminary = date_of(source, day, None)
+    in_title = find_date(title.value, year_hint(source))
+    preliminary = Found(day, "--date") if day else Found(in_title, "the title") if in_title else date_of(source, None, None)
     timeline = extract(source.body, source.body_line, day=preliminary.value if preliminary else None,
                        zone_option=zone, year=year_hint(source))
     guesses += timeline.guesses
     readable = sorted((e for e in timeline.events if e.moment is not None), key=lambda e: e.moment)  # type: ignore[arg-type, return-value]
     first = readable[0].moment.date() if readable else None  # type: ignore[union-attr]
     started = date_of(source, day, first) or Found(today, "today (the document gives no date)")
-    if started.source not in ("--date", "YAML front matter", "TOML front matter"):
+    if started.source != "--date":
         guesses.append(f"the date {started.value} comes from {started.source}")
-    incident_id = f"{started.value.isoformat()}-{slugify(title.value)}"
+    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", slugify(title.value)) or "incident"
+    incident_id = f"{started.value.isoformat()}-{slug}"
     roles, services, not_handles = people_and_services(source)
     guesses += [f"'{name}' is not a handle, so it is not in the front matter" for name in not_handles]
     marks = guess_milestones(readable)

@@ -118,7 +118,7 @@ def title_of(source: Source) -> tuple[Found, int | None]:
     if marks and marks[0][2].strip():
         index, _level, text, _ = marks[0]
         return Found(_plain(text), "the first heading"), index
-    stem = re.sub(r"[-_]+", " ", re.sub(r"^\d+[-_]", "", source.path.stem)).strip()
+    stem = re.sub(r"[-_]+", " ", re.sub(r"^(?:\d{4}-\d{2}-\d{2}|\d+)[-_]", "", source.path.stem)).strip()
     return Found(stem[:1].upper() + stem[1:] or "Imported postmortem", "the file name"), None
 
 
@@ -128,9 +128,14 @@ def _plain(text: str) -> str:
 
 
 def date_of(source: Source, option: date | None, timeline_first: date | None) -> Found | None:
-    """The day the incident started: ``--date``, the front matter, the timeline, the text, the file name."""
+    """The day the incident started: ``--date``, the timeline's first event, the front matter, the file name, the text.
+
+    The timeline comes before the front matter, whose date is often the day a blog post was published.
+    """
     if option:
         return Found(option, "--date")
+    if timeline_first:
+        return Found(timeline_first, "the first event of the timeline")
     value = source.meta.get("date")
     if isinstance(value, date):
         return Found(value if type(value) is date else value.date(), f"{source.meta_kind} front matter")  # type: ignore[attr-defined]
@@ -138,8 +143,6 @@ def date_of(source: Source, option: date | None, timeline_first: date | None) ->
         found = find_date(value)
         if found:
             return Found(found, f"{source.meta_kind} front matter")
-    if timeline_first:
-        return Found(timeline_first, "the first event of the timeline")
     named = _FILE_DATE.findall(source.path.stem)
     full = [n for n in named if n[1] and n[2]]
     if full:

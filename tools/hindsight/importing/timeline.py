@@ -276,11 +276,12 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
         text = _clean(" ".join(p for p in entry.parts if p))
         stamp = entry.stamp
         original = entry.original.strip()
-        if stamp.unreadable or stamp.time is None:
-            events.append(Event(entry.line, None, text, original, f"'{stamp.unreadable}' is not a time"))
-            continue
-        if entry.day is None:
-            events.append(Event(entry.line, None, text, original, "no date is given for it or above it"))
+        if stamp.unreadable or stamp.time is None or entry.day is None:
+            # the comment shows the source line as written, then what followed it
+            more = _clean(" ".join(p for p in entry.parts[1 if stamp.rest else 0:] if p))
+            why = f"'{stamp.unreadable}' is not a time" if stamp.unreadable or stamp.time is None else \
+                "no date is given for it or above it"
+            events.append(Event(entry.line, None, more, original, why))
             continue
         day = entry.day
         if entry.explicit:
@@ -311,5 +312,7 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
 
 def _clean(text: str) -> str:
     text = " ".join(text.split())
+    if text.endswith("**") and text.count("**") % 2:
+        text = text[:-2].rstrip()
     text = re.sub(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$", r"\1", text)
     return re.sub(r"<img\b[^>]*>", "", text).strip()

@@ -143,7 +143,7 @@ _HOUR_ONLY = re.compile(r"~?(\d{1,2})\s*([AaPp])\.?\s?[Mm]\.?(?![a-z])")
 _BLURRED = re.compile(r"\[?\?{2,}\]?|[\dXx?]{1,2}:[\dXx?]{2}(?=\W|$)|--:--|\d{4}-(?:MM|XX)-(?:DD|XX)")
 _RANGE_END = re.compile(r"\s*(?:-|–|—|to)\s*~?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
 _JOIN = re.compile(r"(?:,|\s|(?i:at|on)(?=\s))+")
-_SEPARATOR = re.compile(r"[\s*_`\]\)]*(?:[-–—:|,.]+(?!\d))?[\s*_`]*")
+_SEPARATOR = re.compile(r"(?:\s*(?:\*\*|__|\]|\)))*\s*(?:[-–—:|,.]+(?!\d))?\s*")
 
 
 def _month_of(text: str) -> int:
@@ -234,8 +234,9 @@ def read_stamp(text: str, *, year: int | None = None, month_first: bool = True) 
         return Stamp(rest=text)
     sep = _SEPARATOR.match(text, pos)
     rest = text[sep.end() if sep else pos :].strip()
-    rest = re.sub(r"^(?:\*\*|__)(.*?)(?:\*\*|__)\s*$", r"\1", rest)
-    return Stamp(day, month_day, clock, found_zone, unreadable, rest.strip(" *_"), tuple(guesses))
+    if rest.endswith("**") and rest.count("**") % 2:
+        rest = rest[:-2].rstrip()
+    return Stamp(day, month_day, clock, found_zone, unreadable, rest, tuple(guesses))
 
 
 def _twelve(hour: int, ampm: str | None, guesses: list[str], raw: str) -> int | None:

@@ -1,0 +1,285 @@
+"""``hindsight import`` on small documents of our own, in the shapes real postmortems take."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import write
+
+BLOG = """\
++++
+title = "Registry outage on 14 March"
+date = 2024-03-16
+author = "kim"
++++
+
+Uploads to the registry failed for 42 minutes. This post explains why.
+
+## Root cause of the outage
+
+A disk filled up.
+
+## Timeline of events
+
+All times are in UTC.
+
+- 23:40 UTC: Disk usage reaches 95% on the index host
+- **23:58 UTC: Uploads start failing**
+- 00:12 UTC: An alert fires for the upload error rate; the on-call
+  engineer starts investigating
+- 00:30 UTC: Old snapshots are deleted and uploads succeed again
+- 00:40 UTC: Error rate back to normal, incident resolved
+
+## Future measures
+
+- Alert on disk usage above 80%
+
+## Thanks
+
+To everyone who reported it.
+"""
+
+TABLE = """\
+# Cluster node deletion
+
+## Summary
+
+Every worker node was deleted.
+
+## Timeline
+
+| Date and Time in CET | Event |
+|:---------------------|-------|
+| 2019-12-04 00:30     | A cleanup command deletes all worker nodes |
+| 2019-12-04 --:--     | Teams notice their services are down |
+| 2019-12-04 00:45     | Nodes are recreated, everything running again |
+
+## Contributing Factors
+
+- The command had no dry-run.
+"""
+
+HEADINGS = """\
+# Login 403s after deploy
+
+## Timeline
+
+All times in PST
+
+### Sep 27 2017 13:06
+
+Changes to the login flow are deployed to staging.
+A 403 appears once and goes away.
+
+### 13:35
+
+Deployment to production completes.
+
+### 2X:XX (not sure exact time)
+
+Users report 403 errors on every login.
+
+### 14:10
+
+Rolled back the deploy; logins work again.
+
+## Lessons learnt
+
+### What went well
+
+The rollback was quick.
+"""
+
+PLAIN = """\
+# Compromised runners
+
+## Issue Summary
+
+Self-hosted runners ran code from an outside pull request.
+
+## Timeline (all times PST) 07/27/2023 - 07/31/2023
+
+07-27-2023 2:14 pm - A first pull request from an outside account is approved
+
+07-29-2023 11:51 am - The runners execute code from a second pull request
+
+07-30-2023 2:42 am - Outside pull requests now always need approval
+"""
+
+PEOPLE = """\
+---
+title: Search results stale
+date: 2026-05-02
+tags: [Search, Data freshness]
+---
+
+Incident commander: @dana
+Services: search-indexer, catalog-api
+
+## Summary
+
+The index stopped taking in changes.
+
+## Timeline
+
+- 2026-05-02 02:10 UTC: The indexer stops consuming
+- 2026-05-02 08:47 UTC: Support reports stale prices
+- 2026-05-02 11:30 UTC: Indexer restarted, index caught up, resolved
+"""
+
+
+def _import(run, *args: str):  # type: ignore[no-untyped-def]
+    return run("import", "--today", "2026-11-21", *args)
+
+
+def test_a_blog_post_with_toml_front_matter(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    source = write(archive.parent / "wiki" / "registry.md", BLOG)
+    before = source.read_bytes()
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    folder = archive / "incidents" / "2024-03-14-registry-outage-on-14-march"
+    assert source.read_bytes() == before  # the source is only read
+    assert (folder / "timeline.log").read_text().splitlines()[3:] == [
+        "2024-03-14T23:40Z [start] Disk usage reaches 95% on the index host",
+        "2024-03-14T23:58Z Uploads start failing",
+        "2024-03-15T00:12Z [detected] An alert fires for the upload error rate; the on-call engineer starts investigating",
+        "2024-03-15T00:30Z Old snapshots are deleted and uploads succeed again",
+        "2024-03-15T00:40Z [resolved] Error rate back to normal, incident resolved",
+    ]
+    text = (folder / "postmortem.md").read_text()
+    assert "title: Registry outage on 14 March\n" in text
+    assert "status: draft\n" in text and "authors: [kim]\n" in text
+    assert "## Summary\n\n<!-- hindsight import: the opening paragraphs, which had no heading -->\n\n" \
+           "Uploads to the registry failed for 42 minutes." in text
+    assert "## Root cause of the outage\n" in text or "## Root cause\n\n<!-- hindsight import: was 'Root cause of the outage' -->" in text
+    assert "## Action items\n\n<!-- hindsight import: was 'Future measures' -->\n\n- Alert on disk usage above 80%" in text
+    assert "## Thanks\n" in text
+    assert "- 23:40 UTC" not in text  # the events moved to timeline.log
+    out = result.out
+    assert "→ 2024-03-14-registry-outage-on-14-march/" in out
+    assert "title:      Registry outage on 14 March  (from TOML front matter)" in out
+    assert "date:       2024-03-14  (from the first event of the timeline)" in out
+    assert "Action items ← 'Future measures'" in out and "kept as is: 'Thanks'" in out
+    assert "timeline:   5 events from the 'Timeline of events' section; zone UTC" in out
+    assert "the clock goes back from 23:58 to 00:12; read as the next day" in out
+    assert "missing:    the severity" in out
+    assert "HS112" in out  # the check findings of the new incident
+
+
+def test_a_table_with_the_zone_in_its_header(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = _import(run, str(write(archive.parent / "node-deletion.md", TABLE)))
+    assert result.code == 0, result.err
+    log = (archive / "incidents" / "2019-12-03-cluster-node-deletion" / "timeline.log").read_text()
+    assert "2019-12-03T23:30Z [start] A cleanup command deletes all worker nodes\n" \
+           "# time not read ('--:--' is not a time; source line 12): | 2019-12-04 --:-- | " \
+           "Teams notice their services are down |\n" in log
+    assert "2019-12-03T23:45Z [resolved] Nodes are recreated, everything running again\n" in log
+    assert "zone CET (from the table header 'Date and Time in CET Event')" in result.out
+    assert "kept as a comment (line 12, '--:--' is not a time)" in result.out
+    assert "Root cause" in result.out  # Contributing Factors is an alias of Root cause
+
+
+def test_one_heading_per_time_with_the_zone_declared_once(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = _import(run, str(write(archive.parent / "403.md", HEADINGS)))
+    assert result.code == 0, result.err
+    folder = archive / "incidents" / "2017-09-27-login-403s-after-deploy"
+    log = (folder / "timeline.log").read_text()
+    # PST in September is Pacific daylight time: UTC-7
+    assert "2017-09-27T20:06Z [start] Changes to the login flow are deployed to staging. A 403 appears once and goes away.\n" in log
+    assert "2017-09-27T20:35Z Deployment to production completes.\n" in log
+    assert "# time not read ('2X:XX' is not a time; source line 16): 2X:XX (not sure exact time) " \
+           "Users report 403 errors on every login.\n" in log
+    assert "2017-09-27T21:10Z" in log and "[mitigated] Rolled back the deploy" in log
+    assert "'PST' on 2017-09-27 read as US local time, which was summer time then (UTC-7)" in result.out
+    assert "### What went well" in (folder / "postmortem.md").read_text()
+
+
+def test_plain_lines_with_us_dates_and_12_hour_clocks(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = _import(run, str(write(archive.parent / "runners.md", PLAIN)), "--severity", "sev2")
+    assert result.code == 0, result.err
+    folder = archive / "incidents" / "2023-07-27-compromised-runners"
+    events = [line for line in (folder / "timeline.log").read_text().splitlines() if not line.startswith("#")]
+    assert [e[:17] for e in events] == ["2023-07-27T21:14Z", "2023-07-29T18:51Z", "2023-07-30T09:42Z"]
+    text = (folder / "postmortem.md").read_text()
+    assert "severity: SEV2\n" in text
+    assert "## Summary\n\n<!-- hindsight import: was 'Issue Summary' -->" in text
+    assert "## Timeline\n\n<!-- hindsight import: was 'Timeline (all times PST) 07/27/2023 - 07/31/2023' -->" in text
+
+
+def test_people_services_and_tags_where_stated(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = _import(run, str(write(archive.parent / "stale.md", PEOPLE)))
+    assert result.code == 0, result.err
+    text = (archive / "incidents" / "2026-05-02-search-results-stale" / "postmortem.md").read_text()
+    for line in ("commander: dana\n", "services: [search-indexer, catalog-api]\n", "tags: [search, data-freshness]\n"):
+        assert line in text
+    assert "services:   search-indexer, catalog-api  (from a 'Services:' line)" in result.out
+
+
+def test_a_zone_for_times_that_state_none(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    doc = "# Queue backlog\n\n## Timeline\n\n- 2026-02-03 09:00: Backlog grows\n- 09:20: Alert fires\n- 10:00: Resolved\n"
+    source = write(archive.parent / "queue.md", doc)
+    result = _import(run, str(source), "--zone", "CET")
+    assert result.code == 0, result.err
+    log = (archive / "incidents" / "2026-02-03-queue-backlog" / "timeline.log").read_text()
+    assert "2026-02-03T08:00Z [start] Backlog grows" in log
+    other = write(archive.parent / "queue-2.md", doc.replace("Queue backlog", "Queue backlog again"))
+    result = _import(run, str(other))
+    assert "no time zone is stated; times were read as UTC (use --zone to say otherwise)" in result.out
+    assert _import(run, str(other), "--zone", "Mars").code == 2
+
+
+def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    first = write(archive.parent / "a.md", TABLE)
+    assert _import(run, str(first)).code == 0
+    postmortem = archive / "incidents" / "2019-12-03-cluster-node-deletion" / "postmortem.md"
+    postmortem.write_text(postmortem.read_text() + "\nEdited by hand.\n")
+    before = postmortem.read_bytes()
+    second = write(archive.parent / "b.md", HEADINGS)
+    result = _import(run, str(first), str(archive.parent / "missing.md"), str(second))
+    assert result.code == 2
+    assert "a.md: not imported: incidents/2019-12-03-cluster-node-deletion already exists; nothing was written" in result.out
+    assert "missing.md: not imported: cannot read" in result.out
+    assert "1 of 3 file(s) imported" in result.err
+    assert postmortem.read_bytes() == before
+    assert (archive / "incidents" / "2017-09-27-login-403s-after-deploy").is_dir()
+
+
+def test_a_document_without_timeline_or_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    source = write(archive.parent / "2025-07-30-certificates.md", "Our certificates expired and the site was down "
+                   "for two hours.\nWe now renew them automatically.\n")
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    assert "timeline:   none found" in result.out
+    assert "date:       2025-07-30  (from the file name)" in result.out
+    assert (archive / "incidents" / "2025-07-30-certificates" / "timeline.log").is_file()
+
+
+def test_bad_bytes_and_setext_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    doc = ("Database migration delays\n=========================\n\nSummary\n-------\n\nEvents were late.\n\n"
+           "Timeline\n--------\n\n- 2025-11-15 10:00 UTC: Migration starts \xff\n- 11:00 UTC: Lag alert fires\n")
+    source = write(archive.parent / "migration.md", doc.encode("latin-1"))
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    assert "bytes that are not UTF-8 were replaced" in result.out
+    text = (archive / "incidents" / "2025-11-15-database-migration-delays" / "postmortem.md").read_text()
+    assert "# Database migration delays\n\n## Summary\n\nEvents were late." in text
+    assert "=====" not in text and "\n-------\n" not in text
+
+
+def test_json_report(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    result = _import(run, "--format", "json", str(write(archive.parent / "t.md", TABLE)))
+    assert result.code == 0
+    (report,) = json.loads(result.out)["files"]
+    assert report["incident"] == "2019-12-03-cluster-node-deletion"
+    assert report["timeline"]["events"] == 2
+    assert report["timeline"]["kept_as_comments"][0]["line"] == 12
+    assert report["milestones"] == {"start": 11, "resolved": 13}
+    assert {s["section"] for s in report["sections"]} >= {"Summary", "Root cause"}
+    assert any(f["rule"] == "HS112" for f in report["findings"])
+
+
+def test_imported_incidents_pass_the_check_once_completed(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    assert _import(run, "--severity", "SEV3", str(write(archive.parent / "stale.md", PEOPLE))).code == 0
+    result = run("check", "--today", "2026-11-21")
+    assert result.code == 0, result.out
