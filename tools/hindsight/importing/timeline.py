@@ -24,6 +24,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL = re.compile(r"(?<!\\)\|")
 _ZONE_HINT = re.compile(r"\b(?:times?|zone|clock)\b", re.I)
 _MIDNIGHT = timedelta(hours=6)
+NO_TIME = "no time of day"  # an entry with a date only
 
 
 class Event(NamedTuple):
@@ -87,7 +88,7 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
     region = _region(lines)
     if region is None:
         return Timeline("", (), "", (), (), range(0))
-    found, start, end, level, title = region
+    found, start, end, _level, title = region
     guesses: list[str] = []
     zone = find_zone(title)
     zone_from = f"the heading '{title.strip()}'" if zone else ""
@@ -146,7 +147,7 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
             blank_before = True
             paragraph = ""
             prose.append("")
-            table_columns = None if table_columns and not stripped else table_columns
+            table_columns = None
             continue
         if stripped.startswith("|") or (table_columns is not None and "|" in stripped):
             cells = [c.strip() for c in _CELL.split(stripped.strip("|"))]
@@ -173,7 +174,7 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
                     context, explicit = _day_of(stamp, context, year)
                     entry = _Entry(first_line + i, stamp._replace(rest=text), line, context, explicit)
                     if not stamp.time and not stamp.unreadable:
-                        entry.stamp = entry.stamp._replace(unreadable=stamp_text or "no time")
+                        entry.stamp = entry.stamp._replace(unreadable=NO_TIME)
                     entries.append(entry)
                 else:
                     prose.append(line)
@@ -188,7 +189,7 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
             if not (pinned and explicit):
                 context = entry_day
             if not stamp.time and not stamp.unreadable:
-                stamp = stamp._replace(unreadable="no time of day")
+                stamp = stamp._replace(unreadable=NO_TIME)
             current = _Entry(first_line + i, stamp, line, entry_day, explicit)
             in_heading_entry = False
             blank_before = False
@@ -279,8 +280,9 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
         if stamp.unreadable or stamp.time is None or entry.day is None:
             # the comment shows the source line as written, then what followed it
             more = _clean(" ".join(p for p in entry.parts[1 if stamp.rest else 0:] if p))
-            why = f"'{stamp.unreadable}' is not a time" if stamp.unreadable or stamp.time is None else \
-                "no date is given for it or above it"
+            why = ("a date without a time of day" if stamp.unreadable == NO_TIME
+                   else f"'{stamp.unreadable}' is not a time" if stamp.unreadable or stamp.time is None
+                   else "no date is given for it or above it")
             events.append(Event(entry.line, None, more, original, why))
             continue
         day = entry.day
