@@ -16,8 +16,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from hindsight.config import Settings
-from hindsight.humane import duration
+from hindsight.humane import duration, moment
 from hindsight.model import Incident, Milestone, TimelineEvent
+from hindsight.rules.structure import filled
 
 AUDIENCES = ("internal", "external", "summary")
 
@@ -28,7 +29,6 @@ LOG_LABELS = {"internal": "Internal update", "external": "Customer update", "sum
 SECTION_NAMES = {"summary": "Summary", "impact": "Impact", "root_cause": "Root cause",
                  "resolution": "Resolution", "lessons": "Lessons learned"}
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BLANK_RUN = re.compile(r"\n{3,}")
 #: host names that only exist inside a company: ``db-07.prod``, ``api.internal``, ``x.svc.cluster.local``
 _INTERNAL_HOST = re.compile(
@@ -50,13 +50,13 @@ class Update(NamedTuple):
     missing: tuple[str, ...]
 
 
-def _when(moment: datetime | None) -> dict[str, str] | None:
-    if moment is None:
+def _when(value: datetime | None) -> dict[str, str] | None:
+    if value is None:
         return None
-    utc = moment.astimezone(timezone.utc)
+    utc = value.astimezone(timezone.utc)
     return {"iso": utc.isoformat().replace("+00:00", "Z"), "time": utc.strftime("%H:%M"),
             "date": f"{utc.day} {utc:%B %Y}", "day": utc.date().isoformat(),
-            "datetime": utc.strftime("%Y-%m-%d %H:%M") + " UTC"}
+            "datetime": moment(utc)}
 
 
 def _event(event: TimelineEvent) -> dict[str, Any]:
@@ -66,13 +66,9 @@ def _event(event: TimelineEvent) -> dict[str, Any]:
 
 def _section_text(incident: Incident, key: str) -> str:
     section = incident.section(key)
-    if section is None:
-        return ""
-    text = _BLANK_RUN.sub("\n\n", _COMMENT.sub("", section.text)).strip()
-    lines = [line for line in text.split("\n") if line.strip()]
-    if lines and all(line.lstrip().startswith(("|", "#")) for line in lines) and len(lines) <= 2:
-        return ""  # only an empty table header or sub-headings: nothing written yet
-    return text
+    if section is None or not filled(section):
+        return ""  # nothing written yet: comments, sub-headings or an empty table header only
+    return _BLANK_RUN.sub("\n\n", section.prose).strip()
 
 
 def _person(handle: str | None, settings: Settings) -> dict[str, str] | None:

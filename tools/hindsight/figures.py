@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from hindsight.config import Settings
-from hindsight.humane import duration
+from hindsight.humane import duration, plural
 from hindsight.model import ActionItem, Incident, Milestone, Status
 
 #: CSV and JSON shapes are versioned: a field is never renamed or given another meaning.
@@ -160,7 +160,7 @@ def stats_text(figures: dict[str, Any]) -> str:
     reviews = figures["reviews_overdue"]
     out.append(f"Postmortems overdue for review: {len(reviews)}")
     out += [f"  {r['incident']}  {r['severity']}  {r['status']}  due {r['due']} "
-            f"({r['days_overdue']} day{'' if r['days_overdue'] == 1 else 's'} overdue)" for r in reviews]
+            f"({plural(r['days_overdue'], 'day')} overdue)" for r in reviews]
     return "\n".join(out) + "\n"
 
 
@@ -196,10 +196,6 @@ def overdue(incidents: Sequence[Incident], settings: Settings, today: date) -> d
             "reviews": reviews_overdue(incidents, settings, today)}
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
-
-
 def _md(value: Any) -> str:
     """A Markdown table cell that shows ``value`` as text."""
     text = " ".join(str("" if value is None else value).split())
@@ -214,17 +210,17 @@ def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
     """The overdue report as Markdown: a GitHub job summary, a chat message, an e-mail."""
     items, reviews = report["action_items"], report["reviews"]
     out = [f"## Overdue on {report['today']}", ""]
-    out.append(f"**{len(items)} action item{'' if len(items) == 1 else 's'}** past due, "
-               f"**{len(reviews)} postmortem{'' if len(reviews) == 1 else 's'}** past their review date.")
+    out.append(f"**{plural(len(items), 'action item')}** past due, "
+               f"**{plural(len(reviews), 'postmortem')}** past their review date.")
     if items:
         out += ["", "### Action items", "", "| Overdue | Action | Owner | Due | Ticket | Incident |",
                 "| ---: | --- | --- | --- | --- | --- |"]
-        out += [f"| {_days(r['days_overdue'])} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
+        out += [f"| {plural(r['days_overdue'], 'day')} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
                 f"{r['due']} | {_md(r['ticket'])} | {_md(r['incident'])} |" for r in items]
     if reviews:
         out += ["", "### Postmortems to review", "", "| Overdue | Incident | Severity | Status | Due |",
                 "| ---: | --- | --- | --- | --- |"]
-        out += [f"| {_days(r['days_overdue'])} | {_md(r['incident'])} | {_md(r['severity'])} | "
+        out += [f"| {plural(r['days_overdue'], 'day')} | {_md(r['incident'])} | {_md(r['severity'])} | "
                 f"{_md(r['status'])} | {r['due']} |" for r in reviews]
     if not items and not reviews:
         out += ["", "Nothing is overdue."]
@@ -236,10 +232,10 @@ def overdue_text(report: dict[str, Any], settings: Settings) -> str:
     items, reviews = report["action_items"], report["reviews"]
     out = [f"Overdue on {report['today']}: {len(items)} action items, {len(reviews)} postmortem reviews"]
     for r in items:
-        out.append(f"  {_days(r['days_overdue']):>9}  {r['incident']}:{r['line']}  {r['action']} "
+        out.append(f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}:{r['line']}  {r['action']} "
                    f"({_name(r['owner'], settings)}, due {r['due']}, {r['ticket'] or 'no ticket'})")
     for r in reviews:
-        out.append(f"  {_days(r['days_overdue']):>9}  {r['incident']}  review of this {r['severity']} "
+        out.append(f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}  review of this {r['severity']} "
                    f"postmortem was due {r['due']} (status {r['status']})")
     return "\n".join(out) + "\n"
 

@@ -23,6 +23,11 @@ def duration(delta: timedelta | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def plural(count: int, word: str) -> str:
+    """``1 incident``, ``3 incidents``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def moment(value: datetime | None) -> str:
     """A time in UTC: ``2026-11-03 13:58 UTC``; an en dash when unknown."""
     if value is None:

@@ -14,8 +14,10 @@ from typing import Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
-from hindsight.importing.document import Found, Mapped, date_of, people_and_services, read_source, rebuild, \
-    title_of, year_hint
+from hindsight.importing.document import (
+    Found, Mapped, comment_text, date_of, people_and_services, read_source, rebuild,
+    title_of, year_hint,
+)
 from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
@@ -142,10 +144,11 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
         return Imported(shown, error=f"cannot read: {exc.strerror or exc}")
     guesses = list(source.problems)
     title, title_index = title_of(source)
-    in_title = find_date(title.value, year_hint(source))
+    year = year_hint(source)
+    in_title = find_date(title.value, year)
     preliminary = Found(day, "--date") if day else Found(in_title, "the title") if in_title else date_of(source, None, None)
     timeline = extract(source.body, source.body_line, day=preliminary.value if preliminary else None,
-                       zone_option=zone, year=year_hint(source))
+                       zone_option=zone, year=year)
     guesses += timeline.guesses
     readable = sorted((e for e in timeline.events if e.moment is not None), key=lambda e: e.moment)  # type: ignore[arg-type, return-value]
     first = readable[0].moment.date() if readable else None  # type: ignore[union-attr]
@@ -171,9 +174,9 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
                                          timeline.prose, len(readable))
     guesses += body_notes
     files = {
-        "postmortem.md": _front_matter(meta, notes) + f"<!-- Imported from {_safe(shown)} on {today} by hindsight "
+        "postmortem.md": _front_matter(meta, notes) + f"<!-- Imported from {comment_text(shown)} on {today} by hindsight "
                                                      "import; the source file was not changed. -->\n\n" + body,
-        "timeline.log": timeline_text(incident_id, _safe(Path(shown).name), today, timeline, marks),
+        "timeline.log": timeline_text(incident_id, comment_text(Path(shown).name), today, timeline, marks),
     }
     try:
         folder = write_incident(settings, incident_id, files)
@@ -187,10 +190,6 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
     missing = _missing(status, severity, marks, sections, settings)
     return Imported(shown, incident_id, None, fields, tuple(dict.fromkeys(guesses)), tuple(sections), timeline,
                     tuple((m.value, e.line) for m, e in marks.items()), tuple(missing), tuple(findings))
-
-
-def _safe(text: str) -> str:
-    return text.replace("--", "- -").replace("\n", " ")
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:

@@ -263,7 +263,7 @@ def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[
         if i == timeline.start - 1 and i in marks and normalise_heading(marks[i][2]) != "timeline":
             _index, level, text, after = marks[i]
             skip_until = after - 1
-            out += [f"{'#' * max(1, min(6, level + shift))} Timeline", "", f"<!-- hindsight import: was '{_comment(text)}' -->"]
+            out += [f"{'#' * max(1, min(6, level + shift))} Timeline", "", f"<!-- hindsight import: was '{comment_text(text)}' -->"]
             continue
         if i in timeline:
             if i == timeline.start:
@@ -283,7 +283,7 @@ def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[
                 out.append(f"{hashes} {text}")
                 mapped.append(Mapped(source.body_line + i, text, key, "as written"))
             else:
-                out += [f"{hashes} {key}", "", f"<!-- hindsight import: was '{_comment(text)}' -->"]
+                out += [f"{hashes} {key}", "", f"<!-- hindsight import: was '{comment_text(text)}' -->"]
                 mapped.append(Mapped(source.body_line + i, text, key, "renamed"))
             continue
         if level == section_level:
@@ -306,8 +306,9 @@ def _timeline_comment(events: int) -> str:
             "shows here; what was not an event is kept below -->")
 
 
-def _comment(text: str) -> str:
-    return text.replace("--", "- -")
+def comment_text(text: str) -> str:
+    """``text`` made safe inside an HTML comment, on one line."""
+    return " ".join(text.replace("--", "- -").split())
 
 
 def _is_title(line: str, title: str) -> bool:

@@ -49,15 +49,11 @@ class Zone(NamedTuple):
                 f"{'summer' if dst else 'winter'} time then (UTC{hours:+g})")
 
 
-def _us_region(name: str, minutes: int, said: bool | None) -> Zone:
-    return Zone(name, minutes, "us", said)
-
-
 _ZONES: dict[str, Zone] = {}
 for _names, _minutes in ((("PST", "PDT", "PT", "PACIFIC"), -480), (("MST", "MDT", "MT", "MOUNTAIN"), -420),
                          (("CST", "CDT", "CT", "CENTRAL"), -360), (("EST", "EDT", "ET", "EASTERN"), -300)):
     for _i, _name in enumerate(_names):
-        _ZONES[_name] = _us_region(_name, _minutes, {0: False, 1: True}.get(_i))
+        _ZONES[_name] = Zone(_name, _minutes, "us", {0: False, 1: True}.get(_i))
 for _names, _minutes in ((("WET", "WEST"), 0), (("CET", "CEST"), 60), (("EET", "EEST"), 120)):
     for _i, _name in enumerate(_names):
         _ZONES[_name] = Zone(_name, _minutes, "eu", _i == 1)

@@ -18,7 +18,7 @@ _TEMPLATE = Path("templates", "incident", "postmortem.md.j2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
-def _filled(section: Section) -> bool:
+def filled(section: Section) -> bool:
     """Whether a section says anything: text beyond comments, sub-headings and table headers."""
     rows = [line.strip() for line in strip_comments(section.text).split("\n")]
     words = [r for r in rows if r and not r.startswith("#") and not set(r) <= set("|-: ")]
@@ -97,7 +97,7 @@ def section_empty(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     for section in incident.sections:
-        if section.key is not None and not _filled(section):
+        if section.key is not None and not filled(section):
             yield section_empty.finding(
                 incident, section.line, f"section '{section.title}' is empty; write it, or say plainly "
                 "why there is nothing to add")

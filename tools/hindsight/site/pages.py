@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from hindsight.config import Settings
-from hindsight.humane import duration, moment
+from hindsight.humane import duration, moment, plural
 from hindsight.model import ActionItem, Incident, Milestone, Status
 
 if TYPE_CHECKING:
@@ -148,11 +148,6 @@ def incident_path(incident_id: str) -> str:
 
 
 # --- Small formatters ---------------------------------------------------------------------
-
-
-def plural(count: int, word: str) -> str:
-    """``1 incident``, ``3 incidents``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def status_label(incident: Incident) -> str:
