@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -86,7 +87,10 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
         return [f.code for f in rule.check(Archive(entries, checked), ctx)]
     loaded = load_incident(folder, settings)
     assert loaded.incident is not None
-    return [f.code for f in rule.check(loaded.incident, ctx)]
+    if rule.facts is not None:
+        facts = rule.facts_of(loaded.incident)
+        assert json.loads(json.dumps(facts.data)) == facts.data, "facts are kept in the cache as JSON"
+    return [f.code for f in rule.findings(loaded.incident, ctx)]
 
 
 def test_codes_are_unique_ordered_and_match_their_category() -> None:

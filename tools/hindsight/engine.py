@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterable, NamedTuple
 
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
-from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
+from hindsight.rules import Archive, CheckContext, Rule, by_code
+from hindsight.rules._base import Facts
 
 
 class Report(NamedTuple):
@@ -45,15 +46,56 @@ def _relevel(finding: Finding, levels: dict[str, str]) -> Finding | None:
     return finding._replace(level=Level(level))
 
 
-def check_incident(loaded: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
-    """Loader problems plus the findings of every rule that applies at the incident's status."""
-    found = list(loaded.problems)
-    incident = loaded.incident
+class Outcome(NamedTuple):
+    """One incident checked as far as its own files and the settings decide: what the cache keeps.
+
+    ``findings`` are final (levels and ignore comments applied). The rules that judge against
+    today or the archive's ids left their ``facts`` instead, with the ``(line, code)`` pairs
+    their findings are silenced on; :func:`judge` finishes them on every run.
+    """
+
+    findings: tuple[Finding, ...]
+    facts: tuple[tuple[str, Facts], ...] = ()
+    ignored: tuple[tuple[int, str], ...] = ()
+
+
+def outcome(item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], levels: dict[str, str]) -> Outcome:
+    """Loader problems plus every rule that applies at the incident's status and is not off.
+
+    Rules other than the judged ones see the context sealed: no today, no ids.
+    """
+    found = list(item.problems)
+    facts: list[tuple[str, Facts]] = []
+    incident = item.incident
+    ignored: tuple[tuple[int, str], ...] = ()
     if incident is not None:
         status = incident.status or Status.INVESTIGATING
+        sealed = ctx.sealed()
         for rule in rules:
-            if not (rule.archive or rule.loader) and rule.applies_from.rank <= status.rank:
-                found.extend(rule.check(incident, ctx))
+            if rule.archive or rule.loader or rule.applies_from.rank > status.rank or levels.get(rule.code) == "off":
+                continue
+            if rule.facts is None:
+                found.extend(rule.check(incident, sealed))
+            else:
+                facts.append((rule.code, rule.facts_of(incident)))
+        judged = {code for code, _ in facts}
+        ignored = tuple(sorted((line, code) for line, codes in incident.ignores.items() for code in codes
+                               if code in judged))
+    kept = (_relevel(f, levels) for f in found)
+    return Outcome(tuple(f for f in kept if f is not None and not _ignored(f, incident)), tuple(facts), ignored)
+
+
+def judge(done: Outcome, ctx: CheckContext, levels: dict[str, str]) -> list[Finding]:
+    """The incident's findings: ``done.findings`` and those of its judged rules as of ``ctx``."""
+    found = list(done.findings)
+    if done.facts:
+        rules = by_code()
+        silenced = set(done.ignored)
+        for code, facts in done.facts:
+            for finding in rules[code].check(facts, ctx):
+                relevelled = _relevel(finding, levels)
+                if relevelled is not None and (relevelled.line, relevelled.code) not in silenced:
+                    found.append(relevelled)
     return found
 
 
@@ -66,12 +108,7 @@ def _ignored(finding: Finding, incident: Incident | None) -> bool:
 def incident_findings(item: LoadedIncident, ctx: CheckContext, rules: tuple[Rule, ...],
                       levels: dict[str, str]) -> list[Finding]:
     """The findings of one incident after hindsight.yml's levels and the ignore comments."""
-    kept = []
-    for finding in check_incident(item, ctx, rules):
-        relevelled = _relevel(finding, levels)
-        if relevelled is not None and not _ignored(relevelled, item.incident):
-            kept.append(relevelled)
-    return kept
+    return judge(outcome(item, ctx, rules, levels), ctx, levels)
 
 
 def archive_findings(archive: Archive, ctx: CheckContext, rules: tuple[Rule, ...],

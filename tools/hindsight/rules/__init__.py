@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from types import MappingProxyType
+from typing import Mapping
+
 from hindsight.rules import (action_items, blame, impact, loader, repo, review, schema, security, structure,
                              timeline)
 from hindsight.rules._base import Archive, CheckContext, Rule
@@ -20,9 +24,10 @@ ALL_RULES: tuple[Rule, ...] = tuple(sorted((
 ), key=lambda r: r.code))
 
 
-def by_code() -> dict[str, Rule]:
+@functools.cache
+def by_code() -> Mapping[str, Rule]:
     """Rules by code."""
-    return {r.code: r for r in ALL_RULES}
+    return MappingProxyType({r.code: r for r in ALL_RULES})
 
 
 __all__ = ["ALL_RULES", "Archive", "CheckContext", "Rule", "by_code"]

@@ -14,11 +14,32 @@ _CODE = re.compile(r"^HS[1-9]\d{2}$")
 
 
 class CheckContext(NamedTuple):
-    """What a rule may consult besides the incident: settings, today, and every id in the archive."""
+    """What a rule may consult besides the incident: settings, today, and every id in the archive.
+
+    Only archive rules and rules that read ``facts`` see ``today`` and ``ids``: every other
+    rule gets :meth:`sealed`, so that its findings depend on nothing but the incident's files
+    and the settings, and can be kept between runs (``hindsight.cache``).
+    """
 
     settings: Settings
     today: date
     ids: frozenset[str] = frozenset()
+
+    def sealed(self) -> CheckContext:
+        """This context without ``today`` and ``ids`` (None: a rule that reads them fails its tests)."""
+        return self._replace(today=None, ids=None)
+
+
+class Facts(NamedTuple):
+    """What a rule judged against the world (today, the archive's ids) takes from one incident.
+
+    ``data`` holds only JSON values (str, int, float, bool, None, lists, string-keyed
+    dicts), so that it is kept in the check cache as it is and judged again on every run.
+    """
+
+    postmortem_path: str
+    id: str
+    data: Any
 
 
 class Archive(NamedTuple):
@@ -43,8 +64,20 @@ class Rule(NamedTuple):
     doc: str
     archive: bool = False
     loader: bool = False
+    facts: Callable[[Incident], Any] | None = None
 
-    def finding(self, incident: Incident, line: int | None, message: str, *,
+    def facts_of(self, incident: Incident) -> Facts:
+        """What this judged rule takes from ``incident``."""
+        assert self.facts is not None, f"{self.code} is not judged on facts"
+        return Facts(incident.postmortem_path, incident.id, self.facts(incident))
+
+    def findings(self, incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+        """This incident rule's findings as the engine gets them: sealed context, or facts judged."""
+        if self.facts is None:
+            return self.check(incident, ctx.sealed())
+        return self.check(self.facts_of(incident), ctx)
+
+    def finding(self, incident: Incident | Facts, line: int | None, message: str, *,
                 path: str | None = None, column: int | None = None) -> Finding:
         """A finding of this rule in ``incident`` (in postmortem.md unless ``path`` says otherwise)."""
         return Finding(path or incident.postmortem_path, line, column, self.code, self.category,
@@ -56,18 +89,22 @@ class Rule(NamedTuple):
 
 
 def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
-         applies_from: Status = Status.INVESTIGATING, archive: bool = False) -> Callable[[CheckFunction], Rule]:
+         applies_from: Status = Status.INVESTIGATING, archive: bool = False,
+         facts: Callable[[Incident], Any] | None = None) -> Callable[[CheckFunction], Rule]:
     """Turn a documented check function into a Rule (nothing is registered by importing).
 
-    An incident rule is called with ``(Incident, CheckContext)``; an ``archive`` rule once per
-    run with ``(Archive, CheckContext)``.
+    An incident rule is called with ``(Incident, CheckContext)``, the context sealed; an
+    ``archive`` rule once per run with ``(Archive, CheckContext)``. A rule whose findings
+    depend on today or on the other incidents splits in two: ``facts(incident)`` takes what
+    it needs from the incident as JSON values, and the check is called with
+    ``(Facts, CheckContext)``, the full context, on every run.
     """
     if not _CODE.match(code) or int(code[2]) != category.digit:
         raise ValueError(f"{code} is not a valid code for category {category.value}")
 
     def wrap(check: CheckFunction) -> Rule:
         doc = (check.__doc__ or "").strip()
-        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive)
+        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive, facts=facts)
 
     return wrap
 

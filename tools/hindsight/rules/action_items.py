@@ -8,7 +8,7 @@ from typing import Iterator
 
 from hindsight.config import suggest
 from hindsight.model import HANDLE, ActionItem, Category, Finding, Incident, Level, Status
-from hindsight.rules._base import CheckContext, rule
+from hindsight.rules._base import CheckContext, Facts, rule
 
 SECTION = "Action items"
 STATUSES = ("open", "done", "wontfix")
@@ -243,8 +243,15 @@ def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                                       f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}")
 
 
-@rule("HS407", "action-overdue", Category.ACTION_ITEMS, Level.WARNING, applies_from=Status.IN_REVIEW)
-def action_overdue(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+def open_items(incident: Incident) -> list[list[int | str]]:
+    """``[line, due date]`` of each open action item with an ISO due date."""
+    return [[item.line, due.isoformat()] for item in incident.action_items
+            if (due := due_date(item)) is not None and item_status(item) == "open"]
+
+
+@rule("HS407", "action-overdue", Category.ACTION_ITEMS, Level.WARNING, applies_from=Status.IN_REVIEW,
+      facts=open_items)
+def action_overdue(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     """Flags an open action item whose due date has passed.
 
     ## Why is this bad?
@@ -269,12 +276,12 @@ def action_overdue(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     | Alert on checkout 5xx | lee | 2026-01-15 | PLAT-123 | done |
     ```
     """
-    for item in incident.action_items:
-        due = due_date(item)
-        if due is not None and due < ctx.today and item_status(item) == "open":
+    for line, day in facts.data:
+        due = dt.date.fromisoformat(day)
+        if due < ctx.today:
             days = (ctx.today - due).days
             yield action_overdue.finding(
-                incident, item.line, f"open action item is {days} day{'s' if days != 1 else ''} past its due "
+                facts, line, f"open action item is {days} day{'s' if days != 1 else ''} past its due "
                 f"date {due.isoformat()}; close it (done, wontfix) or set a new date")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from hindsight.config import suggest
 from hindsight.model import Category, Finding, Incident, Level
 from hindsight.paths import is_incident_name
-from hindsight.rules._base import Archive, CheckContext, rule
+from hindsight.rules._base import Archive, CheckContext, Facts, rule
 
 FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 INCIDENT_FILES = ("postmortem.md", "timeline.log")
@@ -88,8 +88,13 @@ def folder_name(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
                                  f"{ctx.today:%Y-%m-%d}-checkout-errors", name)
 
 
-@rule("HS903", "related-missing", Category.REPO)
-def related_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+def _related(incident: Incident) -> list[Any]:
+    """``[line, ids]``: the `related` ids and the line they are written on."""
+    return [incident.key_lines.get("related"), list(incident.listed("related"))]
+
+
+@rule("HS903", "related-missing", Category.REPO, facts=_related)
+def related_missing(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     """Flags a `related` id that is not an incident in the archive.
 
     ## Why is this bad?
@@ -112,13 +117,13 @@ def related_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     related: [2026-10-02-checkout-latency]
     ```
     """
+    line, listed = facts.data
     if not ctx.ids:
         return
-    for related in incident.listed("related"):
+    for related in listed:
         if related not in ctx.ids:
             hint = suggest(related, sorted(ctx.ids))
-            yield related_missing.finding(incident, incident.key_lines.get("related"),
-                                          f"related incident '{related}' is not in the archive{hint}")
+            yield related_missing.finding(facts, line, f"related incident '{related}' is not in the archive{hint}")
 
 
 def _links(folder: str) -> Iterator[str]:

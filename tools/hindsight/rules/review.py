@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
-from hindsight.rules._base import CheckContext, rule
+from hindsight.rules._base import CheckContext, Facts, rule
 
 URGENT = ("SEV1", "SEV2")
 
@@ -94,8 +94,18 @@ def approval_by_author(incident: Incident, ctx: CheckContext) -> Iterator[Findin
                 "ask a reviewer who did not write it")
 
 
-@rule("HS703", "approval-date", Category.REVIEW)
-def approval_date(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+def _dated_approvals(incident: Incident) -> dict[str, Any]:
+    """The sign-offs with a date, the day the incident was resolved (UTC) and where both are written."""
+    resolved = incident.milestone(Milestone.RESOLVED)
+    return {
+        "line": _line(incident),
+        "approvals": [[a.by, a.date.isoformat()] for a in approvals(incident) if a.date is not None],
+        "resolved": resolved and [resolved.time.astimezone(dt.timezone.utc).date().isoformat(), resolved.line],
+    }
+
+
+@rule("HS703", "approval-date", Category.REVIEW, facts=_dated_approvals)
+def approval_date(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     """Flags a sign-off dated before the incident was resolved, or after today.
 
     ## Why is this bad?
@@ -112,19 +122,16 @@ def approval_date(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     approvals: [{by: sam, date: 2026-11-21}]
     ```
     """
-    resolved = incident.milestone(Milestone.RESOLVED)
-    resolved_day = resolved.time.astimezone(dt.timezone.utc).date() if resolved else None
-    for approval in approvals(incident):
-        if approval.date is None:
-            continue
-        if resolved_day and approval.date < resolved_day:
+    line, resolved = facts.data["line"], facts.data["resolved"]
+    for by, day in facts.data["approvals"]:
+        signed = dt.date.fromisoformat(day)
+        if resolved and signed < dt.date.fromisoformat(resolved[0]):
             yield approval_date.finding(
-                incident, _line(incident), f"sign-off by '{approval.by}' on {approval.date} is before the "
-                f"incident was resolved ({resolved_day}, timeline line {resolved.line}); check the date")
-        elif approval.date > ctx.today:
+                facts, line, f"sign-off by '{by}' on {signed} is before the incident was resolved "
+                f"({resolved[0]}, timeline line {resolved[1]}); check the date")
+        elif signed > ctx.today:
             yield approval_date.finding(
-                incident, _line(incident), f"sign-off by '{approval.by}' is dated {approval.date}, after today "
-                f"({ctx.today}); check the date")
+                facts, line, f"sign-off by '{by}' is dated {signed}, after today ({ctx.today}); check the date")
 
 
 @rule("HS704", "reviewer-missing", Category.REVIEW, applies_from=Status.IN_REVIEW)
