@@ -27,6 +27,12 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _check_cache_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``hindsight check`` keeps its cache in the test's tmp_path, never in this repository."""
+    monkeypatch.setenv("HINDSIGHT_CACHE_DIR", str(tmp_path / "check-cache"))
+
+
 @pytest.fixture
 def now(monkeypatch: pytest.MonkeyPatch) -> str:
     """Freeze Hindsight's clock at 2026-11-21 14:05 UTC."""

@@ -224,10 +224,10 @@ def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, mo
         incident(archive, name, text.replace("SEV3", "SEV9") if n % 3 == 0 else text,
                  TIMELINE if n % 4 else "2026-11-21 13:58 [start] a\n")
     monkeypatch.setenv("HINDSIGHT_JOBS", "1")
-    serial = run("check", "--format", "json")
+    serial = run("check", "--format", "json", "--no-cache")
     monkeypatch.setattr(checking, "PARALLEL_FROM", 2)
     monkeypatch.setattr(checking, "_BATCH", 5)
     monkeypatch.setenv("HINDSIGHT_JOBS", "3")
-    parallel = run("check", "--format", "json")
+    parallel = run("check", "--format", "json", "--no-cache")
     assert json.loads(serial.out)["errors"] > 4
     assert parallel.out == serial.out and parallel.code == serial.code == 1

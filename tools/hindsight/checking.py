@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Tuple
 
 from hindsight.config import CONFIG_NAME, Settings
-from hindsight.engine import Report, archive_findings, incident_findings, levels_for, report
+from hindsight.engine import Outcome, Report, archive_findings, incident_findings, judge, levels_for, outcome, report
 from hindsight.errors import HindsightError
-from hindsight.load.incident import load_incident
+from hindsight.load.incident import load_incident, read_sources
 from hindsight.model import Finding
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
+
+if TYPE_CHECKING:
+    from hindsight.cache import Cache
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -87,16 +90,22 @@ PARALLEL_FROM = 400
 _BATCH = 64
 _WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
 
+Checked = Tuple[str, Optional[str], Outcome]  # folder name, files' digest (None: not to be kept), outcome
 
-def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> list[Finding]:
+
+def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> list[Checked]:
     """Load and check ``folders``, one at a time."""
-    found: list[Finding] = []
+    from hindsight.cache import key
+
+    done = []
     for folder in folders:
-        found.extend(incident_findings(load_incident(folder, settings), ctx, ALL_RULES, levels))
-    return found
+        sources = read_sources(folder)
+        done.append((folder.name, key(sources), outcome(load_incident(folder, settings, sources=sources),
+                                                         ctx, ALL_RULES, levels)))
+    return done
 
 
-def _check_batch(folders: list[Path]) -> list[Finding]:
+def _check_batch(folders: list[Path]) -> list[Checked]:
     """``_check`` in a worker process, forked with the state it needs."""
     assert _WORKER_STATE is not None
     return _check(folders, *_WORKER_STATE)
@@ -120,18 +129,13 @@ def _context(settings: Settings, today: date) -> tuple[tuple[tuple[str, str], ..
     return entries, ctx, levels_for(ctx, ALL_RULES)
 
 
-def check_folders(settings: Settings, folders: list[Path], today: date) -> Report:
-    """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
-
-    Large archives are checked by a pool of forked processes, one per core
-    (``HINDSIGHT_JOBS`` sets how many); the findings are the same either way.
-    """
+def _fresh(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> Iterator[Checked]:
+    """Check ``folders``: in this process, or by a pool of forked processes for many."""
     global _WORKER_STATE
-    entries, ctx, levels = _context(settings, today)
-    findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
     workers = _workers(len(folders))
     if workers == 1:
-        return report(findings + _check(folders, settings, ctx, levels), len(folders))
+        yield from _check(folders, settings, ctx, levels)
+        return
     import multiprocessing
 
     _WORKER_STATE = (settings, ctx, levels)
@@ -139,9 +143,38 @@ def check_folders(settings: Settings, folders: list[Path], today: date) -> Repor
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for part in pool.imap(_check_batch, batches):
-                findings.extend(part)
+                yield from part
     finally:
         _WORKER_STATE = None
+
+
+def check_folders(settings: Settings, folders: list[Path], today: date, cache: Cache | None = None) -> Report:
+    """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
+
+    With a ``cache``, an incident whose files did not change since it was kept is not checked
+    again: only its judged rules are (today, the ids), and the cache is updated in memory (the
+    caller saves it). Large archives are checked by a pool of forked processes, one per core
+    (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way.
+    """
+    entries, ctx, levels = _context(settings, today)
+    findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
+    stale = folders
+    if cache is not None:
+        from hindsight.cache import key
+
+        stale = []
+        for folder in folders:
+            kept = cache.get(folder.name, key(read_sources(folder)))
+            if kept is None:
+                stale.append(folder)
+            else:
+                findings.extend(judge(kept, ctx, levels))
+    for name, digest, done in _fresh(stale, settings, ctx, levels):
+        if cache is not None:
+            cache.put(name, digest, done)
+        findings.extend(judge(done, ctx, levels))
+    if cache is not None:
+        cache.retain({name for name, kind in entries if kind == "dir"})
     return report(findings, len(folders))
 
 

@@ -131,10 +131,18 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
 @click.option("--changed-since", metavar="REF",
               help="Check only incidents changed since this git ref (plus archive-wide id checks).")
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Check every incident afresh; neither read nor write .hindsight-cache/.")
 @click.pass_obj
-def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: str | None, today: str | None) -> int:
-    """Check incidents (all, or the folders in PATHS); exit 1 on errors."""
+def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: str | None, today: str | None,
+          no_cache: bool) -> int:
+    """Check incidents (all, or the folders in PATHS); exit 1 on errors.
+
+    Unchanged incidents are not checked again: their findings are kept in .hindsight-cache/
+    ($HINDSIGHT_CACHE_DIR), with what depends on today and the other incidents judged anew.
+    """
     from hindsight import clock
+    from hindsight.cache import Cache
     from hindsight.checking import changed, check_folders, select
     from hindsight.reporters import REPORTERS
 
@@ -148,7 +156,14 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: st
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
-    report = check_folders(archive.settings, folders, day)
+    cache = None if no_cache else Cache.open(archive.settings)
+    report = check_folders(archive.settings, folders, day, cache)
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError as exc:
+            click.echo(f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
+                       "the check itself is complete (--no-cache skips the cache)", err=True)
     click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     return report.exit_code
 

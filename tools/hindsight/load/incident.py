@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.load import markdown, timeline
@@ -34,18 +34,34 @@ def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]
     return meta
 
 
-def _read_timeline(folder: Path, rel: str, incident: str,
-                   problems: list[Finding]) -> tuple[tuple[TimelineEvent, ...], str]:
-    path = folder / "timeline.log"
-    label = f"{rel}/timeline.log"
+class Sources(NamedTuple):
+    """The bytes of an incident's two files, or why they could not be read."""
+
+    postmortem: bytes | OSError
+    timeline: bytes | OSError
+
+
+def _read(path: Path) -> bytes | OSError:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc
+
+
+def read_sources(folder: Path) -> Sources:
+    """Read ``folder``'s postmortem.md and timeline.log; never raises."""
+    return Sources(_read(folder / "postmortem.md"), _read(folder / "timeline.log"))
+
+
+def _read_timeline(data: bytes | OSError, rel: str, incident: str,
+                   problems: list[Finding]) -> tuple[tuple[TimelineEvent, ...], str]:
+    label = f"{rel}/timeline.log"
+    if isinstance(data, FileNotFoundError):
         problems.append(problem("HS604", label, None, "no timeline.log; create it with "
                                 "'hindsight log --incident " + incident + " TEXT'", incident=incident))
         return (), ""
-    except OSError as exc:
-        problems.append(problem("HS604", label, None, f"cannot read timeline.log: {exc.strerror}",
+    if isinstance(data, OSError):
+        problems.append(problem("HS604", label, None, f"cannot read timeline.log: {data.strerror}",
                                 incident=incident))
         return (), ""
     text = decode(data, label, incident, problems)
@@ -54,23 +70,25 @@ def _read_timeline(folder: Path, rel: str, incident: str,
     return tuple(events), text
 
 
-def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = None) -> LoadedIncident:
+def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = None,
+                  sources: Sources | None = None) -> LoadedIncident:
     """Read ``folder`` (``incidents/<id>``): front matter, body, action items and timeline.
 
-    ``postmortem`` stands in for the bytes of postmortem.md (an edit not yet written).
+    ``sources`` are the files' bytes when they were read already; ``postmortem`` stands in
+    for the bytes of postmortem.md (an edit not yet written).
     """
     rel = relative(folder, settings.root)
     incident_id = folder.name
     problems: list[Finding] = []
     label = f"{rel}/postmortem.md"
-    try:
-        data = (folder / "postmortem.md").read_bytes() if postmortem is None else postmortem
-    except FileNotFoundError:
+    sources = sources or read_sources(folder)
+    data = sources.postmortem if postmortem is None else postmortem
+    if isinstance(data, FileNotFoundError):
         problems.append(problem("HS201", label, None, "no postmortem.md in this incident folder; "
                                 "scaffold one with 'hindsight new'", incident=incident_id))
         return LoadedIncident(rel, None, tuple(problems))
-    except OSError as exc:
-        problems.append(problem("HS201", label, None, f"cannot read postmortem.md: {exc.strerror}",
+    if isinstance(data, OSError):
+        problems.append(problem("HS201", label, None, f"cannot read postmortem.md: {data.strerror}",
                                 incident=incident_id))
         return LoadedIncident(rel, None, tuple(problems))
     doc = split(data, label, incident_id)
@@ -80,7 +98,7 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
     actions = next((s for s in sections if s.key == "Action items"), None)
     items = markdown.action_items(actions)[0] if actions else []
     unreadable = set(doc.meta.duplicates) | (set() if doc.readable else {"visibility"})
-    events, timeline_text = _read_timeline(folder, rel, incident_id, problems)
+    events, timeline_text = _read_timeline(sources.timeline, rel, incident_id, problems)
     incident = Incident(
         id=incident_id,
         folder=rel,

@@ -133,12 +133,21 @@ def placeholder_left(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
                 "you know, or say what is still unknown", column=column)
 
 
-@functools.lru_cache(maxsize=8)
 def template_lines(root: Path) -> frozenset[str]:
     """Lines of running text in the incident template (the archive's own, else the default)."""
     path = root / _TEMPLATE
     if not path.is_file():
         path = Path(__file__).resolve().parent.parent / "defaults" / _TEMPLATE
+    try:
+        stat = path.stat()
+    except OSError:
+        return frozenset()
+    return _template_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _template_lines(path: Path, _mtime: int, _size: int) -> frozenset[str]:
+    """``template_lines`` of the file at ``path``, read again when it changes (mkdocs serve, tests)."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

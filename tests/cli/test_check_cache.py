@@ -1,0 +1,184 @@
+"""``hindsight check`` keeps what it found in .hindsight-cache/ and reports exactly what a fresh check would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hindsight.cache import DIRECTORY, FILE
+from tests.cli.test_check import GOOD, TIMELINE, incident
+from tests.conftest import write
+
+#: an in-review postmortem whose findings depend on today (an open item due 2026-12-01, a
+#: sign-off dated 2026-11-25) and on the other incidents (a related id)
+REVIEWED = """\
+---
+id: {id}
+title: Checkout errors
+status: in-review
+severity: SEV3
+visibility: internal
+commander: dana
+authors: [lee]
+reviewers: [sam]
+approvals: [{{by: sam, date: 2026-11-25}}]
+related: [2026-11-02-later]
+---
+
+## Summary
+
+Checkout failed for 120 users over 40 minutes.
+
+## Impact
+
+120 users could not pay for 40 minutes.
+
+## Root cause
+
+A connection pool was too small.
+
+## Action items
+
+| Action | Owner | Due | Ticket | Status |
+| --- | --- | --- | --- | --- |
+| Size the pool from load tests | lee | 2026-12-01 | PLAT-1 | open |
+"""
+
+
+@pytest.fixture
+def cached(archive: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The archive with its cache where users have it: .hindsight-cache/ in the archive."""
+    monkeypatch.delenv("HINDSIGHT_CACHE_DIR")
+    return archive / DIRECTORY
+
+
+def same_as_fresh(run, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """Check with the cache and without; assert both print the same and exit the same."""
+    kept = run("check", "--format", "json", *args)
+    fresh = run("check", "--format", "json", "--no-cache", *args)
+    assert kept.out == fresh.out and kept.code == fresh.code and not kept.err
+    return kept.out
+
+
+def messages(out: str) -> list[str]:
+    return [f"{f['rule']} {f['message']}" for f in json.loads(out)["findings"]]
+
+
+def test_a_second_run_reads_the_cache_and_an_edit_is_checked_again(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """What is kept is what is printed, until the incident's files change."""
+    incident(archive, "2026-11-01-a", GOOD.format(id="2026-11-01-a").replace("SEV3", "SEV7"))
+    first = run("check")
+    assert "HS113 'severity' must be one of" in first.out and first.code == 1
+    assert (cached / FILE).is_file()
+    # Prove the second run reads the cache: a message changed there is what it prints.
+    saved = (cached / FILE).read_text(encoding="utf-8")
+    (cached / FILE).write_text(saved.replace("must be one of", "(from the cache) must be one of"), encoding="utf-8")
+    assert "(from the cache) must be one of" in run("check").out
+    # Any change to the files, the timeline's included, is checked afresh.
+    with (archive / "incidents" / "2026-11-01-a" / "timeline.log").open("a", encoding="utf-8") as log:
+        log.write("2026-11-21T17:00Z all clear\n")
+    assert "(from the cache)" not in run("check").out
+
+
+def test_cached_and_fresh_agree_through_a_day_of_changes(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Edits, new and deleted incidents, settings, the template and today all reach the report."""
+    folder = incident(archive, "2026-11-01-reviewed", REVIEWED.format(id="2026-11-01-reviewed"))
+    incident(archive, "2026-11-02-other")
+    today = ("--today", "2026-11-21")
+    out = same_as_fresh(run, *today)
+    assert any(m.startswith("HS703") and "after today" in m for m in messages(out))
+    assert any(m.startswith("HS903") for m in messages(out))
+
+    # Today moves: the sign-off is no longer in the future, the action item falls due.
+    later = same_as_fresh(run, "--today", "2026-12-03")
+    assert not any(m.startswith("HS703") for m in messages(later))
+    assert "HS407 open action item is 2 days past its due date 2026-12-01" in " ".join(messages(later))
+    assert "is 3 days past" in same_as_fresh(run, "--today", "2026-12-04")
+
+    # The related incident appears, with no change to the incident that names it.
+    incident(archive, "2026-11-02-later")
+    assert not any(m.startswith("HS903") for m in messages(same_as_fresh(run, *today)))
+    # ...and goes again.
+    for name in ("postmortem.md", "timeline.log"):
+        (archive / "incidents" / "2026-11-02-later" / name).unlink()
+    (archive / "incidents" / "2026-11-02-later").rmdir()
+    assert any(m.startswith("HS903") for m in messages(same_as_fresh(run, *today)))
+
+    # An ignore comment on a judged rule's line silences it from the cache too.
+    text = (folder / "postmortem.md").read_text(encoding="utf-8")
+    write(folder / "postmortem.md", text.replace("| open |", "| open | <!-- hindsight: ignore HS407 -->"))
+    assert not any(m.startswith("HS407") for m in messages(same_as_fresh(run, "--today", "2026-12-03")))
+
+    # hindsight.yml adds a blameful phrase and switches a rule off; the template changes what
+    # counts as untouched text.
+    settings = archive / "hindsight.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("phrases: []", "phrases: [pool was too small]"),
+                        encoding="utf-8")
+    assert any(m.startswith("HS3") and "pool was too small" in m for m in messages(same_as_fresh(run, *today)))
+    settings.write_text(settings.read_text(encoding="utf-8").replace("rules: {}", "rules: {HS903: off}"),
+                        encoding="utf-8")
+    assert not any(m.startswith("HS903") for m in messages(same_as_fresh(run, *today)))
+    template = archive / "templates" / "incident" / "postmortem.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nA connection pool was too small.\n",
+                        encoding="utf-8")
+    assert any(m.startswith("HS2") and "template" in m for m in messages(same_as_fresh(run, *today)))
+
+    # A check of one folder keeps the others' entries; a deleted folder leaves the cache.
+    same_as_fresh(run, "incidents/2026-11-02-other", *today)
+    kept = json.loads((cached / FILE).read_text(encoding="utf-8"))["incidents"]
+    assert set(kept) == {"2026-11-01-reviewed", "2026-11-02-other"}
+
+
+def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Half a file, another version's layout or a wrong entry is never an error."""
+    incident(archive, "2026-11-01-a")
+    run("check")
+    for damage in ("{\"fingerprint\": ", "[]", json.dumps({"fingerprint": "other", "incidents": {}}),
+                   (cached / FILE).read_text(encoding="utf-8").replace('"2026-11-01-a":[', '"2026-11-01-a":[1,')):
+        (cached / FILE).write_text(damage, encoding="utf-8")
+        result = run("check")
+        assert result.code == 0 and not result.err and result.out.endswith("0 error(s), 0 warning(s)\n")
+        assert json.loads((cached / FILE).read_text(encoding="utf-8"))["incidents"]
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_check_stands(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A read-only place for the cache costs a line on stderr, not the check."""
+    incident(archive, "2026-11-01-a", GOOD.format(id="2026-11-01-a").replace("SEV3", "SEV7"))
+    write(archive / "not-a-folder", "")
+    monkeypatch.setenv("HINDSIGHT_CACHE_DIR", str(archive / "not-a-folder" / "cache"))
+    result = run("check")
+    assert result.code == 1 and "HS113" in result.out
+    assert result.err.startswith(f"hindsight: could not keep results in {archive / 'not-a-folder' / 'cache'}: ")
+    assert "the check itself is complete" in result.err and len(result.err.splitlines()) == 1
+
+
+def test_no_cache_leaves_no_trace_and_git_ignores_the_cache(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """--no-cache writes nothing; the cache folder ignores itself in git and is tagged as a cache."""
+    incident(archive, "2026-11-01-a")
+    run("check", "--no-cache")
+    assert not cached.exists()
+    subprocess.run(["git", "init", "-q", str(archive)], check=True)
+    run("check")
+    assert (cached / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    status = subprocess.run(["git", "-C", str(archive), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "incidents/2026-11-01-a/postmortem.md" in status and DIRECTORY not in status
+
+
+def test_the_pool_fills_the_cache_as_one_process_does(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checked by worker processes or not, the kept results read back as the same report."""
+    from hindsight import checking
+
+    for n in range(9):
+        name = f"2026-11-{n + 1:02d}-incident-{n}"
+        incident(archive, name, GOOD.format(id=name).replace("SEV3", "SEV9") if n % 2 else None,
+                 TIMELINE if n % 3 else "2026-11-21 13:58 [start] a\n")
+    monkeypatch.setattr(checking, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(checking, "_BATCH", 2)
+    monkeypatch.setenv("HINDSIGHT_JOBS", "2")
+    pooled = run("check", "--format", "json")
+    assert pooled.out == run("check", "--format", "json").out == run("check", "--format", "json", "--no-cache").out
+    assert json.loads(pooled.out)["errors"] >= 4
