@@ -6,8 +6,12 @@ For each size it generates a realistic archive (benchmarks/generate.py) and prin
 
 - the floor: a fresh Python process that reads every postmortem.md and timeline.log and
   parses each front matter with yaml.CSafeLoader, nothing else;
-- `hindsight check` with one process (HINDSIGHT_JOBS=1) and with the default pool;
-- the peak resident memory of each, which should not grow with the archive beyond the ids;
+- a cold `hindsight check` (--no-cache) with one process (HINDSIGHT_JOBS=1) and with the
+  default pool;
+- a warm one: the cache filled the day before (--today one day later), nothing changed,
+  and with 1% of the incidents edited since;
+- the peak resident memory of each, which should not grow with the archive beyond the ids,
+  and the size of the cache file;
 - `hindsight check --changed-since` with one incident changed, against a full check of a
   10-incident archive (the target: about the same).
 
@@ -72,9 +76,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    check = [sys.executable, "-m", "hindsight", "check", "--today", "2030-01-01"]
+    check = [sys.executable, "-m", "hindsight", "check", "--today", "2030-01-02"]
+    cold = [*check, "--no-cache"]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; median of {args.runs} runs\n")
-    print(f"{'incidents':>9}  {'floor':>7}  {'check, 1 process':>22}  {'check, pool':>22}  {'peak RSS':>17}")
+    print(f"{'incidents':>9}  {'floor':>6}  {'cold, 1 process':>21}  {'cold, pool':>21}  {'warm':>21}  "
+          f"{'warm, 1% edited':>21}  {'peak RSS cold/warm/floor':>24}  {'cache':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp, "small")
         generate(small, 10)
@@ -84,21 +90,37 @@ def main() -> None:
             generate(root, size)
             made = time.perf_counter() - began
             floor, floor_rss = measure([sys.executable, "-c", FLOOR], root, args.runs)
-            one, one_rss = measure(check, root, args.runs, {"HINDSIGHT_JOBS": "1"})
-            pool, _ = measure(check, root, args.runs)
-            print(f"{size:>9}  {floor:6.2f}s  {one:6.2f}s ({one / floor:5.1f}x floor)  "
-                  f"{pool:6.2f}s ({pool / floor:5.1f}x floor)  {one_rss / 1024:5.0f} MB "
-                  f"(floor {floor_rss / 1024:3.0f})   [generated in {made:.1f}s]")
+            one, one_rss = measure(cold, root, args.runs, {"HINDSIGHT_JOBS": "1"})
+            pool, _ = measure(cold, root, args.runs)
+            subprocess.run([*check[:-1], "2030-01-01"], cwd=root, stdout=subprocess.DEVNULL, check=False)
+            warm, warm_rss = measure(check, root, args.runs)
+            edited = []
+            for folder in [p for p in sorted((root / "incidents").iterdir()) if p.is_dir()][:: 100]:
+                edited.append((folder / "postmortem.md", (folder / "postmortem.md").read_bytes()))
+            partly = []
+            for _ in range(args.runs):  # each run finds the same 1% edited since the cache was written
+                for path, data in edited:
+                    path.write_bytes(data + b"\nOne more paragraph.\n")
+                partly.append(measure(check, root, 1)[0])
+                for path, data in edited:
+                    path.write_bytes(data)
+                subprocess.run(check, cwd=root, stdout=subprocess.DEVNULL, check=False)
+            some = statistics.median(partly)
+            size_mb = (root / ".hindsight-cache" / "check-v1.json").stat().st_size / 1e6
+            print(f"{size:>9}  {floor:5.2f}s  " + "  ".join(
+                f"{t:6.2f}s ({t / floor:5.1f}x floor)" for t in (one, pool, warm, some)) +
+                f"  {one_rss / 1024:8.0f} /{warm_rss / 1024:4.0f} /{floor_rss / 1024:3.0f} MB  {size_mb:4.1f} MB"
+                f"   [generated in {made:.1f}s]")
             if size == max(args.sizes):
                 git(root, "init", "-q", "-b", "main")
                 git(root, "add", "-A")
                 git(root, "commit", "-qm", "archive")
                 changed = sorted((root / "incidents").iterdir())[size // 2] / "postmortem.md"
                 changed.write_text(changed.read_text() + "\nOne more paragraph.\n")
-                since, _ = measure([*check, "--changed-since", "main"], root, args.runs)
-                ten, _ = measure(check, small, args.runs)
+                since, _ = measure([*cold, "--changed-since", "main"], root, args.runs)
+                ten, _ = measure(cold, small, args.runs)
                 print(f"\n--changed-since main, 1 of {size} changed: {since:.3f}s; "
-                      f"full check of a 10-incident archive: {ten:.3f}s ({since / ten:.2f}x)")
+                      f"full check of a 10-incident archive: {ten:.3f}s ({since / ten:.2f}x); both --no-cache")
 
 
 if __name__ == "__main__":

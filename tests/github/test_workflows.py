@@ -131,6 +131,10 @@ def test_pull_requests_are_checked_changes_first_then_all_then_the_site() -> Non
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     assert any(r.strip() == "mkdocs build --strict" for r in runs)
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
+    kept = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert kept["path"] == ".hindsight-cache" and kept["restore-keys"] == "hindsight-check-"
+    assert uses.index(next(u for u in uses if u.startswith("actions/cache@"))) < runs.index(
+        next(r for r in runs if "--format sarif" in r)), "the cache is restored before the checks"
     job = next(iter(workflow["jobs"].values()))
     assert job["permissions"] == {"contents": "read", "security-events": "write"}
 

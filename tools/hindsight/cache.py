@@ -4,11 +4,12 @@ Like ruff's cache, it lives in the archive (``.hindsight-cache/``, git-ignored b
 ``.gitignore`` of its own) and is only ever an optimisation: a missing, unreadable, foreign
 or outdated cache is ignored and rebuilt, and ``check --no-cache`` does without it.
 
-An incident's entry is found by the digest of its two files' bytes. The whole cache belongs
-to one *fingerprint*: hindsight's version and the files of its code, ``hindsight.yml`` and
-the incident template the structure rules compare against; a change to any of them starts
-a new cache. What depends on today or on the other incidents is not kept as findings but as
-the judged rules' facts (:class:`hindsight.engine.Outcome`), judged again on every run.
+An incident's entry is found by the digest of its two files' bytes, never their times, so a
+fresh checkout (CI) finds it too. The whole cache belongs to one *fingerprint*: hindsight's
+version and code, ``hindsight.yml`` and the incident template the structure rules compare
+against; a change to any of them starts a new cache. What depends on today or on the other
+incidents is not kept as findings but as the judged rules' facts
+(:class:`hindsight.engine.Outcome`), judged again on every run.
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ def fingerprint(settings: Settings) -> str:
     from hindsight import __version__
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    # The code's bytes, not its times: CI installs the same release afresh on every run.
     for top, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "defaults", "site"))
         for name in sorted(files):
             if name.endswith(".py"):
-                stat = os.stat(os.path.join(top, name))
-                digest.update(f"{top}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                with open(os.path.join(top, name), "rb") as source:
+                    digest.update(b"%s\0%s\0" % (name.encode(), source.read()))
     for path in (settings.root / CONFIG_NAME, settings.root.joinpath(*_TEMPLATE),
                  _PACKAGE.joinpath("defaults", *_TEMPLATE)):
         digest.update(b"\0" + (path.read_bytes() if path.is_file() else b"-"))

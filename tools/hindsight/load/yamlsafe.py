@@ -97,6 +97,11 @@ class _Reader:
                     f"'{event.value}' looks like a date but is not a real one; use YYYY-MM-DD",
                 )
                 return None
+            finally:
+                # construct_object remembers every node it built until a whole document is
+                # constructed, which never happens here: without this, a check of a large
+                # archive would keep every scalar of every front matter.
+                _CONSTRUCTOR.constructed_objects.clear()
         if isinstance(value, str) and CONTROL.search(value):
             self.report(
                 "HS109",
