@@ -127,3 +127,14 @@ def test_positions_of_list_items_are_kept() -> None:
     approvals = doc.meta["approvals"]
     assert [p.line for p in approvals.item_pos] == [3, 5]
     assert approvals[0].key_pos["date"].line == 4
+
+
+def test_reading_front_matter_keeps_nothing_behind() -> None:
+    """The shared YAML constructor forgets each value once built: a large archive's check does
+    not keep every date and number of every front matter it read."""
+    from hindsight.load import yamlsafe
+
+    for n in range(50):
+        assert split(f"---\ndate: 2026-11-{n % 28 + 1:02d}\nseverity: {n}\nbad: 2026-02-30\n---\n".encode(),
+                     "p.md").meta["severity"] == n
+    assert yamlsafe._CONSTRUCTOR.constructed_objects == {}
