@@ -89,135 +89,10 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
     if region is None:
         return Timeline("", (), "", (), (), range(0))
     found, start, end, _level, title = region
+    reader = _Reader(lines, first_line, title, day, year)
+    reader.read(start, end)
+    zone, zone_from, entries = reader.zone, reader.zone_from, reader.entries
     guesses: list[str] = []
-    zone = find_zone(title)
-    zone_from = f"the heading '{title.strip()}'" if zone else ""
-    year = day.year if day else year
-    context = find_date(title, year) or day
-    year = context.year if context else year
-    entries: list[_Entry] = []
-    prose: list[str] = []
-    current: _Entry | None = None
-    in_heading_entry = False
-    blank_before = False
-    table_columns: tuple[list[int], list[int]] | None = None
-    pinned = False  # a sentence above the entries said which day they are on
-    paragraph = ""
-    body_marks = {i: (lvl, text) for i, lvl, text, _ in headings(lines)}
-    content = {i: ok for i, _line, ok in content_lines(lines)}
-    skip_next = False
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            entries.append(current)
-        current = None
-
-    for i in range(start, end):
-        line = lines[i]
-        if skip_next:
-            skip_next = False
-            continue
-        if i in body_marks:
-            close()
-            heading_text = body_marks[i][1]
-            stamp = read_stamp(heading_text, year=year)
-            if i + 1 < end and lines[i + 1].strip() and set(lines[i + 1].strip()) <= {"=", "-"}:
-                skip_next = True
-            if stamp.time or stamp.unreadable:
-                context, explicit = _day_of(stamp, context, year)
-                current = _Entry(first_line + i, stamp, heading_text, context, explicit)
-                in_heading_entry = True
-                paragraph = ""
-            else:
-                new_day = stamp.day or find_date(heading_text, year)
-                if new_day:
-                    context, year = new_day, new_day.year
-                in_heading_entry = False
-                if heading_text.strip():
-                    prose.append(line)
-            continue
-        if not content.get(i, True):
-            if current is not None and in_heading_entry:
-                continue
-            prose.append(line)
-            continue
-        stripped = line.strip()
-        if not stripped:
-            blank_before = True
-            paragraph = ""
-            prose.append("")
-            table_columns = None
-            continue
-        if stripped.startswith("|") or (table_columns is not None and "|" in stripped):
-            cells = [c.strip() for c in _CELL.split(stripped.strip("|"))]
-            if _TABLE_RULE.match(stripped):
-                continue
-            if i + 1 < end and _TABLE_RULE.match(lines[i + 1].strip()):
-                close()
-                table_columns = _columns(cells)
-                header = " ".join(cells)
-                table_zone = find_zone(header)
-                if table_zone and not zone:
-                    zone, zone_from = table_zone, f"the table header '{header}'"
-                year_hint = re.search(r"\((\d{4})\)", header)
-                if year_hint:
-                    year = int(year_hint.group(1))
-                continue
-            if table_columns is not None:
-                when_cols, text_cols = table_columns
-                stamp_text = " ".join(cells[c] for c in when_cols if c < len(cells))
-                text = " — ".join(cells[c] for c in text_cols if c < len(cells) and cells[c])
-                stamp = read_stamp(stamp_text, year=year)
-                if stamp.time or stamp.unreadable or stamp.day:
-                    close()
-                    context, explicit = _day_of(stamp, context, year)
-                    entry = _Entry(first_line + i, stamp._replace(rest=text), line, context, explicit)
-                    if not stamp.time and not stamp.unreadable:
-                        entry.stamp = entry.stamp._replace(unreadable=NO_TIME)
-                    entries.append(entry)
-                else:
-                    prose.append(line)
-                continue
-        list_item = _LIST.match(line)
-        indented = line.startswith(("  ", "\t")) and not list_item
-        nested = bool(list_item and list_item.group(1))
-        stamp = read_stamp(_LIST.sub("", line, count=1) if list_item else line, year=year)
-        if stamp.time or stamp.unreadable or (list_item and not nested and (stamp.day or stamp.month_day)):
-            close()
-            entry_day, explicit = _day_of(stamp, context, year)
-            if not (pinned and explicit):
-                context = entry_day
-            if not stamp.time and not stamp.unreadable:
-                stamp = stamp._replace(unreadable=NO_TIME)
-            current = _Entry(first_line + i, stamp, line, entry_day, explicit)
-            in_heading_entry = False
-            blank_before = False
-            paragraph = ""
-            continue
-        if (stamp.day or stamp.month_day) and len(stamp.rest) < 20:
-            close()
-            context, explicit = _day_of(stamp, context, year)
-            year = context.year if context else year
-            in_heading_entry = False
-            continue
-        if current is not None and (in_heading_entry or nested or indented or not blank_before
-                                    and not list_item):
-            current.parts.append(_LIST.sub("", line, count=1).strip() if list_item else stripped)
-            blank_before = False
-            continue
-        close()
-        blank_before = False
-        paragraph = f"{paragraph} {stripped}".strip()
-        hinted = _ZONE_HINT.search(paragraph)
-        declared = find_zone(paragraph) if hinted else None
-        if declared and not zone:
-            zone, zone_from = declared, f"'{paragraph[:60]}'"
-        dated = find_date(paragraph, year) if hinted and not entries else None
-        if dated:
-            context, year, pinned = dated, dated.year, True
-        prose.append(line)
-    close()
     if zone is None:
         declared = _declared_zone(lines)
         if declared is not None:
@@ -229,7 +104,155 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
             guesses.append("no time zone is stated; times were read as UTC (use --zone to say otherwise)")
     events = _resolve(entries, zone, guesses)
     label = f"{zone.name} (from {zone_from})" if zone else ("per entry" if entries else "")
-    return Timeline(found, tuple(events), label, tuple(prose), tuple(dict.fromkeys(guesses)), range(start, end))
+    return Timeline(found, tuple(events), label, tuple(reader.prose), tuple(dict.fromkeys(guesses)),
+                    range(start, end))
+
+
+class _Reader:
+    """Reads a timeline region line by line: headings, tables, entry lines and prose.
+
+    What one line leaves for the next: the entry being read (``current``, which the lines
+    under it continue), the day and year in force, the table's columns, the paragraph so
+    far (where a zone or a day may be declared) and whether a blank line came before.
+    """
+
+    def __init__(self, lines: list[str], first_line: int, title: str, day: date | None,
+                 year: int | None) -> None:
+        self.lines, self.first_line = lines, first_line
+        self.zone = find_zone(title)
+        self.zone_from = f"the heading '{title.strip()}'" if self.zone else ""
+        year = day.year if day else year
+        self.context = find_date(title, year) or day
+        self.year = self.context.year if self.context else year
+        self.entries: list[_Entry] = []
+        self.prose: list[str] = []
+        self.current: _Entry | None = None
+        self.in_heading_entry = False
+        self.blank_before = False
+        self.table_columns: tuple[list[int], list[int]] | None = None
+        self.pinned = False  # a sentence above the entries said which day they are on
+        self.paragraph = ""
+        self.marks = {i: text for i, _level, text, _ in headings(lines)}
+        self.content = {i: ok for i, _line, ok in content_lines(lines)}
+
+    def read(self, start: int, end: int) -> None:
+        """Read lines ``start`` to ``end`` (0-based, end excluded)."""
+        underline = False
+        for i in range(start, end):
+            line = self.lines[i]
+            if underline:  # the ===/--- under a setext heading
+                underline = False
+            elif i in self.marks:
+                self.heading(i, self.marks[i])
+                underline = i + 1 < end and bool(self.lines[i + 1].strip()) and set(
+                    self.lines[i + 1].strip()) <= {"=", "-"}
+            elif not self.content.get(i, True):  # in a code block or an HTML comment
+                if self.current is None or not self.in_heading_entry:
+                    self.prose.append(line)
+            elif not line.strip():
+                self.blank_before, self.paragraph, self.table_columns = True, "", None
+                self.prose.append("")
+            elif not self.table_row(i, end, line.strip()):
+                self.text_line(i, line)
+        self.close()
+
+    def close(self) -> None:
+        """The entry being read is complete."""
+        if self.current is not None:
+            self.entries.append(self.current)
+        self.current = None
+
+    def heading(self, i: int, text: str) -> None:
+        """A heading: an entry of its own (``### 13:35``), a new day, or a sub-title."""
+        self.close()
+        stamp = read_stamp(text, year=self.year)
+        if stamp.time or stamp.unreadable:
+            self.context, explicit = _day_of(stamp, self.context, self.year)
+            self.current = _Entry(self.first_line + i, stamp, text, self.context, explicit)
+            self.in_heading_entry = True
+            self.paragraph = ""
+            return
+        new_day = stamp.day or find_date(text, self.year)
+        if new_day:
+            self.context, self.year = new_day, new_day.year
+        self.in_heading_entry = False
+        if text.strip():
+            self.prose.append(self.lines[i])
+
+    def table_row(self, i: int, end: int, stripped: str) -> bool:
+        """A table's header, rule or row; False when the line is not one (read it as text)."""
+        if not (stripped.startswith("|") or (self.table_columns is not None and "|" in stripped)):
+            return False
+        cells = [c.strip() for c in _CELL.split(stripped.strip("|"))]
+        if _TABLE_RULE.match(stripped):
+            return True
+        if i + 1 < end and _TABLE_RULE.match(self.lines[i + 1].strip()):
+            self.close()
+            self.table_columns = _columns(cells)
+            header = " ".join(cells)
+            table_zone = find_zone(header)
+            if table_zone and not self.zone:
+                self.zone, self.zone_from = table_zone, f"the table header '{header}'"
+            year_hint = re.search(r"\((\d{4})\)", header)
+            if year_hint:
+                self.year = int(year_hint.group(1))
+            return True
+        if self.table_columns is None:
+            return False
+        when_cols, text_cols = self.table_columns
+        stamp = read_stamp(" ".join(cells[c] for c in when_cols if c < len(cells)), year=self.year)
+        if not (stamp.time or stamp.unreadable or stamp.day):
+            self.prose.append(self.lines[i])
+            return True
+        self.close()
+        self.context, explicit = _day_of(stamp, self.context, self.year)
+        text = " — ".join(cells[c] for c in text_cols if c < len(cells) and cells[c])
+        entry = _Entry(self.first_line + i, stamp._replace(rest=text), self.lines[i], self.context, explicit)
+        if not stamp.time and not stamp.unreadable:
+            entry.stamp = entry.stamp._replace(unreadable=NO_TIME)
+        self.entries.append(entry)
+        return True
+
+    def text_line(self, i: int, line: str) -> None:
+        """A list item or plain line: an entry, a day, the entry's next line, or prose."""
+        stripped = line.strip()
+        list_item = _LIST.match(line)
+        indented = line.startswith(("  ", "\t")) and not list_item
+        nested = bool(list_item and list_item.group(1))
+        stamp = read_stamp(_LIST.sub("", line, count=1) if list_item else line, year=self.year)
+        if stamp.time or stamp.unreadable or (list_item and not nested and (stamp.day or stamp.month_day)):
+            self.close()
+            entry_day, explicit = _day_of(stamp, self.context, self.year)
+            if not (self.pinned and explicit):
+                self.context = entry_day
+            if not stamp.time and not stamp.unreadable:
+                stamp = stamp._replace(unreadable=NO_TIME)
+            self.current = _Entry(self.first_line + i, stamp, line, entry_day, explicit)
+            self.in_heading_entry = self.blank_before = False
+            self.paragraph = ""
+            return
+        if (stamp.day or stamp.month_day) and len(stamp.rest) < 20:
+            self.close()
+            self.context, _explicit = _day_of(stamp, self.context, self.year)
+            self.year = self.context.year if self.context else self.year
+            self.in_heading_entry = False
+            return
+        if self.current is not None and (self.in_heading_entry or nested or indented
+                                         or not self.blank_before and not list_item):
+            self.current.parts.append(_LIST.sub("", line, count=1).strip() if list_item else stripped)
+            self.blank_before = False
+            return
+        self.close()
+        self.blank_before = False
+        self.paragraph = f"{self.paragraph} {stripped}".strip()
+        hinted = _ZONE_HINT.search(self.paragraph)
+        declared = find_zone(self.paragraph) if hinted else None
+        if declared and not self.zone:
+            self.zone, self.zone_from = declared, f"'{self.paragraph[:60]}'"
+        dated = find_date(self.paragraph, self.year) if hinted and not self.entries else None
+        if dated:
+            self.context, self.year, self.pinned = dated, dated.year, True
+        self.prose.append(line)
 
 
 def _declared_zone(lines: Sequence[str]) -> tuple[Zone, str] | None:
