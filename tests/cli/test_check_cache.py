@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -136,8 +137,12 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run)
     """Half a file, another version's layout or a wrong entry is never an error."""
     incident(archive, "2026-11-01-a")
     run("check")
+    saved = (cached / FILE).read_text(encoding="utf-8")
     for damage in ("{\"fingerprint\": ", "[]", json.dumps({"fingerprint": "other", "incidents": {}}),
-                   (cached / FILE).read_text(encoding="utf-8").replace('"2026-11-01-a":[', '"2026-11-01-a":[1,')):
+                   saved.replace('"2026-11-01-a":[', '"2026-11-01-a":[1,'),
+                   re.sub(r'"2026-11-01-a":\[.*\]\}\}$', '"2026-11-01-a":7}}', saved),
+                   re.sub(r'"2026-11-01-a":\[(".*?"),.*\]\}\}$', r'"2026-11-01-a":[\1,{"a":1}]}}', saved)):
+        assert damage != saved
         (cached / FILE).write_text(damage, encoding="utf-8")
         result = run("check")
         assert result.code == 0 and not result.err and result.out.endswith("0 error(s), 0 warning(s)\n")

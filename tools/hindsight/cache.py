@@ -98,11 +98,12 @@ class Cache:
     def get(self, name: str, digest: str | None) -> Outcome | None:
         """The outcome kept for incident ``name`` when its files' digest is still ``digest``."""
         entry = self.entries.get(name)
-        if digest is None or entry is None or entry[0] != digest:
+        if digest is None or entry is None:
             return None
         try:
-            return _decode(entry[1])
-        except (TypeError, ValueError, KeyError, IndexError):
+            kept, outcome = entry
+            return _decode(outcome) if kept == digest else None
+        except (TypeError, ValueError, KeyError, IndexError):  # not what put() writes: check again
             return None
 
     def put(self, name: str, digest: str | None, outcome: Outcome) -> None:
