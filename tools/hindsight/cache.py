@@ -75,7 +75,7 @@ def key(sources: Sources) -> str | None:
 class Cache:
     """The kept outcomes of one archive, by incident folder name and files' digest."""
 
-    def __init__(self, folder: Path, fingerprint: str, entries: dict[str, list[Any]] | None = None) -> None:
+    def __init__(self, folder: Path, fingerprint: str, entries: dict[str, Any] | None = None) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
         self.entries = entries or {}
@@ -141,17 +141,18 @@ class Cache:
         self.changed = False
 
 
-def _encode(outcome: Outcome) -> list[Any]:
-    return [
+def _encode(outcome: Outcome) -> str:
+    """``outcome`` as JSON text: kept as one string per incident, the cache in memory stays small."""
+    return json.dumps([
         [[f.path, f.line, f.column, f.code, f.category.value, f.level.value, f.message, f.incident]
          for f in outcome.findings],
         [[code, facts.postmortem_path, facts.id, facts.data] for code, facts in outcome.facts],
         [list(pair) for pair in outcome.ignored],
-    ]
+    ], ensure_ascii=False, separators=(",", ":"))
 
 
-def _decode(entry: list[Any]) -> Outcome:
-    findings, facts, ignored = entry
+def _decode(text: str) -> Outcome:
+    findings, facts, ignored = json.loads(text)
     return Outcome(
         tuple(Finding(p, line, col, code, _CATEGORIES[cat], _LEVELS[level], message, incident)
               for p, line, col, code, cat, level, message, incident in findings),
