@@ -158,13 +158,13 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: st
         folders = select(archive.settings, paths)
     cache = None if no_cache else Cache.open(archive.settings)
     report = check_folders(archive.settings, folders, day, cache)
+    click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     if cache is not None:
         try:
             cache.save()
         except OSError as exc:
             click.echo(f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
                        "the check itself is complete (--no-cache skips the cache)", err=True)
-    click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     return report.exit_code
 
 
