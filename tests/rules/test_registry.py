@@ -12,6 +12,7 @@ import yaml
 
 from hindsight.checking import check_paths
 from hindsight.config import parse_settings
+from hindsight.engine import judge, outcome
 from hindsight.load.incident import load_incident
 from hindsight.model import Status
 from hindsight.problems import LOADER_CODES
@@ -90,7 +91,7 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
     if rule.facts is not None:
         facts = rule.facts_of(loaded.incident)
         assert json.loads(json.dumps(facts.data)) == facts.data, "facts are kept in the cache as JSON"
-    return [f.code for f in rule.findings(loaded.incident, ctx)]
+    return [f.code for f in judge(outcome(loaded, ctx, (rule,), {}), ctx, {})]
 
 
 def test_codes_are_unique_ordered_and_match_their_category() -> None:

@@ -6,8 +6,9 @@ import os
 import subprocess
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Tuple
+from typing import Iterable, Iterator
 
+from hindsight.cache import Cache, key
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import Outcome, Report, archive_findings, incident_findings, judge, levels_for, outcome, report
 from hindsight.errors import HindsightError
@@ -15,9 +16,6 @@ from hindsight.load.incident import load_incident, read_sources
 from hindsight.model import Finding
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
-
-if TYPE_CHECKING:
-    from hindsight.cache import Cache
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -100,13 +98,11 @@ PARALLEL_FROM = 400
 _BATCH = 64
 _WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
 
-Checked = Tuple[str, Optional[str], Outcome]  # folder name, files' digest (None: not to be kept), outcome
+Checked = tuple[str, str | None, Outcome]  # folder name, files' digest (None: not to be kept), outcome
 
 
 def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> list[Checked]:
     """Load and check ``folders``, one at a time."""
-    from hindsight.cache import key
-
     done = []
     for folder in folders:
         sources = read_sources(folder)
@@ -170,8 +166,6 @@ def check_folders(settings: Settings, folders: list[Path], today: date, cache: C
     findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
     stale = folders
     if cache is not None:
-        from hindsight.cache import key
-
         stale = []
         for folder in folders:
             kept = cache.get(folder.name, key(read_sources(folder)))

@@ -81,7 +81,9 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
     incident_id = folder.name
     problems: list[Finding] = []
     label = f"{rel}/postmortem.md"
-    sources = sources or read_sources(folder)
+    if sources is None:
+        sources = Sources(_read(folder / "postmortem.md") if postmortem is None else postmortem,
+                          _read(folder / "timeline.log"))
     data = sources.postmortem if postmortem is None else postmortem
     if isinstance(data, FileNotFoundError):
         problems.append(problem("HS201", label, None, "no postmortem.md in this incident folder; "

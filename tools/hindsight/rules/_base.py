@@ -71,12 +71,6 @@ class Rule(NamedTuple):
         assert self.facts is not None, f"{self.code} is not judged on facts"
         return Facts(incident.postmortem_path, incident.id, self.facts(incident))
 
-    def findings(self, incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
-        """This incident rule's findings as the engine gets them: sealed context, or facts judged."""
-        if self.facts is None:
-            return self.check(incident, ctx.sealed())
-        return self.check(self.facts_of(incident), ctx)
-
     def finding(self, incident: Incident | Facts, line: int | None, message: str, *,
                 path: str | None = None, column: int | None = None) -> Finding:
         """A finding of this rule in ``incident`` (in postmortem.md unless ``path`` says otherwise)."""
