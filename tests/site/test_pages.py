@@ -81,6 +81,32 @@ def test_open_action_items_come_overdue_first_with_ticket_links(tmp_path: Path) 
     assert "3 open action items, 1 overdue on 2026-11-21" in html
 
 
+def test_incident_page_links_the_bare_tickets_of_its_action_items_table(tmp_path: Path) -> None:
+    rows = ("|   Later | lee | 2026-12-15 |   PLAT-1   | open |\n"  # odd spacing kept around the link
+            "Bare URL | dana | 2026-11-01 | https://x.example/browse/OPS_9 | open\n"
+            "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |\n"
+            "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |\n"
+            "| Pipe \\| in the action | lee | 2026-10-01 | PLAT-4 | open |\n"
+            "| Odd URL | lee | 2026-10-01 | https://x.example/a(b) | open |\n"
+            "| No ticket | lee | 2026-10-01 | | open |")
+    body = BODY.replace("| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |", rows)
+    body += "\nPLAT-9 outside the table stays text.\n"
+    make_incident(tmp_path, "2026-10-01-a", body=body)
+    markdown = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format, data_of(tmp_path).settings)
+    lines = markdown.split("\n")
+    assert "|   Later | lee | 2026-12-15 | [PLAT-1](https://tracker.example.com/browse/PLAT-1) | open |" in lines
+    assert "Bare URL | dana | 2026-11-01 | [OPS\\_9](https://x.example/browse/OPS_9) | open" in lines
+    assert "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |" in lines  # no link target for #12
+    assert "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |" in lines
+    assert ("| Pipe \\| in the action | lee | 2026-10-01 | [PLAT-4](https://tracker.example.com/browse/PLAT-4)"
+            " | open |") in lines
+    assert "| Odd URL | lee | 2026-10-01 | https://x.example/a(b) | open |" in lines  # left as written
+    assert "PLAT-9 outside the table stays text." in lines
+    without_tracker = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format,
+                                              data_of(tmp_path, config="").settings)
+    assert "PLAT-1   |" in without_tracker and "[OPS\\_9](https://x.example/browse/OPS_9)" in without_tracker
+
+
 def test_ticket_without_tracker_stays_text(tmp_path: Path) -> None:
     data = data_of(tmp_path, config="")
     assert pages.ticket_link("PLAT-1", data.settings) == "PLAT-1"
@@ -123,21 +149,21 @@ def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
 def test_timeline_goes_into_the_timeline_section_or_after_impact(tmp_path: Path) -> None:
     marker = "MARK-{}".format
     make_incident(tmp_path, "2026-11-21-a")
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), marker)
+    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), marker, data_of(tmp_path).settings)
     assert markdown.count("# Checkout errors") == 1  # the body's own title is dropped
     assert markdown.index("MARK-card") < markdown.index("## Summary")
     impact, timeline, cause = (markdown.index(s) for s in ("## Impact", "## Timeline", "## Root cause"))
     assert impact < timeline < markdown.index("MARK-timeline") < cause
     body = BODY.replace("## Root cause", "## Timeline\n\nSee the graphs.\n\n## Root cause")
     make_incident(tmp_path, "2026-11-21-b", body=body)
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-b"), marker)
+    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-b"), marker, data_of(tmp_path).settings)
     assert markdown.count("## Timeline") == 1
     assert markdown.index("See the graphs.") < markdown.index("MARK-timeline") < markdown.index("## Root")
 
 
 def test_incident_title_cannot_break_out_of_the_front_matter(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a", title='x"\nvisibility: internal\n<script>')
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), "M-{}".format)
+    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), "M-{}".format, data_of(tmp_path).settings)
     head = markdown.split("---\n")[1]
     assert head.count("\n") == 1 and "<script>" not in markdown
 

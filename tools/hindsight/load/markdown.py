@@ -138,13 +138,23 @@ def sections(body: str, first_line: int, names: Mapping[str, Sequence[str]]) -> 
     return result
 
 
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """Where each cell of a table row lies in ``line`` (outer pipes excluded, spaces included)."""
+    start, end = len(line) - len(line.lstrip()), len(line.rstrip())
+    if line.startswith("|", start):
+        start += 1
+    if end > start and line[end - 1] == "|" and not (end - 2 >= start and line[end - 2] == "\\"):
+        end -= 1
+    spans = []
+    for pipe in _CELL_SPLIT.finditer(line, start, end):
+        spans.append((start, pipe.start()))
+        start = pipe.end()
+    spans.append((start, end))
+    return spans
+
+
 def _cells(line: str) -> list[str]:
-    row = line.strip()
-    if row.startswith("|"):
-        row = row[1:]
-    if row.endswith("|") and not row.endswith("\\|"):
-        row = row[:-1]
-    return [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(row)]
+    return [line[a:b].strip().replace("\\|", "|") for a, b in cell_spans(line)]
 
 
 def _column_map(header: list[str]) -> dict[str, int]:

@@ -322,24 +322,78 @@ def open_action_items(incidents: Iterable[Incident], today: date) -> list[tuple[
     return [(o, o.due is not None and o.due < today) for o in found]
 
 
+def _ticket_target(ticket: str, settings: Settings) -> tuple[str, str] | None:
+    """(URL, label) a bare ticket cell links to: a URL, or ``KEY-123`` with ``site.tracker_url``."""
+    from hindsight.rules.action_items import TICKET
+
+    match = TICKET.match(ticket.strip())
+    key = match.group("key") if match else None
+    if not key or key.startswith("#"):
+        return None
+    if key.startswith(("http://", "https://")):
+        return key, _url_label(key)
+    if settings.tracker_url:
+        return settings.tracker_url.replace("{key}", key), key
+    return None
+
+
 def ticket_link(ticket: str, settings: Settings) -> str:
     """A ticket cell as HTML: URLs and ``KEY-123`` (with ``site.tracker_url``) become links."""
     from hindsight.rules.action_items import TICKET
 
     cell = ticket.strip()
     match = TICKET.match(cell)
-    if not match:
-        return esc(cell)
-    url = match.group("url")
-    key = match.group("key")
+    url = match.group("url") if match else None
     if url and url.startswith(("http://", "https://")):
         label = re.sub(r"^\[([^\]]+)\].*$", r"\1", cell)
         return f'<a href="{esc(url)}">{esc(label)}</a>'
-    if key and key.startswith(("http://", "https://")):
-        return f'<a href="{esc(key)}" title="{esc(key)}">{esc(_url_label(key))}</a>'
-    if key and settings.tracker_url and not key.startswith("#"):
-        return f'<a href="{esc(settings.tracker_url.replace("{key}", key))}">{esc(key)}</a>'
-    return esc(cell)
+    target = _ticket_target(cell, settings)
+    if target is None:
+        return esc(cell)
+    url, label = target
+    title = f' title="{esc(url)}"' if label != cell else ""
+    return f'<a href="{esc(url)}"{title}>{esc(label)}</a>'
+
+
+#: characters that would end or change a Markdown link destination written as is
+_UNSAFE_IN_LINK = re.compile(r"[\s()<>\[\]\\`\"]")
+
+
+def ticket_markdown(ticket: str, settings: Settings) -> str | None:
+    """The Markdown link a bare ticket cell becomes on its incident's page, or None to leave it."""
+    target = _ticket_target(ticket, settings)
+    if target is None or _UNSAFE_IN_LINK.search(target[0]):
+        return None
+    url, label = target
+    return f"[{text(label)}]({url})"
+
+
+def _link_tickets(lines: list[str], incident: Incident, settings: Settings) -> None:
+    """Make the bare tickets of the incident's action items table links, in ``lines`` (its body).
+
+    Only the ticket cell of a row the checker reads as an action item changes, and only when
+    it holds exactly a ticket; every other byte of the author's table stays as written.
+    """
+    from hindsight.load.markdown import action_items, cell_spans
+
+    section = incident.section("Action items")
+    if section is None or not incident.action_items:
+        return
+    column = (action_items(section)[1] or {}).get("ticket")
+    if column is None:
+        return
+    for item in incident.action_items:
+        link = ticket_markdown(item.ticket, settings)
+        index = item.line - incident.body_line
+        if link is None or not 0 <= index < len(lines):
+            continue
+        line = lines[index]
+        spans = cell_spans(line)
+        if column >= len(spans):
+            continue
+        start, end = spans[column]
+        if line[start:end].strip() == item.ticket:
+            lines[index] = f"{line[:start]} {link} {line[end:]}"
 
 
 def _url_label(url: str) -> str:
@@ -433,14 +487,16 @@ def _drop_title(body: str) -> str:
     return body
 
 
-def incident_markdown(incident: Incident, marker: Callable[[str], str]) -> str:
+def incident_markdown(incident: Incident, marker: Callable[[str], str], settings: Settings) -> str:
     """The Markdown MkDocs renders for ``incident``: title, card marker, body, timeline marker.
 
     ``marker(name)`` gives a paragraph text unique to this build (the plugin replaces it after
     rendering and sanitising); the timeline goes at the end of a ``## Timeline`` section, or
-    into a new one after the Impact section (or the first section).
+    into a new one after the Impact section (or the first section). Bare tickets in the
+    action items table become links, as on the open action items page.
     """
     lines = incident.body.split("\n")
+    _link_tickets(lines, incident, settings)
     offset = incident.body_line
     timeline = next((s for s in incident.sections if s.title.strip().lower() == "timeline"), None)
     if timeline is not None:

@@ -135,7 +135,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
         for incident in data.incidents:
             src = f"incidents/{incident.id}/index.md"
-            add(src, pages.incident_markdown(incident, self.marker))
+            add(src, pages.incident_markdown(incident, self.marker, self.settings))
             self.incident_pages[src] = incident
             self._attachments(incident, files, config)
 
