@@ -8,8 +8,9 @@ MkDocs and Material, search on, in fresh processes:
 - plugin: the archive as it is, ``plugins: [search, hindsight]``: incident pages with card
   and timeline, index and facet pages, services, action items, figures, rule reference;
 - floor: every postmortem.md copied into ``docs/incidents/`` as a plain page (not in the
-  nav, as the SPEC requires at this scale), with the archive's own ``mkdocs.yml`` (theme,
-  features, the same nav, whose entries become one-line pages) minus the hindsight plugin.
+  nav, as the SPEC requires at this scale), beside the archive's own ``docs/``, with its
+  ``mkdocs.yml`` (theme, features, the same nav, whose generated entries become one-line
+  pages) minus the hindsight plugin.
   What is left between the two is what the plugin costs.
 
 Prints wall time, the ratio, the search index size and ratio, and the site size.
@@ -71,12 +72,12 @@ def size(path: Path) -> int:
 def floor_archive(archive: Path, floor: Path) -> None:
     """The same postmortems as plain MkDocs pages, under the same theme and nav."""
     docs = floor / "docs"
+    shutil.copytree(archive / "docs", docs)  # the archive's own pages (home, guide) as they are
     (docs / "incidents").mkdir(parents=True)
-    shutil.copy(archive / "docs" / "index.md", docs / "index.md")
     for folder in (archive / "incidents").glob("20*"):
         shutil.copy(folder / "postmortem.md", docs / "incidents" / f"{folder.name}.md")
     config = (archive / "mkdocs.yml").read_text()
-    for page in re.findall(r"^  - [^:]+: (\S+\.md)$", config, re.M):
+    for page in re.findall(r"^ +- [^:]+: (\S+\.md)$", config, re.M):
         if not (docs / page).exists():
             (docs / page).parent.mkdir(parents=True, exist_ok=True)
             (docs / page).write_text(f"# {page}\n\nA plain page.\n")
