@@ -101,20 +101,18 @@ _WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
 Checked = tuple[str, str | None, Outcome]  # folder name, files' digest (None: not to be kept), outcome
 
 
-def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> list[Checked]:
-    """Load and check ``folders``, one at a time."""
-    done = []
+def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> Iterator[Checked]:
+    """Load and check ``folders``, one at a time, each outcome given as soon as it is known."""
     for folder in folders:
         sources = read_sources(folder)
-        done.append((folder.name, key(sources), outcome(load_incident(folder, settings, sources=sources),
-                                                         ctx, ALL_RULES, levels)))
-    return done
+        yield (folder.name, key(sources), outcome(load_incident(folder, settings, sources=sources),
+                                                  ctx, ALL_RULES, levels))
 
 
 def _check_batch(folders: list[Path]) -> list[Checked]:
     """``_check`` in a worker process, forked with the state it needs."""
     assert _WORKER_STATE is not None
-    return _check(folders, *_WORKER_STATE)
+    return list(_check(folders, *_WORKER_STATE))
 
 
 def _workers(count: int) -> int:
