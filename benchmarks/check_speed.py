@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
+from hindsight.cache import FILE  # noqa: E402
 
 FLOOR = """
 import os, yaml
@@ -106,7 +107,7 @@ def main() -> None:
                     path.write_bytes(data)
                 subprocess.run(check, cwd=root, stdout=subprocess.DEVNULL, check=False)
             some = statistics.median(partly)
-            size_mb = (root / ".hindsight-cache" / "check-v1.json").stat().st_size / 1e6
+            size_mb = (root / ".hindsight-cache" / FILE).stat().st_size / 1e6
             print(f"{size:>9}  {floor:5.2f}s  " + "  ".join(
                 f"{t:6.2f}s ({t / floor:5.1f}x floor)" for t in (one, pool, warm, some)) +
                 f"  {one_rss / 1024:8.0f} /{warm_rss / 1024:4.0f} /{floor_rss / 1024:3.0f} MB  {size_mb:4.1f} MB"

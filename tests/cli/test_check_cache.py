@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -64,6 +64,21 @@ def same_as_fresh(run, *args: str) -> str:  # type: ignore[no-untyped-def]
     return kept.out
 
 
+def kept(cached: Path) -> dict[str, tuple[str, str]]:
+    """The cache's entries: incident name -> (files' digest, outcome as JSON)."""
+    with sqlite3.connect(cached / FILE) as db:
+        return {name: (digest, data) for name, digest, data in db.execute("SELECT * FROM outcome")}
+
+
+def alter(cached: Path, *statements: str) -> None:
+    """Change the cache file behind hindsight's back."""
+    db = sqlite3.connect(cached / FILE)
+    with db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
+
+
 def messages(out: str) -> list[str]:
     return [f"{f['rule']} {f['message']}" for f in json.loads(out)["findings"]]
 
@@ -75,8 +90,7 @@ def test_a_second_run_reads_the_cache_and_an_edit_is_checked_again(archive: Path
     assert "HS113 'severity' must be one of" in first.out and first.code == 1
     assert (cached / FILE).is_file()
     # Prove the second run reads the cache: a message changed there is what it prints.
-    saved = (cached / FILE).read_text(encoding="utf-8")
-    (cached / FILE).write_text(saved.replace("must be one of", "(from the cache) must be one of"), encoding="utf-8")
+    alter(cached, "UPDATE outcome SET data = replace(data, 'must be one of', '(from the cache) must be one of')")
     assert "(from the cache) must be one of" in run("check").out
     # Any change to the files, the timeline's included, is checked afresh.
     with (archive / "incidents" / "2026-11-01-a" / "timeline.log").open("a", encoding="utf-8") as log:
@@ -129,24 +143,53 @@ def test_cached_and_fresh_agree_through_a_day_of_changes(archive: Path, cached: 
 
     # A check of one folder keeps the others' entries; a deleted folder leaves the cache.
     same_as_fresh(run, "incidents/2026-11-02-other", *today)
-    kept = json.loads((cached / FILE).read_text(encoding="utf-8"))["incidents"]
-    assert set(kept) == {"2026-11-01-reviewed", "2026-11-02-other"}
+    assert set(kept(cached)) == {"2026-11-01-reviewed", "2026-11-02-other"}
 
 
 def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
-    """Half a file, another version's layout or a wrong entry is never an error."""
+    """Half a file, another layout or version, a wrong entry, a lock held too long: never an error."""
     incident(archive, "2026-11-01-a")
     run("check")
-    saved = (cached / FILE).read_text(encoding="utf-8")
-    for damage in ("{\"fingerprint\": ", "[]", json.dumps({"fingerprint": "other", "incidents": {}}),
-                   saved.replace('"2026-11-01-a":[', '"2026-11-01-a":[1,'),
-                   re.sub(r'"2026-11-01-a":\[.*\]\}\}$', '"2026-11-01-a":7}}', saved),
-                   re.sub(r'"2026-11-01-a":\[(".*?"),.*\]\}\}$', r'"2026-11-01-a":[\1,{"a":1}]}}', saved)):
-        assert damage != saved
-        (cached / FILE).write_text(damage, encoding="utf-8")
+    saved = (cached / FILE).read_bytes()
+
+    def rebuilt() -> None:
         result = run("check")
         assert result.code == 0 and not result.err and result.out.endswith("0 error(s), 0 warning(s)\n")
-        assert json.loads((cached / FILE).read_text(encoding="utf-8"))["incidents"]
+        assert list(kept(cached)) == ["2026-11-01-a"]
+
+    for damage in (b"", b'{"fingerprint": ', saved[: len(saved) // 2], b"SQLite format 3\0" + bytes(200)):
+        (cached / FILE).write_bytes(damage)
+        rebuilt()
+    for statements in (["UPDATE meta SET value = 'another version'"], ["DROP TABLE meta"],
+                       ["DROP TABLE outcome", "CREATE TABLE outcome (name TEXT, data TEXT)"],
+                       ["UPDATE outcome SET data = '[1,'"], ["UPDATE outcome SET data = '7'"],
+                       ["UPDATE outcome SET data = '{\"a\": 1}'"], ["UPDATE outcome SET data = '[[1], [], []]'"]):
+        (cached / FILE).write_bytes(saved)
+        alter(cached, *statements)
+        rebuilt()
+    # The JSON cache of earlier releases is removed on the first write.
+    (cached / "check-v1.json").write_text("{}", encoding="utf-8")
+    incident(archive, "2026-11-02-b")
+    run("check")
+    assert not (cached / "check-v1.json").exists()
+
+
+def test_another_check_writing_the_cache_costs_a_line_not_the_check(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Two checks at once (an editor's and a hook's): the one that cannot write says so."""
+    incident(archive, "2026-11-01-a")
+    run("check")
+    incident(archive, "2026-11-02-b", GOOD.format(id="2026-11-02-b").replace("SEV3", "SEV7"))
+    other = sqlite3.connect(cached / FILE)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("check")
+    finally:
+        other.rollback()
+        other.close()
+    assert result.code == 1 and "HS113" in result.out
+    assert "could not keep results" in result.err and "database is locked" in result.err
+    assert set(kept(cached)) == {"2026-11-01-a"}
+    assert run("check").code == 1 and set(kept(cached)) == {"2026-11-01-a", "2026-11-02-b"}
 
 
 def test_a_cache_that_cannot_be_written_is_said_once_and_the_check_stands(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 
 Like ruff's cache, it lives in the archive (``.hindsight-cache/``, git-ignored by a
 ``.gitignore`` of its own) and is only ever an optimisation: a missing, unreadable, foreign
-or outdated cache is ignored and rebuilt, and ``check --no-cache`` does without it.
+or outdated cache is ignored and rebuilt, one that another check is writing is left alone
+for this run, and ``check --no-cache`` does without it.
 
 An incident's entry is found by the digest of its two files' bytes, never their times, so a
 fresh checkout (CI) finds it too. The whole cache belongs to one *fingerprint*: hindsight's
@@ -17,9 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import sqlite3
 from pathlib import Path
-from typing import Any
 
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import Outcome
@@ -28,7 +28,7 @@ from hindsight.model import Category, Finding, Level
 from hindsight.rules._base import Facts
 
 DIRECTORY = ".hindsight-cache"
-FILE = "check-v1.json"
+FILE = "check-v2.sqlite3"
 _TEMPLATE = ("templates", "incident", "postmortem.md.j2")
 _PACKAGE = Path(__file__).resolve().parent
 _CATEGORIES = {c.value: c for c in Category}
@@ -73,72 +73,135 @@ def key(sources: Sources) -> str | None:
 
 
 class Cache:
-    """The kept outcomes of one archive, by incident folder name and files' digest."""
+    """The kept outcomes of one archive, by incident folder name and files' digest.
 
-    def __init__(self, folder: Path, fingerprint: str, entries: dict[str, Any] | None = None) -> None:
+    They live in an SQLite file, read one incident at a time and written as they come in one
+    transaction: memory stays flat however large the archive, a run that changes a few
+    incidents writes a few rows, and an interrupted run leaves the previous cache whole.
+    """
+
+    def __init__(self, folder: Path, fingerprint: str, db: sqlite3.Connection | None = None,
+                 *, fits: bool = False, error: Exception | None = None) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
-        self.entries = entries or {}
-        self.changed = False
+        self._db = db  # the open cache file, when it is a cache file
+        self._fits = fits  # its entries are this fingerprint's (else it is emptied on the first write)
+        self._writing = False
+        self._error = error
 
     @classmethod
     def open(cls, settings: Settings) -> Cache:
         """The archive's cache, or an empty one when there is none that fits."""
         folder = location(settings)
         mark = fingerprint(settings)
+        path = folder / FILE
+        if not path.is_file():
+            return cls(folder, mark)
+        db = None
         try:
-            saved = json.loads((folder / FILE).read_bytes())
-        except (OSError, ValueError):
-            return cls(folder, mark)
-        if not isinstance(saved, dict) or saved.get("fingerprint") != mark or not isinstance(
-                saved.get("incidents"), dict):
-            return cls(folder, mark)
-        return cls(folder, mark, saved["incidents"])
+            db = _connect(path)
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            db.execute("SELECT name, digest, data FROM outcome LIMIT 0")
+            return cls(folder, mark, db, fits=row is not None and row[0] == mark)
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            if _busy(exc):  # another check is writing it: do without, and leave it alone
+                return cls(folder, mark, error=exc)
+            return cls(folder, mark)  # not a database, or another layout: made again on writing
 
     def get(self, name: str, digest: str | None) -> Outcome | None:
         """The outcome kept for incident ``name`` when its files' digest is still ``digest``."""
-        entry = self.entries.get(name)
-        if digest is None or entry is None:
+        if digest is None or self._db is None or not self._fits:
             return None
         try:
-            kept, outcome = entry
-            return _decode(outcome) if kept == digest else None
-        except (TypeError, ValueError, KeyError, IndexError):  # not what put() writes: check again
+            row = self._db.execute("SELECT digest, data FROM outcome WHERE name = ?", (name,)).fetchone()
+            if row is None or row[0] != digest:
+                return None
+            return _decode(row[1])
+        except (sqlite3.Error, TypeError, ValueError, KeyError, IndexError):  # not what put() writes
             return None
 
     def put(self, name: str, digest: str | None, outcome: Outcome) -> None:
         """Keep ``outcome`` for incident ``name`` whose files have ``digest``."""
         if digest is not None:
-            self.entries[name] = [digest, _encode(outcome)]
-            self.changed = True
+            self._write("INSERT OR REPLACE INTO outcome VALUES (?, ?, ?)", [(name, digest, _encode(outcome))])
 
     def retain(self, existing: set[str]) -> None:
         """Forget the incidents not in ``existing`` (deleted or renamed folders)."""
-        for name in self.entries.keys() - existing:
-            del self.entries[name]
-            self.changed = True
+        if self._db is None or not self._fits:
+            return
+        try:
+            gone = [(name,) for (name,) in self._db.execute("SELECT name FROM outcome") if name not in existing]
+        except sqlite3.Error:
+            return
+        if gone:
+            self._write("DELETE FROM outcome WHERE name = ?", gone)
 
     def save(self) -> None:
-        """Write the cache if anything changed; raises OSError when it cannot (say so and go on)."""
-        if not self.changed:
+        """Commit what changed; raises OSError when it cannot be kept (say so and go on)."""
+        db, self._db = self._db, None
+        try:
+            if self._error is None and db is not None and self._writing:
+                db.commit()
+        except sqlite3.Error as exc:
+            self._error = exc
+        finally:
+            if db is not None:
+                db.close()
+            self._writing = False
+        error, self._error = self._error, None
+        if isinstance(error, OSError):
+            raise error
+        if error is not None:
+            raise OSError(str(error))
+
+    def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
+        """Run ``statement`` for ``rows`` in the run's transaction; remember the first failure."""
+        if self._error is not None:
             return
+        try:
+            if not self._writing:
+                self._start()
+            assert self._db is not None
+            self._db.executemany(statement, rows)
+        except (OSError, sqlite3.Error) as exc:
+            self._error = exc
+
+    def _start(self) -> None:
+        """Begin the run's transaction: make the file if need be, empty it of another fingerprint's."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", "# written by hindsight check: nothing here is kept in git\n*\n"),
                            ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
                                             "# hindsight check's cache: https://bford.info/cachedir/\n")):
             if not (self.folder / name).exists():
                 (self.folder / name).write_text(text, encoding="utf-8")
-        data = json.dumps({"fingerprint": self.fingerprint, "incidents": self.entries},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        fd, temp = tempfile.mkstemp(prefix=f".{FILE}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, self.folder / FILE)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        self.changed = False
+        for old in (self.folder / "check-v1.json",):  # the JSON cache of 0.x releases
+            old.unlink(missing_ok=True)
+        if self._db is None:  # none yet, or not a cache file: make it
+            (self.folder / FILE).unlink(missing_ok=True)
+            self._db = _connect(self.folder / FILE)
+            self._db.executescript(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                "CREATE TABLE outcome (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL);")
+        if not self._fits:  # another fingerprint's entries go, in the same transaction as the new
+            self._db.execute("DELETE FROM outcome")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
+            self._fits = True
+        self._writing = True
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """True when ``exc`` says another connection holds the file (SQLITE_BUSY, SQLITE_LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code in (5, 6) or "locked" in str(exc)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection that waits a little for another check writing the same cache."""
+    db = sqlite3.connect(path, timeout=2)
+    db.execute("PRAGMA synchronous = OFF")  # a cache: a file damaged by a crash is made again
+    return db
 
 
 def _encode(outcome: Outcome) -> str:
