@@ -157,7 +157,9 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run)
         assert result.code == 0 and not result.err and result.out.endswith("0 error(s), 0 warning(s)\n")
         assert list(kept(cached)) == ["2026-11-01-a"]
 
-    for damage in (b"", b'{"fingerprint": ', saved[: len(saved) // 2], b"SQLite format 3\0" + bytes(200)):
+    page = 4096  # SQLite's default page size; the last page, damaged, is found only on writing
+    for damage in (b"", b'{"fingerprint": ', saved[: len(saved) // 2], b"SQLite format 3\0" + bytes(200),
+                   saved[:-page] + b"\xab" * page):
         (cached / FILE).write_bytes(damage)
         rebuilt()
     for statements in (["UPDATE meta SET value = 'another version'"], ["DROP TABLE meta"],

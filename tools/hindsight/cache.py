@@ -157,16 +157,29 @@ class Cache:
             raise OSError(str(error))
 
     def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
-        """Run ``statement`` for ``rows`` in the run's transaction; remember the first failure."""
-        if self._error is not None:
-            return
-        try:
-            if not self._writing:
-                self._start()
-            assert self._db is not None
-            self._db.executemany(statement, rows)
-        except (OSError, sqlite3.Error) as exc:
-            self._error = exc
+        """Run ``statement`` for ``rows`` in the run's transaction; remember the first failure.
+
+        A file found damaged only now (past the pages ``open`` reads) is made again, once: what
+        this run wrote before is lost with it, and is checked again next time.
+        """
+        for fresh in (False, True):
+            if self._error is not None:
+                return
+            try:
+                if not self._writing:
+                    self._start()
+                assert self._db is not None
+                self._db.executemany(statement, rows)
+                return
+            except sqlite3.DatabaseError as exc:
+                if fresh or isinstance(exc, sqlite3.OperationalError):  # locked, read-only, full
+                    self._error = exc
+                    return
+                assert self._db is not None
+                self._db.close()
+                self._db, self._fits, self._writing = None, False, False
+            except (OSError, sqlite3.Error) as exc:
+                self._error = exc
 
     def _start(self) -> None:
         """Begin the run's transaction: make the file if need be, empty it of another fingerprint's."""
