@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from hindsight.config import DEFAULT_SECTIONS, Settings
 from hindsight.rules import blame
+from hindsight.rules._base import any_of
+from tests.rules._starts import starts
 
 DATA = Path(__file__).parent / "data" / "blame.tsv"
 PEOPLE = {"dana": "Dana Whitfield", "lee": "Lee Okafor", "sam": "Sam Ferreira", "priya": "Priya Raman",
@@ -73,3 +76,42 @@ def test_unknown_capitalised_names_with_plainly_human_verbs(names: tuple[str, ..
     assert [h.code for h in blame.find("Bob forgot to renew the domain.", names)] == ["HS301"]
     assert blame.find("Kafka forgot nothing: the offsets were committed.", names) == []
     assert blame.find("Nobody forgot anything.", names) == []
+
+
+def test_the_starts_reader_sees_alternatives_groups_and_sets() -> None:
+    assert starts(re.compile(r"\b(?:forgot|ignored)\b")) == {"fo", "ig"}
+    assert starts(re.compile(r"(?i:(?P<had>had\s+)?(?:checked|Read))")) == {"ha", "ch", "re"}
+    assert starts(re.compile(r"[Ll]ay|x\w")) == {"la", "x"}
+    assert starts(re.compile(r"\w+")) == {""}
+
+
+@pytest.mark.parametrize("pattern, letters", blame.SCANNED, ids=lambda p: getattr(p, "pattern", "")[:40])
+def test_each_scanned_pattern_starts_with_the_letters_its_look_ahead_lets_through(
+        pattern: re.Pattern[str], letters: tuple[str, ...]) -> None:
+    # A start missing from the look-ahead would silently drop every finding beginning with it.
+    uncovered = {s for s in starts(pattern) if not any(s.startswith(letter) for letter in letters)}
+    assert not uncovered, f"add these to the pattern's starts: {sorted(uncovered)}"
+    unused = {letter for letter in letters if not any(s.startswith(letter) for s in starts(pattern))}
+    assert not unused, f"no match can start with {sorted(unused)}: drop them from its starts"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("he made it", True), ("a mess", True), ("dismissed", True), ("the ma de", False), ("", False),
+])
+def test_prefilter_words_are_found_anywhere_in_the_text(text: str, found: bool) -> None:
+    assert (any_of(("made", "mess", "mis", "miss")).search(text) is not None) is found
+    assert any_of(("made", "mess", "mis", "miss")).pattern == "m(?:ade|ess|is)"
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("Dana Whitfield forgot", "\x01" * 14 + " forgot"),  # the longest name first
+    ("dana forgot", "\x01" * 4 + " forgot"),
+    ("(Dana) forgot", "(" + "\x01" * 4 + ") forgot"),
+    ("@dana forgot", "@dana forgot"),  # an @mention is a person already
+    ("xdana and dana-x and dana_x", "xdana and dana-x and dana_x"),  # parts of other words
+    ("Dana's change", "\x01" * 4 + "'s change"),
+    ("'quoted' and it's \"Dana\"", "         and it's       "),
+])
+def test_names_and_quotes_are_masked_only_where_they_stand_alone(text: str, masked: str) -> None:
+    names = ("dana", "Dana", "Dana Whitfield")
+    assert blame._mask_names(blame._mask_quotes(text), names) == masked

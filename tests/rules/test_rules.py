@@ -113,6 +113,25 @@ def test_secrets_are_found_and_never_printed(check: Check) -> None:
     assert "GitHub token (40 characters)" in found[0].message
 
 
+def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match() -> None:
+    # The prefilter reads a lower-cased line; the patterns ignore case the way ``re`` does,
+    # which also takes the dotted and dotless i and the long s for ASCII letters.
+    from hindsight.rules.security import SECRETS, _may_hold_secret
+
+    tokens = ["ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "AKIA" + "Q3EGRTB2XWZP7KLM",
+              "AIza" + "x" * 35, "xoxb-" + "1" * 12, "-----BEGIN RSA PRIVATE KEY-----",
+              "https://hooks.slack.com/services/T1/B2/c3", "sk_live_" + "a" * 24, "npm_" + "b" * 36,
+              "SG." + "c" * 22 + "." + "d" * 43, "eyJ" + "e" * 8 + ".eyJ" + "f" * 8 + "." + "g" * 8,
+              "postgres://admin:Zq8vW3mK1pR7@db.internal", "glpat-" + "h" * 20, "github_pat_" + "i" * 60]
+    assigned = [f"{key}{sep}Zq8vW3mK1pR7tY2u" for key in ("PASSWORD", "Pwd", "SeCrEt", "API-Key", "Auth_Token",
+                                                         "CREDENTIALS", "pa\u017f\u017fword", "credent\u0130al",
+                                                         "\u0131dentity token") for sep in ("=", ": ")]
+    for line in tokens + assigned:
+        assert any(p.search(line) for _, p in SECRETS), line
+        assert _may_hold_secret(f"In the log: {line}."), line
+    assert not _may_hold_secret("The deploy at 14:02 doubled the error rate for 12 minutes.")
+
+
 def test_placeholders_and_values_that_are_not_secrets(check: Check) -> None:
     body = BODY + "\nSet password=${DB_PASSWORD} and token: <redacted>; see https://user:***@db.example.\n"
     assert codes(check(body=body)) == []
