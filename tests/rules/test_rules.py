@@ -6,6 +6,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.rules.conftest import BODY, TIMELINE, Check, codes
 
 
@@ -141,6 +143,28 @@ def test_unsafe_html_outside_code_only(check: Check) -> None:
     body = BODY + ('\n<img src=x onerror="alert(1)">\n\n[dash](jav&#x61;script:alert(1))\n\n'
                    '`<script>` in code is fine.\n\n```html\n<script>alert(1)</script>\n```\n')
     assert codes(check(body=body)) == ["HS802", "HS802"]
+
+
+@pytest.mark.parametrize("text", [
+    "Owner: ToDo", "fixme before review", "F\u0130XME", "Lorem Ipsum dolor", "tbc.", "xxx", "the {service} API",
+    "[Insert the impact here]",
+])
+def test_placeholders_in_any_case_pass_the_prefilter(text: str) -> None:
+    from hindsight.rules._base import folded
+    from hindsight.rules.structure import _PLACEHOLDER, _PLACEHOLDER_HINT
+
+    assert _PLACEHOLDER.search(text)
+    assert "{" in text or "[" in text or _PLACEHOLDER_HINT.search(folded(text))
+
+
+@pytest.mark.parametrize("text, found", [
+    ("<SCRIPT>x</SCRIPT>", True), ("<a href=JAVASCRIPT:x>", True), ("[x](javascript:alert(1))", True),
+    ("<b onclick='x'>", True), ("<javascript:alert(1)>", True), ("a = b, plain text", False),
+])
+def test_unsafe_html_prefilter_keeps_every_pattern(text: str, found: bool) -> None:
+    from hindsight.rules.security import unsafe_html
+
+    assert bool(list(unsafe_html(text))) is found
 
 
 def test_addresses_warn_unless_allowed(check: Check) -> None:

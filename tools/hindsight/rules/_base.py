@@ -146,6 +146,19 @@ def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_trie(sorted(set(words))))
 
 
+#: letters ``re`` takes for an ASCII letter when it ignores case and ``str.lower`` does not turn into one
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased so that an ASCII word is in it wherever ``re.IGNORECASE`` would find it.
+
+    A prefilter of a case-insensitive pattern searches this with :func:`any_of`, which costs
+    a fraction of a case-insensitive search.
+    """
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
 def _trie(words: list[str]) -> str:
     if "" in words:  # a word that is the start of the others is found wherever they are
         return ""

@@ -9,11 +9,13 @@ from typing import Iterator
 
 from hindsight.load.markdown import strip_comments
 from hindsight.model import Category, Finding, Incident, Section, Status
-from hindsight.rules._base import CheckContext, body_prose, rule
+from hindsight.rules._base import CheckContext, any_of, body_prose, folded, rule
 
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?<!\$)\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\](?!\()"
     r"|\blorem ipsum\b", re.IGNORECASE)
+#: the words of _PLACEHOLDER; a paragraph with none of them, no brace and no bracket has no placeholder
+_PLACEHOLDER_HINT = any_of(("todo", "tbd", "tbc", "fixme", "xxx", "lorem ipsum"))
 _TEMPLATE = Path("templates", "incident", "postmortem.md.j2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -126,7 +128,10 @@ def placeholder_left(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     ```
     """
     for paragraph in body_prose(incident):
-        for match in _PLACEHOLDER.finditer(paragraph.text):
+        text = paragraph.text
+        if "{" not in text and "[" not in text and not _PLACEHOLDER_HINT.search(folded(text)):
+            continue
+        for match in _PLACEHOLDER.finditer(text):
             line, column = paragraph.place(match.start())
             yield placeholder_left.finding(
                 incident, line, f"placeholder '{match.group()}' left in the text; replace it with what "
