@@ -115,3 +115,13 @@ def test_prefilter_words_are_found_anywhere_in_the_text(text: str, found: bool) 
 def test_names_and_quotes_are_masked_only_where_they_stand_alone(text: str, masked: str) -> None:
     names = ("dana", "Dana", "Dana Whitfield")
     assert blame._mask_names(blame._mask_quotes(text), names) == masked
+
+
+@pytest.mark.parametrize("text, code", [
+    ("HUMAN ERROR again", "HS302"),
+    ("the on-call engineer FORGOT to check", "HS301"),
+    ("Dana m\u0131ssed the alert.", "HS301"),  # dotless i: re ignoring case takes it for an i
+    ("\u017floppy work by the team", "HS304"),  # long s
+])
+def test_wording_in_any_case_gets_past_the_prefilters(names: tuple[str, ...], text: str, code: str) -> None:
+    assert [h.code for h in blame.find(text, names)] == [code]

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.model import Category, Finding, Incident, Status
-from hindsight.rules._base import CheckContext, Rule, any_of, body_prose, per_incident, rule
+from hindsight.rules._base import CheckContext, Rule, any_of, body_prose, folded, per_incident, rule
 
 # --- who: people, roles, teams ---------------------------------------------------------------
 
@@ -234,6 +234,9 @@ _JUDGEMENT_WORDS = ("careless", "lazy", "lazi", "sloppy", "sloppi", "incompeten"
 _NOUN_WORDS = _FAULT_WORDS + _LABEL_WORDS + _JUDGEMENT_WORDS
 _PREDICATE_HINT, _FAULT_HINT, _LABEL_HINT, _JUDGEMENT_HINT, _NOUN_HINT = (
     any_of(words) for words in (_PREDICATE_WORDS, _FAULT_WORDS, _LABEL_WORDS, _JUDGEMENT_WORDS, _NOUN_WORDS))
+#: any word a pattern needs, searched in the text before its quotes and names are masked
+#: (masking only blanks characters out, but can put spaces around a bare "by" or "had")
+_ANY_HINT = any_of(_PREDICATE_WORDS + _NOUN_WORDS + ("by", "had"))
 
 
 def _person_first(masked: str, lowered: str, nouns: bool) -> Iterator[tuple[int, int, str, str]]:
@@ -305,6 +308,8 @@ def _allowed(text: str, start: int, end: int, allow: tuple[str, ...]) -> bool:
 
 def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow: tuple[str, ...] = ()) -> list[Hit]:
     """Blameful wording in one paragraph of ``text`` (quotes are masked here)."""
+    if not phrases and not _ANY_HINT.search(folded(text)):
+        return []  # most paragraphs: none of the words any pattern needs
     masked = _mask_names(_mask_quotes(text), names)
     hits: list[Hit] = []
 
@@ -315,7 +320,7 @@ def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow
             return
         hits.append(Hit(start, end, code, advice))
 
-    lowered = masked.lower()
+    lowered = folded(masked)
     nouns = _NOUN_HINT.search(lowered) is not None
     for start, end, code, advice in sorted(_person_first(masked, lowered, nouns), key=lambda h: (h[0], -h[1])):
         add(start, end, code, advice)
