@@ -245,9 +245,8 @@ def _person_first(masked: str, lowered: str, nouns: bool) -> Iterator[tuple[int,
     ``nouns`` tells whether ``lowered`` holds any of :data:`_NOUN_WORDS`.
     """
     fault = nouns and _FAULT_HINT.search(lowered) is not None
-    if not (fault or _PREDICATE_HINT.search(lowered) or " by " in lowered or "had " in lowered):
-        return
-    for match in _PREDICATE.finditer(masked):
+    predicate = _PREDICATE_HINT.search(lowered) is not None  # every predicate below holds one of its words
+    for match in _PREDICATE.finditer(masked) if predicate else ():
         window = max(0, match.start() - _WINDOW)
         subject = _SUBJECT_BEFORE.search(masked, window, match.start())
         if subject:
@@ -276,7 +275,7 @@ def _person_first(masked: str, lowered: str, nouns: bool) -> Iterator[tuple[int,
         if not person or (match.group("caused") and not _CAUSE_END.match(masked, person.end())):
             continue
         yield match.start(), person.end(), "HS301", "fault" if not match.group("passive") else "cognitive"
-    for match in _HUMAN_ONLY_PREDICATE.finditer(masked):
+    for match in _HUMAN_ONLY_PREDICATE.finditer(masked) if predicate else ():
         name = _NAME_BEFORE.search(masked, max(0, match.start() - _WINDOW), match.start())
         if name and name.group("name") not in _NOT_A_NAME:
             yield name.start(), match.end(), "HS301", "cognitive"
