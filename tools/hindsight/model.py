@@ -171,6 +171,8 @@ class Incident(NamedTuple):
     unreadable_keys: frozenset[str] = frozenset()
     head: str = ""
     timeline_text: str = ""
+    #: where each column the action items table has (``ticket``, ``owner`` …) stands in its rows
+    action_columns: Mapping[str, int] = MappingProxyType({})
 
     @property
     def postmortem_path(self) -> str:

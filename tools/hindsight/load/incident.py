@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from hindsight.config import Settings
@@ -98,7 +99,7 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
     meta = _typed_meta(doc, label, incident_id, problems)
     sections = markdown.sections(doc.body, doc.body_line, settings.sections)
     actions = next((s for s in sections if s.key == "Action items"), None)
-    items = markdown.action_items(actions)[0] if actions else []
+    items, columns = markdown.action_items(actions) if actions else ([], None)
     unreadable = set(doc.meta.duplicates) | (set() if doc.readable else {"visibility"})
     events, timeline_text = _read_timeline(sources.timeline, rel, incident_id, problems)
     incident = Incident(
@@ -115,5 +116,6 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
         unreadable_keys=frozenset(unreadable),
         head=doc.head,
         timeline_text=timeline_text,
+        action_columns=MappingProxyType(columns or {}),
     )
     return LoadedIncident(rel, incident, tuple(problems))

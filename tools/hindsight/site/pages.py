@@ -374,12 +374,9 @@ def _link_tickets(lines: list[str], incident: Incident, settings: Settings) -> N
     Only the ticket cell of a row the checker reads as an action item changes, and only when
     it holds exactly a ticket; every other byte of the author's table stays as written.
     """
-    from hindsight.load.markdown import action_items, cell_spans
+    from hindsight.load.markdown import cell_spans
 
-    section = incident.section("Action items")
-    if section is None or not incident.action_items:
-        return
-    column = (action_items(section)[1] or {}).get("ticket")
+    column = incident.action_columns.get("ticket")
     if column is None:
         return
     for item in incident.action_items:
