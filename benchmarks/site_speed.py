@@ -1,6 +1,6 @@
 """What the hindsight plugin costs over a plain MkDocs build of the same postmortems.
 
-    python benchmarks/site_speed.py [--incidents 1000 5000] [--runs 1]
+    python benchmarks/site_speed.py [--incidents 1000 5000] [--runs 3]
 
 For each size, generates an archive (benchmarks/generate.py) and builds it twice with
 MkDocs and Material, search on, in fresh processes:
@@ -13,7 +13,8 @@ MkDocs and Material, search on, in fresh processes:
   pages) minus the hindsight plugin.
   What is left between the two is what the plugin costs.
 
-Prints wall time, the ratio, the search index size and ratio, and the site size.
+Prints the fastest wall time of each and their ratio, the same for CPU time, the median and
+range of the CPU-time ratios run by run, the search index size and ratio, and the site size.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,19 +49,24 @@ def build(root: Path) -> tuple[float, float]:
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def fastest(floor: Path, archive: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The fastest (wall, CPU) of each build over ``runs`` rounds, the two builds taking turns.
+def measure(floor: Path, archive: Path, runs: int) -> dict[str, float]:
+    """Both builds ``runs`` times, taking turns: the fastest of each, and the ratio run by run.
 
-    Taking turns spreads the machine's slow moments over both; the fastest run is the one
-    least disturbed. CPU time (user + system) is steadier than wall time on a shared virtual
-    machine, so both are printed.
+    Taking turns spreads the machine's slow moments over both. On a shared virtual machine
+    one build varies by ±15% from run to run, so one pair says little: the fastest run of
+    each is the one least disturbed, and the median of the pairs' ratios is the other
+    robust figure. CPU time (user + system) is printed beside wall time.
     """
     floors, plugins = [], []
     for _ in range(runs):
         floors.append(build(floor))
         plugins.append(build(archive))
-    return ((min(w for w, _ in floors), min(c for _, c in floors)),
-            (min(w for w, _ in plugins), min(c for _, c in plugins)))
+    ratios = sorted(p[1] / f[1] for f, p in zip(floors, plugins))
+    return {
+        "floor": min(w for w, _ in floors), "plugin": min(w for w, _ in plugins),
+        "floor_cpu": min(c for _, c in floors), "plugin_cpu": min(c for _, c in plugins),
+        "median": statistics.median(ratios), "low": ratios[0], "high": ratios[-1],
+    }
 
 
 def size(path: Path) -> int:
@@ -88,21 +95,22 @@ def floor_archive(archive: Path, floor: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'incidents':>9} {'floor s':>8} {'plugin s':>8} {'ratio':>6} {'floor cpu':>9} "
-          f"{'plugin cpu':>10} {'ratio':>6} {'floor idx MB':>12} {'plugin idx MB':>13} {'ratio':>6} "
+    print(f"{'incidents':>9} {'floor s':>8} {'plugin s':>8} {'ratio':>6} {'cpu ratio':>9} "
+          f"{'paired cpu ratios: median [range]':>34} {'floor idx MB':>12} {'plugin idx MB':>13} {'ratio':>6} "
           f"{'site MB':>8}")
     for count in args.incidents:
         with tempfile.TemporaryDirectory(prefix="hindsight-site-") as tmp:
             archive, floor = Path(tmp) / "archive", Path(tmp) / "floor"
             generate(archive, count)
             floor_archive(archive, floor)
-            (floor_s, floor_cpu), (plugin_s, plugin_cpu) = fastest(floor, archive, args.runs)
+            m = measure(floor, archive, args.runs)
             floor_idx = size(floor / "site" / "search" / "search_index.json")
             plugin_idx = size(archive / "site" / "search" / "search_index.json")
-            print(f"{count:>9} {floor_s:>8.1f} {plugin_s:>8.1f} {plugin_s / floor_s:>6.2f} "
-                  f"{floor_cpu:>9.1f} {plugin_cpu:>10.1f} {plugin_cpu / floor_cpu:>6.2f} "
+            paired = f"{m['median']:.2f} [{m['low']:.2f}–{m['high']:.2f}] of {args.runs}"
+            print(f"{count:>9} {m['floor']:>8.1f} {m['plugin']:>8.1f} {m['plugin'] / m['floor']:>6.2f} "
+                  f"{m['plugin_cpu'] / m['floor_cpu']:>9.2f} {paired:>34} "
                   f"{floor_idx / 1e6:>12.1f} {plugin_idx / 1e6:>13.1f} {plugin_idx / floor_idx:>6.2f} "
                   f"{size(archive / 'site') / 1e6:>8.0f}", flush=True)
 
