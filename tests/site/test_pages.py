@@ -137,6 +137,26 @@ def test_card_chips_hold_what_people_search_by_and_slots_take_the_rest(tmp_path:
     assert card.html(banner="B", details="D") == f'B<div class="hs-card">{card.chips}D</div>'
 
 
+def test_every_page_but_the_incidents_own_reads_nothing_of_its_text(tmp_path: Path) -> None:
+    # The plugin keeps incidents without their text once their pages' Markdown is made.
+    make_incident(tmp_path, "2026-11-21-a", tags=["database"], data_loss=True)
+    make_incident(tmp_path, "2025-11-21-b", related=["2026-11-21-a"])
+    full = [load(tmp_path, "2026-11-21-a"), load(tmp_path, "2025-11-21-b")]
+    slim = [pages.without_text(i) for i in full]
+    assert slim[0].body == "" and slim[0].sections == () and slim[0].timeline == full[0].timeline
+
+    def everything(incidents: list) -> list[str]:
+        data = data_of(tmp_path, *incidents)
+        first, second = data.by_id["2026-11-21-a"], data.by_id["2025-11-21-b"]
+        return [pages.card(first, data, href, None).html(), pages.timeline_table(first),
+                pages.related(second, data, href), pages.index_page(data, href),
+                pages.action_items_page(data, href), pages.services_page(data, href),
+                pages.recent_list(data, href, 5), pages.on_this_day(data, href),
+                *(pages.facet_page(v, data, href) for facet in data.facets.values() for v in facet)]
+
+    assert everything(slim) == everything(full)
+
+
 def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a")
     html = pages.timeline_table(load(tmp_path, "2026-11-21-a"))

