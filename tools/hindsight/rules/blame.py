@@ -263,7 +263,10 @@ def _person_first(masked: str, lowered: str, nouns: bool) -> Iterator[tuple[int,
         begin, _ = _sentence(masked, match.start())
         if _NEGATION.search(masked, begin, match.start()):
             continue
-        owner = _OWNER_BEFORE.search(masked, max(0, match.start() - _WINDOW), match.start())
+        window = max(0, match.start() - _WINDOW)
+        # "Dana's mistake": no apostrophe before the noun, no owner (and no costly search back)
+        apostrophe = masked.find("'", window, match.start()) >= 0 or masked.find("’", window, match.start()) >= 0
+        owner = _OWNER_BEFORE.search(masked, window, match.start()) if apostrophe else None
         if owner:
             yield owner.start(), match.end(), "HS301", "fault"
         elif match.group("of"):
