@@ -122,6 +122,7 @@ def test_names_and_quotes_are_masked_only_where_they_stand_alone(text: str, mask
     ("the on-call engineer FORGOT to check", "HS301"),
     ("Dana m\u0131ssed the alert.", "HS301"),  # dotless i: re ignoring case takes it for an i
     ("\u017floppy work by the team", "HS304"),  # long s
+    ("It was Dana\u2019s own mistake.", "HS301"),  # a typographic apostrophe before the fault
 ])
 def test_wording_in_any_case_gets_past_the_prefilters(names: tuple[str, ...], text: str, code: str) -> None:
     assert [h.code for h in blame.find(text, names)] == [code]
