@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from hindsight.config import Settings
@@ -116,6 +115,6 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
         unreadable_keys=frozenset(unreadable),
         head=doc.head,
         timeline_text=timeline_text,
-        action_columns=MappingProxyType(columns or {}),
+        action_columns=columns or {},
     )
     return LoadedIncident(rel, incident, tuple(problems))
