@@ -126,7 +126,7 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
     assert 'href="https://code.example.com/org/archive/edit/main/incidents/2026-11-21-a/postmortem.md"' in page
     assert 'href="../../incidents/2026-10-01-b/"' in page
     assert 'href="../../services/checkout-api/"' in page
-    assert '<td><a href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>' in page
+    assert '<td><a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>' in page
     assert (site / "incidents" / "2026-11-21-a" / "attachments" / "graph.png").exists()
     assert not (site / "incidents" / "2026-11-21-a" / "attachments" / "host.txt").exists()
     for page_path in ("incidents/tag/database", "incidents/severity/sev2", "incidents/year/2026",

@@ -75,8 +75,8 @@ def test_open_action_items_come_overdue_first_with_ticket_links(tmp_path: Path) 
     html = pages.action_items_page(data, href)
     assert html.index("Late") < html.index("Later")
     assert "20 d overdue" in html and "Dana Whitfield" in html
-    assert '<a href="https://tracker.example.com/browse/PLAT-1">PLAT-1</a>' in html
-    assert '<a href="https://x.example/9" title="https://x.example/9">9</a>' in html
+    assert '<a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-1">PLAT-1</a>' in html
+    assert '<a class="hs-ticket" href="https://x.example/9" title="https://x.example/9">9</a>' in html
     assert "Finished" not in html
     assert "3 open action items, 1 overdue on 2026-11-21" in html
 
@@ -94,17 +94,26 @@ def test_incident_page_links_the_bare_tickets_of_its_action_items_table(tmp_path
     make_incident(tmp_path, "2026-10-01-a", body=body)
     markdown = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format, data_of(tmp_path).settings)
     lines = markdown.split("\n")
-    assert "|   Later | lee | 2026-12-15 | [PLAT-1](https://tracker.example.com/browse/PLAT-1) | open |" in lines
-    assert "Bare URL | dana | 2026-11-01 | [OPS\\_9](https://x.example/browse/OPS_9) | open" in lines
+    link = '<a class="hs-ticket" href="https://tracker.example.com/browse/{0}">{0}</a>'.format
+    assert f"|   Later | lee | 2026-12-15 | {link('PLAT-1')} | open |" in lines
+    ops = '<a class="hs-ticket" href="https://x.example/browse/OPS_9" title="https://x.example/browse/OPS_9">OPS\\_9</a>'
+    assert f"Bare URL | dana | 2026-11-01 | {ops} | open" in lines
     assert "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |" in lines  # no link target for #12
     assert "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |" in lines
-    assert ("| Pipe \\| in the action | lee | 2026-10-01 | [PLAT-4](https://tracker.example.com/browse/PLAT-4)"
-            " | open |") in lines
-    assert "| Odd URL | lee | 2026-10-01 | https://x.example/a(b) | open |" in lines  # left as written
+    assert f"| Pipe \\| in the action | lee | 2026-10-01 | {link('PLAT-4')} | open |" in lines
+    odd = '<a class="hs-ticket" href="https://x.example/a(b)" title="https://x.example/a(b)">a\\(b\\)</a>'
+    assert f"| Odd URL | lee | 2026-10-01 | {odd} | open |" in lines  # escaped, whatever the URL holds
     assert "PLAT-9 outside the table stays text." in lines
     without_tracker = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format,
                                               data_of(tmp_path, config="").settings)
-    assert "PLAT-1   |" in without_tracker and "[OPS\\_9](https://x.example/browse/OPS_9)" in without_tracker
+    assert "PLAT-1   |" in without_tracker and ops in without_tracker
+
+
+def test_a_ticket_link_escapes_whatever_the_url_holds(tmp_path: Path) -> None:
+    settings = data_of(tmp_path).settings
+    link = pages.ticket_markdown('https://x.example/"><script>alert(1)</script>', settings)
+    assert link is not None and "<script>" not in link and 'href="https://x.example/&quot;&gt;&lt;script&gt;' in link
+    assert pages.ticket_markdown("#12", settings) is None and pages.ticket_markdown("soon", settings) is None
 
 
 def test_ticket_without_tracker_stays_text(tmp_path: Path) -> None:

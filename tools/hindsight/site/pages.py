@@ -346,26 +346,28 @@ def ticket_link(ticket: str, settings: Settings) -> str:
     url = match.group("url") if match else None
     if url and url.startswith(("http://", "https://")):
         label = re.sub(r"^\[([^\]]+)\].*$", r"\1", cell)
-        return f'<a href="{esc(url)}">{esc(label)}</a>'
+        return f'<a class="hs-ticket" href="{esc(url)}">{esc(label)}</a>'
     target = _ticket_target(cell, settings)
     if target is None:
         return esc(cell)
     url, label = target
     title = f' title="{esc(url)}"' if label != cell else ""
-    return f'<a href="{esc(url)}"{title}>{esc(label)}</a>'
-
-
-#: characters that would end or change a Markdown link destination written as is
-_UNSAFE_IN_LINK = re.compile(r"[\s()<>\[\]\\`\"]")
+    return f'<a class="hs-ticket" href="{esc(url)}"{title}>{esc(label)}</a>'
 
 
 def ticket_markdown(ticket: str, settings: Settings) -> str | None:
-    """The Markdown link a bare ticket cell becomes on its incident's page, or None to leave it."""
+    """The link a bare ticket cell becomes on its incident's page, or None to leave it.
+
+    Inline HTML, which Markdown keeps as it is, rather than ``[label](url)``: any URL goes in
+    escaped, and the link carries the class that keeps ``DEPLOY-88`` from breaking at its
+    hyphen in a narrow column.
+    """
     target = _ticket_target(ticket, settings)
-    if target is None or _UNSAFE_IN_LINK.search(target[0]):
+    if target is None:
         return None
     url, label = target
-    return f"[{text(label)}]({url})"
+    title = f' title="{esc(url)}"' if label != ticket.strip() else ""
+    return f'<a class="hs-ticket" href="{esc(url)}"{title}>{text(label)}</a>'
 
 
 def _link_tickets(lines: list[str], incident: Incident, settings: Settings) -> None:
