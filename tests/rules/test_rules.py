@@ -174,6 +174,30 @@ def test_addresses_warn_unless_allowed(check: Check) -> None:
     assert codes(check(body=body, config=config)) == []
 
 
+def test_places_gives_each_line_holding_a_hint_once_with_its_file_line() -> None:
+    from hindsight.model import Incident
+    from hindsight.rules.security import places
+
+    incident = Incident("i", "incidents/i", {}, {}, body="x\n@a @b\n\nlast @", body_line=7,
+                        head="---\nid: i @\n---", timeline_text="@ first\nnone")
+
+    def hints(text: str) -> list[int]:
+        return [i for i, c in enumerate(text) if c == "@"]
+
+    assert [tuple(p) for p in places(incident, hints)] == [
+        ("incidents/i/postmortem.md", 2, "id: i @"), ("incidents/i/postmortem.md", 8, "@a @b"),
+        ("incidents/i/postmortem.md", 10, "last @"), ("incidents/i/timeline.log", 1, "@ first")]
+    assert [p.line for p in places(incident, hints, head=False)] == [8, 10, 1]
+
+
+def test_ipv6_addresses_are_found_on_any_line_of_either_file(check: Check) -> None:
+    body = BODY + "\nTraffic from 2a00:1450:4001:82b::200e at 14:05:30 UTC, and from fe80::1.\n"
+    timeline = TIMELINE + "2026-11-21T14:50Z Blocked abcd:ef01:2345:6789:abcd:ef01:2345:6789\n"
+    found = [f for f in check(body=body, timeline=timeline) if f.code == "HS804"]
+    assert [f.message.split("'")[1] for f in found] == [
+        "2a00:1450:4001:82b::200e", "fe80::1", "abcd:ef01:2345:6789:abcd:ef01:2345:6789"]
+
+
 def test_repo_rules(check: Check, tmp_path: Path) -> None:
     check()
     incidents = tmp_path / "incidents"

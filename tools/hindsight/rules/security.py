@@ -11,7 +11,7 @@ import ipaddress
 import math
 import re
 from collections import Counter
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level
 from hindsight.rules._base import CheckContext, any_of, body_prose, folded, per_incident, rule
@@ -25,15 +25,25 @@ class Place(NamedTuple):
     text: str
 
 
-def places(incident: Incident, *, head: bool = True) -> Iterator[Place]:
-    """Every line of postmortem.md (front matter too when ``head``) and of timeline.log."""
-    if head and incident.head:
-        for number, text in enumerate(incident.head.split("\n"), 1):
-            yield Place(incident.postmortem_path, number, text)
-    for number, text in enumerate(incident.body.split("\n"), incident.body_line):
-        yield Place(incident.postmortem_path, number, text)
-    for number, text in enumerate(incident.timeline_text.split("\n"), 1):
-        yield Place(incident.timeline_path, number, text)
+def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: bool = True) -> Iterator[Place]:
+    """The lines of postmortem.md (front matter too when ``head``) and timeline.log that may hold something.
+
+    ``hints(text)`` gives the offsets in a whole file's text of what the line-by-line
+    patterns need (a word, a character); only the lines holding one are given, each once.
+    One search of the whole file costs far less than one per line, and most lines hold none.
+    """
+    texts = [(incident.postmortem_path, 1, incident.head)] if head and incident.head else []
+    texts += [(incident.postmortem_path, incident.body_line, incident.body),
+              (incident.timeline_path, 1, incident.timeline_text)]
+    for path, first, text in texts:
+        number, seen, last = first, 0, -1
+        for offset in sorted(hints(text)):
+            number += text.count("\n", seen, offset)
+            seen = offset
+            if number != last:
+                last = number
+                end = text.find("\n", offset)
+                yield Place(path, number, text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end])
 
 
 #: (what it is, pattern); a group named ``value`` is the secret when only part of the match is
@@ -90,6 +100,17 @@ def _may_hold_secret(text: str) -> bool:
     return _SECRET_HINT.search(folded(text)) is not None or _AWS_HINT.search(text) is not None
 
 
+def _secret_hints(text: str) -> Iterator[int]:
+    """Offsets in ``text`` (many lines) of what :func:`_may_hold_secret` looks for; none span lines."""
+    lowered = folded(text)
+    if len(lowered) != len(text):  # cannot happen (folding keeps every character one character)
+        lowered = text.lower()
+    for match in _SECRET_HINT.finditer(lowered):
+        yield match.start()
+    for match in _AWS_HINT.finditer(text):
+        yield match.start()
+
+
 def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, column, length) of each secret in a line; nothing of the value itself."""
     if not _may_hold_secret(text):
@@ -134,7 +155,7 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     The job authenticated with a token from the old vault path (since rotated).
     ```
     """
-    for place in places(incident):
+    for place in places(incident, _secret_hints):
         for kind, column, length in find_secrets(place.text):
             yield secret.finding(
                 incident, place.line, f"this looks like a {kind} ({length} characters); delete it and revoke "
@@ -247,19 +268,22 @@ def find_addresses(text: str, allow: tuple[str, ...] = ()) -> Iterator[tuple[int
             yield column, kind, value
 
 
+#: what each address pattern needs: a dotted quad (IPv4); two colons with at most four hex
+#: digits between them (IPv6: every address has them, a time like 14:05 does not); an @ (e-mail)
 _IPV4_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{0,4}:")
+_ADDRESS_HINT = re.compile(rf"@|{_IPV6_HINT.pattern}|{_IPV4_HINT.pattern}")
 
 
-def _may_hold_address(text: str) -> bool:
-    """False when ``text`` has no e-mail or IP address: what each of the patterns needs."""
-    return "@" in text or text.count(":") >= 2 or _IPV4_HINT.search(text) is not None
+def _address_hints(text: str) -> Iterator[int]:
+    return (match.start() for match in _ADDRESS_HINT.finditer(text))
 
 
 def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     for match in _EMAIL.finditer(text) if "@" in text else ():
         if not _allowed_email(match.group(), match.group(1), allow):
             yield match.start() + 1, "e-mail address", match.group()
-    patterns = [p for p, hint in ((_IPV4, _IPV4_HINT.search(text)), (_IPV6, text.count(":") >= 2)) if hint]
+    patterns = [p for p, hint in ((_IPV4, _IPV4_HINT.search(text)), (_IPV6, _IPV6_HINT.search(text))) if hint]
     if not patterns:
         return
     allowed = [*_SAFE_NETWORKS, *_networks(allow)]
@@ -278,7 +302,7 @@ def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, st
 @per_incident
 def _addresses_in(incident: Incident, ctx: CheckContext) -> list[tuple[Place, int, str, str]]:
     """(place, column, kind, value) of every address in the body and timeline, for both rules."""
-    return [(place, column, kind, value) for place in places(incident, head=False) if _may_hold_address(place.text)
+    return [(place, column, kind, value) for place in places(incident, _address_hints, head=False)
             for column, kind, value in find_addresses(place.text, ctx.settings.security_allow)]
 
 
