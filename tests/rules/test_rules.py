@@ -209,6 +209,10 @@ def test_repo_rules(check: Check, tmp_path: Path) -> None:
     (outside / "secrets").mkdir(parents=True)
     (outside / "notes.txt").write_text("x")
     os.symlink(outside, incidents / "2026-11-20-linked")
+    (incidents / "2026-11-21-example" / "attachments" / "graphs").mkdir(parents=True)
+    os.symlink(outside, incidents / "2026-11-21-example" / "attachments" / "graphs" / "more")
     found = check(related=["2026-10-02-missing"])
-    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS904", "HS905", "HS905"]
+    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS904", "HS904",
+                                    "HS905", "HS905"]
+    assert any(f.path.endswith("2026-11-21-example/attachments/graphs/more") for f in found if f.code == "HS904")
     assert not any("outside" in f.message or "linked/" in f.path for f in found), "a linked folder is never followed"

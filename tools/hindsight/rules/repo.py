@@ -127,10 +127,24 @@ def related_missing(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _links(folder: str) -> Iterator[str]:
-    for top, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            if os.path.islink(os.path.join(top, name)):
-                yield os.path.relpath(os.path.join(top, name), folder).replace(os.sep, "/")
+    """Paths under ``folder`` (relative, with ``/``) that are symbolic links; none is followed.
+
+    The directory listing says which entries are links, so this costs one listing per
+    folder and no call per file: it runs on every incident of the archive.
+    """
+    stack = [(folder, "")]
+    while stack:
+        top, prefix = stack.pop()
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                yield prefix + entry.name
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
 
 
 @rule("HS904", "symlink", Category.REPO, archive=True)
