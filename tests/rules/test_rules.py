@@ -190,6 +190,14 @@ def test_places_gives_each_line_holding_a_hint_once_with_its_file_line() -> None
     assert [p.line for p in places(incident, hints, head=False)] == [8, 10, 1]
 
 
+def test_secret_hints_fall_back_to_every_line_when_folding_changes_a_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hindsight.rules import security
+
+    assert list(security._secret_hints("a\nb\nc")) == []
+    monkeypatch.setattr(security, "folded", lambda text: text.lower() + "\u0307")
+    assert list(security._secret_hints("a\nb\nc")) == [0, 2, 4]
+
+
 def test_ipv6_addresses_are_found_on_any_line_of_either_file(check: Check) -> None:
     body = BODY + "\nTraffic from 2a00:1450:4001:82b::200e at 14:05:30 UTC, and from fe80::1.\n"
     timeline = TIMELINE + "2026-11-21T14:50Z Blocked abcd:ef01:2345:6789:abcd:ef01:2345:6789\n"

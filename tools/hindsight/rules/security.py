@@ -103,8 +103,10 @@ def _may_hold_secret(text: str) -> bool:
 def _secret_hints(text: str) -> Iterator[int]:
     """Offsets in ``text`` (many lines) of what :func:`_may_hold_secret` looks for; none span lines."""
     lowered = folded(text)
-    if len(lowered) != len(text):  # cannot happen (folding keeps every character one character)
-        lowered = text.lower()
+    if len(lowered) != len(text):  # a letter that lower-cases into two: then look at every line
+        yield 0
+        yield from (match.end() for match in re.finditer("\n", text))
+        return
     for match in _SECRET_HINT.finditer(lowered):
         yield match.start()
     for match in _AWS_HINT.finditer(text):
