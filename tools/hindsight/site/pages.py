@@ -347,12 +347,8 @@ def ticket_link(ticket: str, settings: Settings) -> str:
     if url and url.startswith(("http://", "https://")):
         label = re.sub(r"^\[([^\]]+)\].*$", r"\1", cell)
         return f'<a class="hs-ticket" href="{esc(url)}">{esc(label)}</a>'
-    target = _ticket_target(cell, settings)
-    if target is None:
-        return esc(cell)
-    url, label = target
-    title = f' title="{esc(url)}"' if label != cell else ""
-    return f'<a class="hs-ticket" href="{esc(url)}"{title}>{esc(label)}</a>'
+    anchor = _ticket_anchor(cell, settings, esc)
+    return esc(cell) if anchor is None else anchor
 
 
 def ticket_markdown(ticket: str, settings: Settings) -> str | None:
@@ -362,12 +358,21 @@ def ticket_markdown(ticket: str, settings: Settings) -> str | None:
     escaped, and the link carries the class that keeps ``DEPLOY-88`` from breaking at its
     hyphen in a narrow column.
     """
+    return _ticket_anchor(ticket, settings, text)
+
+
+def _ticket_anchor(ticket: str, settings: Settings, shown: Callable[[str], str]) -> str | None:
+    """The link of a bare ticket cell, its label written by ``shown`` (:func:`esc` or :func:`text`).
+
+    None when the cell links nowhere. A label shorter than the cell (a URL's last part) has
+    the whole URL as its title.
+    """
     target = _ticket_target(ticket, settings)
     if target is None:
         return None
     url, label = target
     title = f' title="{esc(url)}"' if label != ticket.strip() else ""
-    return f'<a class="hs-ticket" href="{esc(url)}"{title}>{text(label)}</a>'
+    return f'<a class="hs-ticket" href="{esc(url)}"{title}>{shown(label)}</a>'
 
 
 def _link_tickets(lines: list[str], incident: Incident, settings: Settings) -> None:
