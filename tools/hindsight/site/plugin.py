@@ -17,9 +17,10 @@ import gc
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -119,12 +120,15 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         for file in list(files):
             if file.abs_src_path and _inside(os.path.realpath(file.abs_src_path), incidents_root):
                 files.remove(file)
-        published = self._load()
         self.marker_nonce = secrets.token_hex(8)
-        markdown = {i.id: pages.incident_markdown(i, self.marker, self.settings) for i in published}
-        # The rest of the build needs no incident's text: it is in its page's Markdown now.
-        published = [pages.without_text(i) for i in published]
-        self.data = data = pages.site_data(published, self.settings, self.today)
+        # Reading makes many objects that live until the build ends and almost no garbage:
+        # the collector would walk them over and over for nothing (a fifth of the load).
+        with _collector_paused():
+            published = self._load()
+            markdown = {i.id: pages.incident_markdown(i, self.marker, self.settings) for i in published}
+            # The rest of the build needs no incident's text: it is in its page's Markdown now.
+            published = [pages.without_text(i) for i in published]
+            self.data = data = pages.site_data(published, self.settings, self.today)
         self.incident_pages = {}
         self.listings = {}
         self.later = {}
@@ -336,6 +340,19 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         if config_file.exists():
             server.watch(str(config_file))
         return server
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while (reference counting still frees);
+    back on afterwards unless it was off already."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _inside(path: str, folder: str) -> bool:
