@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -169,6 +170,26 @@ def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "WARNING" in result.stderr and "2026-11-20-bad/postmortem.md:4:1" in result.stderr
     assert (tmp_path / "site" / "incidents" / "2026-11-21-good" / "index.html").exists()
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, build: Build) -> None:
+    """The plugin pauses and freezes the collector while it reads; ``mkdocs serve`` rebuilds in
+    one process, so neither may outlast a build, a failed one included."""
+    make_incident(tmp_path, "2026-11-21-good")
+    build()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    write(tmp_path / "incidents" / "2026-11-20-bad" / "postmortem.md",
+          "---\nid: 2026-11-20-bad\ntitle: [unclosed\n---\nbody\n")
+    with pytest.raises(BuildFailed, match="HS103"):
+        build()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        shutil.rmtree(tmp_path / "incidents" / "2026-11-20-bad")
+        build()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_snippets_that_reach_the_incidents_are_refused(tmp_path: Path, build: Build) -> None:
