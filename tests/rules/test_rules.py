@@ -96,6 +96,17 @@ def test_impact_accepts_many_ways_of_counting(check: Check) -> None:
         assert "HS501" not in codes(check(body=body)), text
 
 
+def test_a_comms_gap_names_its_length_its_lines_and_the_cadence_to_keep(check: Check) -> None:
+    timeline = TIMELINE.replace("14:20Z [comms]", "14:30Z [comms]")
+    assert codes(check(timeline=timeline)) == []  # 27 minutes: within the default 30
+    found = check(timeline=timeline, config="comms:\n  cadence_minutes: 20\n")
+    assert [(f.code, f.path, f.line) for f in found] == [
+        ("HS609", "incidents/2026-11-21-example/timeline.log", 3)]
+    assert found[0].message == ("27 minutes without a [comms] update before this event (from line 2); "
+                                "post one at least every 20 minutes (comms.cadence_minutes in hindsight.yml)")
+    assert codes(check(timeline=timeline, severity="SEV3", config="comms:\n  cadence_minutes: 20\n")) == []
+
+
 def test_review_rules(check: Check) -> None:
     found = check(status="approved", reviewers=["sam", "lee"], approvals=[
         {"by": "lee", "date": date(2026, 11, 21)}, {"by": "priya", "date": date(2026, 11, 30)}])

@@ -179,7 +179,8 @@ def comms_gap(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             minutes = int((event.time - previous.time).total_seconds() // 60)
             yield comms_gap.finding(
                 incident, event.line, f"{minutes} minutes without a [comms] update before this event "
-                f"(from line {previous.line}); the cadence is {ctx.settings.comms_cadence_minutes}",
+                f"(from line {previous.line}); post one at least every {ctx.settings.comms_cadence_minutes} "
+                "minutes (comms.cadence_minutes in hindsight.yml)",
                 path=incident.timeline_path)
         previous = event
 
