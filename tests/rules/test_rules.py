@@ -123,7 +123,16 @@ def test_secrets_are_found_and_never_printed(check: Check) -> None:
     assert len(found) == 3
     for f in found:
         assert token not in f.message and key not in f.message and "Xy7#" not in f.message
-    assert "GitHub token (40 characters)" in found[0].message
+    assert "this looks like a GitHub token (40 characters)" in found[0].message
+    assert "this looks like an AWS access key id (20 characters)" in found[1].message
+
+
+def test_a_password_in_a_url_is_a_secret_however_simple(check: Check) -> None:
+    # A value after "password=" must look random to be reported; one in a URL is always a secret.
+    body = BODY + "\nThe mirror was cloned from https://deploy:letmein@git.example.com/repo.\n"
+    found = [f for f in check(body=body) if f.code == "HS801"]
+    assert [f.message.split(";")[0] for f in found] == ["this looks like a password in a URL (7 characters)"]
+    assert codes(check(body=BODY + "\nThe old password=letmein was rotated.\n")) == []
 
 
 def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match() -> None:

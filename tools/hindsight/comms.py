@@ -178,7 +178,7 @@ def review(text: str, audience: str, incident: Incident, settings: Settings) -> 
     problems: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         for kind, column, _length in find_secrets(line):
-            problems.append(f"line {number}, column {column}: a {kind}; remove it (the value is not shown here)")
+            problems.append(f"line {number}, column {column}: {kind}; remove it (the value is not shown here)")
     if audience == "internal":
         return tuple(problems)
     names = blame.people_names(settings, incident)

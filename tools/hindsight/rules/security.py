@@ -46,27 +46,27 @@ def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: b
                 yield Place(path, number, text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end])
 
 
-#: (what it is, pattern); a group named ``value`` is the secret when only part of the match is
+#: (what it is, with its article; pattern); a group named ``value`` is the secret when only part of the match is
 SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
-    ("private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    ("AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-    ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b"),
-    ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"),
-    ("Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
-    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    ("SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
-    ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("password in a URL", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
-    ("value after a secret-like key",
+    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+    ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+    ("a GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("a Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"),
+    ("a Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
+    ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("a password in a URL", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
+    ("a value after a secret-like key",
      r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
      r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"),
 ))
 _PLACEHOLDER = re.compile(r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
                           r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*", re.IGNORECASE)
-_GENERIC = ("password in a URL", "value after a secret-like key")
+_GENERIC = ("a password in a URL", "a value after a secret-like key")
 
 
 def entropy(value: str) -> float:
@@ -78,7 +78,7 @@ def entropy(value: str) -> float:
 def _looks_secret(kind: str, value: str) -> bool:
     if _PLACEHOLDER.search(value):
         return False
-    if kind == "password in a URL":
+    if kind == "a password in a URL":
         return True
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
     return classes >= 2 and entropy(value) >= 3.5
@@ -161,7 +161,7 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for place in places(incident, _secret_hints):
         for kind, column, length in find_secrets(place.text):
             yield secret.finding(
-                incident, place.line, f"this looks like a {kind} ({length} characters); delete it and revoke "
+                incident, place.line, f"this looks like {kind} ({length} characters); delete it and revoke "
                 "it: once pushed it stays in git history", path=place.path, column=column)
 
 
