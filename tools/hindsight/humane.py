@@ -1,4 +1,7 @@
-"""Times and durations written for people, the same way in the CLI, the site and messages."""
+"""Times and durations written for people, the same way on the site, in comms and in messages.
+
+(The status line ``hindsight log`` prints mid-incident is terser: ``logbook.elapsed``.)
+"""
 
 from __future__ import annotations
 
