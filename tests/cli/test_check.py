@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import write
+from tests.conftest import git, write
 
 REPO = Path(__file__).parents[2]
 GOOD = """\
@@ -166,24 +166,17 @@ def test_sarif_is_2_1_0_with_rules_and_regions(archive: Path, run) -> None:  # t
     assert "region" not in missing and missing["artifactLocation"]["uri"].endswith("2026-11-21-b/timeline.log")
 
 
-def _git(root: Path, *args: str) -> None:
-    import subprocess
-
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                   check=True, capture_output=True)
-
-
 def test_changed_since_checks_only_changed_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """Committed, uncommitted and untracked changes count; ids are still checked archive-wide."""
     bad = GOOD.replace("SEV3", "SEV7")
     for name in ("2026-11-01-a", "2026-11-02-b", "2026-11-03-c"):
         incident(archive, name, bad.format(id=name))
-    _git(archive, "init", "-q", "-b", "main")
-    _git(archive, "add", "-A")
-    _git(archive, "commit", "-qm", "base")
-    _git(archive, "checkout", "-qb", "change")
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "base")
+    git(archive, "checkout", "-qb", "change")
     incident(archive, "2026-11-02-b", bad.format(id="2026-11-02-b") + "\nMore.\n")
-    _git(archive, "commit", "-qam", "edit b")
+    git(archive, "commit", "-qam", "edit b")
     (archive / "incidents" / "2026-11-03-c" / "timeline.log").write_text(TIMELINE + "# note\n")
     incident(archive, "2026-11-04-d")
     (archive / "incidents" / "2026-11-04-D").mkdir()
@@ -196,9 +189,9 @@ def test_changed_since_checks_only_changed_incidents(archive: Path, run) -> None
 
 def test_changed_settings_check_everything(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     incident(archive, "2026-11-01-a")
-    _git(archive, "init", "-q", "-b", "main")
-    _git(archive, "add", "-A")
-    _git(archive, "commit", "-qm", "base")
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "base")
     assert run("check", "--changed-since", "main").out.startswith("0 incidents checked")
     (archive / "hindsight.yml").write_text("comms:\n  cadence_minutes: 20\n")
     result = run("check", "--changed-since", "main")
@@ -208,10 +201,137 @@ def test_changed_settings_check_everything(archive: Path, run) -> None:  # type:
 def test_changed_since_explains_a_bad_ref(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     result = run("check", "--changed-since", "main")
     assert result.code == 2 and "needs a git repository" in result.err
-    _git(archive, "init", "-q", "-b", "main")
-    _git(archive, "commit", "-q", "--allow-empty", "-m", "base")
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "commit", "-q", "--allow-empty", "-m", "base")
     result = run("check", "--changed-since", "origin/main")
     assert result.code == 2 and "'origin/main' is not a commit" in result.err
+
+
+TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # built here so that no scanner flags this file
+KEY = "AKIA" + "Q3EGRTB2XWZP7KLM"
+
+
+def _branch(archive: Path, *names: str) -> None:
+    """Commit ``names`` (valid incidents) on main, and start the branch 'change' from there."""
+    for name in names:
+        incident(archive, name)
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "base")
+    git(archive, "checkout", "-qb", "change")
+
+
+def _commit(archive: Path, message: str) -> str:
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", message)
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(archive), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_a_secret_removed_by_a_later_commit_is_found_in_the_history(  # type: ignore[no-untyped-def]
+        archive: Path, run, monkeypatch) -> None:
+    """RELIABILITY cases 42 and 43: the branch's history is read, offline, and no value is printed."""
+    import socket
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the checker opened a socket")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    _branch(archive, "2026-11-01-a", "2026-11-02-b")
+    postmortem = archive / "incidents" / "2026-11-01-a" / "postmortem.md"
+    clean = postmortem.read_text()
+    postmortem.write_text(clean + f"\nThe runner used {TOKEN} to pull.\n")
+    timeline = archive / "incidents" / "2026-11-02-b" / "timeline.log"
+    timeline.write_text(TIMELINE + f"2026-11-21T17:00Z Rotated {KEY}\n")
+    first = _commit(archive, "notes")
+    assert run("check", "--changed-since", "main").out.count("HS801") == 2  # in the files: HS801 only
+    postmortem.write_text(clean + "\nThe runner used a token to pull.\n")
+    timeline.write_text(TIMELINE)
+    _commit(archive, "remove the token and the key")
+    result = run("check", "--changed-since", "main")
+    assert result.code == 1 and "HS801" not in result.out
+    assert result.out.splitlines() == [
+        f"incidents/2026-11-01-a/postmortem.md:1:1: HS805 a GitHub token (40 characters) was added by commit "
+        f"{first[:12]} (line 13) and removed later, but stays in the branch's git history: revoke it, then "
+        "rewrite the branch without it (git rebase -i) before merging [security]",
+        f"incidents/2026-11-02-b/timeline.log:1:1: HS805 an AWS access key id (20 characters) was added by commit "
+        f"{first[:12]} (line 4) and removed later, but stays in the branch's git history: revoke it, then "
+        "rewrite the branch without it (git rebase -i) before merging [security]",
+        "1 incident checked: 2 error(s), 0 warning(s)",  # b's files are as on main again
+    ]
+    assert TOKEN not in result.out + result.err and KEY not in result.out + result.err
+    assert "HS805" not in run("check").out  # only a range of commits is read
+
+
+def test_what_the_history_scan_leaves_alone(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Secrets still in the files, silenced ones, ones before the base, and switched off."""
+    _branch(archive, "2026-11-01-a")
+    postmortem = archive / "incidents" / "2026-11-01-a" / "postmortem.md"
+    clean = postmortem.read_text()
+    postmortem.write_text(clean + f"\nMoved: {TOKEN}\n\n<!-- hindsight: ignore HS801 -->\nOld: {KEY}\n")
+    _commit(archive, "add")
+    postmortem.write_text(clean + f"\nThe token was {TOKEN} until it was rotated.\n")
+    _commit(archive, "move the token, drop the silenced key")
+    result = run("check", "--changed-since", "main")
+    assert "HS805" not in result.out and result.out.count("HS801") == 1
+    git(archive, "checkout", "-q", "main")
+    postmortem.write_text(clean + f"\nOn main: {TOKEN}\n")
+    _commit(archive, "a secret on main")
+    postmortem.write_text(clean)
+    _commit(archive, "removed on main")
+    git(archive, "checkout", "-qb", "later")
+    postmortem.write_text(clean + "\nMore.\n")
+    _commit(archive, "a later branch")
+    assert "HS805" not in run("check", "--changed-since", "main").out  # main's own history is not the PR's
+    git(archive, "checkout", "-q", "change")
+    postmortem.write_text(clean)
+    _commit(archive, "remove it all")
+    assert "HS805" in run("check", "--changed-since", "main").out
+    (archive / "hindsight.yml").write_text("rules:\n  secret-in-history: off\n")
+    assert "HS805" not in run("check", "--changed-since", "main").out
+
+
+def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> None:
+    """An added line that reads like a diff header, CRLF lines, no final newline, a deleted
+    incident, a merge commit, and one secret added twice: each read as git meant it."""
+    from hindsight.checking import changed
+    from hindsight.config import load_settings
+
+    _branch(archive, "2026-11-01-a", "2026-11-02-b")
+    folder = archive / "incidents" / "2026-11-01-a"
+    clean = (folder / "postmortem.md").read_bytes()
+    (folder / "postmortem.md").write_bytes(clean + b"\n++ b/incidents/x/postmortem.md\n@@ -1 +9 @@\r\n"
+                                           + f"key {KEY}\r\nlast {TOKEN}".encode())
+    (folder / "notes.md").write_text(f"Not read: {TOKEN}\n")
+    first = _commit(archive, "odd lines")
+    git(archive, "checkout", "-q", "main")
+    incident(archive, "2026-11-03-c")
+    _commit(archive, "on main meanwhile")
+    git(archive, "checkout", "-q", "change")
+    git(archive, "merge", "-q", "--no-edit", "main")
+    (folder / "postmortem.md").write_bytes(clean + f"\nagain {TOKEN}\n".encode())
+    _commit(archive, "the token again")
+    (folder / "postmortem.md").write_bytes(clean)
+    git(archive, "rm", "-rq", "incidents/2026-11-02-b")
+    (archive / "incidents" / "2026-11-02-b").mkdir()
+    (archive / "incidents" / "2026-11-02-b" / "postmortem.md").write_text(f"---\ntoken: {KEY}\n---\n")
+    second = _commit(archive, "clean up; b gone, then back")
+    git(archive, "rm", "-rq", "incidents/2026-11-02-b")
+    _commit(archive, "b gone")
+    history = changed(load_settings(archive), "main").history
+    lines = clean.count(b"\n")
+    assert [(a.commit, a.path, a.line, a.text[:5]) for a in history.added] == [
+        (first, "incidents/2026-11-01-a/postmortem.md", lines + 4, "key A"),
+        (first, "incidents/2026-11-01-a/postmortem.md", lines + 5, "last "),
+        (next(a.commit for a in history.added if a.text.startswith("again")),
+         "incidents/2026-11-01-a/postmortem.md", lines + 2, "again"),
+        (second, "incidents/2026-11-02-b/postmortem.md", 2, "token"),
+    ]
+    assert history.current == {"incidents/2026-11-01-a/postmortem.md": clean.decode(),
+                               "incidents/2026-11-02-b/postmortem.md": None}
 
 
 def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ import yaml
 
 from hindsight.config import DEFAULT_SEVERITIES
 from hindsight.scaffold import DEFAULTS, init_archive
+from tests.conftest import git
 
 REPO = Path(__file__).parents[2]
 PACKAGED = DEFAULTS / "archive" / "github"
@@ -48,10 +49,6 @@ def _steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-
-
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     """A new archive holding the example incidents, on a pull-request branch ahead of origin/main."""
@@ -62,18 +59,18 @@ def archive(tmp_path: Path) -> Path:
     shutil.rmtree(root / "incidents")
     shutil.copytree(REPO / "incidents", root / "incidents")
     shutil.copy(REPO / "hindsight.yml", root / "hindsight.yml")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "add", "-A")
-    _git(root, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "commit", "-q", "-m", "base")
-    _git(root, "update-ref", "refs/remotes/origin/main", "HEAD")
-    _git(root, "checkout", "-q", "-b", "postmortem")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(root, "checkout", "-q", "-b", "postmortem")
     return root
 
 
 def _commit(root: Path, rel: str, extra: str) -> None:
     path = root / rel
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    _git(root, "-c", "user.name=CI", "-c", "user.email=ci@example.com", "commit", "-q", "-am", "edit")
+    git(root, "commit", "-q", "-am", "edit")
 
 
 def _expand(value: str) -> str:

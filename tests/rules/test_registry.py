@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hindsight.checking import check_paths
+from hindsight.checking import changed, check_paths
 from hindsight.config import parse_settings
 from hindsight.engine import judge, outcome
 from hindsight.load.incident import load_incident
@@ -18,7 +18,7 @@ from hindsight.model import Status
 from hindsight.problems import LOADER_CODES
 from hindsight.paths import listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
-from tests.conftest import write
+from tests.conftest import git, write
 from tests.rules.conftest import META as BASE
 from tests.rules.conftest import TIMELINE
 
@@ -46,10 +46,12 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
 
     ``yaml`` blocks update the front matter (``yaml title="hindsight.yml"``: the settings),
     ``markdown`` replaces the body, ``text`` the timeline, and ``tree`` adds paths under
-    incidents/ (``a -> b`` is a symbolic link).
+    incidents/ (``a -> b`` is a symbolic link). ``markdown title="commit N"`` blocks are
+    bodies committed one after the other on a branch, which ``--changed-since`` then reads.
     """
     meta = dict(BASE, status=max(rule.applies_from, Status.DRAFT, key=lambda s: s.rank).value)
     timeline, body, config, tree, whole, raw = TIMELINE, BODY, "", [], None, ""
+    commits: list[str] = []
     for kind, title, content in _BLOCK.findall(block_text):
         if kind == "yaml" and title == "hindsight.yml":
             config = content
@@ -59,6 +61,8 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
             raw += content
         elif kind == "markdown" and title == "postmortem.md":
             whole = content
+        elif kind == "markdown" and title.startswith("commit"):
+            commits.append(f"\n# Example\n\n{content}")
         elif kind == "text":
             timeline = content.replace("\n\\ No newline at end of file\n", "")
         elif kind == "markdown":
@@ -79,6 +83,18 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
         else:
             write(target, "")
     settings = parse_settings(config, tmp_path)
+    if commits:
+        git(tmp_path, "init", "-q", "-b", "main")
+        git(tmp_path, "add", "-A")
+        git(tmp_path, "commit", "-qm", "base")
+        git(tmp_path, "checkout", "-qb", "change")
+        for number, commit in enumerate(commits, 1):
+            write(folder / "postmortem.md", f"---\n{front}---\n{commit}")
+            git(tmp_path, "commit", "-qam", f"commit {number}")
+    if rule.history:
+        assert commits, f"{rule.code}: a history rule's examples are commits"
+        ctx = CheckContext(settings, date(2026, 11, 21), frozenset())
+        return [f.code for f in rule.check(changed(settings, "main").history, ctx)]
     if rule.loader:
         return [f.code for f in check_paths(settings, [], date(2026, 11, 21)).findings]
     ctx = CheckContext(settings, date(2026, 11, 21), frozenset(e for e, _ in listing(settings)))

@@ -138,7 +138,7 @@ def test_a_password_in_a_url_is_a_secret_however_simple(check: Check) -> None:
 def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match() -> None:
     # The prefilter reads a lower-cased line; the patterns ignore case the way ``re`` does,
     # which also takes the dotted and dotless i and the long s for ASCII letters.
-    from hindsight.rules.security import SECRETS, _may_hold_secret
+    from hindsight.rules.security import SECRETS, may_hold_secret
 
     tokens = ["ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "AKIA" + "Q3EGRTB2XWZP7KLM",
               "AIza" + "x" * 35, "xoxb-" + "1" * 12, "-----BEGIN RSA PRIVATE KEY-----",
@@ -150,8 +150,8 @@ def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match
                                                          "\u0131dentity token") for sep in ("=", ": ")]
     for line in tokens + assigned:
         assert any(p.search(line) for _, p in SECRETS), line
-        assert _may_hold_secret(f"In the log: {line}."), line
-    assert not _may_hold_secret("The deploy at 14:02 doubled the error rate for 12 minutes.")
+        assert may_hold_secret(f"In the log: {line}."), line
+    assert not may_hold_secret("The deploy at 14:02 doubled the error rate for 12 minutes.")
 
 
 def test_placeholders_and_values_that_are_not_secrets(check: Check) -> None:

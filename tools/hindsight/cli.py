@@ -129,7 +129,8 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
               show_default=True, help="How to print the findings.")
 @click.option("--changed-since", metavar="REF",
-              help="Check only incidents changed since this git ref (plus archive-wide id checks).")
+              help="Check only incidents changed since this git ref (plus archive-wide id checks), and "
+                   "look for secrets its commits added and removed.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Check every incident afresh; neither read nor write .hindsight-cache/.")
@@ -147,17 +148,18 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: st
     from hindsight.reporters import REPORTERS
 
     day = clock.parse_day(today) if today else clock.today()
+    history = None
     if changed_since is not None:
         if paths:
             raise click.UsageError("give PATHS or --changed-since, not both")
-        folders = changed(archive.settings, changed_since)
+        folders, history = changed(archive.settings, changed_since)
         if folders is None:
             click.echo("hindsight.yml or templates/ changed: checking every incident", err=True)
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
     cache = None if no_cache else Cache.open(archive.settings)
-    report = check_folders(archive.settings, folders, day, cache)
+    report = check_folders(archive.settings, folders, day, cache, history)
     click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     if cache is not None:
         try:

@@ -6,7 +6,7 @@ from typing import Iterable, NamedTuple
 
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
 from hindsight.rules import Archive, CheckContext, Rule, by_code
-from hindsight.rules._base import Facts
+from hindsight.rules._base import Facts, History
 
 
 class Report(NamedTuple):
@@ -72,7 +72,7 @@ def outcome(item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], leve
         status = incident.status or Status.INVESTIGATING
         sealed = ctx.sealed()
         for rule in rules:
-            if rule.archive or rule.loader or rule.applies_from.rank > status.rank or levels.get(rule.code) == "off":
+            if not rule.per_incident or rule.applies_from.rank > status.rank or levels.get(rule.code) == "off":
                 continue
             if rule.facts is None:
                 found.extend(rule.check(incident, sealed))
@@ -115,6 +115,14 @@ def archive_findings(archive: Archive, ctx: CheckContext, rules: tuple[Rule, ...
                      levels: dict[str, str]) -> list[Finding]:
     """The findings of the archive-wide rules, after hindsight.yml's levels."""
     found = (_relevel(f, levels) for rule in rules if rule.archive for f in rule.check(archive, ctx))
+    return [f for f in found if f is not None]
+
+
+def history_findings(history: History, ctx: CheckContext, rules: tuple[Rule, ...],
+                     levels: dict[str, str]) -> list[Finding]:
+    """The findings of the history rules in what the commits added, after hindsight.yml's levels."""
+    found = (_relevel(f, levels) for rule in rules if rule.history and levels.get(rule.code) != "off"
+             for f in rule.check(history, ctx))
     return [f for f in found if f is not None]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.model import Category, Finding, Incident, Level, Status
@@ -49,6 +49,24 @@ class Archive(NamedTuple):
     checked: tuple[str, ...]
 
 
+class Added(NamedTuple):
+    """A line that a commit since ``--changed-since``'s base added to a postmortem or timeline."""
+
+    commit: str
+    path: str  # relative to the archive's root, as the commit named it
+    line: int  # in the file as that commit left it
+    text: str
+    ignored: frozenset[str]  # codes an ignore comment silences on this line
+
+
+class History(NamedTuple):
+    """What history rules see: added lines that may hold a secret (oldest commit first), and
+    those files as they are now in the working tree (None: the file is gone)."""
+
+    added: tuple[Added, ...]
+    current: Mapping[str, str | None]
+
+
 CheckFunction = Callable[[Any, CheckContext], Iterator[Finding]]
 
 
@@ -65,6 +83,12 @@ class Rule(NamedTuple):
     archive: bool = False
     loader: bool = False
     facts: Callable[[Incident], Any] | None = None
+    history: bool = False
+
+    @property
+    def per_incident(self) -> bool:
+        """True for a rule the engine runs on each incident (not archive, loader or history)."""
+        return not (self.archive or self.loader or self.history)
 
     def facts_of(self, incident: Incident) -> Facts:
         """What this judged rule takes from ``incident``."""
@@ -84,11 +108,12 @@ class Rule(NamedTuple):
 
 def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
          applies_from: Status = Status.INVESTIGATING, archive: bool = False,
-         facts: Callable[[Incident], Any] | None = None) -> Callable[[CheckFunction], Rule]:
+         facts: Callable[[Incident], Any] | None = None, history: bool = False) -> Callable[[CheckFunction], Rule]:
     """Turn a documented check function into a Rule (nothing is registered by importing).
 
     An incident rule is called with ``(Incident, CheckContext)``, the context sealed; an
-    ``archive`` rule once per run with ``(Archive, CheckContext)``. A rule whose findings
+    ``archive`` rule once per run with ``(Archive, CheckContext)``; a ``history`` rule once
+    per ``--changed-since`` run with ``(History, CheckContext)``. A rule whose findings
     depend on today or on the other incidents splits in two: ``facts(incident)`` takes what
     it needs from the incident as JSON values, and the check is called with
     ``(Facts, CheckContext)``, the full context, on every run.
@@ -98,7 +123,8 @@ def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
 
     def wrap(check: CheckFunction) -> Rule:
         doc = (check.__doc__ or "").strip()
-        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive, facts=facts)
+        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive, facts=facts,
+                    history=history)
 
     return wrap
 

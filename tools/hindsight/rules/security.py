@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level
-from hindsight.rules._base import CheckContext, any_of, body_prose, folded, per_incident, rule
+from hindsight.rules._base import CheckContext, History, any_of, body_prose, folded, per_incident, rule
 
 
 class Place(NamedTuple):
@@ -92,7 +92,7 @@ _SECRET_HINT = any_of(_SECRET_WORDS)
 _AWS_HINT = re.compile(r"A[KSGIRN][IASOPN][ADAP]|AIza")
 
 
-def _may_hold_secret(text: str) -> bool:
+def may_hold_secret(text: str) -> bool:
     """False when no pattern in SECRETS can match ``text``: the cheap test most lines stop at."""
     return next(iter(_secret_hints(text)), None) is not None
 
@@ -116,7 +116,13 @@ def _secret_hints(text: str) -> Iterator[int]:
 
 def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, column, length) of each secret in a line; nothing of the value itself."""
-    if not _may_hold_secret(text):
+    for kind, start, value in _secrets(text):
+        yield kind, start + 1, len(value)
+
+
+def _secrets(text: str) -> Iterator[tuple[str, int, str]]:
+    """(kind, offset, value) of each secret in a line. The value never leaves this module."""
+    if not may_hold_secret(text):
         return
     taken: list[range] = []
     for kind, pattern in SECRETS:
@@ -129,7 +135,7 @@ def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
             if any(start in r for r in taken):
                 continue
             taken.append(range(match.start(), match.end()))
-            yield kind, start + 1, len(value)
+            yield kind, start, value
 
 
 @rule("HS801", "secret", Category.SECURITY)
@@ -163,6 +169,63 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             yield secret.finding(
                 incident, place.line, f"this looks like {kind} ({length} characters); delete it and revoke "
                 "it: once pushed it stays in git history", path=place.path, column=column)
+
+
+@rule("HS805", "secret-in-history", Category.SECURITY, history=True)
+def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a secret that a commit of the branch added and a later change removed.
+
+    Only `hindsight check --changed-since REF` looks for it, in the lines that the commits
+    since REF (from where the branch left it) added to postmortem.md and timeline.log. A
+    secret still in the file is HS801's, at its line. Each secret is reported once, with
+    the first commit that added it; the value is never printed.
+
+    ## Why is this bad?
+    Deleting a secret from the file does not delete it from the commit that added it:
+    once the branch is pushed, everyone who can read the repository can read the secret,
+    and code hosts keep a pull request's commits even after a squash merge. The secret
+    must be revoked; rewriting the branch without that commit keeps it out of the main
+    history as well.
+
+    ## Example
+    ```markdown title="commit 1"
+    ## Summary
+
+    The job authenticated with token=Zq8vW3mK1pR7tY2uN5bX9cD4 from the old vault path.
+    ```
+
+    ```markdown title="commit 2"
+    ## Summary
+
+    The job authenticated with a token from the old vault path.
+    ```
+
+    ## Use instead
+    ```markdown title="commit 1"
+    ## Summary
+
+    The job authenticated with a token from the old vault path (since rotated).
+    ```
+    """
+    reported: set[tuple[str, str]] = set()
+    for added in history.added:
+        if {"HS801", "HS805"} & added.ignored:
+            continue
+        now = history.current.get(added.path)
+        for kind, _start, value in _secrets(added.text):
+            if (now is not None and value in now) or (added.path, value) in reported:
+                continue
+            reported.add((added.path, value))
+            yield secret_in_history.at(
+                added.path, f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
+                f"{added.line}) and removed later, but stays in the branch's git history: revoke it, then "
+                "rewrite the branch without it (git rebase -i) before merging", _incident_of(added.path))
+
+
+def _incident_of(path: str) -> str | None:
+    """The incident folder's name in ``incidents/<id>/postmortem.md``."""
+    parts = path.split("/")
+    return parts[-2] if len(parts) >= 2 else None
 
 
 _TAGS = re.compile(r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
@@ -376,4 +439,4 @@ def ip_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                                  "the network under security.allow")
 
 
-RULES = (secret, unsafe_html_rule, email_address, ip_address)
+RULES = (secret, unsafe_html_rule, email_address, ip_address, secret_in_history)
