@@ -59,8 +59,10 @@ def _output(process: subprocess.Popen[Any]) -> Any:
         if isinstance(err, bytes):
             err = err.decode("utf-8", "replace")
         detail = (err.strip().splitlines() or ["git failed"])[-1]
-        command = [a for a in process.args[3:] if not a.startswith("-")][:2]  # type: ignore[index]
-        raise HindsightError(f"git {' '.join(command)}: {detail}")
+        args = list(process.args[3:])  # type: ignore[index]
+        while args[:1] == ["-c"]:  # a setting for this run only, not the command
+            del args[:2]
+        raise HindsightError(f"git {' '.join(a for a in args[:2])}: {detail}")
     return out
 
 
