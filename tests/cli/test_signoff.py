@@ -36,6 +36,28 @@ def test_reviewer_signs_off_then_status_moves_to_approved(archive: Path, run) ->
     assert run("check", "--today", "2026-11-25").code == 0
 
 
+def test_a_full_disk_leaves_the_postmortem_as_it_was(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """RELIABILITY case 50: the edit fails as the new file is flushed; the old one stays whole."""
+    import errno
+    import os
+
+    from hindsight import atomic
+
+    path = _incident(archive)
+    before = path.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    result = run("approve", ID, "--by", "sam", "--date", "2026-11-24")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err == (f"hindsight: error: incidents/{ID}/postmortem.md: cannot write: "
+                          f"{os.strerror(errno.ENOSPC)}; the file is as it was\n")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["postmortem.md", "timeline.log"]  # no temp file
+
+
 def test_authors_and_non_reviewers_cannot_sign_off(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     path = _incident(archive)
     before = path.read_bytes()

@@ -162,7 +162,7 @@ class FrontMatterEdit:
             raise EditError(f"{self.label} changed while this command ran; nothing was written. "
                             "Run the command again.") from None
         except OSError as exc:
-            raise EditError(f"{self.label}: cannot write: {exc.strerror}") from None
+            raise EditError(f"{self.label}: cannot write: {exc.strerror}; the file is as it was") from None
 
 
 def _block_item(item: dict[str, str], dash: str) -> list[str]:
