@@ -192,6 +192,21 @@ def test_concurrent_cli_processes(incident: Path) -> None:
     assert texts == sorted(f"event {n}" for n in range(8))
 
 
+def test_an_event_is_on_disk_before_it_is_reported(incident: Path) -> None:
+    """RELIABILITY case 45: kill -9 the CLI as soon as it says where the event went."""
+    import signal
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1")  # each line reaches the pipe as it is printed
+    proc = subprocess.Popen([sys.executable, "-m", "hindsight", "log", "Failover finished"], env=env,
+                            cwd=incident.parents[2], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(60)
+    assert first.startswith(b"Appended to"), first + (proc.stderr.read() if proc.stderr else b"")
+    assert events(incident)[-1].endswith(" Failover finished")
+
+
 def test_log_starts_without_heavy_imports(incident: Path) -> None:
     """log imports no Jinja, Markdown or MkDocs: it is used mid-incident."""
     code = (
