@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from hindsight.rules import ALL_RULES
+import pytest
+
+from hindsight.rules import ALL_RULES, by_code
 from hindsight.site import charts, pages
 from tests.site.conftest import BODY, TODAY, data_of, href, load, make_incident
 
@@ -234,6 +236,18 @@ def test_every_rule_has_a_page_with_portable_examples() -> None:
         assert page.count("# Why is this bad?") == 1 and "title=" not in page
     fenced = pages.rule_markdown(next(r for r in ALL_RULES if 'title="' in r.doc))
     assert '*hindsight.yml*\n\n```yaml' in fenced or "*postmortem.md*" in fenced
+
+
+@pytest.mark.parametrize(("code", "scope", "silenced"), [
+    ("HS301", "applies from status **in-review**", True),
+    ("HS901", "checks the whole archive", False),  # its findings have no line to put a comment on
+    ("HS805", "reads the commits `hindsight check --changed-since` covers", False),
+])
+def test_a_rule_page_says_when_the_rule_applies_and_how_to_silence_it(code: str, scope: str, silenced: bool) -> None:
+    page = pages.rule_markdown(by_code()[code])
+    assert f" · {scope}. " in page
+    assert (f"`<!-- hindsight: ignore {code} -->`" in page) is silenced
+    assert "switch the rule off under `rules:` in `hindsight.yml`" in page
 
 
 def test_charts_count_by_month_and_quarter(tmp_path: Path) -> None:

@@ -384,7 +384,7 @@ def rules(code: str | None) -> None:
 
     if code is None:
         for r in ALL_RULES:
-            click.echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} from {r.applies_from.value}")
+            click.echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} {r.when}")
         return
     wanted = code.upper()
     found = next((r for r in ALL_RULES if wanted in (r.code, r.name.upper())), None)
@@ -392,8 +392,8 @@ def rules(code: str | None) -> None:
         from hindsight.config import suggest
 
         raise HindsightError(f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}")
-    click.echo(f"{found.code} {found.name} [{found.category.value}, {found.level.value}, "
-               f"from {found.applies_from.value}]\n\n{found.doc}")
+    click.echo(f"{found.code} {found.name} [{found.category.value}, {found.level.value}, {found.when}]"
+               f"\n\n{found.doc}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -86,6 +86,15 @@ class Rule(NamedTuple):
     history: bool = False
 
     @property
+    def when(self) -> str:
+        """When the rule applies, as the rule listings say it."""
+        if self.history:
+            return "commits since --changed-since"
+        if self.archive:
+            return "whole archive"
+        return f"from {self.applies_from.value}"
+
+    @property
     def per_incident(self) -> bool:
         """True for a rule the engine runs on each incident (not archive, loader or history)."""
         return not (self.archive or self.loader or self.history)

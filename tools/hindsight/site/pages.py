@@ -667,9 +667,15 @@ def _portable_fences(doc: str) -> str:
 def rule_markdown(rule: Rule) -> str:
     """One rule's page from its own docs: what it flags, why, an example and what to write instead."""
     code = rule.code
+    if rule.history:
+        scope, silence = "reads the commits `hindsight check --changed-since` covers", "Re-level"
+    elif rule.archive:
+        scope, silence = "checks the whole archive", "Re-level"
+    else:
+        scope = f"applies from status **{rule.applies_from.value}**"
+        silence = f"Silence one line with `<!-- hindsight: ignore {code} -->`; re-level"
     return (f"{page_head(f'{code} {rule.name}')}Category **{rule.category.value}** · "
-            f"level **{rule.level.value}** · applies from status **{rule.applies_from.value}**. "
-            f"Silence one line with `<!-- hindsight: ignore {code} -->`; re-level or switch the rule off "
+            f"level **{rule.level.value}** · {scope}. {silence} or switch the rule off "
             f"under `rules:` in `hindsight.yml`.\n\n{_portable_fences(rule.doc)}\n\n[All rules](../index.md)\n")
 
 
@@ -683,9 +689,9 @@ def rules_index_markdown(rules: Sequence[Rule]) -> str:
         category = rule.category.value
         if category != current:
             current = category
-            lines += ["", f"## {category}", "", "| Code | Name | Level | From | What it flags |",
+            lines += ["", f"## {category}", "", "| Code | Name | Level | Applies | What it flags |",
                       "| --- | --- | --- | --- | --- |"]
         summary = rule.doc.split("\n\n", 1)[0].replace("\n", " ").replace("|", "\\|")
         lines.append(f"| [{rule.code}]({rule.code.lower()}/index.md) | {rule.name} | "
-                     f"{rule.level.value} | {rule.applies_from.value} | {summary} |")
+                     f"{rule.level.value} | {rule.when} | {summary} |")
     return "\n".join(lines) + "\n"
