@@ -133,6 +133,16 @@ def test_no_message_carries_a_secret(archive: Path, run) -> None:  # type: ignor
     assert token not in result.err
 
 
+@pytest.mark.parametrize("audience", ["internal", "external", "summary"])
+def test_no_message_names_what_security_deny_lists(archive: Path, run, audience: str) -> None:  # type: ignore[no-untyped-def]
+    _incident(archive)
+    write(archive / "hindsight.yml", CONFIG + "security:\n  deny: [Globex Corporation]\n")
+    result = run("comms", ID, "-a", audience, "--message", "Orders from GLOBEX\ncorporation failed.", "--log")
+    assert result.code == 1
+    assert ("do not send as it is: 'GLOBEX corporation' is listed under security.deny in hindsight.yml; "
+            "say who or what it is instead") in result.err
+
+
 def test_summary_is_the_one_page_outcome(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     _incident(archive, timeline=OVER, status="in-review", customer_facing=True)
     result = run("comms", ID, "-a", "summary")

@@ -187,6 +187,19 @@ def test_unsafe_html_prefilter_keeps_every_pattern(text: str, found: bool) -> No
     assert bool(list(unsafe_html(text))) is found
 
 
+def test_denied_names_are_found_in_both_files_whole_words_only(check: Check) -> None:
+    """RELIABILITY cases 33 and 41: a customer's name, even in a comment or across a line break."""
+    config = "security:\n  deny: [Globex Corporation, ACME]\n"
+    body = BODY + "\n<!-- internal: customer acme -->\n\nThe acmeist and the ACMEs are fine; Globex\nCorporation is not.\n"
+    timeline = TIMELINE + "2026-11-21T14:50Z Called ACME support\n"
+    found = [(f.path.rsplit("/", 1)[1], f.line, f.column, f.message.split("'")[1])
+             for f in check(body=body, timeline=timeline, config=config) if f.code == "HS806"]
+    assert [(name, column, term) for name, _line, column, term in found] == [
+        ("postmortem.md", 25, "acme"), ("postmortem.md", 37, "Globex Corporation"), ("timeline.log", 26, "ACME")]
+    assert found[1][1] == found[0][1] + 2 and found[2][1] == 6
+    assert codes(check(body=body, timeline=timeline)) == []  # nothing is denied unless listed
+
+
 def test_addresses_warn_unless_allowed(check: Check) -> None:
     body = BODY + "\nReported by jane.doe@gmail.com from 81.2.69.160 and 10.0.4.7; mail help@corp.com.\n"
     assert codes(check(body=body)) == ["HS803", "HS804", "HS804"]

@@ -55,6 +55,7 @@ class Settings(NamedTuple):
     review_sev1_days: int = 3
     review_sev2_business_days: int = 5
     security_allow: tuple[str, ...] = ()
+    security_deny: tuple[str, ...] = ()
 
     def severity_rank(self, name: object) -> int:
         """Position of severity ``name`` on the scale, most severe first; unknown ones after all."""
@@ -171,7 +172,7 @@ SCHEMA: Mapping[str, Any] = {
     },
     "comms": {"cadence_minutes": ("comms_cadence_minutes", _positive_int),
               "public_names": ("comms_public_names", _str_map)},
-    "security": {"allow": ("security_allow", _str_list)},
+    "security": {"allow": ("security_allow", _str_list), "deny": ("security_deny", _str_list)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),
         "sev2_business_days": ("review_sev2_business_days", _positive_int),

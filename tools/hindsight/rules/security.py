@@ -6,6 +6,7 @@ its place, which is enough to find it and not enough to use it.
 
 from __future__ import annotations
 
+import functools
 import html
 import ipaddress
 import math
@@ -32,10 +33,7 @@ def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: b
     patterns need (a word, a character); only the lines holding one are given, each once.
     One search of the whole file costs far less than one per line, and most lines hold none.
     """
-    texts = [(incident.postmortem_path, 1, incident.head)] if head and incident.head else []
-    texts += [(incident.postmortem_path, incident.body_line, incident.body),
-              (incident.timeline_path, 1, incident.timeline_text)]
-    for path, first, text in texts:
+    for path, first, text in _texts(incident, head):
         number, seen, last = first, 0, -1
         for offset in sorted(hints(text)):
             number += text.count("\n", seen, offset)
@@ -44,6 +42,13 @@ def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: b
                 last = number
                 end = text.find("\n", offset)
                 yield Place(path, number, text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end])
+
+
+def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
+    """(path, first file line, text) of the front matter (when ``head``), the body and the timeline."""
+    texts = [(incident.postmortem_path, 1, incident.head)] if head and incident.head else []
+    return texts + [(incident.postmortem_path, incident.body_line, incident.body),
+                    (incident.timeline_path, 1, incident.timeline_text)]
 
 
 #: (what it is, with its article; pattern); a group named ``value`` is the secret when only part of the match is
@@ -220,6 +225,66 @@ def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
                 added.path, f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
                 f"{added.line}) and removed later, but stays in the branch's git history: revoke it, then "
                 "rewrite the branch without it (git rebase -i) before merging", _incident_of(added.path))
+
+
+@functools.lru_cache(maxsize=8)
+def deny_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The names of ``security.deny`` as one case-blind pattern: whole words, any spacing between
+    them (a name may wrap onto the next line); None when there are none."""
+    names = sorted((r"\s+".join(map(re.escape, t.split())) for t in terms if t.split()), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)", re.IGNORECASE) if names else None
+
+
+@rule("HS806", "denied-term", Category.SECURITY)
+def denied_term(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a name listed under `security.deny` in `hindsight.yml`: customers, partners, code names.
+
+    The names match whole words, in any case, wherever they are: front matter, text, code
+    blocks, comments and the timeline. An archive lists under `security.deny` what none of
+    its postmortems may name.
+
+    ## Why is this bad?
+    The whole company reads the archive, and a comment or a code block is in the
+    repository even when the site leaves it out. Naming a customer tells every reader who
+    was affected and how badly, which contracts often forbid; naming an unannounced
+    project leaks it. Describe who or what it is instead.
+
+    ## Example
+    ```yaml title="hindsight.yml"
+    security:
+      deny: [Globex]
+    ```
+
+    ```markdown
+    ## Impact
+
+    Orders from Globex failed for 40 minutes. <!-- they noticed first -->
+    ```
+
+    ## Use instead
+    ```yaml title="hindsight.yml"
+    security:
+      deny: [Globex]
+    ```
+
+    ```markdown
+    ## Impact
+
+    Orders from one enterprise customer failed for 40 minutes; that customer noticed first.
+    ```
+    """
+    pattern = deny_pattern(ctx.settings.security_deny)
+    if pattern is None:
+        return
+    for path, first, text in _texts(incident):
+        number, seen = first, 0
+        for match in pattern.finditer(text):
+            number += text.count("\n", seen, match.start())
+            seen = match.start()
+            column = match.start() - text.rfind("\n", 0, match.start())
+            yield denied_term.finding(
+                incident, number, f"'{' '.join(match.group().split())}' is listed under security.deny in "
+                "hindsight.yml: say who or what it is instead ('an enterprise customer')", path=path, column=column)
 
 
 def _incident_of(path: str) -> str | None:
@@ -439,4 +504,4 @@ def ip_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                                  "the network under security.allow")
 
 
-RULES = (secret, unsafe_html_rule, email_address, ip_address, secret_in_history)
+RULES = (secret, unsafe_html_rule, email_address, ip_address, secret_in_history, denied_term)
