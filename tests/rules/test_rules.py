@@ -83,10 +83,11 @@ def test_action_item_cells(check: Check) -> None:
         "| Team owner | the platform team | Q1 | soon | in progress |",
         "| Overdue | sam | 2026-11-01 | https://t.example/1 | open |",
     ]))
-    found = [(f.code, f.line) for f in check(body=body)]
+    found = [(f.code, f.line, f.column) for f in check(body=body)]
     row = BODY.split("\n").index("| --- | --- | --- | --- | --- |") + 14
-    assert found == [("HS402", row + 1), ("HS402", row + 2), ("HS403", row + 2), ("HS404", row + 2),
-                     ("HS405", row + 2), ("HS407", row + 3)]
+    # each finding points at its cell: where its text starts, or just after the pipe of an empty one
+    assert found == [("HS402", row + 1, 13), ("HS402", row + 2, 16), ("HS403", row + 2, 36),
+                     ("HS404", row + 2, 41), ("HS405", row + 2, 48), ("HS407", row + 3, 19)]
 
 
 def test_impact_accepts_many_ways_of_counting(check: Check) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from hindsight.config import Settings
 from hindsight.humane import duration, plural
-from hindsight.model import ActionItem, Incident, Milestone, Status
+from hindsight.model import Incident, Milestone, Status
 
 #: CSV and JSON shapes are versioned: a field is never renamed or given another meaning.
 VERSION = 1
@@ -73,7 +73,7 @@ def review_due(incident: Incident, settings: Settings) -> date | None:
 
 
 #: an exported action item: its incident, the table's cells as read, and whether it is overdue
-ITEM_FIELDS = ("incident", *ActionItem._fields, "overdue")
+ITEM_FIELDS = ("incident", "line", "action", "owner", "due", "ticket", "status", "kind", "overdue")
 
 
 def action_items(incidents: Iterable[Incident], today: date) -> list[dict[str, Any]]:

@@ -153,6 +153,8 @@ class ActionItem(NamedTuple):
     ticket: str
     status: str
     kind: str
+    #: where each cell's text starts in the line (1-based), by column name ('owner', 'due', …)
+    at: Mapping[str, int] = MappingProxyType({})
 
 
 class Incident(NamedTuple):

@@ -153,8 +153,13 @@ def cell_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cells(line: str) -> list[str]:
-    return [line[a:b].strip().replace("\\|", "|") for a, b in cell_spans(line)]
+def _cells(line: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
+    return [line[a:b].strip().replace("\\|", "|") for a, b in spans or cell_spans(line)]
+
+
+def _starts(line: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The 1-based column where each cell's text starts (an empty cell: just after its pipe)."""
+    return [a + 1 + (len(line[a:b]) - len(line[a:b].lstrip()) if line[a:b].strip() else 0) for a, b in spans]
 
 
 def _column_map(header: list[str]) -> dict[str, int]:
@@ -178,15 +183,17 @@ def action_items(section: Section) -> tuple[list[ActionItem], dict[str, int] | N
             for j in range(i + 2, len(lines)):
                 if "|" not in lines[j] or not lines[j].strip():
                     break
-                cells = _cells(lines[j])
+                spans = cell_spans(lines[j])
+                cells, starts = _cells(lines[j], spans), _starts(lines[j], spans)
 
                 def cell(name: str) -> str:
                     index = columns.get(name)
                     return cells[index] if index is not None and index < len(cells) else ""
 
+                at = {name: starts[index] for name, index in columns.items() if index < len(starts)}
                 items.append(
                     ActionItem(offset + j, cell("action"), cell("owner"), cell("due"),
-                               cell("ticket"), cell("status"), cell("kind"))
+                               cell("ticket"), cell("status"), cell("kind"), at)
                 )
             return items, columns
     return [], None

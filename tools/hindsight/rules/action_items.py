@@ -105,10 +105,10 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         owner = owner_handle(item)
         if not owner:
             yield action_owner.finding(incident, item.line, "action item has no owner; put one person's handle "
-                                       "in the Owner column")
+                                       "in the Owner column", column=item.at.get("owner"))
         elif not HANDLE.match(owner) or owner.upper() in ("TBD", "TBC", "TODO"):
             yield action_owner.finding(incident, item.line, f"owner '{item.owner.strip()}' is not a handle; name "
-                                       "one person, like 'lee'")
+                                       "one person, like 'lee'", column=item.at.get("owner"))
 
 
 @rule("HS403", "action-due", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -140,7 +140,8 @@ def action_due(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for item in incident.action_items:
         if due_date(item) is None:
             written = f"'{item.due.strip()}' is not a" if item.due.strip() else "no"
-            yield action_due.finding(incident, item.line, f"{written} due date; write it as YYYY-MM-DD")
+            yield action_due.finding(incident, item.line, f"{written} due date; write it as YYYY-MM-DD",
+                                     column=item.at.get("due"))
 
 
 @rule("HS404", "action-ticket", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -173,7 +174,8 @@ def action_ticket(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         ticket = item.ticket.strip().strip("`")
         if not TICKET.match(ticket):
             written = f"'{ticket}' is not a ticket" if ticket else "no ticket"
-            yield action_ticket.finding(incident, item.line, f"{written}; link one: a URL, KEY-123 or #123")
+            yield action_ticket.finding(incident, item.line, f"{written}; link one: a URL, KEY-123 or #123",
+                                        column=item.at.get("ticket"))
 
 
 @rule("HS405", "action-status", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -207,7 +209,7 @@ def action_status(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         if status not in STATUSES:
             yield action_status.finding(
                 incident, item.line, f"status '{item.status.strip()}' is not one of {', '.join(STATUSES)}"
-                f"{suggest(status, list(STATUSES))}")
+                f"{suggest(status, list(STATUSES))}", column=item.at.get("status"))
 
 
 @rule("HS406", "action-kind", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -240,12 +242,12 @@ def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         kind = plain_cell(item.kind).lower()
         if kind and kind not in KINDS:
             yield action_kind.finding(incident, item.line, f"kind '{item.kind.strip()}' is not one of "
-                                      f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}")
+                                      f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}", column=item.at.get("kind"))
 
 
-def open_items(incident: Incident) -> list[list[int | str]]:
-    """``[line, due date]`` of each open action item with an ISO due date."""
-    return [[item.line, due.isoformat()] for item in incident.action_items
+def open_items(incident: Incident) -> list[list[int | str | None]]:
+    """``[line, due date, column of the due date]`` of each open action item with an ISO due date."""
+    return [[item.line, due.isoformat(), item.at.get("due")] for item in incident.action_items
             if (due := due_date(item)) is not None and item_status(item) == "open"]
 
 
@@ -276,13 +278,13 @@ def action_overdue(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     | Alert on checkout 5xx | lee | 2026-01-15 | PLAT-123 | done |
     ```
     """
-    for line, day in facts.data:
+    for line, day, column in facts.data:
         due = dt.date.fromisoformat(day)
         if due < ctx.today:
             days = (ctx.today - due).days
             yield action_overdue.finding(
                 facts, line, f"open action item is {days} day{'s' if days != 1 else ''} past its due "
-                f"date {due.isoformat()}; close it (done, wontfix) or set a new date")
+                f"date {due.isoformat()}; close it (done, wontfix) or set a new date", column=column)
 
 
 RULES = (action_items_missing, action_owner, action_due, action_ticket, action_status, action_kind,
