@@ -172,6 +172,22 @@ def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path
     assert (tmp_path / "site" / "incidents" / "2026-11-21-good" / "index.html").exists()
 
 
+def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(
+        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    for name in ("2026-11-21-a", "2026-11-20-b", "2026-10-01-c"):
+        make_incident(tmp_path, name, title=f"Incident {name[-1]}")
+    monkeypatch.setenv("HINDSIGHT_PREVIEW", "2026-11-2*, 2026-09-30-x")
+    site = build(strict=False)
+    built = sorted(p.parent.name for p in (site / "incidents").glob("20*/index.html"))
+    assert built == ["2026-11-20-b", "2026-11-21-a"]
+    assert "Incident c" not in (site / "incidents" / "index.html").read_text()
+    assert "HINDSIGHT_PREVIEW is set: this is a preview of 2 of 3 incidents" in caplog.text
+    with pytest.raises(BuildFailed, match="Aborted with 1 warnings in strict mode"):
+        build()
+    monkeypatch.delenv("HINDSIGHT_PREVIEW")
+    assert (build() / "incidents" / "2026-10-01-c" / "index.html").exists()
+
+
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, build: Build) -> None:
     """The plugin pauses and freezes the collector while it reads; ``mkdocs serve`` rebuilds in
     one process, so neither may outlast a build, a failed one included."""

@@ -19,6 +19,7 @@ import re
 import secrets
 from contextlib import contextmanager
 from datetime import date
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -38,6 +39,9 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).with_name("assets")
 CSS, JS = "assets/hindsight/hindsight.css", "assets/hindsight/hindsight.js"
+#: incident ids or patterns (``2026-11-*``), by commas or spaces: build only those, to preview
+#: a postmortem quickly in a large archive (``HINDSIGHT_PREVIEW=2026-11-21-* mkdocs serve``)
+PREVIEW = "HINDSIGHT_PREVIEW"
 #: comments in hand-written pages that the plugin fills
 RECENT, ON_THIS_DAY = "<!-- hindsight:recent -->", "<!-- hindsight:on-this-day -->"
 
@@ -177,13 +181,21 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
     def _load(self) -> list[Any]:
         """Read every incident; keep the published ones; report or fail on broken ones."""
+        from hindsight.humane import plural
         from hindsight.load.incident import load_incident
         from hindsight.model import Level
         from hindsight.paths import discover
 
         published, broken = [], []
         self.restricted_ids = []
-        for folder in discover(self.settings):
+        folders = discover(self.settings)
+        preview = os.environ.get(PREVIEW, "").replace(",", " ").split()
+        chosen = [f for f in folders if any(fnmatchcase(f.name, p) for p in preview)] if preview else folders
+        if preview:
+            # A warning, so that `mkdocs build --strict` (CI, publishing) refuses a partial site.
+            log.warning(f"{PREVIEW} is set: this is a preview of {len(chosen)} of {len(folders)} incidents, "
+                        "and its listings and figures leave the others out; unset it to build the archive")
+        for folder in chosen:
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
             incident = loaded.incident
@@ -202,7 +214,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                     "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines))
             for line in lines:
                 log.warning(f"skipped: {line}")
-        log.info(f"{len(published)} incidents published, {len(self.restricted_ids)} restricted "
+        log.info(f"{plural(len(published), 'incident')} published, {len(self.restricted_ids)} restricted "
                  f"or unreadable, {len(broken)} skipped")
         return published
 
