@@ -51,6 +51,7 @@ def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
                     (incident.timeline_path, 1, incident.timeline_text)]
 
 
+_URL_PASSWORD, _KEY_VALUE = "a password in a URL", "a value after a secret-like key"
 #: (what it is, with its article; pattern); a group named ``value`` is the secret when only part of the match is
 SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
     ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
@@ -64,14 +65,14 @@ SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patte
     ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
     ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
     ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("a password in a URL", r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
-    ("a value after a secret-like key",
+    (_URL_PASSWORD, r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
+    (_KEY_VALUE,
      r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
      r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"),
 ))
 _PLACEHOLDER = re.compile(r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
                           r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*", re.IGNORECASE)
-_GENERIC = ("a password in a URL", "a value after a secret-like key")
+_GENERIC = (_URL_PASSWORD, _KEY_VALUE)  # their value is looked at: no placeholder; random after a key
 
 
 def entropy(value: str) -> float:
@@ -83,7 +84,7 @@ def entropy(value: str) -> float:
 def _looks_secret(kind: str, value: str) -> bool:
     if _PLACEHOLDER.search(value):
         return False
-    if kind == "a password in a URL":
+    if kind == _URL_PASSWORD:  # any password in a URL, however simple
         return True
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
     return classes >= 2 and entropy(value) >= 3.5
