@@ -126,7 +126,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
     from hindsight.rules.security import may_hold_secret
 
     added: list[Added] = []
-    commit = path = ""
+    commit = path = incident = ""
     first, old_left, new_left, lines = 0, 0, 0, []
     assert log.stdout is not None
     for raw in log.stdout:
@@ -140,7 +140,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
                 old_left, new_left = max(old_left - 1, 0), max(new_left - 1, 0)
             if not (old_left or new_left) and path and lines:
                 silenced = ignores("\n".join(lines), first) if path.endswith(".md") else {}
-                added.extend(Added(commit, path, first + i, text, silenced.get(first + i, frozenset()))
+                added.extend(Added(commit, incident, path, first + i, text, silenced.get(first + i, frozenset()))
                              for i, text in enumerate(lines) if may_hold_secret(text))
             continue
         if raw.startswith(b"\0"):
@@ -150,6 +150,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
             name = name[2:] if name.startswith("b/") else ""
             parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
             path = name if len(parts) == 2 and parts[1] in _READ_FILES else ""
+            incident = parts[0] if path else ""
         elif raw.startswith(b"@@"):
             hunk = _HUNK.match(raw)
             if hunk is not None:

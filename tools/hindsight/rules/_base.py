@@ -53,6 +53,7 @@ class Added(NamedTuple):
     """A line that a commit since ``--changed-since``'s base added to a postmortem or timeline."""
 
     commit: str
+    incident: str  # the incident folder's name
     path: str  # relative to the archive's root, as the commit named it
     line: int  # in the file as that commit left it
     text: str

@@ -225,7 +225,7 @@ def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
             yield secret_in_history.at(
                 added.path, f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
                 f"{added.line}) and removed later, but stays in the branch's git history: revoke it, then "
-                "rewrite the branch without it (git rebase -i) before merging", _incident_of(added.path))
+                "rewrite the branch without it (git rebase -i) before merging", added.incident)
 
 
 @functools.lru_cache(maxsize=8)
@@ -286,12 +286,6 @@ def denied_term(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             yield denied_term.finding(
                 incident, number, f"'{' '.join(match.group().split())}' is listed under security.deny in "
                 "hindsight.yml: say who or what it is instead ('an enterprise customer')", path=path, column=column)
-
-
-def _incident_of(path: str) -> str | None:
-    """The incident folder's name in ``incidents/<id>/postmortem.md``."""
-    parts = path.split("/")
-    return parts[-2] if len(parts) >= 2 else None
 
 
 _TAGS = re.compile(r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
