@@ -34,14 +34,21 @@ def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: b
     One search of the whole file costs far less than one per line, and most lines hold none.
     """
     for path, first, text in _texts(incident, head):
-        number, seen, last = first, 0, -1
-        for offset in sorted(hints(text)):
-            number += text.count("\n", seen, offset)
-            seen = offset
+        last = -1
+        for offset, number in _numbered(text, first, sorted(hints(text))):
             if number != last:
                 last = number
                 end = text.find("\n", offset)
                 yield Place(path, number, text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end])
+
+
+def _numbered(text: str, first: int, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """(offset, file line) of each of ``offsets``, in ascending order, in ``text`` starting on line ``first``."""
+    number, seen = first, 0
+    for offset in offsets:
+        number += text.count("\n", seen, offset)
+        seen = offset
+        yield offset, number
 
 
 def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
@@ -278,11 +285,9 @@ def denied_term(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     if pattern is None:
         return
     for path, first, text in _texts(incident):
-        number, seen = first, 0
-        for match in pattern.finditer(text):
-            number += text.count("\n", seen, match.start())
-            seen = match.start()
-            column = match.start() - text.rfind("\n", 0, match.start())
+        found = list(pattern.finditer(text))
+        for match, (offset, number) in zip(found, _numbered(text, first, [m.start() for m in found])):
+            column = offset - text.rfind("\n", 0, offset)
             yield denied_term.finding(
                 incident, number, f"'{' '.join(match.group().split())}' is listed under security.deny in "
                 "hindsight.yml: say who or what it is instead ('an enterprise customer')", path=path, column=column)
