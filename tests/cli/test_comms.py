@@ -185,21 +185,18 @@ def test_the_archive_edits_its_own_templates(archive: Path, run) -> None:  # typ
     assert run("comms", ID, "-a", "internal").out == "Checkout errors is investigating; next at 14:35\n"
 
 
-def test_templates_run_in_the_sandbox(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("audience", "template", "where"), [
+    ("internal", "ok\n{{ title.__class__.__mro__[1].__subclasses__() }}\n", "internal.md.j2:2"),  # the sandbox
+    ("summary", "# {{ title }}\n\n{% if state %}\n", "templates/comms/summary.md.j2:3"),  # a syntax mistake
+], ids=["sandbox", "syntax"])
+def test_a_template_error_names_its_file_and_line(archive: Path, run, audience: str, template: str,  # type: ignore[no-untyped-def]
+                                                  where: str) -> None:
     _incident(archive)
-    write(archive / "templates" / "comms" / "internal.md.j2", "ok\n{{ title.__class__.__mro__[1].__subclasses__() }}\n")
-    result = run("comms", ID, "-a", "internal")
+    write(archive / "templates" / "comms" / f"{audience}.md.j2", template)
+    result = run("comms", ID, "-a", audience)
     assert result.code == 2
-    assert "internal.md.j2:2: template error" in result.err
+    assert f"{where}: template error" in result.err
     assert "Traceback" not in result.err
-
-
-def test_a_template_mistake_names_its_file_and_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    _incident(archive)
-    write(archive / "templates" / "comms" / "summary.md.j2", "# {{ title }}\n\n{% if state %}\n")
-    result = run("comms", ID, "-a", "summary")
-    assert result.code == 2
-    assert "templates/comms/summary.md.j2:3: template error" in result.err
 
 
 def test_unknown_incident_and_audience(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
