@@ -173,16 +173,14 @@ def missing(data: dict[str, Any], audience: str) -> tuple[str, ...]:
 def review(text: str, audience: str, incident: Incident, settings: Settings) -> tuple[str, ...]:
     """Why ``text`` should not go to ``audience`` as it is; empty when it may."""
     from hindsight.rules import blame
-    from hindsight.rules.security import deny_pattern, find_addresses, find_secrets
+    from hindsight.rules.security import find_addresses, find_denied, find_secrets
 
     problems: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         for kind, column, _length in find_secrets(line):
             problems.append(f"line {number}, column {column}: {kind}; remove it (the value is not shown here)")
-    denied = deny_pattern(settings.security_deny)
-    for match in denied.finditer(text) if denied else ():
-        problems.append(f"'{' '.join(match.group().split())}' is listed under security.deny in hindsight.yml; "
-                        "say who or what it is instead")
+    for _offset, name in find_denied(text, settings.security_deny):
+        problems.append(f"'{name}' is listed under security.deny in hindsight.yml; say who or what it is instead")
     if audience == "internal":
         return tuple(problems)
     names = blame.people_names(settings, incident)

@@ -236,11 +236,18 @@ def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @functools.lru_cache(maxsize=8)
-def deny_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+def _deny_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     """The names of ``security.deny`` as one case-blind pattern: whole words, any spacing between
     them (a name may wrap onto the next line); None when there are none."""
     names = sorted((r"\s+".join(map(re.escape, t.split())) for t in terms if t.split()), key=len, reverse=True)
     return re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)", re.IGNORECASE) if names else None
+
+
+def find_denied(text: str, terms: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(offset, the name as written, on one line) of each of ``terms`` (``security.deny``) in ``text``."""
+    pattern = _deny_pattern(terms)
+    for match in pattern.finditer(text) if pattern else ():
+        yield match.start(), " ".join(match.group().split())
 
 
 @rule("HS806", "denied-term", Category.SECURITY)
@@ -281,16 +288,14 @@ def denied_term(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     Orders from one enterprise customer failed for 40 minutes; that customer noticed first.
     ```
     """
-    pattern = deny_pattern(ctx.settings.security_deny)
-    if pattern is None:
+    if not ctx.settings.security_deny:
         return
     for path, first, text in _texts(incident):
-        found = list(pattern.finditer(text))
-        for match, (offset, number) in zip(found, _numbered(text, first, [m.start() for m in found])):
-            column = offset - text.rfind("\n", 0, offset)
+        found = list(find_denied(text, ctx.settings.security_deny))
+        for (offset, number), (_, name) in zip(_numbered(text, first, [o for o, _ in found]), found):
             yield denied_term.finding(
-                incident, number, f"'{' '.join(match.group().split())}' is listed under security.deny in "
-                "hindsight.yml: say who or what it is instead ('an enterprise customer')", path=path, column=column)
+                incident, number, f"'{name}' is listed under security.deny in hindsight.yml: say who or what "
+                "it is instead ('an enterprise customer')", path=path, column=offset - text.rfind("\n", 0, offset))
 
 
 _TAGS = re.compile(r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
