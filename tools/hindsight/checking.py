@@ -101,18 +101,20 @@ def changed(settings: Settings, ref: str) -> Changes:
                  "--src-prefix=a/", "--dst-prefix=b/", f"{base}..HEAD", "--", prefix, binary=True)
     history = _history(log, prefix, root)
     names = _output(diff).splitlines() + _output(untracked).splitlines()
-    folders: set[str] | None = set()
+    return Changes(_changed_folders(settings, names, prefix), history)
+
+
+def _changed_folders(settings: Settings, names: list[str], prefix: str) -> list[Path] | None:
+    """The incident folders holding the changed files ``names``; None if the settings or templates changed."""
+    folders = set()
     for name in names:
         if name == "hindsight.yml" or name.startswith("templates/"):
-            folders = None
-            break
+            return None
         if name.startswith(prefix):
             first = name[len(prefix):].split("/", 1)[0]
             if is_incident_name(first) and (settings.incidents_path / first).is_dir():
                 folders.add(first)
-    if folders is None:
-        return Changes(None, history)
-    return Changes([settings.incidents_path / name for name in sorted(folders)], history)
+    return [settings.incidents_path / name for name in sorted(folders)]
 
 
 _HUNK = re.compile(rb"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
