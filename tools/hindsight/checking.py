@@ -19,6 +19,7 @@ from hindsight.model import Finding
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
 from hindsight.rules._base import Added, History
+from hindsight.rules.repo import INCIDENT_FILES
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -118,7 +119,6 @@ def _changed_folders(settings: Settings, names: list[str], prefix: str) -> list[
 
 
 _HUNK = re.compile(rb"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_READ_FILES = ("postmortem.md", "timeline.log")
 
 
 def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
@@ -151,7 +151,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
             name = raw[4:].rstrip(b"\r\n").rstrip(b"\t").decode("utf-8", "replace")
             name = name[2:] if name.startswith("b/") else ""
             parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
-            path = name if len(parts) == 2 and parts[1] in _READ_FILES else ""
+            path = name if len(parts) == 2 and parts[1] in INCIDENT_FILES else ""
             incident = parts[0] if path else ""
         elif raw.startswith(b"@@"):
             hunk = _HUNK.match(raw)
