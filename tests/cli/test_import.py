@@ -283,3 +283,12 @@ def test_imported_incidents_pass_the_check_once_completed(archive: Path, run) ->
     assert _import(run, "--severity", "SEV3", str(write(archive.parent / "stale.md", PEOPLE))).code == 0
     result = run("check", "--today", "2026-11-21")
     assert result.code == 0, result.out
+
+
+def test_front_matter_nested_too_deep_or_with_aliases_is_reported_not_fatal(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Foreign front matter is read by the postmortems' own reader: no RecursionError, no alias."""
+    deep = "---\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n\n# Queue backlog\n\nIt grew.\n"
+    source = write(archive.parent / "deep.md", deep)
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    assert "nesting deeper than 32 levels" in result.out and "Traceback" not in result.err

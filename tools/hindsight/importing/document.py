@@ -79,13 +79,15 @@ def read_source(path: Path) -> Source:
 
 
 def _yaml(text: str) -> tuple[dict[str, Any], str | None]:
-    import yaml
+    """The mapping, read by the same reader as postmortems: no aliases, no tags, no limitless nesting."""
+    from hindsight.load.yamlsafe import read_yaml
 
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return {}, str(getattr(exc, "problem", None) or exc).split("\n")[0]
-    return (value, None) if isinstance(value, dict) else ({}, "it is not a mapping")
+    parsed = read_yaml(text, "")
+    if isinstance(parsed.value, dict):
+        return parsed.value, None
+    if parsed.problems:
+        return {}, parsed.problems[0].message
+    return {}, "it is not a mapping"
 
 
 def _toml(text: str) -> tuple[dict[str, Any], str | None]:

@@ -19,6 +19,12 @@ from hindsight.problems import problem
 MAX_DEPTH = 32
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Which libyaml a PyYAML wheel bundles decides how deep it lets a text nest before its
+# scanner gives up on its own (0.2.5: never; the one in PyYAML 6.0.4: 1,000 levels, with an
+# error that names no limit of ours). So that the outcome never depends on the version
+# installed, a text that could nest deeper than MAX_DEPTH is read with PyYAML's pure-Python
+# parser, which has no limit, and the reader below stops it at MAX_DEPTH.
+_DEEP_TEXT_LOADER = yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
@@ -218,18 +224,38 @@ def _lc(mark: Any, offset: int) -> tuple[int, int]:
     return mark.line + 1 + offset, mark.column + 1
 
 
+def could_nest_deeper(text: str, limit: int = MAX_DEPTH) -> bool:
+    """False when ``text`` cannot hold collections nested more than ``limit`` deep.
+
+    A level of nesting needs a flow bracket, a sequence entry ('- '), an explicit key
+    ('? ') or an indentation wider than its parent's; their sum bounds the depth. Front matter stays far
+    below the limit, so this costs a few ``str.count`` calls.
+    """
+    bound = text.count("[") + text.count("{") + sum(text.count(c) for c in ("- ", "-\n", "? ", "?\n"))
+    if bound > limit:
+        return True
+    indents = {len(line) - len(line.lstrip(" ")) for line in text.split("\n") if line.strip()}
+    return bound + len(indents) > limit
+
+
 def read_yaml(
     text: str, path: str, *, first_line: int = 1, incident: str | None = None
 ) -> Parsed:
     """Read ``text`` (which starts on file line ``first_line``) into YMap/YSeq values."""
     reader = _Reader(path, first_line, incident)
+    loader = _DEEP_TEXT_LOADER if could_nest_deeper(text) else _Loader
     try:
-        value = reader.read(yaml.parse(text, Loader=_Loader))
+        value = reader.read(yaml.parse(text, Loader=loader))
     except _TooDeep:
         return Parsed(None, reader.problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reader.report("HS103", mark, _syntax_message(exc))
+        if "nesting depth" in str(exc.problem):
+            # Unreachable with could_nest_deeper's bound; kept so that a libyaml with a
+            # lower limit still gives the depth finding rather than a syntax error.
+            reader.report("HS110", mark, f"nesting deeper than {MAX_DEPTH} levels")
+        else:
+            reader.report("HS103", mark, _syntax_message(exc))
         return Parsed(None, reader.problems)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + first_line
