@@ -30,8 +30,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
-from hindsight.cache import FILE  # noqa: E402
+from generate import generate
+
+from hindsight.cache import FILE
 
 FLOOR = """
 import os, yaml
@@ -56,20 +57,40 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def measure(command: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> tuple[float, int]:
+def measure(
+    command: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Median wall seconds and peak RSS (KB) of ``command`` run in a fresh process."""
     walls, peaks = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
-                             env={**os.environ, **(env or {})}, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE, *command],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            check=True,
+        ).stdout.split()
         walls.append(float(out[0]))
         peaks.append(int(out[1]))
     return statistics.median(walls), max(peaks)
 
 
 def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.com", *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.com",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def main() -> None:
@@ -80,8 +101,10 @@ def main() -> None:
     check = [sys.executable, "-m", "hindsight", "check", "--today", "2030-01-02"]
     cold = [*check, "--no-cache"]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; median of {args.runs} runs\n")
-    print(f"{'incidents':>9}  {'floor':>6}  {'cold, 1 process':>21}  {'cold, pool':>21}  {'warm':>21}  "
-          f"{'warm, 1% edited':>21}  {'peak RSS cold/warm/floor':>24}  {'cache':>7}")
+    print(
+        f"{'incidents':>9}  {'floor':>6}  {'cold, 1 process':>21}  {'cold, pool':>21}  {'warm':>21}  "
+        f"{'warm, 1% edited':>21}  {'peak RSS cold/warm/floor':>24}  {'cache':>7}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp, "small")
         generate(small, 10)
@@ -93,13 +116,17 @@ def main() -> None:
             floor, floor_rss = measure([sys.executable, "-c", FLOOR], root, args.runs)
             one, one_rss = measure(cold, root, args.runs, {"HINDSIGHT_JOBS": "1"})
             pool, _ = measure(cold, root, args.runs)
-            subprocess.run([*check[:-1], "2030-01-01"], cwd=root, stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                [*check[:-1], "2030-01-01"], cwd=root, stdout=subprocess.DEVNULL, check=False
+            )
             warm, warm_rss = measure(check, root, args.runs)
             edited = []
-            for folder in [p for p in sorted((root / "incidents").iterdir()) if p.is_dir()][:: 100]:
+            for folder in [p for p in sorted((root / "incidents").iterdir()) if p.is_dir()][::100]:
                 edited.append((folder / "postmortem.md", (folder / "postmortem.md").read_bytes()))
             partly = []
-            for _ in range(args.runs):  # each run finds the same 1% edited since the cache was written
+            for _ in range(
+                args.runs
+            ):  # each run finds the same 1% edited since the cache was written
                 for path, data in edited:
                     path.write_bytes(data + b"\nOne more paragraph.\n")
                 partly.append(measure(check, root, 1)[0])
@@ -108,10 +135,12 @@ def main() -> None:
                 subprocess.run(check, cwd=root, stdout=subprocess.DEVNULL, check=False)
             some = statistics.median(partly)
             size_mb = (root / ".hindsight-cache" / FILE).stat().st_size / 1e6
-            print(f"{size:>9}  {floor:5.2f}s  " + "  ".join(
-                f"{t:6.2f}s ({t / floor:5.1f}x floor)" for t in (one, pool, warm, some)) +
-                f"  {one_rss / 1024:8.0f} /{warm_rss / 1024:4.0f} /{floor_rss / 1024:3.0f} MB  {size_mb:4.1f} MB"
-                f"   [generated in {made:.1f}s]")
+            print(
+                f"{size:>9}  {floor:5.2f}s  "
+                + "  ".join(f"{t:6.2f}s ({t / floor:5.1f}x floor)" for t in (one, pool, warm, some))
+                + f"  {one_rss / 1024:8.0f} /{warm_rss / 1024:4.0f} /{floor_rss / 1024:3.0f} MB  {size_mb:4.1f} MB"
+                f"   [generated in {made:.1f}s]"
+            )
             if size == max(args.sizes):
                 git(root, "init", "-q", "-b", "main")
                 git(root, "add", "-A")
@@ -120,8 +149,10 @@ def main() -> None:
                 changed.write_text(changed.read_text() + "\nOne more paragraph.\n")
                 since, _ = measure([*cold, "--changed-since", "main"], root, args.runs)
                 ten, _ = measure(cold, small, args.runs)
-                print(f"\n--changed-since main, 1 of {size} changed: {since:.3f}s; "
-                      f"full check of a 10-incident archive: {ten:.3f}s ({since / ten:.2f}x); both --no-cache")
+                print(
+                    f"\n--changed-since main, 1 of {size} changed: {since:.3f}s; "
+                    f"full check of a 10-incident archive: {ten:.3f}s ({since / ten:.2f}x); both --no-cache"
+                )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,11 @@ def wrap(source: Path, root: Path, status: str) -> Path:
     folder = root / "incidents" / f"2020-01-01-{slug}"
     folder.mkdir(parents=True)
     body = FRONT.sub("", source.read_text(encoding="utf-8").replace("\r\n", "\n"))
-    front = (f"---\nid: 2020-01-01-{slug}\ntitle: {slug}\nstatus: {status}\nseverity: SEV2\n"
-             "visibility: internal\nservices: [corpus]\ncommander: ic\nauthors: [writer]\n"
-             "reviewers: [reviewer]\napprovals: []\n---\n")
+    front = (
+        f"---\nid: 2020-01-01-{slug}\ntitle: {slug}\nstatus: {status}\nseverity: SEV2\n"
+        "visibility: internal\nservices: [corpus]\ncommander: ic\nauthors: [writer]\n"
+        "reviewers: [reviewer]\napprovals: []\n---\n"
+    )
     (folder / "postmortem.md").write_text(front + body, encoding="utf-8")
     (folder / "timeline.log").write_text(TIMELINE, encoding="utf-8")
     return folder

@@ -16,8 +16,20 @@ from pathlib import Path
 
 from hindsight.scaffold import init_archive
 
-SERVICES = ["checkout-api", "payments-db", "search", "auth", "orders", "email", "cdn", "inventory", "billing",
-            "notifications", "gateway", "reports"]
+SERVICES = [
+    "checkout-api",
+    "payments-db",
+    "search",
+    "auth",
+    "orders",
+    "email",
+    "cdn",
+    "inventory",
+    "billing",
+    "notifications",
+    "gateway",
+    "reports",
+]
 PEOPLE = ["dana", "lee", "sam", "priya", "tomas", "kenji", "ines", "ruth"]
 CAUSES = [
     "a connection-pool change reduced the pool to a quarter of its size on the new hosts",
@@ -27,10 +39,12 @@ CAUSES = [
     "a DNS change removed the record for the regional endpoint",
     "a retry loop without back-off amplified a short outage of the payment provider",
 ]
-PARAGRAPH = ("The service depended on {svc} for every request, and nothing limited how long it waited. "
-             "When {cause}, requests queued behind the slow calls and the error rate rose to {pct}% "
-             "within {mins} minutes. Alerts fired on the error rate, and the responders followed the "
-             "runbook for the service, which pointed at the database first.\n")
+PARAGRAPH = (
+    "The service depended on {svc} for every request, and nothing limited how long it waited. "
+    "When {cause}, requests queued behind the slow calls and the error rate rose to {pct}% "
+    "within {mins} minutes. Alerts fired on the error rate, and the responders followed the "
+    "runbook for the service, which pointed at the database first.\n"
+)
 
 
 def postmortem(n: int, rng: random.Random, incident_id: str, signed: str, status: str) -> str:
@@ -40,19 +54,24 @@ def postmortem(n: int, rng: random.Random, incident_id: str, signed: str, status
     sev = rng.choice([1, 2, 2, 3, 3, 3, 4])
     cause = rng.choice(CAUSES)
     approvals = f"[{{by: {reviewer}, date: {signed}}}]" if status == "approved" else "[]"
-    body = "".join(PARAGRAPH.format(svc=svc[1], cause=cause, pct=rng.randint(2, 60), mins=rng.randint(2, 50))
-                   for _ in range(3))
-    rows = "".join(f"| Action {k} for {svc[0]}: add a guard and an alert | {rng.choice(PEOPLE)} | "
-                   f"2027-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} | PLAT-{n * 10 + k} | "
-                   f"{rng.choice(['open', 'done', 'done', 'wontfix'])} |\n" for k in range(rng.randint(2, 6)))
+    body = "".join(
+        PARAGRAPH.format(svc=svc[1], cause=cause, pct=rng.randint(2, 60), mins=rng.randint(2, 50))
+        for _ in range(3)
+    )
+    rows = "".join(
+        f"| Action {k} for {svc[0]}: add a guard and an alert | {rng.choice(PEOPLE)} | "
+        f"2027-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} | PLAT-{n * 10 + k} | "
+        f"{rng.choice(['open', 'done', 'done', 'wontfix'])} |\n"
+        for k in range(rng.randint(2, 6))
+    )
     return f"""---
 id: {incident_id}
-title: {svc[0].title()} errors after {cause.split(' ')[1]} change {n}
+title: {svc[0].title()} errors after {cause.split(" ")[1]} change {n}
 status: {status}  # investigating | draft | in-review | approved
 severity: SEV{sev}
 visibility: {"restricted" if n % 97 == 0 else "internal"}
 services: [{svc[0]}, {svc[1]}]
-tags: [generated, {cause.split(' ')[1]}]
+tags: [generated, {cause.split(" ")[1]}]
 commander: {commander}
 authors: [{author}]
 reviewers: [{reviewer}]
@@ -107,8 +126,14 @@ def timeline(rng: random.Random, incident_id: str, start: datetime) -> str:
     marks = ["start", "detected", "acknowledged", "mitigated", "resolved"]
     for k in range(rng.randint(10, 30)):
         moment += timedelta(minutes=rng.randint(1, 12))
-        mark = f"[{marks.pop(0)}] " if marks and (k % 4 == 0 or k > 20) else rng.choice(["", "", "[comms] "])
-        lines.append(f"{moment:%Y-%m-%dT%H:%MZ} {mark}Event {k}: responders checked the dashboards and logs")
+        mark = (
+            f"[{marks.pop(0)}] "
+            if marks and (k % 4 == 0 or k > 20)
+            else rng.choice(["", "", "[comms] "])
+        )
+        lines.append(
+            f"{moment:%Y-%m-%dT%H:%MZ} {mark}Event {k}: responders checked the dashboards and logs"
+        )
     for mark in marks:
         moment += timedelta(minutes=5)
         lines.append(f"{moment:%Y-%m-%dT%H:%MZ} [{mark}] Closing event")
@@ -124,10 +149,14 @@ def generate(root: Path, count: int, seed: int = 7) -> list[str]:
     for n in range(count):
         start = base + timedelta(hours=n * 7 + rng.randint(0, 6))
         incident_id = f"{start:%Y-%m-%d}-generated-incident-{n}"
-        status = "approved" if n < count - 3 else ["investigating", "draft", "in-review"][count - 1 - n]
+        status = (
+            "approved" if n < count - 3 else ["investigating", "draft", "in-review"][count - 1 - n]
+        )
         folder = root / "incidents" / incident_id
         folder.mkdir()
-        (folder / "postmortem.md").write_text(postmortem(n, rng, incident_id, f"{start + timedelta(days=7):%Y-%m-%d}", status))
+        (folder / "postmortem.md").write_text(
+            postmortem(n, rng, incident_id, f"{start + timedelta(days=7):%Y-%m-%d}", status)
+        )
         (folder / "timeline.log").write_text(timeline(rng, incident_id, start))
         ids.append(incident_id)
     return ids

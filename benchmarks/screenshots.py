@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import chromium, serve  # noqa: E402
+from browser import chromium, serve
 
 DEFAULT = ["", "incidents/", "figures/", "action-items/"]
 
@@ -22,7 +22,8 @@ DEFAULT = ["", "incidents/", "figures/", "action-items/"]
 def main(argv: list[str]) -> int:
     site, out = Path(argv[0]), Path(argv[1])
     paths = argv[2:] or DEFAULT + [
-        f"incidents/{p.name}/" for p in sorted((site / "incidents").glob("20*"))[-1:]]
+        f"incidents/{p.name}/" for p in sorted((site / "incidents").glob("20*"))[-1:]
+    ]
     out.mkdir(parents=True, exist_ok=True)
     with serve(site) as base:
         for scheme in ("light", "dark"):

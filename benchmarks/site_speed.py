@@ -33,8 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402
-
+from generate import generate
 
 
 def build(root: Path) -> tuple[float, float]:
@@ -42,8 +41,13 @@ def build(root: Path) -> tuple[float, float]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=root, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -63,9 +67,13 @@ def measure(floor: Path, archive: Path, runs: int) -> dict[str, float]:
         plugins.append(build(archive))
     ratios = sorted(p[1] / f[1] for f, p in zip(floors, plugins))
     return {
-        "floor": min(w for w, _ in floors), "plugin": min(w for w, _ in plugins),
-        "floor_cpu": min(c for _, c in floors), "plugin_cpu": min(c for _, c in plugins),
-        "median": statistics.median(ratios), "low": ratios[0], "high": ratios[-1],
+        "floor": min(w for w, _ in floors),
+        "plugin": min(w for w, _ in plugins),
+        "floor_cpu": min(c for _, c in floors),
+        "plugin_cpu": min(c for _, c in plugins),
+        "median": statistics.median(ratios),
+        "low": ratios[0],
+        "high": ratios[-1],
     }
 
 
@@ -84,7 +92,7 @@ def floor_archive(archive: Path, floor: Path) -> None:
     for folder in (archive / "incidents").glob("20*"):
         shutil.copy(folder / "postmortem.md", docs / "incidents" / f"{folder.name}.md")
     config = (archive / "mkdocs.yml").read_text()
-    for page in re.findall(r"^ +- [^:]+: (\S+\.md)$", config, re.M):
+    for page in re.findall(r"^ +- [^:]+: (\S+\.md)$", config, re.MULTILINE):
         if not (docs / page).exists():
             (docs / page).parent.mkdir(parents=True, exist_ok=True)
             (docs / page).write_text(f"# {page}\n\nA plain page.\n")
@@ -97,9 +105,11 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'incidents':>9} {'floor s':>8} {'plugin s':>8} {'ratio':>6} {'cpu ratio':>9} "
-          f"{'paired cpu ratios: median [range]':>34} {'floor idx MB':>12} {'plugin idx MB':>13} {'ratio':>6} "
-          f"{'site MB':>8}")
+    print(
+        f"{'incidents':>9} {'floor s':>8} {'plugin s':>8} {'ratio':>6} {'cpu ratio':>9} "
+        f"{'paired cpu ratios: median [range]':>34} {'floor idx MB':>12} {'plugin idx MB':>13} {'ratio':>6} "
+        f"{'site MB':>8}"
+    )
     for count in args.incidents:
         with tempfile.TemporaryDirectory(prefix="hindsight-site-") as tmp:
             archive, floor = Path(tmp) / "archive", Path(tmp) / "floor"
@@ -109,10 +119,13 @@ def main() -> None:
             floor_idx = size(floor / "site" / "search" / "search_index.json")
             plugin_idx = size(archive / "site" / "search" / "search_index.json")
             paired = f"{m['median']:.2f} [{m['low']:.2f}–{m['high']:.2f}] of {args.runs}"
-            print(f"{count:>9} {m['floor']:>8.1f} {m['plugin']:>8.1f} {m['plugin'] / m['floor']:>6.2f} "
-                  f"{m['plugin_cpu'] / m['floor_cpu']:>9.2f} {paired:>34} "
-                  f"{floor_idx / 1e6:>12.1f} {plugin_idx / 1e6:>13.1f} {plugin_idx / floor_idx:>6.2f} "
-                  f"{size(archive / 'site') / 1e6:>8.0f}", flush=True)
+            print(
+                f"{count:>9} {m['floor']:>8.1f} {m['plugin']:>8.1f} {m['plugin'] / m['floor']:>6.2f} "
+                f"{m['plugin_cpu'] / m['floor_cpu']:>9.2f} {paired:>34} "
+                f"{floor_idx / 1e6:>12.1f} {plugin_idx / 1e6:>13.1f} {plugin_idx / floor_idx:>6.2f} "
+                f"{size(archive / 'site') / 1e6:>8.0f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from hindsight.scaffold import init_archive
 
-POSTMORTEM = """\
+POSTMORTEM = (
+    """\
 ---
 id: {id}
 title: Generated incident number {n}
@@ -42,7 +43,9 @@ related: []
 ## Summary
 
 A generated incident used to measure how long commands take on a large archive.
-""" + "\nFiller paragraph about the system and what it did.\n" * 40
+"""
+    + "\nFiller paragraph about the system and what it did.\n" * 40
+)
 
 TIMELINE = """\
 # Timeline of {id}
@@ -63,8 +66,11 @@ def generate(root: Path, count: int) -> str:
         investigating = incident_id if status == "investigating" else investigating
         folder = root / "incidents" / incident_id
         folder.mkdir(parents=True)
-        (folder / "postmortem.md").write_text(POSTMORTEM.format(
-            id=incident_id, n=n, status=status, sev=1 + n % 4, svc=n % 17, rev=(n + 1) % 17))
+        (folder / "postmortem.md").write_text(
+            POSTMORTEM.format(
+                id=incident_id, n=n, status=status, sev=1 + n % 4, svc=n % 17, rev=(n + 1) % 17
+            )
+        )
         (folder / "timeline.log").write_text(TIMELINE.format(id=incident_id, day=day))
     return investigating
 
@@ -94,15 +100,29 @@ def main() -> None:
         floor = median_seconds([sys.executable, "-c", "import yaml, click"], root, args.runs)
         rows = [
             ("python -c 'import yaml, click' (floor)", floor),
-            ("hindsight log TEXT (finds the incident)", median_seconds([*hindsight, "log", "benchmark event"], root, args.runs)),
-            ("hindsight log --incident ID TEXT", median_seconds([*hindsight, "log", "--incident", investigating, "benchmark event"], root, args.runs)),
+            (
+                "hindsight log TEXT (finds the incident)",
+                median_seconds([*hindsight, "log", "benchmark event"], root, args.runs),
+            ),
+            (
+                "hindsight log --incident ID TEXT",
+                median_seconds(
+                    [*hindsight, "log", "--incident", investigating, "benchmark event"],
+                    root,
+                    args.runs,
+                ),
+            ),
             ("hindsight --help", median_seconds([*hindsight, "--help"], root, args.runs)),
         ]
         new_times = []
         for n in range(args.runs):
             started = time.perf_counter()
-            subprocess.run([*hindsight, "new", f"Benchmark incident {n}", "--severity", "SEV3"],
-                           cwd=root, check=True, capture_output=True)
+            subprocess.run(
+                [*hindsight, "new", f"Benchmark incident {n}", "--severity", "SEV3"],
+                cwd=root,
+                check=True,
+                capture_output=True,
+            )
             new_times.append(time.perf_counter() - started)
             shutil.rmtree(next((root / "incidents").glob(f"*-benchmark-incident-{n}")))
         rows.append(("hindsight new TITLE", statistics.median(new_times)))

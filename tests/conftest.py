@@ -82,8 +82,22 @@ def git(root: Path, *args: str) -> None:
     """Run git in ``root`` as a test author, whatever the machine's git configuration; fail loudly."""
     import subprocess
 
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.com",
-                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def write(path: Path, text: str | bytes) -> Path:

@@ -28,7 +28,9 @@ TIMELINE = """\
 """
 
 
-def incident(root: Path, name: str, postmortem: str | None = None, timeline: str = TIMELINE) -> Path:
+def incident(
+    root: Path, name: str, postmortem: str | None = None, timeline: str = TIMELINE
+) -> Path:
     """Write incident ``name`` (valid unless told otherwise)."""
     folder = root / "incidents" / name
     write(folder / "postmortem.md", postmortem if postmortem is not None else GOOD.format(id=name))
@@ -58,12 +60,17 @@ def test_findings_name_file_line_and_rule(archive: Path, run) -> None:  # type: 
 def test_one_broken_incident_never_hides_the_others(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """Garbage in one folder is reported, and the next folder is still checked."""
     incident(archive, "2026-11-20-broken", "---\ntitle: [unclosed\n---\n")
-    incident(archive, "2026-11-21-b", GOOD.format(id="2026-11-21-b").replace("status: draft", "status: drafted"))
+    incident(
+        archive,
+        "2026-11-21-b",
+        GOOD.format(id="2026-11-21-b").replace("status: draft", "status: drafted"),
+    )
     result = run("check", "--format", "json")
     document = json.loads(result.out)
     assert result.code == 1 and document["incidents_checked"] == 2
     assert {(f["incident"], f["rule"]) for f in document["findings"]} == {
-        ("2026-11-20-broken", "HS103"), ("2026-11-21-b", "HS113"),
+        ("2026-11-20-broken", "HS103"),
+        ("2026-11-21-b", "HS113"),
     }
 
 
@@ -73,17 +80,28 @@ def test_json_has_exactly_the_documented_shape(archive: Path, run) -> None:  # t
     document = json.loads(run("check", "--format", "json").out)
     assert list(document) == ["version", "incidents_checked", "errors", "warnings", "findings"]
     assert document["version"] == 1 and document["errors"] == 1
-    assert document["findings"] == [{
-        "path": "incidents/2026-11-21-c/timeline.log", "line": None, "column": None,
-        "rule": "HS607", "category": "timeline", "severity": "error", "incident": "2026-11-21-c",
-        "message": "no [resolved] event; add one with hindsight log --incident 2026-11-21-c "
-                   "--at TIME --milestone resolved \"…\"",
-    }]
+    assert document["findings"] == [
+        {
+            "path": "incidents/2026-11-21-c/timeline.log",
+            "line": None,
+            "column": None,
+            "rule": "HS607",
+            "category": "timeline",
+            "severity": "error",
+            "incident": "2026-11-21-c",
+            "message": "no [resolved] event; add one with hindsight log --incident 2026-11-21-c "
+            '--at TIME --milestone resolved "…"',
+        }
+    ]
 
 
 def test_rules_can_be_relevelled_or_switched_off(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """hindsight.yml's rules: turn an error into a warning (by code) or off (by name)."""
-    incident(archive, "2026-11-21-d", GOOD.format(id="2026-11-21-d").replace("id: 2026-11-21-d", "id: 2026-01-01-x\nextra: 1"))
+    incident(
+        archive,
+        "2026-11-21-d",
+        GOOD.format(id="2026-11-21-d").replace("id: 2026-11-21-d", "id: 2026-01-01-x\nextra: 1"),
+    )
     write(archive / "hindsight.yml", "rules:\n  HS115: warning\n  unknown-key: off\n")
     result = run("check")
     assert result.code == 0
@@ -97,7 +115,10 @@ def test_an_ignore_comment_silences_one_line(archive: Path, run) -> None:  # typ
 
     def found(line: bytes) -> list[tuple[str, int]]:
         (folder / "postmortem.md").write_bytes(head + line)
-        return [(f["rule"], f["line"]) for f in json.loads(run("check", "--format", "json").out)["findings"]]
+        return [
+            (f["rule"], f["line"])
+            for f in json.loads(run("check", "--format", "json").out)["findings"]
+        ]
 
     assert found(b"Caf\xe9.\n") == [("HS109", 12)]
     assert found(b"Caf\xe9. <!-- hindsight: ignore HS109 -->\n") == []
@@ -131,7 +152,13 @@ def test_every_listed_handle_is_checked(archive: Path, run) -> None:  # type: ig
     """A null or a name with spaces among the reviewers is reported, not skipped."""
     for n, listed in enumerate(("[lee, null]", "[lee, Sam F.]")):
         name = f"2026-11-2{n}-h"
-        incident(archive, name, GOOD.format(id=name).replace("visibility: internal", f"visibility: internal\nreviewers: {listed}"))
+        incident(
+            archive,
+            name,
+            GOOD.format(id=name).replace(
+                "visibility: internal", f"visibility: internal\nreviewers: {listed}"
+            ),
+        )
     out = run("check").out
     assert "'reviewers' must be a list of handles, like [lee, sam]; None is not one" in out
     assert "'reviewers' must be a list of handles, like [lee, sam]; 'Sam F.' is not one" in out
@@ -142,8 +169,10 @@ def test_github_annotations_escape_what_github_reads(archive: Path, run) -> None
     incident(archive, "2026-11-21-a", GOOD.format(id="2026-11-21-a").replace("SEV3", "'50%,x:y'"))
     result = run("check", "--format", "github")
     first, summary = result.out.splitlines()
-    assert first == ("::error file=incidents/2026-11-21-a/postmortem.md,line=5,title=HS113 [schema]::"
-                     "'severity' must be one of SEV1, SEV2, SEV3, SEV4, not '50%25,x:y'")
+    assert first == (
+        "::error file=incidents/2026-11-21-a/postmortem.md,line=5,title=HS113 [schema]::"
+        "'severity' must be one of SEV1, SEV2, SEV3, SEV4, not '50%25,x:y'"
+    )
     assert summary == "1 incident checked: 1 error(s), 0 warning(s)" and result.code == 1
 
 
@@ -155,15 +184,23 @@ def test_sarif_is_2_1_0_with_rules_and_regions(archive: Path, run) -> None:  # t
     assert document["version"] == "2.1.0" and document["$schema"].endswith("sarif-2.1.0.json")
     (sarif_run,) = document["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
-    assert all(r["id"].startswith("HS") and "## Why is this bad?" in r["help"]["markdown"] for r in rules)
+    assert all(
+        r["id"].startswith("HS") and "## Why is this bad?" in r["help"]["markdown"] for r in rules
+    )
     by_rule = {r["ruleId"]: r for r in sarif_run["results"]}
     bad = by_rule["HS113"]
     assert rules[bad["ruleIndex"]]["id"] == "HS113" and bad["level"] == "error"
     assert bad["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "incidents/2026-11-21-a/postmortem.md", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": 5}}
+        "artifactLocation": {
+            "uri": "incidents/2026-11-21-a/postmortem.md",
+            "uriBaseId": "%SRCROOT%",
+        },
+        "region": {"startLine": 5},
+    }
     missing = by_rule["HS607"]["locations"][0]["physicalLocation"]
-    assert "region" not in missing and missing["artifactLocation"]["uri"].endswith("2026-11-21-b/timeline.log")
+    assert "region" not in missing and missing["artifactLocation"]["uri"].endswith(
+        "2026-11-21-b/timeline.log"
+    )
 
 
 def test_changed_since_checks_only_changed_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -207,7 +244,9 @@ def test_changed_since_explains_a_bad_ref(archive: Path, run) -> None:  # type: 
     assert result.code == 2 and "'origin/main' is not a commit" in result.err
 
 
-TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # built here so that no scanner flags this file
+TOKEN = (
+    "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+)  # built here so that no scanner flags this file
 KEY = "AKIA" + "Q3EGRTB2XWZP7KLM"
 
 
@@ -226,12 +265,14 @@ def _commit(archive: Path, message: str) -> str:
     git(archive, "commit", "-qm", message)
     import subprocess
 
-    return subprocess.run(["git", "-C", str(archive), "rev-parse", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(archive), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_a_secret_removed_by_a_later_commit_is_found_in_the_history(  # type: ignore[no-untyped-def]
-        archive: Path, run, monkeypatch) -> None:
+    archive: Path, run, monkeypatch
+) -> None:
     """RELIABILITY cases 42 and 43: the branch's history is read, offline, and no value is printed."""
     import socket
 
@@ -247,19 +288,25 @@ def test_a_secret_removed_by_a_later_commit_is_found_in_the_history(  # type: ig
     timeline = archive / "incidents" / "2026-11-02-b" / "timeline.log"
     timeline.write_text(TIMELINE + f"2026-11-21T17:00Z Rotated {KEY}\n")
     first = _commit(archive, "notes")
-    assert run("check", "--changed-since", "main").out.count("HS801") == 2  # in the files: HS801 only
+    assert (
+        run("check", "--changed-since", "main").out.count("HS801") == 2
+    )  # in the files: HS801 only
     postmortem.write_text(clean + "\nThe runner used a token to pull.\n")
     timeline.write_text(TIMELINE)
     _commit(archive, "remove the token and the key")
     result = run("check", "--changed-since", "main")
     assert result.code == 1 and "HS801" not in result.out
     assert result.out.splitlines() == [
-        f"incidents/2026-11-01-a/postmortem.md:1:1: HS805 a GitHub token (40 characters) was added by commit "
-        f"{first[:12]} (line 13) and removed later, but stays in the branch's git history: revoke it, then "
-        "rewrite the branch without it (git rebase -i) before merging [security]",
-        f"incidents/2026-11-02-b/timeline.log:1:1: HS805 an AWS access key id (20 characters) was added by commit "
-        f"{first[:12]} (line 4) and removed later, but stays in the branch's git history: revoke it, then "
-        "rewrite the branch without it (git rebase -i) before merging [security]",
+        (
+            f"incidents/2026-11-01-a/postmortem.md:1:1: HS805 a GitHub token (40 characters) was added by commit "
+            f"{first[:12]} (line 13) and removed later, but stays in the branch's git history: revoke it, then "
+            "rewrite the branch without it (git rebase -i) before merging [security]"
+        ),
+        (
+            f"incidents/2026-11-02-b/timeline.log:1:1: HS805 an AWS access key id (20 characters) was added by commit "
+            f"{first[:12]} (line 4) and removed later, but stays in the branch's git history: revoke it, then "
+            "rewrite the branch without it (git rebase -i) before merging [security]"
+        ),
         "1 incident checked: 2 error(s), 0 warning(s)",  # b's files are as on main again
     ]
     assert TOKEN not in result.out + result.err and KEY not in result.out + result.err
@@ -271,7 +318,9 @@ def test_what_the_history_scan_leaves_alone(archive: Path, run) -> None:  # type
     _branch(archive, "2026-11-01-a")
     postmortem = archive / "incidents" / "2026-11-01-a" / "postmortem.md"
     clean = postmortem.read_text()
-    postmortem.write_text(clean + f"\nMoved: {TOKEN}\n\n<!-- hindsight: ignore HS801 -->\nOld: {KEY}\n")
+    postmortem.write_text(
+        clean + f"\nMoved: {TOKEN}\n\n<!-- hindsight: ignore HS801 -->\nOld: {KEY}\n"
+    )
     _commit(archive, "add")
     postmortem.write_text(clean + f"\nThe token was {TOKEN} until it was rotated.\n")
     _commit(archive, "move the token, drop the silenced key")
@@ -285,7 +334,9 @@ def test_what_the_history_scan_leaves_alone(archive: Path, run) -> None:  # type
     git(archive, "checkout", "-qb", "later")
     postmortem.write_text(clean + "\nMore.\n")
     _commit(archive, "a later branch")
-    assert "HS805" not in run("check", "--changed-since", "main").out  # main's own history is not the PR's
+    assert (
+        "HS805" not in run("check", "--changed-since", "main").out
+    )  # main's own history is not the PR's
     git(archive, "checkout", "-q", "change")
     postmortem.write_text(clean)
     _commit(archive, "remove it all")
@@ -303,8 +354,11 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
     _branch(archive, "2026-11-01-a", "2026-11-02-b")
     folder = archive / "incidents" / "2026-11-01-a"
     clean = (folder / "postmortem.md").read_bytes()
-    (folder / "postmortem.md").write_bytes(clean + b"\n++ b/incidents/x/postmortem.md\n@@ -1 +9 @@\r\n"
-                                           + f"key {KEY}\r\nlast {TOKEN}".encode())
+    (folder / "postmortem.md").write_bytes(
+        clean
+        + b"\n++ b/incidents/x/postmortem.md\n@@ -1 +9 @@\r\n"
+        + f"key {KEY}\r\nlast {TOKEN}".encode()
+    )
     (folder / "notes.md").write_text(f"Not read: {TOKEN}\n")
     first = _commit(archive, "odd lines")
     git(archive, "checkout", "-q", "main")
@@ -317,7 +371,9 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
     (folder / "postmortem.md").write_bytes(clean)
     git(archive, "rm", "-rq", "incidents/2026-11-02-b")
     (archive / "incidents" / "2026-11-02-b").mkdir()
-    (archive / "incidents" / "2026-11-02-b" / "postmortem.md").write_text(f"---\ntoken: {KEY}\n---\n")
+    (archive / "incidents" / "2026-11-02-b" / "postmortem.md").write_text(
+        f"---\ntoken: {KEY}\n---\n"
+    )
     second = _commit(archive, "clean up; b gone, then back")
     git(archive, "rm", "-rq", "incidents/2026-11-02-b")
     _commit(archive, "b gone")
@@ -326,12 +382,18 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
     assert [(a.commit, a.path, a.line, a.text[:5]) for a in history.added] == [
         (first, "incidents/2026-11-01-a/postmortem.md", lines + 4, "key A"),
         (first, "incidents/2026-11-01-a/postmortem.md", lines + 5, "last "),
-        (next(a.commit for a in history.added if a.text.startswith("again")),
-         "incidents/2026-11-01-a/postmortem.md", lines + 2, "again"),
+        (
+            next(a.commit for a in history.added if a.text.startswith("again")),
+            "incidents/2026-11-01-a/postmortem.md",
+            lines + 2,
+            "again",
+        ),
         (second, "incidents/2026-11-02-b/postmortem.md", 2, "token"),
     ]
-    assert history.current == {"incidents/2026-11-01-a/postmortem.md": clean.decode(),
-                               "incidents/2026-11-02-b/postmortem.md": None}
+    assert history.current == {
+        "incidents/2026-11-01-a/postmortem.md": clean.decode(),
+        "incidents/2026-11-02-b/postmortem.md": None,
+    }
 
 
 def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -341,8 +403,12 @@ def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, mo
     for n in range(12):
         name = f"2026-11-{n + 1:02d}-incident-{n}"
         text = GOOD.format(id=name)
-        incident(archive, name, text.replace("SEV3", "SEV9") if n % 3 == 0 else text,
-                 TIMELINE if n % 4 else "2026-11-21 13:58 [start] a\n")
+        incident(
+            archive,
+            name,
+            text.replace("SEV3", "SEV9") if n % 3 == 0 else text,
+            TIMELINE if n % 4 else "2026-11-21 13:58 [start] a\n",
+        )
     monkeypatch.setenv("HINDSIGHT_JOBS", "1")
     serial = run("check", "--format", "json", "--no-cache")
     monkeypatch.setattr(checking, "PARALLEL_FROM", 2)

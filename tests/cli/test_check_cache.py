@@ -83,17 +83,24 @@ def messages(out: str) -> list[str]:
     return [f"{f['rule']} {f['message']}" for f in json.loads(out)["findings"]]
 
 
-def test_a_second_run_reads_the_cache_and_an_edit_is_checked_again(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_run_reads_the_cache_and_an_edit_is_checked_again(
+    archive: Path, cached: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     """What is kept is what is printed, until the incident's files change."""
     incident(archive, "2026-11-01-a", GOOD.format(id="2026-11-01-a").replace("SEV3", "SEV7"))
     first = run("check")
     assert "HS113 'severity' must be one of" in first.out and first.code == 1
     assert (cached / FILE).is_file()
     # Prove the second run reads the cache: a message changed there is what it prints.
-    alter(cached, "UPDATE outcome SET data = replace(data, 'must be one of', '(from the cache) must be one of')")
+    alter(
+        cached,
+        "UPDATE outcome SET data = replace(data, 'must be one of', '(from the cache) must be one of')",
+    )
     assert "(from the cache) must be one of" in run("check").out
     # Any change to the files, the timeline's included, is checked afresh.
-    with (archive / "incidents" / "2026-11-01-a" / "timeline.log").open("a", encoding="utf-8") as log:
+    with (archive / "incidents" / "2026-11-01-a" / "timeline.log").open(
+        "a", encoding="utf-8"
+    ) as log:
         log.write("2026-11-21T17:00Z all clear\n")
     assert "(from the cache)" not in run("check").out
 
@@ -110,7 +117,9 @@ def test_cached_and_fresh_agree_through_a_day_of_changes(archive: Path, cached: 
     # Today moves: the sign-off is no longer in the future, the action item falls due.
     later = same_as_fresh(run, "--today", "2026-12-03")
     assert not any(m.startswith("HS703") for m in messages(later))
-    assert "HS407 open action item is 2 days past its due date 2026-12-01" in " ".join(messages(later))
+    assert "HS407 open action item is 2 days past its due date 2026-12-01" in " ".join(
+        messages(later)
+    )
     assert "is 3 days past" in same_as_fresh(run, "--today", "2026-12-04")
 
     # The related incident appears, with no change to the incident that names it.
@@ -124,22 +133,40 @@ def test_cached_and_fresh_agree_through_a_day_of_changes(archive: Path, cached: 
 
     # An ignore comment on a judged rule's line silences it from the cache too.
     text = (folder / "postmortem.md").read_text(encoding="utf-8")
-    write(folder / "postmortem.md", text.replace("| open |", "| open | <!-- hindsight: ignore HS407 -->"))
-    assert not any(m.startswith("HS407") for m in messages(same_as_fresh(run, "--today", "2026-12-03")))
+    write(
+        folder / "postmortem.md",
+        text.replace("| open |", "| open | <!-- hindsight: ignore HS407 -->"),
+    )
+    assert not any(
+        m.startswith("HS407") for m in messages(same_as_fresh(run, "--today", "2026-12-03"))
+    )
 
     # hindsight.yml adds a blameful phrase and switches a rule off; the template changes what
     # counts as untouched text.
     settings = archive / "hindsight.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("phrases: []", "phrases: [pool was too small]"),
-                        encoding="utf-8")
-    assert any(m.startswith("HS3") and "pool was too small" in m for m in messages(same_as_fresh(run, *today)))
-    settings.write_text(settings.read_text(encoding="utf-8").replace("rules: {}", "rules: {HS903: off}"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "phrases: []", "phrases: [pool was too small]"
+        ),
+        encoding="utf-8",
+    )
+    assert any(
+        m.startswith("HS3") and "pool was too small" in m
+        for m in messages(same_as_fresh(run, *today))
+    )
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("rules: {}", "rules: {HS903: off}"),
+        encoding="utf-8",
+    )
     assert not any(m.startswith("HS903") for m in messages(same_as_fresh(run, *today)))
     template = archive / "templates" / "incident" / "postmortem.md.j2"
-    template.write_text(template.read_text(encoding="utf-8") + "\nA connection pool was too small.\n",
-                        encoding="utf-8")
-    assert any(m.startswith("HS2") and "template" in m for m in messages(same_as_fresh(run, *today)))
+    template.write_text(
+        template.read_text(encoding="utf-8") + "\nA connection pool was too small.\n",
+        encoding="utf-8",
+    )
+    assert any(
+        m.startswith("HS2") and "template" in m for m in messages(same_as_fresh(run, *today))
+    )
 
     # A check of one folder keeps the others' entries; a deleted folder leaves the cache.
     same_as_fresh(run, "incidents/2026-11-02-other", *today)
@@ -154,18 +181,32 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run)
 
     def rebuilt() -> None:
         result = run("check")
-        assert result.code == 0 and not result.err and result.out.endswith("0 error(s), 0 warning(s)\n")
+        assert (
+            result.code == 0
+            and not result.err
+            and result.out.endswith("0 error(s), 0 warning(s)\n")
+        )
         assert list(kept(cached)) == ["2026-11-01-a"]
 
     page = 4096  # SQLite's default page size; the last page, damaged, is found only on writing
-    for damage in (b"", b'{"fingerprint": ', saved[: len(saved) // 2], b"SQLite format 3\0" + bytes(200),
-                   saved[:-page] + b"\xab" * page):
+    for damage in (
+        b"",
+        b'{"fingerprint": ',
+        saved[: len(saved) // 2],
+        b"SQLite format 3\0" + bytes(200),
+        saved[:-page] + b"\xab" * page,
+    ):
         (cached / FILE).write_bytes(damage)
         rebuilt()
-    for statements in (["UPDATE meta SET value = 'another version'"], ["DROP TABLE meta"],
-                       ["DROP TABLE outcome", "CREATE TABLE outcome (name TEXT, data TEXT)"],
-                       ["UPDATE outcome SET data = '[1,'"], ["UPDATE outcome SET data = '7'"],
-                       ["UPDATE outcome SET data = '{\"a\": 1}'"], ["UPDATE outcome SET data = '[[1], [], []]'"]):
+    for statements in (
+        ["UPDATE meta SET value = 'another version'"],
+        ["DROP TABLE meta"],
+        ["DROP TABLE outcome", "CREATE TABLE outcome (name TEXT, data TEXT)"],
+        ["UPDATE outcome SET data = '[1,'"],
+        ["UPDATE outcome SET data = '7'"],
+        ["UPDATE outcome SET data = '{\"a\": 1}'"],
+        ["UPDATE outcome SET data = '[[1], [], []]'"],
+    ):
         (cached / FILE).write_bytes(saved)
         alter(cached, *statements)
         rebuilt()
@@ -176,7 +217,9 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(archive: Path, cached: Path, run)
     assert not (cached / "check-v1.json").exists()
 
 
-def test_another_check_writing_the_cache_costs_a_line_not_the_check(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_another_check_writing_the_cache_costs_a_line_not_the_check(
+    archive: Path, cached: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     """Two checks at once (an editor's and a hook's): the one that cannot write says so."""
     incident(archive, "2026-11-01-a")
     run("check")
@@ -194,27 +237,41 @@ def test_another_check_writing_the_cache_costs_a_line_not_the_check(archive: Pat
     assert run("check").code == 1 and set(kept(cached)) == {"2026-11-01-a", "2026-11-02-b"}
 
 
-def test_a_cache_that_cannot_be_written_is_said_once_and_the_check_stands(archive: Path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_check_stands(
+    archive: Path, run, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """A read-only place for the cache costs a line on stderr, not the check."""
     incident(archive, "2026-11-01-a", GOOD.format(id="2026-11-01-a").replace("SEV3", "SEV7"))
     write(archive / "not-a-folder", "")
     monkeypatch.setenv("HINDSIGHT_CACHE_DIR", str(archive / "not-a-folder" / "cache"))
     result = run("check")
     assert result.code == 1 and "HS113" in result.out
-    assert result.err.startswith(f"hindsight: could not keep results in {archive / 'not-a-folder' / 'cache'}: ")
+    assert result.err.startswith(
+        f"hindsight: could not keep results in {archive / 'not-a-folder' / 'cache'}: "
+    )
     assert "the check itself is complete" in result.err and len(result.err.splitlines()) == 1
 
 
-def test_no_cache_leaves_no_trace_and_git_ignores_the_cache(archive: Path, cached: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_no_cache_leaves_no_trace_and_git_ignores_the_cache(
+    archive: Path, cached: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     """--no-cache writes nothing; the cache folder ignores itself in git and is tagged as a cache."""
     incident(archive, "2026-11-01-a")
     run("check", "--no-cache")
     assert not cached.exists()
     subprocess.run(["git", "init", "-q", str(archive)], check=True)
     run("check")
-    assert (cached / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    status = subprocess.run(["git", "-C", str(archive), "status", "--porcelain", "--untracked-files=all"],
-                            capture_output=True, text=True, check=True).stdout
+    assert (
+        (cached / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    status = subprocess.run(
+        ["git", "-C", str(archive), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "incidents/2026-11-01-a/postmortem.md" in status and DIRECTORY not in status
 
 
@@ -224,11 +281,19 @@ def test_the_pool_fills_the_cache_as_one_process_does(archive: Path, run, monkey
 
     for n in range(9):
         name = f"2026-11-{n + 1:02d}-incident-{n}"
-        incident(archive, name, GOOD.format(id=name).replace("SEV3", "SEV9") if n % 2 else None,
-                 TIMELINE if n % 3 else "2026-11-21 13:58 [start] a\n")
+        incident(
+            archive,
+            name,
+            GOOD.format(id=name).replace("SEV3", "SEV9") if n % 2 else None,
+            TIMELINE if n % 3 else "2026-11-21 13:58 [start] a\n",
+        )
     monkeypatch.setattr(checking, "PARALLEL_FROM", 2)
     monkeypatch.setattr(checking, "_BATCH", 2)
     monkeypatch.setenv("HINDSIGHT_JOBS", "2")
     pooled = run("check", "--format", "json")
-    assert pooled.out == run("check", "--format", "json").out == run("check", "--format", "json", "--no-cache").out
+    assert (
+        pooled.out
+        == run("check", "--format", "json").out
+        == run("check", "--format", "json", "--no-cache").out
+    )
     assert json.loads(pooled.out)["errors"] >= 4

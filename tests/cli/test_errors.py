@@ -22,12 +22,17 @@ def test_a_broken_config_names_file_and_line(archive: Path, run) -> None:  # typ
     write(archive / "hindsight.yml", "comms:\n  cadense_minutes: 10\nseverities: 3\n")
     result = run("new", "Title", "--severity", "SEV1")
     assert result.code == 2
-    assert "hindsight.yml:2: 'comms.cadense_minutes' is not a known key; did you mean 'comms.cadence_minutes'?" in result.err
+    assert (
+        "hindsight.yml:2: 'comms.cadense_minutes' is not a known key; did you mean 'comms.cadence_minutes'?"
+        in result.err
+    )
     assert "hindsight.yml:3: 'severities' must map each severity" in result.err
     assert "Traceback" not in result.err
 
 
-def test_repo_option_points_at_the_archive(archive: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_repo_option_points_at_the_archive(
+    archive: Path, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """--repo works from anywhere."""
     monkeypatch.chdir(tmp_path)
     result = run("--repo", str(archive), "new", "From elsewhere", "--severity", "SEV4")
@@ -41,7 +46,9 @@ def test_unknown_command_and_version(run) -> None:  # type: ignore[no-untyped-de
     assert result.code == 0 and "hindsight, version" in result.out
 
 
-def test_a_frozen_clock_that_cannot_be_read(archive: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_frozen_clock_that_cannot_be_read(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """A bad $HINDSIGHT_NOW is an error naming the variable, not a traceback."""
     run("new", "Checkout down", "--severity", "SEV2")
     monkeypatch.setenv("HINDSIGHT_NOW", "yesterday")

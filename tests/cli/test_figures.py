@@ -15,9 +15,13 @@ from tests.conftest import write
 from tests.rules.conftest import BODY, META, TIMELINE
 
 
-def _incident(archive: Path, incident_id: str, body: str = BODY, timeline: str = TIMELINE, **meta: object) -> None:
+def _incident(
+    archive: Path, incident_id: str, body: str = BODY, timeline: str = TIMELINE, **meta: object
+) -> None:
     folder = archive / "incidents" / incident_id
-    front = yaml.safe_dump(dict(META, id=incident_id, **meta), sort_keys=False, default_flow_style=None)
+    front = yaml.safe_dump(
+        dict(META, id=incident_id, **meta), sort_keys=False, default_flow_style=None
+    )
     write(folder / "postmortem.md", f"---\n{front}---\n{body}")
     write(folder / "timeline.log", timeline)
 
@@ -31,11 +35,21 @@ def test_percentiles_and_business_days() -> None:
 
 def test_stats_count_time_items_and_overdue_reviews(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     _incident(archive, "2026-11-21-a")  # SEV2, resolved on Saturday 2026-11-21: due Friday 11-27
-    _incident(archive, "2026-11-10-b", severity="SEV1", services=["dns"],
-              timeline=TIMELINE.replace("2026-11-21", "2026-11-10"))
-    _incident(archive, "2026-10-01-c", severity="SEV3", status="approved",
-              timeline=TIMELINE.replace("2026-11-21", "2026-10-01"),
-              body=BODY.replace("2026-12-15 | PLAT-123 | open", "2026-10-15 | PLAT-123 | open"))
+    _incident(
+        archive,
+        "2026-11-10-b",
+        severity="SEV1",
+        services=["dns"],
+        timeline=TIMELINE.replace("2026-11-21", "2026-11-10"),
+    )
+    _incident(
+        archive,
+        "2026-10-01-c",
+        severity="SEV3",
+        status="approved",
+        timeline=TIMELINE.replace("2026-11-21", "2026-10-01"),
+        body=BODY.replace("2026-12-15 | PLAT-123 | open", "2026-10-15 | PLAT-123 | open"),
+    )
     result = run("stats", "--format", "json", "--today", "2026-12-01")
     assert result.code == 0, result.err
     figures = json.loads(result.out)
@@ -43,7 +57,11 @@ def test_stats_count_time_items_and_overdue_reviews(archive: Path, run) -> None:
     assert figures["by_severity"] == {"SEV1": 1, "SEV2": 1, "SEV3": 1}
     assert figures["by_service"] == {"checkout-api": 2, "dns": 1}
     assert figures["by_month"] == {"2026-10": 1, "2026-11": 2}
-    assert figures["times"]["all"]["detect"] == {"count": 3, "median_minutes": 5.0, "p90_minutes": 5.0}
+    assert figures["times"]["all"]["detect"] == {
+        "count": 3,
+        "median_minutes": 5.0,
+        "p90_minutes": 5.0,
+    }
     assert figures["action_items"] == {"open": 3, "overdue": 1, "done": 0, "wontfix": 0}
     assert [r["incident"] for r in figures["reviews_overdue"]] == ["2026-11-10-b", "2026-11-21-a"]
     assert figures["reviews_overdue"][0]["due"] == "2026-11-13"  # SEV1: 3 days
@@ -55,7 +73,7 @@ def test_stats_count_time_items_and_overdue_reviews(archive: Path, run) -> None:
 
 
 def test_export_incidents_and_action_items(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    _incident(archive, "2026-11-21-a", title="=HYPERLINK(\"http://x\")", tags=["db", "dns"])
+    _incident(archive, "2026-11-21-a", title='=HYPERLINK("http://x")', tags=["db", "dns"])
     data = json.loads(run("export", "--today", "2026-11-21").out)
     assert data["version"] == 1 and data["kind"] == "incidents"
     record = data["incidents"][0]
@@ -64,9 +82,20 @@ def test_export_incidents_and_action_items(archive: Path, run) -> None:  # type:
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").out)))
     assert rows[0]["tags"] == "db;dns"
     assert rows[0]["title"].startswith("'=")  # never a live spreadsheet formula
-    items = list(csv.DictReader(io.StringIO(
-        run("export", "--what", "action-items", "--format", "csv", "--today", "2026-12-16").out)))
-    assert items[0]["owner"] == "lee" and items[0]["ticket"] == "PLAT-123" and items[0]["overdue"] == "true"
+    items = list(
+        csv.DictReader(
+            io.StringIO(
+                run(
+                    "export", "--what", "action-items", "--format", "csv", "--today", "2026-12-16"
+                ).out
+            )
+        )
+    )
+    assert (
+        items[0]["owner"] == "lee"
+        and items[0]["ticket"] == "PLAT-123"
+        and items[0]["overdue"] == "true"
+    )
 
 
 def test_an_unreadable_incident_is_reported_not_fatal(archive: Path, run) -> None:  # type: ignore[no-untyped-def]

@@ -150,10 +150,18 @@ def test_a_blog_post_with_toml_front_matter(archive: Path, run) -> None:  # type
     text = (folder / "postmortem.md").read_text()
     assert "title: Registry outage on 14 March\n" in text
     assert "status: draft\n" in text and "authors: [kim]\n" in text
-    assert "## Summary\n\n<!-- hindsight import: the opening paragraphs, which had no heading -->\n\n" \
-           "Uploads to the registry failed for 42 minutes." in text
-    assert "## Root cause of the outage\n" in text or "## Root cause\n\n<!-- hindsight import: was 'Root cause of the outage' -->" in text
-    assert "## Action items\n\n<!-- hindsight import: was 'Future measures' -->\n\n- Alert on disk usage above 80%" in text
+    assert (
+        "## Summary\n\n<!-- hindsight import: the opening paragraphs, which had no heading -->\n\n"
+        "Uploads to the registry failed for 42 minutes." in text
+    )
+    assert (
+        "## Root cause of the outage\n" in text
+        or "## Root cause\n\n<!-- hindsight import: was 'Root cause of the outage' -->" in text
+    )
+    assert (
+        "## Action items\n\n<!-- hindsight import: was 'Future measures' -->\n\n- Alert on disk usage above 80%"
+        in text
+    )
     assert "## Thanks\n" in text
     assert "- 23:40 UTC" not in text  # the events moved to timeline.log
     out = result.out
@@ -171,9 +179,11 @@ def test_a_table_with_the_zone_in_its_header(archive: Path, run) -> None:  # typ
     result = _import(run, str(write(archive.parent / "node-deletion.md", TABLE)))
     assert result.code == 0, result.err
     log = (archive / "incidents" / "2019-12-03-cluster-node-deletion" / "timeline.log").read_text()
-    assert "2019-12-03T23:30Z [start] A cleanup command deletes all worker nodes\n" \
-           "# time not read ('--:--' is not a time; source line 12): | 2019-12-04 --:-- | " \
-           "Teams notice their services are down |\n" in log
+    assert (
+        "2019-12-03T23:30Z [start] A cleanup command deletes all worker nodes\n"
+        "# time not read ('--:--' is not a time; source line 12): | 2019-12-04 --:-- | "
+        "Teams notice their services are down |\n" in log
+    )
     assert "2019-12-03T23:45Z [resolved] Nodes are recreated, everything running again\n" in log
     assert "zone CET (from the table header 'Date and Time in CET Event')" in result.out
     assert "kept as a comment (line 12, '--:--' is not a time)" in result.out
@@ -186,12 +196,20 @@ def test_one_heading_per_time_with_the_zone_declared_once(archive: Path, run) ->
     folder = archive / "incidents" / "2017-09-27-login-403s-after-deploy"
     log = (folder / "timeline.log").read_text()
     # PST in September is Pacific daylight time: UTC-7
-    assert "2017-09-27T20:06Z [start] Changes to the login flow are deployed to staging. A 403 appears once and goes away.\n" in log
+    assert (
+        "2017-09-27T20:06Z [start] Changes to the login flow are deployed to staging. A 403 appears once and goes away.\n"
+        in log
+    )
     assert "2017-09-27T20:35Z Deployment to production completes.\n" in log
-    assert "# time not read ('2X:XX' is not a time; source line 16): 2X:XX (not sure exact time) " \
-           "Users report 403 errors on every login.\n" in log
+    assert (
+        "# time not read ('2X:XX' is not a time; source line 16): 2X:XX (not sure exact time) "
+        "Users report 403 errors on every login.\n" in log
+    )
     assert "2017-09-27T21:10Z" in log and "[mitigated] Rolled back the deploy" in log
-    assert "'PST' on 2017-09-27 read as US local time, which was summer time then (UTC-7)" in result.out
+    assert (
+        "'PST' on 2017-09-27 read as US local time, which was summer time then (UTC-7)"
+        in result.out
+    )
     assert "### What went well" in (folder / "postmortem.md").read_text()
 
 
@@ -199,19 +217,34 @@ def test_plain_lines_with_us_dates_and_12_hour_clocks(archive: Path, run) -> Non
     result = _import(run, str(write(archive.parent / "runners.md", PLAIN)), "--severity", "sev2")
     assert result.code == 0, result.err
     folder = archive / "incidents" / "2023-07-27-compromised-runners"
-    events = [line for line in (folder / "timeline.log").read_text().splitlines() if not line.startswith("#")]
-    assert [e[:17] for e in events] == ["2023-07-27T21:14Z", "2023-07-29T18:51Z", "2023-07-30T09:42Z"]
+    events = [
+        line
+        for line in (folder / "timeline.log").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert [e[:17] for e in events] == [
+        "2023-07-27T21:14Z",
+        "2023-07-29T18:51Z",
+        "2023-07-30T09:42Z",
+    ]
     text = (folder / "postmortem.md").read_text()
     assert "severity: SEV2\n" in text
     assert "## Summary\n\n<!-- hindsight import: was 'Issue Summary' -->" in text
-    assert "## Timeline\n\n<!-- hindsight import: was 'Timeline (all times PST) 07/27/2023 - 07/31/2023' -->" in text
+    assert (
+        "## Timeline\n\n<!-- hindsight import: was 'Timeline (all times PST) 07/27/2023 - 07/31/2023' -->"
+        in text
+    )
 
 
 def test_people_services_and_tags_where_stated(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     result = _import(run, str(write(archive.parent / "stale.md", PEOPLE)))
     assert result.code == 0, result.err
     text = (archive / "incidents" / "2026-05-02-search-results-stale" / "postmortem.md").read_text()
-    for line in ("commander: dana\n", "services: [search-indexer, catalog-api]\n", "tags: [search, data-freshness]\n"):
+    for line in (
+        "commander: dana\n",
+        "services: [search-indexer, catalog-api]\n",
+        "tags: [search, data-freshness]\n",
+    ):
         assert line in text
     assert "services:   search-indexer, catalog-api  (from a 'Services:' line)" in result.out
 
@@ -223,13 +256,19 @@ def test_a_zone_for_times_that_state_none(archive: Path, run) -> None:  # type: 
     assert result.code == 0, result.err
     log = (archive / "incidents" / "2026-02-03-queue-backlog" / "timeline.log").read_text()
     assert "2026-02-03T08:00Z [start] Backlog grows" in log
-    other = write(archive.parent / "queue-2.md", doc.replace("Queue backlog", "Queue backlog again"))
+    other = write(
+        archive.parent / "queue-2.md", doc.replace("Queue backlog", "Queue backlog again")
+    )
     result = _import(run, str(other))
-    assert "no time zone is stated; times were read as UTC (use --zone to say otherwise)" in result.out
+    assert (
+        "no time zone is stated; times were read as UTC (use --zone to say otherwise)" in result.out
+    )
     assert _import(run, str(other), "--zone", "Mars").code == 2
 
 
-def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     first = write(archive.parent / "a.md", TABLE)
     assert _import(run, str(first)).code == 0
     postmortem = archive / "incidents" / "2019-12-03-cluster-node-deletion" / "postmortem.md"
@@ -238,7 +277,10 @@ def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(archive
     second = write(archive.parent / "b.md", HEADINGS)
     result = _import(run, str(first), str(archive.parent / "missing.md"), str(second))
     assert result.code == 2
-    assert "a.md: not imported: incidents/2019-12-03-cluster-node-deletion already exists; nothing was written" in result.out
+    assert (
+        "a.md: not imported: incidents/2019-12-03-cluster-node-deletion already exists; nothing was written"
+        in result.out
+    )
     assert "missing.md: not imported: cannot read" in result.out
     assert "1 of 3 file(s) imported" in result.err
     assert postmortem.read_bytes() == before
@@ -246,8 +288,11 @@ def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(archive
 
 
 def test_a_document_without_timeline_or_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    source = write(archive.parent / "2025-07-30-certificates.md", "Our certificates expired and the site was down "
-                   "for two hours.\nWe now renew them automatically.\n")
+    source = write(
+        archive.parent / "2025-07-30-certificates.md",
+        "Our certificates expired and the site was down "
+        "for two hours.\nWe now renew them automatically.\n",
+    )
     result = _import(run, str(source))
     assert result.code == 0, result.err
     assert "timeline:   none found" in result.out
@@ -256,13 +301,17 @@ def test_a_document_without_timeline_or_headings(archive: Path, run) -> None:  #
 
 
 def test_bad_bytes_and_setext_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    doc = ("Database migration delays\n=========================\n\nSummary\n-------\n\nEvents were late.\n\n"
-           "Timeline\n--------\n\n- 2025-11-15 10:00 UTC: Migration starts \xff\n- 11:00 UTC: Lag alert fires\n")
+    doc = (
+        "Database migration delays\n=========================\n\nSummary\n-------\n\nEvents were late.\n\n"
+        "Timeline\n--------\n\n- 2025-11-15 10:00 UTC: Migration starts \xff\n- 11:00 UTC: Lag alert fires\n"
+    )
     source = write(archive.parent / "migration.md", doc.encode("latin-1"))
     result = _import(run, str(source))
     assert result.code == 0, result.err
     assert "bytes that are not UTF-8 were replaced" in result.out
-    text = (archive / "incidents" / "2025-11-15-database-migration-delays" / "postmortem.md").read_text()
+    text = (
+        archive / "incidents" / "2025-11-15-database-migration-delays" / "postmortem.md"
+    ).read_text()
     assert "# Database migration delays\n\n## Summary\n\nEvents were late." in text
     assert "=====" not in text and "\n-------\n" not in text
 
@@ -280,12 +329,17 @@ def test_json_report(archive: Path, run) -> None:  # type: ignore[no-untyped-def
 
 
 def test_imported_incidents_pass_the_check_once_completed(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    assert _import(run, "--severity", "SEV3", str(write(archive.parent / "stale.md", PEOPLE))).code == 0
+    assert (
+        _import(run, "--severity", "SEV3", str(write(archive.parent / "stale.md", PEOPLE))).code
+        == 0
+    )
     result = run("check", "--today", "2026-11-21")
     assert result.code == 0, result.out
 
 
-def test_front_matter_nested_too_deep_or_with_aliases_is_reported_not_fatal(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_front_matter_nested_too_deep_or_with_aliases_is_reported_not_fatal(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
     """Foreign front matter is read by the postmortems' own reader: no RecursionError, no alias."""
     deep = "---\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n\n# Queue backlog\n\nIt grew.\n"
     source = write(archive.parent / "deep.md", deep)

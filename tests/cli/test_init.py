@@ -12,12 +12,23 @@ def test_creates_a_ready_archive(tmp_path: Path, run) -> None:  # type: ignore[n
     result = run("init", str(tmp_path / "arch"), "--no-git")
     assert result.code == 0, result.err
     root = tmp_path / "arch"
-    for rel in ("mkdocs.yml", "hindsight.yml", "docs/index.md", "requirements.txt",
-                ".github/workflows/check.yml", ".github/workflows/publish.yml", ".github/workflows/weekly.yml",
-                ".github/PULL_REQUEST_TEMPLATE.md", ".github/CODEOWNERS",
-                ".github/ISSUE_TEMPLATE/declare-incident.yml", ".pre-commit-config.yaml",
-                "templates/comms/internal.md.j2", "templates/incident/postmortem.md.j2",
-                "templates/incident/timeline.log.j2", "incidents/.gitkeep"):
+    for rel in (
+        "mkdocs.yml",
+        "hindsight.yml",
+        "docs/index.md",
+        "requirements.txt",
+        ".github/workflows/check.yml",
+        ".github/workflows/publish.yml",
+        ".github/workflows/weekly.yml",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/CODEOWNERS",
+        ".github/ISSUE_TEMPLATE/declare-incident.yml",
+        ".pre-commit-config.yaml",
+        "templates/comms/internal.md.j2",
+        "templates/incident/postmortem.md.j2",
+        "templates/incident/timeline.log.j2",
+        "incidents/.gitkeep",
+    ):
         assert (root / rel).is_file(), rel
     assert "Created a Hindsight archive" in result.out
 

@@ -51,7 +51,10 @@ def test_backdated_events_are_inserted_in_order_touching_one_line(incident: Path
     result = run("log", "--at", "13:58", "--milestone", "start", "Deploy 4812 reached all hosts")
     assert result.code == 0 and result.out.startswith("Inserted in time order into")
     after = incident.read_text().splitlines(keepends=True)
-    assert after == before[:3] + ["2026-11-21T13:58Z [start] Deploy 4812 reached all hosts\n"] + before[3:]
+    assert (
+        after
+        == before[:3] + ["2026-11-21T13:58Z [start] Deploy 4812 reached all hosts\n"] + before[3:]
+    )
 
 
 def test_a_milestone_is_logged_once(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -64,13 +67,18 @@ def test_a_milestone_is_logged_once(incident: Path, run) -> None:  # type: ignor
     assert incident.read_bytes() == before
 
 
-def test_reminds_when_a_comms_update_is_due(incident: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_reminds_when_a_comms_update_is_due(
+    incident: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """Past the cadence without a [comms] event, log says an update is due; after one, not."""
     run("log", "--at", "14:00", "-m", "detected", "Pager")
     monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T14:47Z")
     result = run("log", "Still looking")
     assert "47m since detection (2026-11-21T14:00Z)." in result.out
-    assert "Reminder: a [comms] update is due every 30m and none in the 47m since detection." in result.out
+    assert (
+        "Reminder: a [comms] update is due every 30m and none in the 47m since detection."
+        in result.out
+    )
     run("log", "-m", "comms", "Status page: investigating")
     assert "Reminder" not in run("log", "Another").out
 
@@ -96,7 +104,9 @@ def test_choosing_among_several_incidents(archive: Path, run) -> None:  # type: 
     assert result.code == 2 and "did you mean '2026-11-21-search-slow'?" in result.err
 
 
-def test_the_incident_can_be_pinned_for_a_shell(archive: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_incident_can_be_pinned_for_a_shell(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     """$HINDSIGHT_INCIDENT names the incident when several are open."""
     run("new", "Checkout down", "--severity", "SEV2")
     run("new", "Search slow", "--severity", "SEV3")
@@ -182,8 +192,13 @@ def test_concurrent_cli_processes(incident: Path) -> None:
     """Real ``hindsight log`` processes started together all land, one line each."""
     env = dict(os.environ)
     procs = [
-        subprocess.Popen([sys.executable, "-m", "hindsight", "log", f"event {n}"], env=env,
-                         cwd=incident.parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "hindsight", "log", f"event {n}"],
+            env=env,
+            cwd=incident.parents[2],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for n in range(8)
     ]
     for proc in procs:
@@ -197,8 +212,13 @@ def test_an_event_is_on_disk_before_it_is_reported(incident: Path) -> None:
     import signal
 
     env = dict(os.environ, PYTHONUNBUFFERED="1")  # each line reaches the pipe as it is printed
-    proc = subprocess.Popen([sys.executable, "-m", "hindsight", "log", "Failover finished"], env=env,
-                            cwd=incident.parents[2], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hindsight", "log", "Failover finished"],
+        env=env,
+        cwd=incident.parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline()
     proc.send_signal(signal.SIGKILL)
@@ -214,8 +234,13 @@ def test_log_starts_without_heavy_imports(incident: Path) -> None:
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'markdown', 'mkdocs', 'material'})\n"
         "print(rc, heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=incident.parents[2], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=incident.parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip().splitlines()[-1] == "0 []"
 
 
@@ -230,12 +255,19 @@ def test_a_timeline_that_is_a_folder_is_an_io_error(incident: Path, run) -> None
 
 def test_insertion_goes_after_the_last_event_not_later(tmp_path: Path) -> None:
     """Comments and unreadable lines stay put; the event lands after the last earlier one."""
-    path = write(tmp_path / "timeline.log", "# head\n2026-11-21T14:00Z a\nnot a time\n"
-                 "2026-11-21T13:00Z out of order\n2026-11-21T15:00Z c\n")
+    path = write(
+        tmp_path / "timeline.log",
+        "# head\n2026-11-21T14:00Z a\nnot a time\n"
+        "2026-11-21T13:00Z out of order\n2026-11-21T15:00Z c\n",
+    )
     record(path, datetime(2026, 11, 21, 13, 30, tzinfo=timezone.utc), "new", None)
     assert path.read_text().splitlines() == [
-        "# head", "2026-11-21T14:00Z a", "not a time", "2026-11-21T13:00Z out of order",
-        "2026-11-21T13:30Z new", "2026-11-21T15:00Z c",
+        "# head",
+        "2026-11-21T14:00Z a",
+        "not a time",
+        "2026-11-21T13:00Z out of order",
+        "2026-11-21T13:30Z new",
+        "2026-11-21T15:00Z c",
     ]
     record(path, datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc), "first", None)
     assert path.read_text().splitlines()[1] == "2026-11-21T12:00Z first"

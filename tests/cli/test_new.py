@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.config import load_settings
 from hindsight.load.frontmatter import split
 from hindsight.load.incident import load_incident
-from hindsight.config import load_settings
 from tests.conftest import write
 
 FOLDER = "incidents/2026-11-21-checkout-api-returned-502s"
@@ -17,9 +17,18 @@ FOLDER = "incidents/2026-11-21-checkout-api-returned-502s"
 
 def test_scaffolds_the_incident_folder(archive: Path, run, golden) -> None:  # type: ignore[no-untyped-def]
     """The folder holds postmortem.md and timeline.log exactly as the golden files."""
-    result = run("new", "Checkout API returned 502s", "--severity", "sev2",
-                 "--service", "checkout-api,payments-db", "--service", "checkout-api",
-                 "--commander", "@dana")
+    result = run(
+        "new",
+        "Checkout API returned 502s",
+        "--severity",
+        "sev2",
+        "--service",
+        "checkout-api,payments-db",
+        "--service",
+        "checkout-api",
+        "--commander",
+        "@dana",
+    )
     assert result.code == 0, result.err
     assert result.out == f"{FOLDER}/\n"
     golden("new/postmortem.md", (archive / FOLDER / "postmortem.md").read_text())
@@ -40,16 +49,37 @@ def test_scaffold_loads_without_problems(archive: Path, run) -> None:  # type: i
 
 def test_draft_has_no_checklist_and_restricted_is_restricted(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """--status draft leaves out the live checklist; --restricted sets visibility."""
-    assert run("new", "Old outage", "--severity", "SEV3", "--status", "draft",
-               "--restricted", "--date", "2026-10-01").code == 0
+    assert (
+        run(
+            "new",
+            "Old outage",
+            "--severity",
+            "SEV3",
+            "--status",
+            "draft",
+            "--restricted",
+            "--date",
+            "2026-10-01",
+        ).code
+        == 0
+    )
     text = (archive / "incidents/2026-10-01-old-outage/postmortem.md").read_text()
     assert "First 30 minutes" not in text and "visibility: restricted" in text
 
 
 @pytest.mark.parametrize(
     "title",
-    ["x\nrestricted: false", "#tag", "no", "a: b", "{{ 7*7 }}", "{% raw %}", "a < b && c",
-     "{{ ''.__class__.__mro__[1].__subclasses__() }}", "'quoted' \"double\""],
+    [
+        "x\nrestricted: false",
+        "#tag",
+        "no",
+        "a: b",
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "a < b && c",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "'quoted' \"double\"",
+    ],
 )
 def test_titles_come_back_exactly_as_typed(archive: Path, run, title: str) -> None:  # type: ignore[no-untyped-def]
     """Front matter is emitted, never pasted: hostile titles round-trip (RELIABILITY 27, 31)."""
@@ -62,7 +92,9 @@ def test_titles_come_back_exactly_as_typed(archive: Path, run, title: str) -> No
     assert heading == "# " + " ".join(title.split())
 
 
-@pytest.mark.parametrize("title", ["x\u2028visibility: internal", "admin\u202egnp.exe", "a\x1b[31mb"])
+@pytest.mark.parametrize(
+    "title", ["x\u2028visibility: internal", "admin\u202egnp.exe", "a\x1b[31mb"]
+)
 def test_titles_with_invisible_characters_are_refused(archive: Path, run, title: str) -> None:  # type: ignore[no-untyped-def]
     """Control and direction characters in a title are refused, not written."""
     result = run("new", title, "--severity", "SEV2")
@@ -89,7 +121,9 @@ def test_never_overwrites(archive: Path, run) -> None:  # type: ignore[no-untype
         (["--severity", "SEV2", "--commander", "Dana W."], "'Dana W.' is not a handle"),
     ],
 )
-def test_bad_options_exit_2_with_a_message(archive: Path, run, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_options_exit_2_with_a_message(
+    archive: Path, run, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
     """Bad options are refused with a clear message, exit 2, and nothing written."""
     result = run("new", "Title", *args)
     assert result.code == 2 and message in result.err and "Traceback" not in result.err
@@ -98,7 +132,10 @@ def test_bad_options_exit_2_with_a_message(archive: Path, run, args: list[str], 
 
 def test_a_broken_template_names_its_file_and_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     """A template using a missing variable fails with its file and line; nothing is written."""
-    write(archive / "templates/incident/postmortem.md.j2", "---\ntitle: {{ title | yaml }}\n---\n\n{{ owner }}\n")
+    write(
+        archive / "templates/incident/postmortem.md.j2",
+        "---\ntitle: {{ title | yaml }}\n---\n\n{{ owner }}\n",
+    )
     result = run("new", "Title", "--severity", "SEV2")
     assert result.code == 2
     assert "postmortem.md.j2:5: template error: 'owner' is undefined" in result.err
@@ -117,7 +154,9 @@ def test_no_user_text_is_compiled_as_a_template() -> None:
     package = Path(__file__).parents[2] / "tools" / "hindsight"
     for source in package.rglob("*.py"):
         tree = ast.parse(source.read_text())
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "from_string"]
+        calls = [
+            n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "from_string"
+        ]
         assert not calls, f"{source} calls from_string"
 
 
@@ -131,8 +170,14 @@ def test_asks_for_what_is_missing_in_a_terminal(archive: Path) -> None:
     import sys
 
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "hindsight", "new", "Search is slow"],
-                            stdin=slave, stdout=slave, stderr=slave, cwd=archive, close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hindsight", "new", "Search is slow"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=archive,
+        close_fds=True,
+    )
     os.close(slave)
     output = b""
     answers = iter([b"sev3\n", b"search-api, search-indexer\n", b"priya\n"])

@@ -15,7 +15,9 @@ ID = "2026-11-21-example"
 def _incident(archive: Path, **meta: object) -> Path:
     folder = archive / "incidents" / ID
     front = yaml.safe_dump(dict(META, id=ID, **meta), sort_keys=False, default_flow_style=None)
-    write(folder / "postmortem.md", f"---\n# Written by hand; keep this comment\n{front}---\n{BODY}")
+    write(
+        folder / "postmortem.md", f"---\n# Written by hand; keep this comment\n{front}---\n{BODY}"
+    )
     write(folder / "timeline.log", TIMELINE)
     return folder / "postmortem.md"
 
@@ -52,10 +54,15 @@ def test_a_full_disk_leaves_the_postmortem_as_it_was(archive: Path, run, monkeyp
     monkeypatch.setattr(atomic.os, "fsync", full)
     result = run("approve", ID, "--by", "sam", "--date", "2026-11-24")
     assert result.code == 2 and "Traceback" not in result.err
-    assert result.err == (f"hindsight: error: incidents/{ID}/postmortem.md: cannot write: "
-                          f"{os.strerror(errno.ENOSPC)}; the file is as it was\n")
+    assert result.err == (
+        f"hindsight: error: incidents/{ID}/postmortem.md: cannot write: "
+        f"{os.strerror(errno.ENOSPC)}; the file is as it was\n"
+    )
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["postmortem.md", "timeline.log"]  # no temp file
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "postmortem.md",
+        "timeline.log",
+    ]  # no temp file
 
 
 def test_authors_and_non_reviewers_cannot_sign_off(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +71,10 @@ def test_authors_and_non_reviewers_cannot_sign_off(archive: Path, run) -> None: 
     result = run("approve", ID, "--by", "lee")
     assert result.code == 2 and "lee is an author" in result.err
     result = run("approve", ID, "--by", "kim")
-    assert result.code == 2 and "kim is not a reviewer of 2026-11-21-example (reviewers: sam)" in result.err
+    assert (
+        result.code == 2
+        and "kim is not a reviewer of 2026-11-21-example (reviewers: sam)" in result.err
+    )
     result = run("approve", ID, "--by", "not a handle")
     assert result.code == 2 and "is not a handle" in result.err
     assert path.read_bytes() == before

@@ -27,7 +27,9 @@ from tests.conftest import git
 REPO = Path(__file__).parents[2]
 PACKAGED = DEFAULTS / "archive" / "github"
 ARCHIVE_WORKFLOWS = ("check.yml", "publish.yml", "weekly.yml")
-ALL_WORKFLOWS = sorted({*(REPO / ".github" / "workflows").glob("*.yml"), *(PACKAGED / "workflows").glob("*.yml")})
+ALL_WORKFLOWS = sorted(
+    {*(REPO / ".github" / "workflows").glob("*.yml"), *(PACKAGED / "workflows").glob("*.yml")}
+)
 #: the values of the expressions the workflows' ``env:`` may use, as on a pull request into main
 EXPRESSIONS = {"github.base_ref": "main"}
 NOW = "2026-11-21T14:05Z"
@@ -84,18 +86,33 @@ def _expand(value: str) -> str:
 
 def _run(root: Path, step: dict[str, Any], summary: Path) -> subprocess.CompletedProcess[str]:
     """One ``run:`` step as GitHub runs it: bash -eo pipefail, the step's env, our venv first."""
-    env = dict(os.environ, HINDSIGHT_NOW=NOW, GITHUB_STEP_SUMMARY=str(summary), CI="true",
-               GITHUB_ACTIONS="true", NO_MKDOCS_2_WARNING="1")
+    env = dict(
+        os.environ,
+        HINDSIGHT_NOW=NOW,
+        GITHUB_STEP_SUMMARY=str(summary),
+        CI="true",
+        GITHUB_ACTIONS="true",
+        NO_MKDOCS_2_WARNING="1",
+    )
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update({k: _expand(v) for k, v in (step.get("env") or {}).items()})
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=root, env=env, capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_every_workflow_is_valid_and_least_privileged(path: Path) -> None:
     workflow = _workflow(path)
-    assert "pull_request_target" not in _on(workflow), "pull_request_target runs fork code with secrets"
+    assert "pull_request_target" not in _on(workflow), (
+        "pull_request_target runs fork code with secrets"
+    )
     assert workflow["permissions"] == {"contents": "read"}
     for job in workflow["jobs"].values():
         assert job["runs-on"] == "ubuntu-latest"
@@ -113,7 +130,9 @@ def test_the_archive_files_here_are_what_init_creates() -> None:
     assert len(packaged) >= 6
     for source in packaged:
         rel = source.relative_to(PACKAGED)
-        assert (REPO / ".github" / rel).read_bytes() == source.read_bytes(), f".github/{rel} differs from init's"
+        assert (REPO / ".github" / rel).read_bytes() == source.read_bytes(), (
+            f".github/{rel} differs from init's"
+        )
 
 
 def test_pull_requests_are_checked_changes_first_then_all_then_the_site() -> None:
@@ -131,7 +150,8 @@ def test_pull_requests_are_checked_changes_first_then_all_then_the_site() -> Non
     kept = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert kept["path"] == ".hindsight-cache" and kept["restore-keys"] == "hindsight-check-"
     assert uses.index(next(u for u in uses if u.startswith("actions/cache@"))) < runs.index(
-        next(r for r in runs if "--format sarif" in r)), "the cache is restored before the checks"
+        next(r for r in runs if "--format sarif" in r)
+    ), "the cache is restored before the checks"
     job = next(iter(workflow["jobs"].values()))
     assert job["permissions"] == {"contents": "read", "security-events": "write"}
 
@@ -140,7 +160,7 @@ def test_the_site_is_deployed_on_push_to_main_and_every_day() -> None:
     workflow = _workflow(PACKAGED / "workflows" / "publish.yml")
     triggers = _on(workflow)
     assert triggers["push"] == {"branches": ["main"]}
-    minute, hour, *days = triggers["schedule"][0]["cron"].split()
+    _minute, _hour, *days = triggers["schedule"][0]["cron"].split()
     assert days == ["*", "*", "*"], "daily, so that 'on this day' moves with the date"
     assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert "permissions" not in workflow["jobs"]["build"]
@@ -153,35 +173,57 @@ def test_the_overdue_summary_is_weekly() -> None:
 
 
 @pytest.mark.parametrize("name", ARCHIVE_WORKFLOWS)
-def test_every_run_command_passes_on_the_example_archive(archive: Path, tmp_path: Path, name: str) -> None:
-    _commit(archive, "incidents/2026-11-21-search-results-stale/timeline.log",
-            "2026-11-21T10:20Z [comms] Status page: still investigating; next update 10:50 UTC\n")
+def test_every_run_command_passes_on_the_example_archive(
+    archive: Path, tmp_path: Path, name: str
+) -> None:
+    _commit(
+        archive,
+        "incidents/2026-11-21-search-results-stale/timeline.log",
+        "2026-11-21T10:20Z [comms] Status page: still investigating; next update 10:50 UTC\n",
+    )
     summary = tmp_path / "summary.md"
     steps = [s for s in _steps(_workflow(archive / ".github" / "workflows" / name)) if "run" in s]
     assert steps
     for step in steps:
         done = _run(archive, step, summary)
-        assert done.returncode == 0, f"{step.get('name', step['run'])}:\n{done.stdout}\n{done.stderr}"
+        assert done.returncode == 0, (
+            f"{step.get('name', step['run'])}:\n{done.stdout}\n{done.stderr}"
+        )
     if name == "check.yml":
         sarif = json.loads((archive / "hindsight.sarif").read_text())
         assert sarif["version"] == "2.1.0"
     if name != "weekly.yml":
-        assert (archive / "site" / "incidents" / "2026-11-21-search-results-stale" / "index.html").is_file()
+        assert (
+            archive / "site" / "incidents" / "2026-11-21-search-results-stale" / "index.html"
+        ).is_file()
     else:
         text = summary.read_text()
         assert text.startswith("## Overdue on 2026-11-21\n")
-        assert "| 11 days | 2026-11-03-checkout-errors-after-pool-change | SEV2 | in-review | 2026-11-10 |" in text
-        assert "<details><summary>Figures</summary>" in text and "7 incidents (as of 2026-11-21)" in text
+        assert (
+            "| 11 days | 2026-11-03-checkout-errors-after-pool-change | SEV2 | in-review | 2026-11-10 |"
+            in text
+        )
+        assert (
+            "<details><summary>Figures</summary>" in text
+            and "7 incidents (as of 2026-11-21)" in text
+        )
 
 
-def test_a_blameful_change_fails_the_pull_request_with_an_annotation(archive: Path, tmp_path: Path) -> None:
+def test_a_blameful_change_fails_the_pull_request_with_an_annotation(
+    archive: Path, tmp_path: Path
+) -> None:
     rel = "incidents/2026-11-03-checkout-errors-after-pool-change/postmortem.md"
     _commit(archive, rel, "\nThe on-call engineer forgot to check the pool size.\n")
-    step = next(s for s in _steps(_workflow(archive / ".github" / "workflows" / "check.yml"))
-                if "--changed-since" in s.get("run", ""))
+    step = next(
+        s
+        for s in _steps(_workflow(archive / ".github" / "workflows" / "check.yml"))
+        if "--changed-since" in s.get("run", "")
+    )
     done = _run(archive, step, tmp_path / "summary.md")
     assert done.returncode == 1
-    assert re.search(rf"^::error file={re.escape(rel)},line=\d+,.*HS301", done.stdout, re.M), done.stdout
+    assert re.search(
+        rf"^::error file={re.escape(rel)},line=\d+,.*HS301", done.stdout, re.MULTILINE
+    ), done.stdout
     assert "1 incident checked" in done.stdout or done.stdout.count("::error") == 1
 
 
@@ -193,23 +235,40 @@ def _hook(path: Path) -> dict[str, Any]:
     return hook
 
 
-@pytest.mark.parametrize("config", [REPO / ".pre-commit-hooks.yaml", DEFAULTS / "archive" / "pre-commit-config.yaml"],
-                         ids=["hooks-for-any-repository", "config-init-creates"])
+@pytest.mark.parametrize(
+    "config",
+    [REPO / ".pre-commit-hooks.yaml", DEFAULTS / "archive" / "pre-commit-config.yaml"],
+    ids=["hooks-for-any-repository", "config-init-creates"],
+)
 def test_pre_commit_runs_the_check_on_the_changed_files(archive: Path, config: Path) -> None:
     hook = _hook(config)
-    changed = ["README.md", "incidents/2026-11-21-search-results-stale/timeline.log",
-               "incidents/2026-11-03-checkout-errors-after-pool-change/postmortem.md", "docs/index.md"]
+    changed = [
+        "README.md",
+        "incidents/2026-11-21-search-results-stale/timeline.log",
+        "incidents/2026-11-03-checkout-errors-after-pool-change/postmortem.md",
+        "docs/index.md",
+    ]
     given = [f for f in changed if re.search(hook["files"], f)]
     assert given == changed[1:3]
     command = [*shlex.split(hook["entry"]), *given]
-    env = dict(os.environ, HINDSIGHT_NOW=NOW, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run(command, cwd=archive, env=env, capture_output=True, text=True, check=False)
+    env = dict(
+        os.environ,
+        HINDSIGHT_NOW=NOW,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    done = subprocess.run(
+        command, cwd=archive, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 incidents checked" in done.stdout
     _commit(archive, given[1], "\nThe on-call engineer forgot to check the pool size.\n")
-    done = subprocess.run(command, cwd=archive, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=archive, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "HS301" in done.stdout
-    assert re.search(hook["files"], "hindsight.yml") and re.search(hook["files"], "templates/comms/external.md.j2")
+    assert re.search(hook["files"], "hindsight.yml") and re.search(
+        hook["files"], "templates/comms/external.md.j2"
+    )
 
 
 def test_the_issue_form_declares_an_incident_with_the_default_severities() -> None:
@@ -217,22 +276,36 @@ def test_the_issue_form_declares_an_incident_with_the_default_severities() -> No
     fields = {item.get("id"): item for item in form["body"] if item.get("id")}
     options = fields["severity"]["attributes"]["options"]
     assert [o.split(":")[0] for o in options] == list(DEFAULT_SEVERITIES)
-    assert fields["severity"]["validations"]["required"] and fields["what"]["validations"]["required"]
+    assert (
+        fields["severity"]["validations"]["required"] and fields["what"]["validations"]["required"]
+    )
     assert {"services", "started", "commander"} <= set(fields)
     assert form["labels"] == ["incident"]
 
 
 def test_the_pull_request_template_is_the_reviewers_checklist() -> None:
     text = (PACKAGED / "PULL_REQUEST_TEMPLATE.md").read_text()
-    boxes = re.findall(r"^- \[ \] \*\*(.+?)\*\*", text, re.M)
-    assert boxes == ["Impact is complete", "The causes go deep enough", "The actions are owned and ticketed",
-                     "It is blameless", "It has been shared with stakeholders"]
+    boxes = re.findall(r"^- \[ \] \*\*(.+?)\*\*", text, re.MULTILINE)
+    assert boxes == [
+        "Impact is complete",
+        "The causes go deep enough",
+        "The actions are owned and ticketed",
+        "It is blameless",
+        "It has been shared with stakeholders",
+    ]
 
 
 def test_codeowners_maps_incident_folders_to_reviewers() -> None:
-    rules = [line.split() for line in (PACKAGED / "CODEOWNERS").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    rules = [
+        line.split()
+        for line in (PACKAGED / "CODEOWNERS").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert rules[0][0] == "/incidents/"
     for path, *owners in rules:
-        assert path.startswith("/") and owners and all(re.fullmatch(r"@[\w.-]+/[\w.-]+", o) for o in owners)
+        assert (
+            path.startswith("/")
+            and owners
+            and all(re.fullmatch(r"@[\w.-]+/[\w.-]+", o) for o in owners)
+        )
     assert any(path.startswith("/incidents/*") for path, *_ in rules)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -15,9 +16,16 @@ from hindsight.model import Finding
 from tests.conftest import write
 
 META: dict[str, Any] = {
-    "id": "2026-11-21-example", "title": "Checkout errors", "status": "in-review", "severity": "SEV2",
-    "visibility": "internal", "services": ["checkout-api"], "commander": "dana", "authors": ["lee"],
-    "reviewers": ["sam"], "approvals": [],
+    "id": "2026-11-21-example",
+    "title": "Checkout errors",
+    "status": "in-review",
+    "severity": "SEV2",
+    "visibility": "internal",
+    "services": ["checkout-api"],
+    "commander": "dana",
+    "authors": ["lee"],
+    "reviewers": ["sam"],
+    "approvals": [],
 }
 TIMELINE = """\
 2026-11-21T13:58Z [start] Deploy reached all hosts
@@ -63,8 +71,13 @@ Check = Callable[..., list[Finding]]
 def check(tmp_path: Path) -> Check:
     """``check(body=…, timeline=…, config=…, today=…, **meta)``: the findings of a full check."""
 
-    def _check(body: str = BODY, timeline: str = TIMELINE, config: str = "", today: date = date(2026, 11, 21),
-               **meta: Any) -> list[Finding]:
+    def _check(
+        body: str = BODY,
+        timeline: str = TIMELINE,
+        config: str = "",
+        today: date = date(2026, 11, 21),
+        **meta: Any,
+    ) -> list[Finding]:
         folder = tmp_path / "incidents" / "2026-11-21-example"
         front = yaml.safe_dump(dict(META, **meta), sort_keys=False, default_flow_style=None)
         write(folder / "postmortem.md", f"---\n{front}---\n{body}")

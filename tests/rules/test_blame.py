@@ -1,20 +1,30 @@
-"""The blame rules on a labelled set of sentences, and on the places blame must not be looked for."""
+"""The blame rules on the project's first labelled set, and on the places blame must not be looked for.
+
+The larger sets, split into a tuned part and a frozen held-out third, are in tests/language/.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from hindsight.config import DEFAULT_SECTIONS, Settings
+from hindsight.language.people import mask_names
+from hindsight.language.sentences import mask_quotes
 from hindsight.rules import blame
-from hindsight.rules._base import any_of
-from tests.rules._starts import starts
 
 DATA = Path(__file__).parent / "data" / "blame.tsv"
-PEOPLE = {"dana": "Dana Whitfield", "lee": "Lee Okafor", "sam": "Sam Ferreira", "priya": "Priya Raman",
-          "tomas": "Tomás Novák", "kenji": "Kenji Watanabe", "ines": "Inês Duarte", "ruth": "Ruth Adeyemi"}
+PEOPLE = {
+    "dana": "Dana Whitfield",
+    "lee": "Lee Okafor",
+    "sam": "Sam Ferreira",
+    "priya": "Priya Raman",
+    "tomas": "Tomás Novák",
+    "kenji": "Kenji Watanabe",
+    "ines": "Inês Duarte",
+    "ruth": "Ruth Adeyemi",
+}
 
 
 def _labelled() -> list[tuple[bool, str]]:
@@ -29,7 +39,13 @@ def _labelled() -> list[tuple[bool, str]]:
 
 @pytest.fixture(scope="module")
 def names() -> tuple[str, ...]:
-    return blame.people_names(Settings(root=Path("."), people=PEOPLE, sections=DEFAULT_SECTIONS), None)
+    return blame.people_names(
+        Settings(root=Path("."), people=PEOPLE, sections=DEFAULT_SECTIONS), None
+    )
+
+
+def codes(text: str, names: tuple[str, ...]) -> list[str]:
+    return [blame.CODES[h.kind] for h in blame.find(text, names)]
 
 
 def test_the_labelled_set_is_large_and_balanced() -> None:
@@ -51,78 +67,99 @@ def test_recall_and_false_positive_rate(names: tuple[str, ...]) -> None:
     assert false_rate <= 0.02, f"false positives {false_rate:.3f}: {flagged}"
 
 
-@pytest.mark.parametrize("text, code", [
-    ("Lee forgot to renew the certificate.", "HS301"),
-    ("The outage was caused by human error.", "HS302"),
-    ("Dana should have noticed the alert.", "HS303"),
-    ("A careless change broke the build.", "HS304"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Lee forgot to renew the certificate.", "HS301"),
+        ("The outage was caused by human error.", "HS302"),
+        ("Dana should have noticed the alert.", "HS303"),
+        ("A careless change broke the build.", "HS304"),
+        ("An intern accidentally deleted the production DNS zone.", "HS306"),
+        ("It was Lee's oversight.", "HS307"),
+        ("The storage team was at fault.", "HS308"),
+    ],
+)
 def test_each_kind_has_its_code(names: tuple[str, ...], text: str, code: str) -> None:
-    assert [h.code for h in blame.find(text, names)] == [code]
+    assert codes(text, names) == [code]
 
 
-def test_a_finding_spans_the_phrase(names: tuple[str, ...]) -> None:
+def test_a_finding_spans_the_phrase_and_says_its_kind_and_a_rewrite(names: tuple[str, ...]) -> None:
     text = "At 14:00 the on-call engineer ignored the page."
     (hit,) = blame.find(text, names)
-    assert text[hit.start:hit.end] == "the on-call engineer ignored"
+    assert text[hit.start : hit.end] == "the on-call engineer ignored"
+    message = blame.message(text, hit)
+    assert message.startswith(
+        'blameful wording "the on-call engineer ignored" (a person\'s attention or care'
+    )
+    assert "describe what made it easy to miss" in message
 
 
 def test_configured_phrases_are_flagged_and_allowed_ones_are_not(names: tuple[str, ...]) -> None:
-    assert [h.code for h in blame.find("A rookie mistake took us down.", names, ("rookie mistake",))] == ["HS305"]
-    assert blame.find("The on-call engineer ignored the page.", names, (), ("engineer ignored",)) == []
+    assert codes("A Friday special took us down.", names) == []
+    found = blame.find("A Friday special took us down.", names, ("friday special",))
+    assert [h.kind for h in found] == ["phrase"]
+    assert (
+        blame.find("The on-call engineer ignored the page.", names, (), ("engineer ignored",)) == []
+    )
 
 
-def test_unknown_capitalised_names_with_plainly_human_verbs(names: tuple[str, ...]) -> None:
-    assert [h.code for h in blame.find("Bob forgot to renew the domain.", names)] == ["HS301"]
-    assert blame.find("Kafka forgot nothing: the offsets were committed.", names) == []
-    assert blame.find("Nobody forgot anything.", names) == []
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("Bob forgot to renew the domain.", True),  # any given name, not only the archive's people
+        (
+            "Brannigan forgot to renew the domain.",
+            True,
+        ),  # a capitalised word where only a person stands
+        ("Kafka forgot nothing: the offsets were committed.", False),
+        ("Replication broke when the primary ran out of disk.", False),
+        ("Nobody forgot anything.", False),
+        ("The scheduler ignored the lock.", False),
+        ("Amara deleted the stale snapshots to free the disk.", False),  # a repair
+        ("Amara deleted the wrong bucket.", True),
+        ("Every alert should have a runbook.", False),  # a requirement
+        ("This should have been caught in review.", True),  # agentless hindsight about people
+        ("This should have been caught by the linter.", False),
+        ("No single person caused this outage.", False),
+    ],
+)
+def test_people_are_found_by_shape_and_systems_are_not_people(
+    names: tuple[str, ...], text: str, flagged: bool
+) -> None:
+    assert bool(blame.find(text, names)) is flagged, blame.find(text, names)
 
 
-def test_the_starts_reader_sees_alternatives_groups_and_sets() -> None:
-    assert starts(re.compile(r"\b(?:forgot|ignored)\b")) == {"fo", "ig"}
-    assert starts(re.compile(r"(?i:(?P<had>had\s+)?(?:checked|Read))")) == {"ha", "ch", "re"}
-    assert starts(re.compile(r"[Ll]ay|x\w")) == {"la", "x"}
-    assert starts(re.compile(r"\w+")) == {""}
-
-
-@pytest.mark.parametrize("pattern, letters", blame.SCANNED, ids=lambda p: getattr(p, "pattern", "")[:40])
-def test_each_scanned_pattern_starts_with_the_letters_its_look_ahead_lets_through(
-        pattern: re.Pattern[str], letters: tuple[str, ...]) -> None:
-    # A start missing from the look-ahead would silently drop every finding beginning with it.
-    uncovered = {s for s in starts(pattern) if not any(s.startswith(letter) for letter in letters)}
-    assert not uncovered, f"add these to the pattern's starts: {sorted(uncovered)}"
-    unused = {letter for letter in letters if not any(s.startswith(letter) for s in starts(pattern))}
-    assert not unused, f"no match can start with {sorted(unused)}: drop them from its starts"
-
-
-@pytest.mark.parametrize("text, found", [
-    ("he made it", True), ("a mess", True), ("dismissed", True), ("the ma de", False), ("", False),
-])
-def test_prefilter_words_are_found_anywhere_in_the_text(text: str, found: bool) -> None:
-    assert (any_of(("made", "mess", "mis", "miss")).search(text) is not None) is found
-    assert any_of(("made", "mess", "mis", "miss")).pattern == "m(?:ade|ess|is)"
-
-
-@pytest.mark.parametrize("text, masked", [
-    ("Dana Whitfield forgot", "\x01" * 14 + " forgot"),  # the longest name first
-    ("dana forgot", "\x01" * 4 + " forgot"),
-    ("(Dana) forgot", "(" + "\x01" * 4 + ") forgot"),
-    ("@dana forgot", "@dana forgot"),  # an @mention is a person already
-    ("xdana and dana-x and dana_x", "xdana and dana-x and dana_x"),  # parts of other words
-    ("Dana's change", "\x01" * 4 + "'s change"),
-    ("'quoted' and it's \"Dana\"", "         and it's       "),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("Dana Whitfield forgot", "\x01" * 14 + " forgot"),  # the longest name first
+        ("dana forgot", "\x01" * 4 + " forgot"),
+        ("(Dana) forgot", "(" + "\x01" * 4 + ") forgot"),
+        ("@dana forgot", "@dana forgot"),  # an @mention is a person already
+        ("xdana and dana-x and dana_x", "xdana and dana-x and dana_x"),  # parts of other words
+        ("Dana's change", "\x01" * 4 + "'s change"),
+        ("'quoted' and it's \"Dana\"", "         and it's       "),
+        (
+            "ran `Dana forgot` here",
+            "ran               here",
+        ),  # code spans are other people's words too
+    ],
+)
 def test_names_and_quotes_are_masked_only_where_they_stand_alone(text: str, masked: str) -> None:
     names = ("dana", "Dana", "Dana Whitfield")
-    assert blame._mask_names(blame._mask_quotes(text), names) == masked
+    assert mask_names(mask_quotes(text), names) == masked
 
 
-@pytest.mark.parametrize("text, code", [
-    ("HUMAN ERROR again", "HS302"),
-    ("the on-call engineer FORGOT to check", "HS301"),
-    ("Dana m\u0131ssed the alert.", "HS301"),  # dotless i: re ignoring case takes it for an i
-    ("\u017floppy work by the team", "HS304"),  # long s
-    ("It was Dana\u2019s own mistake.", "HS301"),  # a typographic apostrophe before the fault
-])
-def test_wording_in_any_case_gets_past_the_prefilters(names: tuple[str, ...], text: str, code: str) -> None:
-    assert [h.code for h in blame.find(text, names)] == [code]
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("HUMAN ERROR again", "HS302"),
+        ("the on-call engineer FORGOT to check", "HS301"),
+        ("\u017floppy work by the team", "HS304"),  # long s
+        ("It was Dana\u2019s own mistake.", "HS307"),  # a typographic apostrophe before the fault
+    ],
+)
+def test_wording_in_any_case_gets_past_the_prefilter(
+    names: tuple[str, ...], text: str, code: str
+) -> None:
+    assert codes(text, names) == [code]

@@ -15,8 +15,8 @@ from hindsight.config import parse_settings
 from hindsight.engine import judge, outcome
 from hindsight.load.incident import load_incident
 from hindsight.model import Status
-from hindsight.problems import LOADER_CODES
 from hindsight.paths import listing
+from hindsight.problems import LOADER_CODES
 from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
 from tests.conftest import git, write
 from tests.rules.conftest import META as BASE
@@ -106,7 +106,9 @@ def run_example(rule: Rule, block_text: str, tmp_path: Path) -> list[str]:
     assert loaded.incident is not None
     if rule.facts is not None:
         facts = rule.facts_of(loaded.incident)
-        assert json.loads(json.dumps(facts.data)) == facts.data, "facts are kept in the cache as JSON"
+        assert json.loads(json.dumps(facts.data)) == facts.data, (
+            "facts are kept in the cache as JSON"
+        )
     return [f.code for f in judge(outcome(loaded, ctx, (rule,), {}), ctx, {})]
 
 

@@ -24,7 +24,9 @@ def test_rules_wait_for_their_status(check: Check) -> None:
 
 
 def test_blame_is_not_looked_for_in_quotes_code_or_chat_logs(check: Check) -> None:
-    body = BODY + """
+    body = (
+        BODY
+        + """
 ## Supporting information
 
 > Lee forgot to renew it, said the customer.
@@ -43,6 +45,7 @@ I forgot the runbook link
 
 Whoever reads this: `the developer forgot` is how the tool's docs put it.
 """
+    )
     assert codes(check(body=body)) == []
 
 
@@ -50,15 +53,19 @@ def test_blame_in_the_timeline_and_the_title(check: Check) -> None:
     timeline = TIMELINE + "2026-11-21T14:50Z Lee forgot to post the all-clear\n"
     found = check(timeline=timeline, title="The on-call engineer ignored the pager")
     assert [(f.code, f.path.rsplit("/", 1)[1], f.line) for f in found] == [
-        ("HS301", "postmortem.md", 3), ("HS301", "timeline.log", 6)]
+        ("HS301", "postmortem.md", 3),
+        ("HS301", "timeline.log", 6),
+    ]
 
 
 def test_a_finding_on_a_wrapped_line_points_at_the_phrase(check: Check, tmp_path: Path) -> None:
-    body = BODY.replace("The pool size was set per host,",
-                        "The pool size was set per host and\n  the on-call engineer ignored it,")
+    body = BODY.replace(
+        "The pool size was set per host,",
+        "The pool size was set per host and\n  the on-call engineer ignored it,",
+    )
     (finding,) = check(body=body)
     lines = (tmp_path / finding.path).read_text(encoding="utf-8").split("\n")
-    assert lines[finding.line - 1][finding.column - 1:].startswith("the on-call engineer ignored")
+    assert lines[finding.line - 1][finding.column - 1 :].startswith("the on-call engineer ignored")
     assert finding.code == "HS301" and finding.column == 3
     assert 'blameful wording "the on-call engineer ignored"' in finding.message
 
@@ -77,23 +84,33 @@ def test_hindsight_yml_relevels_and_switches_off(check: Check) -> None:
 
 
 def test_action_item_cells(check: Check) -> None:
-    body = BODY.replace("| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |", "\n".join([
-        "| Link form | [@lee](https://x.example) | `2026-12-15` | [PLAT-9](https://t.example/PLAT-9) | Done |",
-        "| No owner |  | 2026-12-15 | #12 |  |",
-        "| Team owner | the platform team | Q1 | soon | in progress |",
-        "| Overdue | sam | 2026-11-01 | https://t.example/1 | open |",
-    ]))
+    body = BODY.replace(
+        "| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |",
+        "| Link form | [@lee](https://x.example) | `2026-12-15` | [PLAT-9](https://t.example/PLAT-9) | Done |\n| No owner |  | 2026-12-15 | #12 |  |\n| Team owner | the platform team | Q1 | soon | in progress |\n| Overdue | sam | 2026-11-01 | https://t.example/1 | open |",
+    )
     found = [(f.code, f.line, f.column) for f in check(body=body)]
     row = BODY.split("\n").index("| --- | --- | --- | --- | --- |") + 14
     # each finding points at its cell: where its text starts, or just after the pipe of an empty one
-    assert found == [("HS402", row + 1, 13), ("HS402", row + 2, 16), ("HS403", row + 2, 36),
-                     ("HS404", row + 2, 41), ("HS405", row + 2, 48), ("HS407", row + 3, 19)]
+    assert found == [
+        ("HS402", row + 1, 13),
+        ("HS402", row + 2, 16),
+        ("HS403", row + 2, 36),
+        ("HS404", row + 2, 41),
+        ("HS405", row + 2, 48),
+        ("HS407", row + 3, 19),
+    ]
 
 
 def test_impact_accepts_many_ways_of_counting(check: Check) -> None:
-    for text in ("About 3 in every 100 payments failed.", "Checkout was down from 13:58 to 14:45 UTC.",
-                 "Refunds cost $12k.", "Two thousand orders were delayed by up to an hour."):
-        body = BODY.replace("12,400 checkout requests failed (4% of all requests) over 47 minutes.", text)
+    for text in (
+        "About 3 in every 100 payments failed.",
+        "Checkout was down from 13:58 to 14:45 UTC.",
+        "Refunds cost $12k.",
+        "Two thousand orders were delayed by up to an hour.",
+    ):
+        body = BODY.replace(
+            "12,400 checkout requests failed (4% of all requests) over 47 minutes.", text
+        )
         assert "HS501" not in codes(check(body=body)), text
 
 
@@ -102,17 +119,31 @@ def test_a_comms_gap_names_its_length_its_lines_and_the_cadence_to_keep(check: C
     assert codes(check(timeline=timeline)) == []  # 27 minutes: within the default 30
     found = check(timeline=timeline, config="comms:\n  cadence_minutes: 20\n")
     assert [(f.code, f.path, f.line) for f in found] == [
-        ("HS609", "incidents/2026-11-21-example/timeline.log", 3)]
-    assert found[0].message == ("27 minutes without a [comms] update before this event (from line 2); "
-                                "post one at least every 20 minutes (comms.cadence_minutes in hindsight.yml)")
-    assert codes(check(timeline=timeline, severity="SEV3", config="comms:\n  cadence_minutes: 20\n")) == []
+        ("HS609", "incidents/2026-11-21-example/timeline.log", 3)
+    ]
+    assert found[0].message == (
+        "27 minutes without a [comms] update before this event (from line 2); "
+        "post one at least every 20 minutes (comms.cadence_minutes in hindsight.yml)"
+    )
+    assert (
+        codes(check(timeline=timeline, severity="SEV3", config="comms:\n  cadence_minutes: 20\n"))
+        == []
+    )
 
 
 def test_review_rules(check: Check) -> None:
-    found = check(status="approved", reviewers=["sam", "lee"], approvals=[
-        {"by": "lee", "date": date(2026, 11, 21)}, {"by": "priya", "date": date(2026, 11, 30)}])
+    found = check(
+        status="approved",
+        reviewers=["sam", "lee"],
+        approvals=[
+            {"by": "lee", "date": date(2026, 11, 21)},
+            {"by": "priya", "date": date(2026, 11, 30)},
+        ],
+    )
     assert sorted(codes(found)) == ["HS701", "HS702", "HS703", "HS706"]
-    assert "hindsight approve 2026-11-21-example --by sam" in next(f.message for f in found if f.code == "HS701")
+    assert "hindsight approve 2026-11-21-example --by sam" in next(
+        f.message for f in found if f.code == "HS701"
+    )
 
 
 def test_secrets_are_found_and_never_printed(check: Check) -> None:
@@ -132,7 +163,9 @@ def test_a_password_in_a_url_is_a_secret_however_simple(check: Check) -> None:
     # A value after "password=" must look random to be reported; one in a URL is always a secret.
     body = BODY + "\nThe mirror was cloned from https://deploy:letmein@git.example.com/repo.\n"
     found = [f for f in check(body=body) if f.code == "HS801"]
-    assert [f.message.split(";")[0] for f in found] == ["this looks like a password in a URL (7 characters)"]
+    assert [f.message.split(";")[0] for f in found] == [
+        "this looks like a password in a URL (7 characters)"
+    ]
     assert codes(check(body=BODY + "\nThe old password=letmein was rotated.\n")) == []
 
 
@@ -141,14 +174,36 @@ def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match
     # which also takes the dotted and dotless i and the long s for ASCII letters.
     from hindsight.rules.security import SECRETS, may_hold_secret
 
-    tokens = ["ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "AKIA" + "Q3EGRTB2XWZP7KLM",
-              "AIza" + "x" * 35, "xoxb-" + "1" * 12, "-----BEGIN RSA PRIVATE KEY-----",
-              "https://hooks.slack.com/services/T1/B2/c3", "sk_live_" + "a" * 24, "npm_" + "b" * 36,
-              "SG." + "c" * 22 + "." + "d" * 43, "eyJ" + "e" * 8 + ".eyJ" + "f" * 8 + "." + "g" * 8,
-              "postgres://admin:Zq8vW3mK1pR7@db.internal", "glpat-" + "h" * 20, "github_pat_" + "i" * 60]
-    assigned = [f"{key}{sep}Zq8vW3mK1pR7tY2u" for key in ("PASSWORD", "Pwd", "SeCrEt", "API-Key", "Auth_Token",
-                                                         "CREDENTIALS", "pa\u017f\u017fword", "credent\u0130al",
-                                                         "\u0131dentity token") for sep in ("=", ": ")]
+    tokens = [
+        "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+        "AKIA" + "Q3EGRTB2XWZP7KLM",
+        "AIza" + "x" * 35,
+        "xoxb-" + "1" * 12,
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "https://hooks.slack.com/services/T1/B2/c3",
+        "sk_live_" + "a" * 24,
+        "npm_" + "b" * 36,
+        "SG." + "c" * 22 + "." + "d" * 43,
+        "eyJ" + "e" * 8 + ".eyJ" + "f" * 8 + "." + "g" * 8,
+        "postgres://admin:Zq8vW3mK1pR7@db.internal",
+        "glpat-" + "h" * 20,
+        "github_pat_" + "i" * 60,
+    ]
+    assigned = [
+        f"{key}{sep}Zq8vW3mK1pR7tY2u"
+        for key in (
+            "PASSWORD",
+            "Pwd",
+            "SeCrEt",
+            "API-Key",
+            "Auth_Token",
+            "CREDENTIALS",
+            "pa\u017f\u017fword",
+            "credent\u0130al",
+            "\u0131dentity token",
+        )
+        for sep in ("=", ": ")
+    ]
     for line in tokens + assigned:
         assert any(p.search(line) for _, p in SECRETS), line
         assert may_hold_secret(f"In the log: {line}."), line
@@ -156,20 +211,34 @@ def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match
 
 
 def test_placeholders_and_values_that_are_not_secrets(check: Check) -> None:
-    body = BODY + "\nSet password=${DB_PASSWORD} and token: <redacted>; see https://user:***@db.example.\n"
+    body = (
+        BODY
+        + "\nSet password=${DB_PASSWORD} and token: <redacted>; see https://user:***@db.example.\n"
+    )
     assert codes(check(body=body)) == []
 
 
 def test_unsafe_html_outside_code_only(check: Check) -> None:
-    body = BODY + ('\n<img src=x onerror="alert(1)">\n\n[dash](jav&#x61;script:alert(1))\n\n'
-                   '`<script>` in code is fine.\n\n```html\n<script>alert(1)</script>\n```\n')
+    body = BODY + (
+        '\n<img src=x onerror="alert(1)">\n\n[dash](jav&#x61;script:alert(1))\n\n'
+        "`<script>` in code is fine.\n\n```html\n<script>alert(1)</script>\n```\n"
+    )
     assert codes(check(body=body)) == ["HS802", "HS802"]
 
 
-@pytest.mark.parametrize("text", [
-    "Owner: ToDo", "fixme before review", "F\u0130XME", "Lorem Ipsum dolor", "tbc.", "xxx", "the {service} API",
-    "[Insert the impact here]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Owner: ToDo",
+        "fixme before review",
+        "F\u0130XME",
+        "Lorem Ipsum dolor",
+        "tbc.",
+        "xxx",
+        "the {service} API",
+        "[Insert the impact here]",
+    ],
+)
 def test_placeholders_in_any_case_pass_the_prefilter(text: str) -> None:
     from hindsight.rules._base import folded
     from hindsight.rules.structure import _PLACEHOLDER, _PLACEHOLDER_HINT
@@ -178,10 +247,17 @@ def test_placeholders_in_any_case_pass_the_prefilter(text: str) -> None:
     assert "{" in text or "[" in text or _PLACEHOLDER_HINT.search(folded(text))
 
 
-@pytest.mark.parametrize("text, found", [
-    ("<SCRIPT>x</SCRIPT>", True), ("<a href=JAVASCRIPT:x>", True), ("[x](javascript:alert(1))", True),
-    ("<b onclick='x'>", True), ("<javascript:alert(1)>", True), ("a = b, plain text", False),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("<SCRIPT>x</SCRIPT>", True),
+        ("<a href=JAVASCRIPT:x>", True),
+        ("[x](javascript:alert(1))", True),
+        ("<b onclick='x'>", True),
+        ("<javascript:alert(1)>", True),
+        ("a = b, plain text", False),
+    ],
+)
 def test_unsafe_html_prefilter_keeps_every_pattern(text: str, found: bool) -> None:
     from hindsight.rules.security import unsafe_html
 
@@ -191,18 +267,30 @@ def test_unsafe_html_prefilter_keeps_every_pattern(text: str, found: bool) -> No
 def test_denied_names_are_found_in_both_files_whole_words_only(check: Check) -> None:
     """RELIABILITY cases 33 and 41: a customer's name, even in a comment or across a line break."""
     config = "security:\n  deny: [Globex Corporation, ACME]\n"
-    body = BODY + "\n<!-- internal: customer acme -->\n\nThe acmeist and the ACMEs are fine; Globex\nCorporation is not.\n"
+    body = (
+        BODY
+        + "\n<!-- internal: customer acme -->\n\nThe acmeist and the ACMEs are fine; Globex\nCorporation is not.\n"
+    )
     timeline = TIMELINE + "2026-11-21T14:50Z Called ACME support\n"
-    found = [(f.path.rsplit("/", 1)[1], f.line, f.column, f.message.split("'")[1])
-             for f in check(body=body, timeline=timeline, config=config) if f.code == "HS806"]
+    found = [
+        (f.path.rsplit("/", 1)[1], f.line, f.column, f.message.split("'")[1])
+        for f in check(body=body, timeline=timeline, config=config)
+        if f.code == "HS806"
+    ]
     assert [(name, column, term) for name, _line, column, term in found] == [
-        ("postmortem.md", 25, "acme"), ("postmortem.md", 37, "Globex Corporation"), ("timeline.log", 26, "ACME")]
+        ("postmortem.md", 25, "acme"),
+        ("postmortem.md", 37, "Globex Corporation"),
+        ("timeline.log", 26, "ACME"),
+    ]
     assert found[1][1] == found[0][1] + 2 and found[2][1] == 6
     assert codes(check(body=body, timeline=timeline)) == []  # nothing is denied unless listed
 
 
 def test_addresses_warn_unless_allowed(check: Check) -> None:
-    body = BODY + "\nReported by jane.doe@gmail.com from 81.2.69.160 and 10.0.4.7; mail help@corp.com.\n"
+    body = (
+        BODY
+        + "\nReported by jane.doe@gmail.com from 81.2.69.160 and 10.0.4.7; mail help@corp.com.\n"
+    )
     assert codes(check(body=body)) == ["HS803", "HS804", "HS804"]
     config = "security:\n  allow: [gmail.com, 10.0.0.0/8, 81.2.69.160]\n"
     assert codes(check(body=body, config=config)) == []
@@ -212,19 +300,32 @@ def test_places_gives_each_line_holding_a_hint_once_with_its_file_line() -> None
     from hindsight.model import Incident
     from hindsight.rules.security import places
 
-    incident = Incident("i", "incidents/i", {}, {}, body="x\n@a @b\n\nlast @", body_line=7,
-                        head="---\nid: i @\n---", timeline_text="@ first\nnone")
+    incident = Incident(
+        "i",
+        "incidents/i",
+        {},
+        {},
+        body="x\n@a @b\n\nlast @",
+        body_line=7,
+        head="---\nid: i @\n---",
+        timeline_text="@ first\nnone",
+    )
 
     def hints(text: str) -> list[int]:
         return [i for i, c in enumerate(text) if c == "@"]
 
     assert [tuple(p) for p in places(incident, hints)] == [
-        ("incidents/i/postmortem.md", 2, "id: i @"), ("incidents/i/postmortem.md", 8, "@a @b"),
-        ("incidents/i/postmortem.md", 10, "last @"), ("incidents/i/timeline.log", 1, "@ first")]
+        ("incidents/i/postmortem.md", 2, "id: i @"),
+        ("incidents/i/postmortem.md", 8, "@a @b"),
+        ("incidents/i/postmortem.md", 10, "last @"),
+        ("incidents/i/timeline.log", 1, "@ first"),
+    ]
     assert [p.line for p in places(incident, hints, head=False)] == [8, 10, 1]
 
 
-def test_secret_hints_fall_back_to_every_line_when_folding_changes_a_length(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_hints_fall_back_to_every_line_when_folding_changes_a_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from hindsight.rules import security
 
     assert list(security._secret_hints("a\nb\nc")) == []
@@ -237,7 +338,10 @@ def test_ipv6_addresses_are_found_on_any_line_of_either_file(check: Check) -> No
     timeline = TIMELINE + "2026-11-21T14:50Z Blocked abcd:ef01:2345:6789:abcd:ef01:2345:6789\n"
     found = [f for f in check(body=body, timeline=timeline) if f.code == "HS804"]
     assert [f.message.split("'")[1] for f in found] == [
-        "2a00:1450:4001:82b::200e", "fe80::1", "abcd:ef01:2345:6789:abcd:ef01:2345:6789"]
+        "2a00:1450:4001:82b::200e",
+        "fe80::1",
+        "abcd:ef01:2345:6789:abcd:ef01:2345:6789",
+    ]
 
 
 def test_repo_rules(check: Check, tmp_path: Path) -> None:
@@ -254,7 +358,22 @@ def test_repo_rules(check: Check, tmp_path: Path) -> None:
     (incidents / "2026-11-21-example" / "attachments" / "graphs").mkdir(parents=True)
     os.symlink(outside, incidents / "2026-11-21-example" / "attachments" / "graphs" / "more")
     found = check(related=["2026-10-02-missing"])
-    assert sorted(codes(found)) == ["HS201", "HS901", "HS902", "HS903", "HS904", "HS904", "HS904",
-                                    "HS905", "HS905"]
-    assert any(f.path.endswith("2026-11-21-example/attachments/graphs/more") for f in found if f.code == "HS904")
-    assert not any("outside" in f.message or "linked/" in f.path for f in found), "a linked folder is never followed"
+    assert sorted(codes(found)) == [
+        "HS201",
+        "HS901",
+        "HS902",
+        "HS903",
+        "HS904",
+        "HS904",
+        "HS904",
+        "HS905",
+        "HS905",
+    ]
+    assert any(
+        f.path.endswith("2026-11-21-example/attachments/graphs/more")
+        for f in found
+        if f.code == "HS904"
+    )
+    assert not any("outside" in f.message or "linked/" in f.path for f in found), (
+        "a linked folder is never followed"
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -47,12 +48,17 @@ site:
 """
 
 
-def make_incident(root: Path, incident_id: str, *, body: str = BODY, timeline: str | None = TIMELINE,
-                  **meta: Any) -> Path:
+def make_incident(
+    root: Path, incident_id: str, *, body: str = BODY, timeline: str | None = TIMELINE, **meta: Any
+) -> Path:
     """Write ``incidents/<id>/`` with the test front matter (overridden by ``meta``)."""
     folder = root / "incidents" / incident_id
-    front = yaml.safe_dump(dict(META, id=incident_id, **meta), sort_keys=False,
-                           default_flow_style=None, allow_unicode=True)
+    front = yaml.safe_dump(
+        dict(META, id=incident_id, **meta),
+        sort_keys=False,
+        default_flow_style=None,
+        allow_unicode=True,
+    )
     write(folder / "postmortem.md", f"---\n{front}---\n{body}")
     if timeline is not None:
         write(folder / "timeline.log", timeline)
@@ -66,7 +72,9 @@ def load(root: Path, incident_id: str, config: str = HINDSIGHT_YML) -> Incident:
     return loaded.incident
 
 
-def data_of(root: Path, *incidents: Incident, config: str = HINDSIGHT_YML, today: date = TODAY) -> SiteData:
+def data_of(
+    root: Path, *incidents: Incident, config: str = HINDSIGHT_YML, today: date = TODAY
+) -> SiteData:
     """SiteData for ``incidents`` with the test settings."""
     return site_data(incidents, parse_settings(config, root), today)
 
@@ -97,7 +105,9 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Build:
     """``build(mkdocs_yml=…, hindsight_yml=…)``: a real ``mkdocs build`` of tmp_path; the site dir."""
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
 
-    def _build(mkdocs_yml: str = MKDOCS_YML, hindsight_yml: str = HINDSIGHT_YML, strict: bool = True) -> Path:
+    def _build(
+        mkdocs_yml: str = MKDOCS_YML, hindsight_yml: str = HINDSIGHT_YML, strict: bool = True
+    ) -> Path:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
         from mkdocs.exceptions import Abort

@@ -15,9 +15,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing() is not None, reason
 @pytest.fixture
 def site(tmp_path: Path, build: Build) -> Path:
     """Three incidents; one of them alone says 'axolotl'."""
-    make_incident(tmp_path, "2026-11-21-queue-stalled", title="Queue stalled for an hour",
-                  severity="SEV1", tags=["queue"],
-                  body=BODY.replace("Configuration changes", "The axolotl consumer changes"))
+    make_incident(
+        tmp_path,
+        "2026-11-21-queue-stalled",
+        title="Queue stalled for an hour",
+        severity="SEV1",
+        tags=["queue"],
+        body=BODY.replace("Configuration changes", "The axolotl consumer changes"),
+    )
     make_incident(tmp_path, "2026-10-02-slow-checkout", title="Slow checkout", severity="SEV3")
     make_incident(tmp_path, "2025-03-04-dns", title="DNS outage", severity="SEV2", services=["dns"])
     return build()

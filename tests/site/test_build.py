@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-from tests.site.conftest import (BODY, HINDSIGHT_YML, MKDOCS_YML, TIMELINE, Build, BuildFailed,
-                                 make_incident)
+from tests.site.conftest import (
+    BODY,
+    HINDSIGHT_YML,
+    MKDOCS_YML,
+    TIMELINE,
+    Build,
+    BuildFailed,
+    make_incident,
+)
 
 REPO = Path(__file__).parents[2]
 SKIP_BROKEN = MKDOCS_YML.replace('today: "2026-11-21"', 'today: "2026-11-21"\n      broken: skip')
@@ -25,8 +32,13 @@ pytestmark = pytest.mark.slow
 
 def _mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=root,
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(  # noqa: PLW1510 - the tests read the return code themselves
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def _all_files(site: Path) -> dict[str, bytes]:
@@ -42,7 +54,9 @@ def test_example_archive_builds_strictly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     site = tmp_path / "site"
-    assert (site / "incidents" / "2026-11-03-checkout-errors-after-pool-change" / "index.html").exists()
+    assert (
+        site / "incidents" / "2026-11-03-checkout-errors-after-pool-change" / "index.html"
+    ).exists()
     assert not (site / "incidents" / "2026-07-22-order-export-links-readable").exists()
 
 
@@ -50,30 +64,49 @@ def test_a_restricted_incident_appears_nowhere(tmp_path: Path, build: Build) -> 
     """RELIABILITY cases 34 and 35: no page, row, search entry, sitemap entry, figure or file."""
     canary = f"CANARY-{uuid.uuid4()}"
     secret_id, title = "2026-11-20-vault-breach", f"Vault breach {canary[-8:]}"
-    folder = make_incident(tmp_path, secret_id, visibility="restricted", title=title,
-                           services=["vault-hidden-svc"], tags=["hiddentag"], severity="SEV1",
-                           body=BODY.replace("A connection-pool change", f"{canary} A change"),
-                           timeline=TIMELINE.replace("Pager fired", f"Pager {canary}"))
+    folder = make_incident(
+        tmp_path,
+        secret_id,
+        visibility="restricted",
+        title=title,
+        services=["vault-hidden-svc"],
+        tags=["hiddentag"],
+        severity="SEV1",
+        body=BODY.replace("A connection-pool change", f"{canary} A change"),
+        timeline=TIMELINE.replace("Pager fired", f"Pager {canary}"),
+    )
     write(folder / "attachments" / "graph.png", b"\x89PNG" + canary.encode())
     # visibility that cannot be read counts as restricted too
     unreadable = make_incident(tmp_path, "2026-11-19-unreadable", title=f"Dup {canary}")
     text = (unreadable / "postmortem.md").read_text()
-    (unreadable / "postmortem.md").write_text(text.replace("visibility: internal",
-                                                           "visibility: internal\nvisibility: restricted"))
+    (unreadable / "postmortem.md").write_text(
+        text.replace("visibility: internal", "visibility: internal\nvisibility: restricted")
+    )
     make_incident(tmp_path, "2026-11-18-public", related=[secret_id], title="Public one")
     site = build(mkdocs_yml=SKIP_BROKEN, strict=False)
     files = _all_files(site)
     assert "incidents/2026-11-18-public/index.html" in files
     for name, content in files.items():
-        for needle in (canary, secret_id, title, "vault-hidden-svc", "hiddentag", "2026-11-19-unreadable"):
+        for needle in (
+            canary,
+            secret_id,
+            title,
+            "vault-hidden-svc",
+            "hiddentag",
+            "2026-11-19-unreadable",
+        ):
             assert needle.encode() not in content, f"{needle} leaked into {name}"
     assert not any(secret_id in name or "unreadable" in name for name in files)
     assert not any(name.endswith(".log") for name in files)
 
 
 def test_statuses_outside_site_publish_are_left_out(tmp_path: Path, build: Build) -> None:
-    make_incident(tmp_path, "2026-11-01-approved", status="approved",
-                  approvals=[{"by": "sam", "date": "2026-11-05"}])
+    make_incident(
+        tmp_path,
+        "2026-11-01-approved",
+        status="approved",
+        approvals=[{"by": "sam", "date": "2026-11-05"}],
+    )
     make_incident(tmp_path, "2026-11-02-draft", status="draft")
     site = build(hindsight_yml=HINDSIGHT_YML + "  publish: [approved]\n")
     assert (site / "incidents" / "2026-11-01-approved" / "index.html").exists()
@@ -85,19 +118,26 @@ def test_statuses_outside_site_publish_are_left_out(tmp_path: Path, build: Build
 
 def test_incident_pages_are_sanitised(tmp_path: Path, build: Build) -> None:
     """RELIABILITY cases 32 and 33, through Markdown and MkDocs."""
-    body = BODY.replace("## Impact", (
-        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
-        "[x](javascript:alert(3)) [y](JaVaScRiPt:alert(4)) [z](data:text/html,hi)\n\n"
-        "<svg onload=alert(5)></svg>\n\n<!-- internal: customer ACME -->\n\n## Impact"))
+    body = BODY.replace(
+        "## Impact",
+        (
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+            "[x](javascript:alert(3)) [y](JaVaScRiPt:alert(4)) [z](data:text/html,hi)\n\n"
+            "<svg onload=alert(5)></svg>\n\n<!-- internal: customer ACME -->\n\n## Impact"
+        ),
+    )
     make_incident(tmp_path, "2026-11-21-xss", body=body, title="<b onmouseover=alert(6)>T</b>")
     site = build()
     page = (site / "incidents" / "2026-11-21-xss" / "index.html").read_text()
     markup = _Markup()
-    markup.feed(page[page.index("<article"):page.index("</article>")])
+    markup.feed(page[page.index("<article") : page.index("</article>")])
     assert "h1" in markup.tags and not {"script", "svg", "iframe"} & set(markup.tags)
     assert not [a for a in markup.attributes if a[0].startswith("on")]
-    assert not [v for n, v in markup.attributes if n in ("href", "src") and
-                v.strip().lower().startswith(("javascript:", "data:"))]
+    assert not [
+        v
+        for n, v in markup.attributes
+        if n in ("href", "src") and v.strip().lower().startswith(("javascript:", "data:"))
+    ]
     assert "ACME" not in page
     assert "&lt;b onmouseover=alert(6)&gt;T&lt;/b&gt;" in page  # the title, as text
     assert "12,400 checkout requests failed" in page
@@ -120,19 +160,36 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
     make_incident(tmp_path, "2026-11-21-a", tags=["database"], related=["2026-10-01-b"])
     make_incident(tmp_path, "2026-10-01-b", services=["payments-db"])
     write(tmp_path / "incidents" / "2026-11-21-a" / "attachments" / "graph.png", b"\x89PNG")
-    os.symlink("/etc/hostname", tmp_path / "incidents" / "2026-11-21-a" / "attachments" / "host.txt")
+    os.symlink(
+        "/etc/hostname", tmp_path / "incidents" / "2026-11-21-a" / "attachments" / "host.txt"
+    )
     site = build(strict=False)
     page = (site / "incidents" / "2026-11-21-a" / "index.html").read_text()
     assert 'class="hs-card"' in page and 'class="hs-timeline"' in page
-    assert 'href="https://code.example.com/org/archive/edit/main/incidents/2026-11-21-a/postmortem.md"' in page
+    assert (
+        'href="https://code.example.com/org/archive/edit/main/incidents/2026-11-21-a/postmortem.md"'
+        in page
+    )
     assert 'href="../../incidents/2026-10-01-b/"' in page
     assert 'href="../../services/checkout-api/"' in page
-    assert '<td><a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>' in page
+    assert (
+        '<td><a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>'
+        in page
+    )
     assert (site / "incidents" / "2026-11-21-a" / "attachments" / "graph.png").exists()
     assert not (site / "incidents" / "2026-11-21-a" / "attachments" / "host.txt").exists()
-    for page_path in ("incidents/tag/database", "incidents/severity/sev2", "incidents/year/2026",
-                      "incidents/status/in-review", "services/payments-db", "services", "action-items",
-                      "figures", "rules", "rules/hs301"):
+    for page_path in (
+        "incidents/tag/database",
+        "incidents/severity/sev2",
+        "incidents/year/2026",
+        "incidents/status/in-review",
+        "services/payments-db",
+        "services",
+        "action-items",
+        "figures",
+        "rules",
+        "rules/hs301",
+    ):
         assert (site / page_path / "index.html").exists(), page_path
     home = (site / "index.html").read_text()
     assert 'href="incidents/2026-11-21-a/"' in home
@@ -140,24 +197,42 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
 
 
 def test_search_finds_incidents_by_words_id_service_and_tag_but_not_listings(
-        tmp_path: Path, build: Build) -> None:
-    make_incident(tmp_path, "2026-11-21-a", tags=["zebrafish"], services=["quokka-api"],
-                  body=BODY.replace("Configuration changes", "Axolotl changes"))
+    tmp_path: Path, build: Build
+) -> None:
+    make_incident(
+        tmp_path,
+        "2026-11-21-a",
+        tags=["zebrafish"],
+        services=["quokka-api"],
+        body=BODY.replace("Configuration changes", "Axolotl changes"),
+    )
     site = build()
     docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
     text = json.dumps([d for d in docs if d["location"].startswith("incidents/2026-11-21-a/")])
     for word in ("Axolotl", "2026-11-21-a", "quokka-api", "zebrafish"):
         assert word in text, word
     locations = {d["location"].split("#")[0] for d in docs}
-    assert not {"incidents/", "incidents/tag/zebrafish/", "services/quokka-api/", "action-items/",
-                "figures/"} & locations
-    assert "Dana Whitfield" not in text and "Pager fired" not in text  # card and timeline are not indexed
+    assert (
+        not {
+            "incidents/",
+            "incidents/tag/zebrafish/",
+            "services/quokka-api/",
+            "action-items/",
+            "figures/",
+        }
+        & locations
+    )
+    assert (
+        "Dana Whitfield" not in text and "Pager fired" not in text
+    )  # card and timeline are not indexed
 
 
 def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-good")
-    write(tmp_path / "incidents" / "2026-11-20-bad" / "postmortem.md",
-          "---\nid: 2026-11-20-bad\ntitle: [unclosed\n---\nbody\n")
+    write(
+        tmp_path / "incidents" / "2026-11-20-bad" / "postmortem.md",
+        "---\nid: 2026-11-20-bad\ntitle: [unclosed\n---\nbody\n",
+    )
     write(tmp_path / "mkdocs.yml", MKDOCS_YML)
     write(tmp_path / "hindsight.yml", HINDSIGHT_YML)
     write(tmp_path / "docs" / "index.md", "# Home\n")
@@ -173,7 +248,8 @@ def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path
 
 
 def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(
-        tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     for name in ("2026-11-21-a", "2026-11-20-b", "2026-10-01-c"):
         make_incident(tmp_path, name, title=f"Incident {name[-1]}")
     monkeypatch.setenv("HINDSIGHT_PREVIEW", "2026-11-2*, 2026-09-30-x")
@@ -194,8 +270,10 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, bui
     make_incident(tmp_path, "2026-11-21-good")
     build()
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    write(tmp_path / "incidents" / "2026-11-20-bad" / "postmortem.md",
-          "---\nid: 2026-11-20-bad\ntitle: [unclosed\n---\nbody\n")
+    write(
+        tmp_path / "incidents" / "2026-11-20-bad" / "postmortem.md",
+        "---\nid: 2026-11-20-bad\ntitle: [unclosed\n---\nbody\n",
+    )
     with pytest.raises(BuildFailed, match="HS103"):
         build()
     assert gc.isenabled() and gc.get_freeze_count() == 0
@@ -214,8 +292,10 @@ def test_snippets_that_reach_the_incidents_are_refused(tmp_path: Path, build: Bu
     config = MKDOCS_YML.replace("  - admonition\n", "  - admonition\n  - pymdownx.snippets\n")
     with pytest.raises(BuildFailed, match="pymdownx.snippets can include files from '.'"):
         build(mkdocs_yml=config)
-    safe = MKDOCS_YML.replace("  - admonition\n",
-                              "  - admonition\n  - pymdownx.snippets:\n      base_path: [docs/snippets]\n")
+    safe = MKDOCS_YML.replace(
+        "  - admonition\n",
+        "  - admonition\n  - pymdownx.snippets:\n      base_path: [docs/snippets]\n",
+    )
     assert (build(mkdocs_yml=safe) / "index.html").exists()
 
 
@@ -229,10 +309,14 @@ def test_incident_files_inside_docs_dir_are_not_published(tmp_path: Path, build:
     assert not [n for n in names if "secret" in n or n.endswith((".log", ".md"))]
 
 
-def test_a_restricted_id_named_in_a_hand_written_page_fails_the_build(tmp_path: Path, build: Build) -> None:
+def test_a_restricted_id_named_in_a_hand_written_page_fails_the_build(
+    tmp_path: Path, build: Build
+) -> None:
     make_incident(tmp_path, "2026-11-21-secret", visibility="restricted")
     write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-secret.\n")
-    with pytest.raises(BuildFailed, match="search_index.json names the restricted incident 2026-11-21-sec"):
+    with pytest.raises(
+        BuildFailed, match="search_index.json names the restricted incident 2026-11-21-sec"
+    ):
         build()
 
 
@@ -243,7 +327,9 @@ def test_the_built_site_calls_no_third_party(tmp_path: Path, build: Build) -> No
     for page in site.rglob("*.html"):
         markup = _Markup()
         markup.feed(page.read_text())
-        loads = [v for n, v in markup.attributes if n == "src" or (n == "href" and v.endswith(".css"))]
+        loads = [
+            v for n, v in markup.attributes if n == "src" or (n == "href" and v.endswith(".css"))
+        ]
         assert not [v for v in loads if v.startswith(("http:", "https:", "//"))], page
 
 
@@ -258,9 +344,13 @@ def test_mkdocs_serve_rebuilds_when_an_incident_changes(tmp_path: Path, build: B
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a",
-                               f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/incidents/2026-11-21-a/"
 
     def page() -> str:

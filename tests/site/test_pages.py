@@ -42,7 +42,7 @@ def test_facets_group_incidents_and_order_their_values(tmp_path: Path) -> None:
         make_incident(tmp_path, f"2026-0{n + 1}-01-i{n}", severity=severity, tags=tags)
     make_incident(tmp_path, "2025-12-31-old", severity="SEV2", services=["Payments DB", "dns"])
     data = data_of(tmp_path, *(load(tmp_path, p.name) for p in (tmp_path / "incidents").iterdir()))
-    assert [i.id for i in data.incidents][0] == "2026-03-01-i2"  # newest first
+    assert next(i.id for i in data.incidents) == "2026-03-01-i2"  # newest first
     assert [v.label for v in data.facets["severity"]] == ["SEV1", "SEV2", "SEV3"]
     assert [v.label for v in data.facets["year"]] == ["2026", "2025"]
     tags = {v.label: [i.id for i in v.incidents] for v in data.facets["tag"]}
@@ -68,54 +68,80 @@ def test_open_action_items_come_overdue_first_with_ticket_links(tmp_path: Path) 
         "| Later | lee | 2026-12-15 | PLAT-1 | open |\n"
         "| Late | dana | 2026-11-01 | https://x.example/9 | open |\n"
         "| Finished | lee | 2026-10-01 | #12 | done |\n"
-        "| Undated | lee | next sprint | PLAT-2 | |")
+        "| Undated | lee | next sprint | PLAT-2 | |",
+    )
     make_incident(tmp_path, "2026-10-01-a", body=body)
     data = data_of(tmp_path, load(tmp_path, "2026-10-01-a"))
     items = pages.open_action_items(data.incidents, TODAY)
     assert [(o.item.action, late) for o, late in items] == [
-        ("Late", True), ("Later", False), ("Undated", False)]
+        ("Late", True),
+        ("Later", False),
+        ("Undated", False),
+    ]
     html = pages.action_items_page(data, href)
     assert html.index("Late") < html.index("Later")
     assert "20 d overdue" in html and "Dana Whitfield" in html
-    assert '<a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-1">PLAT-1</a>' in html
-    assert '<a class="hs-ticket" href="https://x.example/9" title="https://x.example/9">9</a>' in html
+    assert (
+        '<a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-1">PLAT-1</a>' in html
+    )
+    assert (
+        '<a class="hs-ticket" href="https://x.example/9" title="https://x.example/9">9</a>' in html
+    )
     assert "Finished" not in html
     assert "3 open action items, 1 overdue on 2026-11-21" in html
 
 
 def test_incident_page_links_the_bare_tickets_of_its_action_items_table(tmp_path: Path) -> None:
-    rows = ("|   Later | lee | 2026-12-15 |   PLAT-1   | open |\n"  # odd spacing kept around the link
-            "Bare URL | dana | 2026-11-01 | https://x.example/browse/OPS_9 | open\n"
-            "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |\n"
-            "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |\n"
-            "| Pipe \\| in the action | lee | 2026-10-01 | PLAT-4 | open |\n"
-            "| Odd URL | lee | 2026-10-01 | https://x.example/a(b) | open |\n"
-            "| No ticket | lee | 2026-10-01 | | open |")
-    body = BODY.replace("| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |", rows)
+    rows = (
+        "|   Later | lee | 2026-12-15 |   PLAT-1   | open |\n"  # odd spacing kept around the link
+        "Bare URL | dana | 2026-11-01 | https://x.example/browse/OPS_9 | open\n"
+        "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |\n"
+        "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |\n"
+        "| Pipe \\| in the action | lee | 2026-10-01 | PLAT-4 | open |\n"
+        "| Odd URL | lee | 2026-10-01 | https://x.example/a(b) | open |\n"
+        "| No ticket | lee | 2026-10-01 | | open |"
+    )
+    body = BODY.replace(
+        "| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |", rows
+    )
     body += "\nPLAT-9 outside the table stays text.\n"
     make_incident(tmp_path, "2026-10-01-a", body=body)
-    markdown = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format, data_of(tmp_path).settings)
+    markdown = pages.incident_markdown(
+        load(tmp_path, "2026-10-01-a"), "M-{}".format, data_of(tmp_path).settings
+    )
     lines = markdown.split("\n")
     link = '<a class="hs-ticket" href="https://tracker.example.com/browse/{0}">{0}</a>'.format
     assert f"|   Later | lee | 2026-12-15 | {link('PLAT-1')} | open |" in lines
     ops = '<a class="hs-ticket" href="https://x.example/browse/OPS_9" title="https://x.example/browse/OPS_9">OPS\\_9</a>'
     assert f"Bare URL | dana | 2026-11-01 | {ops} | open" in lines
-    assert "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |" in lines  # no link target for #12
+    assert (
+        "| PLAT-2 is named here | lee | 2026-10-01 | #12 | done |" in lines
+    )  # no link target for #12
     assert "| Already a link | lee | 2026-10-01 | [PLAT-3](https://t.example/3) | open |" in lines
     assert f"| Pipe \\| in the action | lee | 2026-10-01 | {link('PLAT-4')} | open |" in lines
     odd = '<a class="hs-ticket" href="https://x.example/a(b)" title="https://x.example/a(b)">a\\(b\\)</a>'
-    assert f"| Odd URL | lee | 2026-10-01 | {odd} | open |" in lines  # escaped, whatever the URL holds
+    assert (
+        f"| Odd URL | lee | 2026-10-01 | {odd} | open |" in lines
+    )  # escaped, whatever the URL holds
     assert "PLAT-9 outside the table stays text." in lines
-    without_tracker = pages.incident_markdown(load(tmp_path, "2026-10-01-a"), "M-{}".format,
-                                              data_of(tmp_path, config="").settings)
+    without_tracker = pages.incident_markdown(
+        load(tmp_path, "2026-10-01-a"), "M-{}".format, data_of(tmp_path, config="").settings
+    )
     assert "PLAT-1   |" in without_tracker and ops in without_tracker
 
 
 def test_a_ticket_link_escapes_whatever_the_url_holds(tmp_path: Path) -> None:
     settings = data_of(tmp_path).settings
     link = pages.ticket_markdown('https://x.example/"><script>alert(1)</script>', settings)
-    assert link is not None and "<script>" not in link and 'href="https://x.example/&quot;&gt;&lt;script&gt;' in link
-    assert pages.ticket_markdown("#12", settings) is None and pages.ticket_markdown("soon", settings) is None
+    assert (
+        link is not None
+        and "<script>" not in link
+        and 'href="https://x.example/&quot;&gt;&lt;script&gt;' in link
+    )
+    assert (
+        pages.ticket_markdown("#12", settings) is None
+        and pages.ticket_markdown("soon", settings) is None
+    )
 
 
 def test_ticket_without_tracker_stays_text(tmp_path: Path) -> None:
@@ -125,8 +151,14 @@ def test_ticket_without_tracker_stays_text(tmp_path: Path) -> None:
 
 
 def test_card_shows_people_sign_offs_and_figures_and_banner_until_approved(tmp_path: Path) -> None:
-    make_incident(tmp_path, "2026-11-21-a", reviewers=["sam", "lee"], authors=["dana"],
-                  approvals=[{"by": "sam", "date": "2026-11-24"}], data_loss=True)
+    make_incident(
+        tmp_path,
+        "2026-11-21-a",
+        reviewers=["sam", "lee"],
+        authors=["dana"],
+        approvals=[{"by": "sam", "date": "2026-11-24"}],
+        data_loss=True,
+    )
     incident = load(tmp_path, "2026-11-21-a")
     card = pages.card(incident, data_of(tmp_path, incident), href, "https://edit/x").html()
     assert "Under review" in card and "in review" in card
@@ -136,14 +168,18 @@ def test_card_shows_people_sign_offs_and_figures_and_banner_until_approved(tmp_p
     assert "data lost" in card and 'href="https://edit/x"' in card
     assert 'href="/services/checkout-api/"' in card
     approved = incident._replace(meta=dict(incident.meta, status="approved"))
-    assert "Under review" not in pages.card(approved, data_of(tmp_path, approved), href, None).html()
+    assert (
+        "Under review" not in pages.card(approved, data_of(tmp_path, approved), href, None).html()
+    )
 
 
 def test_card_chips_hold_what_people_search_by_and_slots_take_the_rest(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a", tags=["database"])
     incident = load(tmp_path, "2026-11-21-a")
     card = pages.card(incident, data_of(tmp_path, incident), href, None)
-    assert "checkout-api" in card.chips and "#database" in card.chips and "2026-11-21-a" in card.chips
+    assert (
+        "checkout-api" in card.chips and "#database" in card.chips and "2026-11-21-a" in card.chips
+    )
     assert "Dana Whitfield" in card.details and "Dana" not in card.chips
     assert card.html(banner="B", details="D") == f'B<div class="hs-card">{card.chips}D</div>'
 
@@ -159,11 +195,17 @@ def test_every_page_but_the_incidents_own_reads_nothing_of_its_text(tmp_path: Pa
     def everything(incidents: list) -> list[str]:
         data = data_of(tmp_path, *incidents)
         first, second = data.by_id["2026-11-21-a"], data.by_id["2025-11-21-b"]
-        return [pages.card(first, data, href, None).html(), pages.timeline_table(first),
-                pages.related(second, data, href), pages.index_page(data, href),
-                pages.action_items_page(data, href), pages.services_page(data, href),
-                pages.recent_list(data, href, 5), pages.on_this_day(data, href),
-                *(pages.facet_page(v, data, href) for facet in data.facets.values() for v in facet)]
+        return [
+            pages.card(first, data, href, None).html(),
+            pages.timeline_table(first),
+            pages.related(second, data, href),
+            pages.index_page(data, href),
+            pages.action_items_page(data, href),
+            pages.services_page(data, href),
+            pages.recent_list(data, href, 5),
+            pages.on_this_day(data, href),
+            *(pages.facet_page(v, data, href) for facet in data.facets.values() for v in facet),
+        ]
 
     assert everything(slim) == everything(full)
 
@@ -180,21 +222,33 @@ def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
 def test_timeline_goes_into_the_timeline_section_or_after_impact(tmp_path: Path) -> None:
     marker = "MARK-{}".format
     make_incident(tmp_path, "2026-11-21-a")
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), marker, data_of(tmp_path).settings)
+    markdown = pages.incident_markdown(
+        load(tmp_path, "2026-11-21-a"), marker, data_of(tmp_path).settings
+    )
     assert markdown.count("# Checkout errors") == 1  # the body's own title is dropped
     assert markdown.index("MARK-card") < markdown.index("## Summary")
-    impact, timeline, cause = (markdown.index(s) for s in ("## Impact", "## Timeline", "## Root cause"))
+    impact, timeline, cause = (
+        markdown.index(s) for s in ("## Impact", "## Timeline", "## Root cause")
+    )
     assert impact < timeline < markdown.index("MARK-timeline") < cause
     body = BODY.replace("## Root cause", "## Timeline\n\nSee the graphs.\n\n## Root cause")
     make_incident(tmp_path, "2026-11-21-b", body=body)
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-b"), marker, data_of(tmp_path).settings)
+    markdown = pages.incident_markdown(
+        load(tmp_path, "2026-11-21-b"), marker, data_of(tmp_path).settings
+    )
     assert markdown.count("## Timeline") == 1
-    assert markdown.index("See the graphs.") < markdown.index("MARK-timeline") < markdown.index("## Root")
+    assert (
+        markdown.index("See the graphs.")
+        < markdown.index("MARK-timeline")
+        < markdown.index("## Root")
+    )
 
 
 def test_incident_title_cannot_break_out_of_the_front_matter(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a", title='x"\nvisibility: internal\n<script>')
-    markdown = pages.incident_markdown(load(tmp_path, "2026-11-21-a"), "M-{}".format, data_of(tmp_path).settings)
+    markdown = pages.incident_markdown(
+        load(tmp_path, "2026-11-21-a"), "M-{}".format, data_of(tmp_path).settings
+    )
     head = markdown.split("---\n")[1]
     assert head.count("\n") == 1 and "<script>" not in markdown
 
@@ -209,7 +263,12 @@ def test_related_names_only_published_incidents(tmp_path: Path) -> None:
 
 
 def test_home_lists_recent_and_on_this_day_in_earlier_years(tmp_path: Path) -> None:
-    for incident_id in ("2024-11-21-old", "2025-11-21-older", "2026-11-21-today", "2025-11-20-near"):
+    for incident_id in (
+        "2024-11-21-old",
+        "2025-11-21-older",
+        "2026-11-21-today",
+        "2025-11-20-near",
+    ):
         make_incident(tmp_path, incident_id)
     data = data_of(tmp_path, *(load(tmp_path, p.name) for p in (tmp_path / "incidents").iterdir()))
     day = pages.on_this_day(data, href)
@@ -235,15 +294,24 @@ def test_every_rule_has_a_page_with_portable_examples() -> None:
         page = pages.rule_markdown(rule)
         assert page.count("# Why is this bad?") == 1 and "title=" not in page
     fenced = pages.rule_markdown(next(r for r in ALL_RULES if 'title="' in r.doc))
-    assert '*hindsight.yml*\n\n```yaml' in fenced or "*postmortem.md*" in fenced
+    assert "*hindsight.yml*\n\n```yaml" in fenced or "*postmortem.md*" in fenced
 
 
-@pytest.mark.parametrize(("code", "scope", "silenced"), [
-    ("HS301", "applies from status **in-review**", True),
-    ("HS901", "checks the whole archive", False),  # its findings have no line to put a comment on
-    ("HS805", "reads the commits `hindsight check --changed-since` covers", False),
-])
-def test_a_rule_page_says_when_the_rule_applies_and_how_to_silence_it(code: str, scope: str, silenced: bool) -> None:
+@pytest.mark.parametrize(
+    ("code", "scope", "silenced"),
+    [
+        ("HS301", "applies from status **in-review**", True),
+        (
+            "HS901",
+            "checks the whole archive",
+            False,
+        ),  # its findings have no line to put a comment on
+        ("HS805", "reads the commits `hindsight check --changed-since` covers", False),
+    ],
+)
+def test_a_rule_page_says_when_the_rule_applies_and_how_to_silence_it(
+    code: str, scope: str, silenced: bool
+) -> None:
     page = pages.rule_markdown(by_code()[code])
     assert f" · {scope}. " in page
     assert (f"`<!-- hindsight: ignore {code} -->`" in page) is silenced

@@ -21,7 +21,9 @@ def test_values_are_read(tmp_path: Path) -> None:
     """Declared keys land in Settings, converted."""
     settings = parse_settings(
         "severities: [P1, P2]\npeople: {dana: Dana W}\nrules: {HS301: off}\n"
-        "comms: {cadence_minutes: 15}\nsite: {publish: [approved]}\n", tmp_path)
+        "comms: {cadence_minutes: 15}\nsite: {publish: [approved]}\n",
+        tmp_path,
+    )
     assert dict(settings.severities) == {"P1": "", "P2": ""}
     assert settings.rules == {"HS301": "off"} and settings.publish == ("approved",)
     assert settings.comms_cadence_minutes == 15 and settings.people == {"dana": "Dana W"}
@@ -35,7 +37,9 @@ def test_every_problem_is_reported_with_line_and_suggestion(tmp_path: Path) -> N
     message = info.value.format_message()
     assert "hindsight.yml:1: 'severites' is not a known key; did you mean 'severities'?" in message
     assert "hindsight.yml:3: 'comms.cadence_minutes' must be a whole number above 0" in message
-    assert "hindsight.yml:5: 'site.publsh' is not a known key; did you mean 'site.publish'?" in message
+    assert (
+        "hindsight.yml:5: 'site.publsh' is not a known key; did you mean 'site.publish'?" in message
+    )
     assert info.value.exit_code == 2
 
 

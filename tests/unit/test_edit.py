@@ -24,7 +24,9 @@ Body keeps # its text
 """
 
 
-def _edit(tmp_path: Path, approvals: str, *, crlf: bool = False, bom: bool = False) -> FrontMatterEdit:
+def _edit(
+    tmp_path: Path, approvals: str, *, crlf: bool = False, bom: bool = False
+) -> FrontMatterEdit:
     text = HEAD.replace("{approvals}", approvals)
     if crlf:
         text = text.replace("\n", "\r\n")
@@ -35,24 +37,39 @@ def _edit(tmp_path: Path, approvals: str, *, crlf: bool = False, bom: bool = Fal
 
 def _approve(edit: FrontMatterEdit) -> bytes:
     edit.append_item("approvals", {"by": "sam", "date": "2026-11-25"})
-    edit.verify(lambda before: dict(before, approvals=[*(before.get("approvals") or []),
-                                                        {"by": "sam", "date": date(2026, 11, 25)}]))
+    edit.verify(
+        lambda before: dict(
+            before,
+            approvals=[*(before.get("approvals") or []), {"by": "sam", "date": date(2026, 11, 25)}],
+        )
+    )
     return edit.data()
 
 
-@pytest.mark.parametrize(("approvals", "expected"), [
-    ("approvals: []", "approvals:\n  - by: sam\n    date: 2026-11-25"),
-    ("approvals:", "approvals:\n  - by: sam\n    date: 2026-11-25"),
-    ("approvals:   # none yet", "approvals: # none yet\n  - by: sam\n    date: 2026-11-25"),
-    ("approvals: [{by: kim, date: 2026-11-24}]",
-     "approvals: [{by: kim, date: 2026-11-24}, {by: sam, date: 2026-11-25}]"),
-    ("approvals:\n- by: kim\n  date: 2026-11-24  # first",
-     "approvals:\n- by: kim\n  date: 2026-11-24  # first\n- by: sam\n  date: 2026-11-25"),
-    ("approvals:\n    - by: kim\n      # a comment inside\n      date: 2026-11-24\n\n",
-     "approvals:\n    - by: kim\n      # a comment inside\n      date: 2026-11-24\n    - by: sam\n      date: 2026-11-25\n\n"),
-    ("approvals:\n  - {by: kim, date: 2026-11-24}",
-     "approvals:\n  - {by: kim, date: 2026-11-24}\n  - {by: sam, date: 2026-11-25}"),
-])
+@pytest.mark.parametrize(
+    ("approvals", "expected"),
+    [
+        ("approvals: []", "approvals:\n  - by: sam\n    date: 2026-11-25"),
+        ("approvals:", "approvals:\n  - by: sam\n    date: 2026-11-25"),
+        ("approvals:   # none yet", "approvals: # none yet\n  - by: sam\n    date: 2026-11-25"),
+        (
+            "approvals: [{by: kim, date: 2026-11-24}]",
+            "approvals: [{by: kim, date: 2026-11-24}, {by: sam, date: 2026-11-25}]",
+        ),
+        (
+            "approvals:\n- by: kim\n  date: 2026-11-24  # first",
+            "approvals:\n- by: kim\n  date: 2026-11-24  # first\n- by: sam\n  date: 2026-11-25",
+        ),
+        (
+            "approvals:\n    - by: kim\n      # a comment inside\n      date: 2026-11-24\n\n",
+            "approvals:\n    - by: kim\n      # a comment inside\n      date: 2026-11-24\n    - by: sam\n      date: 2026-11-25\n\n",
+        ),
+        (
+            "approvals:\n  - {by: kim, date: 2026-11-24}",
+            "approvals:\n  - {by: kim, date: 2026-11-24}\n  - {by: sam, date: 2026-11-25}",
+        ),
+    ],
+)
 def test_approval_touches_only_its_lines(tmp_path: Path, approvals: str, expected: str) -> None:
     data = _approve(_edit(tmp_path, approvals))
     assert data.decode() == HEAD.replace("{approvals}", expected)
@@ -60,7 +77,9 @@ def test_approval_touches_only_its_lines(tmp_path: Path, approvals: str, expecte
 
 def test_missing_key_goes_before_the_closing_line(tmp_path: Path) -> None:
     data = _approve(_edit(tmp_path, "owner: x")).decode()
-    assert data.endswith("  - db\napprovals:\n  - by: sam\n    date: 2026-11-25\n---\nBody keeps # its text\n")
+    assert data.endswith(
+        "  - db\napprovals:\n  - by: sam\n    date: 2026-11-25\n---\nBody keeps # its text\n"
+    )
 
 
 def test_crlf_and_bom_survive(tmp_path: Path) -> None:
@@ -76,7 +95,8 @@ def test_status_keeps_quotes_and_comment(tmp_path: Path) -> None:
     edit.set_scalar("status", "approved")
     edit.verify(lambda before: dict(before, status="approved"))
     assert edit.data().decode() == HEAD.replace("{approvals}", "approvals: []").replace(
-        "'in-review'", "'approved'")
+        "'in-review'", "'approved'"
+    )
 
 
 def test_multi_line_values_are_refused(tmp_path: Path) -> None:
@@ -89,7 +109,9 @@ def test_multi_line_values_are_refused(tmp_path: Path) -> None:
 
 def test_broken_front_matter_is_refused(tmp_path: Path) -> None:
     write(tmp_path / "postmortem.md", "---\ntitle: [unclosed\n---\n")
-    with pytest.raises(EditError, match="(?s)postmortem.md:3: YAML syntax.*fix the front matter first"):
+    with pytest.raises(
+        EditError, match="(?s)postmortem.md:3: YAML syntax.*fix the front matter first"
+    ):
         FrontMatterEdit(tmp_path / "postmortem.md", "postmortem.md")
 
 

@@ -52,12 +52,15 @@ def test_crlf_is_read_and_remembered() -> None:
         (b"---\na: !!binary aGVsbG8=\n---\n", [("HS105", 2)]),  # 19: binary
         (b"---\nb: {a: 1}\nx:\n  <<: {a: 1}\n---\n", [("HS105", 4)]),  # 19: merge key
         (b"---\n1: a\ntrue: b\n2024-01-01: c\n---\n", [("HS107", 2), ("HS107", 3), ("HS107", 4)]),
-        (b"---\n\n\ntitle: x\nservices:\n  - a\n\t- b\n---\n", [("HS103", 7)]),  # 21: tab, file line
+        (
+            b"---\n\n\ntitle: x\nservices:\n  - a\n\t- b\n---\n",
+            [("HS103", 7)],
+        ),  # 21: tab, file line
         (b"---\ntitle: Assignment 1: Some Title\n---\n", [("HS103", 2)]),  # 22
-        (b"{\n\"a\": 1}\n", [("HS101", 1)]),  # 25: JSON is not front matter
-        (b"---\ntitle: \"a\\e[31m\"\n---\n", [("HS109", 2)]),  # 26: ESC
-        ("---\ntitle: \"x\u202ey\"\n---\n".encode(), [("HS109", 2)]),  # 26: U+202E
-        ("---\ntitle: \"x\u2028y\"\n---\n".encode(), [("HS109", 2)]),  # 26: U+2028
+        (b'{\n"a": 1}\n', [("HS101", 1)]),  # 25: JSON is not front matter
+        (b'---\ntitle: "a\\e[31m"\n---\n', [("HS109", 2)]),  # 26: ESC
+        ('---\ntitle: "x\u202ey"\n---\n'.encode(), [("HS109", 2)]),  # 26: U+202E
+        ('---\ntitle: "x\u2028y"\n---\n'.encode(), [("HS109", 2)]),  # 26: U+2028
         (b"---\ntitle: a\x00b\n---\n", [("HS109", 2)]),  # 26: NUL
         (b"---\ndescription: |\n  text\n---\n  more\n---\n", [("HS102", 4)]),  # 24
         (b"+++\ntitle = 'x'\n+++\n", [("HS101", 1)]),
@@ -173,6 +176,11 @@ def test_reading_front_matter_keeps_nothing_behind() -> None:
     from hindsight.load import yamlsafe
 
     for n in range(50):
-        assert split(f"---\ndate: 2026-11-{n % 28 + 1:02d}\nseverity: {n}\nbad: 2026-02-30\n---\n".encode(),
-                     "p.md").meta["severity"] == n
+        assert (
+            split(
+                f"---\ndate: 2026-11-{n % 28 + 1:02d}\nseverity: {n}\nbad: 2026-02-30\n---\n".encode(),
+                "p.md",
+            ).meta["severity"]
+            == n
+        )
     assert yamlsafe._CONSTRUCTOR.constructed_objects == {}

@@ -58,7 +58,10 @@ def test_loads_everything_with_lines_and_figures(tmp_path: Path) -> None:
     assert loaded.problems == ()
     incident = loaded.incident
     assert incident is not None
-    assert incident.key_lines["severity"] == 5 and incident.postmortem_path == "incidents/2026-11-21-x/postmortem.md"
+    assert (
+        incident.key_lines["severity"] == 5
+        and incident.postmortem_path == "incidents/2026-11-21-x/postmortem.md"
+    )
     assert [(s.key, s.line) for s in incident.sections] == [("Summary", 10), ("Action items", 14)]
     assert incident.action_items[0].line == 18 and incident.action_items[0].ticket == "OPS-1"
     assert incident.time_to_detect == timedelta(minutes=5)
@@ -86,7 +89,9 @@ def test_visibility_that_cannot_be_read_means_restricted(tmp_path: Path, postmor
 
 def test_text_keys_keep_what_was_written(tmp_path: Path) -> None:
     """`title: no` is flagged and kept as 'no'; `title: 1.10` is kept as '1.10'."""
-    loaded = load(tmp_path, GOOD.replace("title: X", "title: no").replace("severity: SEV2", "severity: 1.10"))
+    loaded = load(
+        tmp_path, GOOD.replace("title: X", "title: no").replace("severity: SEV2", "severity: 1.10")
+    )
     assert loaded.incident is not None
     assert loaded.incident.meta["title"] == "no" and loaded.incident.meta["severity"] == "1.10"
     assert [(p.code, p.line) for p in loaded.problems] == [("HS111", 3)]

@@ -40,8 +40,10 @@ def test_example_incidents_fit_the_schema() -> None:
 
 
 def test_the_template_points_at_the_schema_from_an_incident_folder() -> None:
-    for template in (REPO / "templates" / "incident" / "postmortem.md.j2",
-                     DEFAULTS / "templates" / "incident" / "postmortem.md.j2"):
+    for template in (
+        REPO / "templates" / "incident" / "postmortem.md.j2",
+        DEFAULTS / "templates" / "incident" / "postmortem.md.j2",
+    ):
         line = template.read_text().split("\n")[1]
         assert line.startswith("# yaml-language-server: $schema=")
         target = (REPO / "incidents" / "2026-11-21-x" / line.split("=", 1)[1]).resolve()

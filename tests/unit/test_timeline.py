@@ -76,4 +76,6 @@ def test_a_newline_in_text_cannot_forge_a_second_event() -> None:
     events, problems = parse(line, "t.log")
     assert problems == [] and len(events) == 1
     assert events[0].milestone is Milestone.ACTION
-    assert events[0].text == "Rolled back\\n2026-11-21T15:00Z [resolved] all clear\\n\\x1b[31m\\u202e"
+    assert (
+        events[0].text == "Rolled back\\n2026-11-21T15:00Z [resolved] all clear\\n\\x1b[31m\\u202e"
+    )

@@ -52,8 +52,11 @@ def fingerprint(settings: Settings) -> str:
             if name.endswith(".py"):
                 with open(os.path.join(top, name), "rb") as source:
                     digest.update(b"%s\0%s\0" % (name.encode(), source.read()))
-    for path in (settings.root / CONFIG_NAME, settings.root.joinpath(*_TEMPLATE),
-                 _PACKAGE.joinpath("defaults", *_TEMPLATE)):
+    for path in (
+        settings.root / CONFIG_NAME,
+        settings.root.joinpath(*_TEMPLATE),
+        _PACKAGE.joinpath("defaults", *_TEMPLATE),
+    ):
         digest.update(b"\0" + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
 
@@ -80,12 +83,21 @@ class Cache:
     incidents writes a few rows, and an interrupted run leaves the previous cache whole.
     """
 
-    def __init__(self, folder: Path, fingerprint: str, db: sqlite3.Connection | None = None,
-                 *, fits: bool = False, error: Exception | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        fingerprint: str,
+        db: sqlite3.Connection | None = None,
+        *,
+        fits: bool = False,
+        error: Exception | None = None,
+    ) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
         self._db = db  # the open cache file, when it is a cache file
-        self._fits = fits  # its entries are this fingerprint's (else it is emptied on the first write)
+        self._fits = (
+            fits  # its entries are this fingerprint's (else it is emptied on the first write)
+        )
         self._writing = False
         self._error = error
 
@@ -115,24 +127,39 @@ class Cache:
         if digest is None or self._db is None or not self._fits:
             return None
         try:
-            row = self._db.execute("SELECT digest, data FROM outcome WHERE name = ?", (name,)).fetchone()
+            row = self._db.execute(
+                "SELECT digest, data FROM outcome WHERE name = ?", (name,)
+            ).fetchone()
             if row is None or row[0] != digest:
                 return None
             return _decode(row[1])
-        except (sqlite3.Error, TypeError, ValueError, KeyError, IndexError):  # not what put() writes
+        except (
+            sqlite3.Error,
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+        ):  # not what put() writes
             return None
 
     def put(self, name: str, digest: str | None, outcome: Outcome) -> None:
         """Keep ``outcome`` for incident ``name`` whose files have ``digest``."""
         if digest is not None:
-            self._write("INSERT OR REPLACE INTO outcome VALUES (?, ?, ?)", [(name, digest, _encode(outcome))])
+            self._write(
+                "INSERT OR REPLACE INTO outcome VALUES (?, ?, ?)",
+                [(name, digest, _encode(outcome))],
+            )
 
     def retain(self, existing: set[str]) -> None:
         """Forget the incidents not in ``existing`` (deleted or renamed folders)."""
         if self._db is None or not self._fits:
             return
         try:
-            gone = [(name,) for (name,) in self._db.execute("SELECT name FROM outcome") if name not in existing]
+            gone = [
+                (name,)
+                for (name,) in self._db.execute("SELECT name FROM outcome")
+                if name not in existing
+            ]
         except sqlite3.Error:
             return
         if gone:
@@ -184,9 +211,16 @@ class Cache:
     def _start(self) -> None:
         """Begin the run's transaction: make the file if need be, empty it of another fingerprint's."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", "# written by hindsight check: nothing here is kept in git\n*\n"),
-                           ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
-                                            "# hindsight check's cache: https://bford.info/cachedir/\n")):
+        for name, text in (
+            (".gitignore", "# written by hindsight check: nothing here is kept in git\n*\n"),
+            (
+                "CACHEDIR.TAG",
+                (
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# hindsight check's cache: https://bford.info/cachedir/\n"
+                ),
+            ),
+        ):
             if not (self.folder / name).exists():
                 (self.folder / name).write_text(text, encoding="utf-8")
         for old in (self.folder / "check-v1.json",):  # the JSON cache of 0.x releases
@@ -196,10 +230,13 @@ class Cache:
             self._db = _connect(self.folder / FILE)
             self._db.executescript(
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                "CREATE TABLE outcome (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL);")
+                "CREATE TABLE outcome (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL);"
+            )
         if not self._fits:  # another fingerprint's entries go, in the same transaction as the new
             self._db.execute("DELETE FROM outcome")
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,)
+            )
             self._fits = True
         self._writing = True
 
@@ -219,19 +256,36 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _encode(outcome: Outcome) -> str:
     """``outcome`` as JSON text: kept as one string per incident, the cache in memory stays small."""
-    return json.dumps([
-        [[f.path, f.line, f.column, f.code, f.category.value, f.level.value, f.message, f.incident]
-         for f in outcome.findings],
-        [[code, facts.postmortem_path, facts.id, facts.data] for code, facts in outcome.facts],
-        [list(pair) for pair in outcome.ignored],
-    ], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        [
+            [
+                [
+                    f.path,
+                    f.line,
+                    f.column,
+                    f.code,
+                    f.category.value,
+                    f.level.value,
+                    f.message,
+                    f.incident,
+                ]
+                for f in outcome.findings
+            ],
+            [[code, facts.postmortem_path, facts.id, facts.data] for code, facts in outcome.facts],
+            [list(pair) for pair in outcome.ignored],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _decode(text: str) -> Outcome:
     findings, facts, ignored = json.loads(text)
     return Outcome(
-        tuple(Finding(p, line, col, code, _CATEGORIES[cat], _LEVELS[level], message, incident)
-              for p, line, col, code, cat, level, message, incident in findings),
+        tuple(
+            Finding(p, line, col, code, _CATEGORIES[cat], _LEVELS[level], message, incident)
+            for p, line, col, code, cat, level, message, incident in findings
+        ),
         tuple((code, Facts(path, incident, data)) for code, path, incident, data in facts),
         tuple((line, code) for line, code in ignored),
     )

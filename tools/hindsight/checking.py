@@ -5,14 +5,24 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from hindsight.cache import Cache, key
 from hindsight.config import CONFIG_NAME, Settings
-from hindsight.engine import (Outcome, Report, archive_findings, history_findings, incident_findings, judge,
-                              levels_for, outcome, report)
+from hindsight.engine import (
+    Outcome,
+    Report,
+    archive_findings,
+    history_findings,
+    incident_findings,
+    judge,
+    levels_for,
+    outcome,
+    report,
+)
 from hindsight.errors import HindsightError
 from hindsight.load.incident import load_incident, read_sources
 from hindsight.model import Finding
@@ -36,20 +46,29 @@ def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
         target = given.resolve()
         if not target.exists():
             raise HindsightError(f"{given}: no such file or folder")
-        if target in everything or (root / "templates") in target.parents or (
-                target.parent == base and not target.is_dir()):
+        if (
+            target in everything
+            or (root / "templates") in target.parents
+            or (target.parent == base and not target.is_dir())
+        ):
             return discover(settings)
         folder = next((p for p in (target, *target.parents) if p.parent == base), None)
         if folder is None:
-            raise HindsightError(f"{given} is not an incident folder or a file in one under {settings.incidents_dir}/")
+            raise HindsightError(
+                f"{given} is not an incident folder or a file in one under {settings.incidents_dir}/"
+            )
         chosen.append(settings.incidents_path / folder.name)
     return sorted(set(chosen)) if chosen else discover(settings)
 
 
 def _start(root: Path, *args: str, binary: bool = False) -> subprocess.Popen[Any]:
     try:
-        return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=not binary)
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=not binary,
+        )
     except FileNotFoundError:
         raise HindsightError("--changed-since needs git, which is not installed") from None
 
@@ -88,18 +107,40 @@ def changed(settings: Settings, ref: str) -> Changes:
         _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except HindsightError as exc:
         if "not a git repository" in str(exc).lower():
-            raise HindsightError(f"--changed-since needs a git repository; {root} is not one") from None
-        raise HindsightError(f"--changed-since: '{ref}' is not a commit, branch or tag in this repository; "
-                             "in CI, fetch it first (git fetch origin main)") from None
+            raise HindsightError(
+                f"--changed-since needs a git repository; {root} is not one"
+            ) from None
+        raise HindsightError(
+            f"--changed-since: '{ref}' is not a commit, branch or tag in this repository; "
+            "in CI, fetch it first (git fetch origin main)"
+        ) from None
     base = _git(root, "merge-base", ref, "HEAD").strip()
     prefix = settings.incidents_dir.strip("/") + "/"
     # Both walk the working tree, the larger part of the cost in a large archive: at once,
     # and the history beside them.
     diff = _start(root, "diff", "--name-only", "--relative", "--no-renames", base, "--")
     untracked = _start(root, "ls-files", "--others", "--exclude-standard")
-    log = _start(root, "-c", "core.quotePath=off", "log", "--reverse", "--format=%x00%H", "-p", "--unified=0",
-                 "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative",
-                 "--src-prefix=a/", "--dst-prefix=b/", f"{base}..HEAD", "--", prefix, binary=True)
+    log = _start(
+        root,
+        "-c",
+        "core.quotePath=off",
+        "log",
+        "--reverse",
+        "--format=%x00%H",
+        "-p",
+        "--unified=0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--relative",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        f"{base}..HEAD",
+        "--",
+        prefix,
+        binary=True,
+    )
     history = _history(log, prefix, root)
     names = _output(diff).splitlines() + _output(untracked).splitlines()
     return Changes(_changed_folders(settings, names, prefix), history)
@@ -112,7 +153,7 @@ def _changed_folders(settings: Settings, names: list[str], prefix: str) -> list[
         if name == "hindsight.yml" or name.startswith("templates/"):
             return None
         if name.startswith(prefix):
-            first = name[len(prefix):].split("/", 1)[0]
+            first = name[len(prefix) :].split("/", 1)[0]
             if is_incident_name(first) and (settings.incidents_path / first).is_dir():
                 folders.add(first)
     return [settings.incidents_path / name for name in sorted(folders)]
@@ -142,15 +183,25 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
                 old_left, new_left = max(old_left - 1, 0), max(new_left - 1, 0)
             if not (old_left or new_left) and path and lines:
                 silenced = ignores("\n".join(lines), first) if path.endswith(".md") else {}
-                added.extend(Added(commit, incident, path, first + i, text, silenced.get(first + i, frozenset()))
-                             for i, text in enumerate(lines) if may_hold_secret(text))
+                added.extend(
+                    Added(
+                        commit,
+                        incident,
+                        path,
+                        first + i,
+                        text,
+                        silenced.get(first + i, frozenset()),
+                    )
+                    for i, text in enumerate(lines)
+                    if may_hold_secret(text)
+                )
             continue
         if raw.startswith(b"\0"):
             commit, path = raw[1:].strip().decode("ascii", "replace"), ""
         elif raw.startswith(b"+++ "):
             name = raw[4:].rstrip(b"\r\n").rstrip(b"\t").decode("utf-8", "replace")
             name = name[2:] if name.startswith("b/") else ""
-            parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
+            parts = name[len(prefix) :].split("/") if name.startswith(prefix) else []
             path = name if len(parts) == 2 and parts[1] in INCIDENT_FILES else ""
             incident = parts[0] if path else ""
         elif raw.startswith(b"@@"):
@@ -175,15 +226,22 @@ PARALLEL_FROM = 160
 _BATCH = 64
 _WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
 
-Checked = tuple[str, str | None, Outcome]  # folder name, files' digest (None: not to be kept), outcome
+Checked = tuple[
+    str, str | None, Outcome
+]  # folder name, files' digest (None: not to be kept), outcome
 
 
-def _check(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> Iterator[Checked]:
+def _check(
+    folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]
+) -> Iterator[Checked]:
     """Load and check ``folders``, one at a time, each outcome given as soon as it is known."""
     for folder in folders:
         sources = read_sources(folder)
-        yield (folder.name, key(sources), outcome(load_incident(folder, settings, sources=sources),
-                                                  ctx, ALL_RULES, levels))
+        yield (
+            folder.name,
+            key(sources),
+            outcome(load_incident(folder, settings, sources=sources), ctx, ALL_RULES, levels),
+        )
 
 
 def _check_batch(folders: list[Path]) -> list[Checked]:
@@ -198,11 +256,15 @@ def _workers(count: int) -> int:
     if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("HINDSIGHT_JOBS")
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    available = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
     return max(1, int(wanted)) if wanted and wanted.isdigit() else available
 
 
-def _context(settings: Settings, today: date) -> tuple[tuple[tuple[str, str], ...], CheckContext, dict[str, str]]:
+def _context(
+    settings: Settings, today: date
+) -> tuple[tuple[tuple[str, str], ...], CheckContext, dict[str, str]]:
     """The archive's entries, the rules' context (with every incident id) and the rule levels."""
     entries = listing(settings)
     ids = frozenset(name for name, kind in entries if kind != "file" and is_incident_name(name))
@@ -210,7 +272,9 @@ def _context(settings: Settings, today: date) -> tuple[tuple[tuple[str, str], ..
     return entries, ctx, levels_for(ctx, ALL_RULES)
 
 
-def _fresh(folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]) -> Iterator[Checked]:
+def _fresh(
+    folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]
+) -> Iterator[Checked]:
     """Check ``folders``: in this process, or by a pool of forked processes for many."""
     global _WORKER_STATE
     workers = _workers(len(folders))
@@ -229,8 +293,13 @@ def _fresh(folders: list[Path], settings: Settings, ctx: CheckContext, levels: d
         _WORKER_STATE = None
 
 
-def check_folders(settings: Settings, folders: list[Path], today: date, cache: Cache | None = None,
-                  history: History | None = None) -> Report:
+def check_folders(
+    settings: Settings,
+    folders: list[Path],
+    today: date,
+    cache: Cache | None = None,
+    history: History | None = None,
+) -> Report:
     """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
 
     With a ``cache``, an incident whose files did not change since it was kept is not checked
@@ -239,7 +308,9 @@ def check_folders(settings: Settings, folders: list[Path], today: date, cache: C
     (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way.
     """
     entries, ctx, levels = _context(settings, today)
-    findings = archive_findings(Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels)
+    findings = archive_findings(
+        Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels
+    )
     if history is not None:
         findings.extend(history_findings(history, ctx, ALL_RULES, levels))
     stale = folders
@@ -265,7 +336,9 @@ def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Repor
     return check_folders(settings, select(settings, paths), today)
 
 
-def check_candidate(settings: Settings, folder: Path, postmortem: bytes, today: date) -> list[Finding]:
+def check_candidate(
+    settings: Settings, folder: Path, postmortem: bytes, today: date
+) -> list[Finding]:
     """The findings ``folder`` would have if its postmortem.md held ``postmortem``."""
     _entries, ctx, levels = _context(settings, today)
     loaded = load_incident(folder, settings, postmortem)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,8 +20,17 @@ from hindsight.errors import HindsightError
 if TYPE_CHECKING:
     from hindsight.config import Settings
 
-_MILESTONES = ("start", "detected", "acknowledged", "escalated", "mitigated", "resolved",
-               "comms", "decision", "action")
+_MILESTONES = (
+    "start",
+    "detected",
+    "acknowledged",
+    "escalated",
+    "mitigated",
+    "resolved",
+    "comms",
+    "decision",
+    "action",
+)
 
 
 class Archive:
@@ -51,8 +61,11 @@ def _interactive() -> bool:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
-              help="The archive's root folder (default: found from the current folder up).")
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The archive's root folder (default: found from the current folder up).",
+)
 @click.version_option(__version__, prog_name="hindsight")
 @click.pass_context
 def cli(ctx: click.Context, repo: Path | None) -> None:
@@ -69,47 +82,99 @@ def init(directory: Path, no_git: bool) -> None:
 
     created = init_archive(directory, git=not no_git)
     click.echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
-    click.echo(f"Next: cd {directory} && hindsight new \"What is broken\" --severity SEV2", err=True)
+    click.echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
 
 
 @cli.command()
 @click.argument("title")
-@click.option("--severity", help="Severity from hindsight.yml, like SEV2 (asked for in a terminal).")
-@click.option("--service", "services", multiple=True,
-              help="An affected service; repeat or separate with commas.")
+@click.option(
+    "--severity", help="Severity from hindsight.yml, like SEV2 (asked for in a terminal)."
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    help="An affected service; repeat or separate with commas.",
+)
 @click.option("--commander", help="The incident commander's handle.")
-@click.option("--date", "day", help="The day the incident started, YYYY-MM-DD (UTC; default today).")
-@click.option("--status", type=click.Choice(["investigating", "draft"]), default="investigating",
-              show_default=True, help="'draft' to write up an incident that is already over.")
+@click.option(
+    "--date", "day", help="The day the incident started, YYYY-MM-DD (UTC; default today)."
+)
+@click.option(
+    "--status",
+    type=click.Choice(["investigating", "draft"]),
+    default="investigating",
+    show_default=True,
+    help="'draft' to write up an incident that is already over.",
+)
 @click.option("--restricted", is_flag=True, help="Never publish this incident on the site.")
 @click.option("--slug", help="The folder name after the date (default: from the title).")
 @click.pass_obj
-def new(archive: Archive, title: str, severity: str | None, services: tuple[str, ...],
-        commander: str | None, day: str | None, status: str, restricted: bool, slug: str | None) -> None:
+def new(
+    archive: Archive,
+    title: str,
+    severity: str | None,
+    services: tuple[str, ...],
+    commander: str | None,
+    day: str | None,
+    status: str,
+    restricted: bool,
+    slug: str | None,
+) -> None:
     """Declare an incident: scaffold incidents/<date>-<slug>/ and print its path."""
     from hindsight import clock
     from hindsight.scaffold import declaration, new_incident
 
     settings = archive.settings
-    decl = declaration(settings, title, severity, services, commander, day, status, restricted,
-                       slug, today=clock.today(), ask=_interactive())
+    decl = declaration(
+        settings,
+        title,
+        severity,
+        services,
+        commander,
+        day,
+        status,
+        restricted,
+        slug,
+        today=clock.today(),
+        ask=_interactive(),
+    )
     folder = new_incident(settings, decl, clock.now())
     click.echo(f"{settings.incidents_dir}/{folder.name}/")
     if decl.status.value == "investigating":
-        click.echo("Log events as they happen: hindsight log \"what happened\"", err=True)
+        click.echo('Log events as they happen: hindsight log "what happened"', err=True)
 
 
 @cli.command()
 @click.argument("text", nargs=-1, required=True)
-@click.option("--incident", "-i", "incident_id", metavar="ID", envvar="HINDSIGHT_INCIDENT",
-              help="The incident (default: $HINDSIGHT_INCIDENT, else the one under investigation).")
-@click.option("--at", "at", metavar="TIME",
-              help="When it happened: 2026-11-21T14:03Z, 14:03 (local time) or -10m (default: now).")
-@click.option("--milestone", "-m", type=click.Choice(_MILESTONES, case_sensitive=False),
-              help="Mark the event as a milestone or tag.")
+@click.option(
+    "--incident",
+    "-i",
+    "incident_id",
+    metavar="ID",
+    envvar="HINDSIGHT_INCIDENT",
+    help="The incident (default: $HINDSIGHT_INCIDENT, else the one under investigation).",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="When it happened: 2026-11-21T14:03Z, 14:03 (local time) or -10m (default: now).",
+)
+@click.option(
+    "--milestone",
+    "-m",
+    type=click.Choice(_MILESTONES, case_sensitive=False),
+    help="Mark the event as a milestone or tag.",
+)
 @click.pass_obj
-def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: str | None,
-        milestone: str | None) -> None:
+def log(
+    archive: Archive,
+    text: tuple[str, ...],
+    incident_id: str | None,
+    at: str | None,
+    milestone: str | None,
+) -> None:
     """Add an event to the incident's timeline.log (TEXT may be several words)."""
     from hindsight import clock, logbook
     from hindsight.model import Milestone
@@ -126,17 +191,36 @@ def log(archive: Archive, text: tuple[str, ...], incident_id: str | None, at: st
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              show_default=True, help="How to print the findings.")
-@click.option("--changed-since", metavar="REF",
-              help="Check only incidents changed since this git ref (plus archive-wide id checks), and "
-                   "look for secrets its commits added and removed.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only incidents changed since this git ref (plus archive-wide id checks), and "
+    "look for secrets its commits added and removed.",
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
-@click.option("--no-cache", "no_cache", is_flag=True,
-              help="Check every incident afresh; neither read nor write .hindsight-cache/.")
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Check every incident afresh; neither read nor write .hindsight-cache/.",
+)
 @click.pass_obj
-def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: str | None, today: str | None,
-          no_cache: bool) -> int:
+def check(
+    archive: Archive,
+    paths: tuple[Path, ...],
+    fmt: str,
+    changed_since: str | None,
+    today: str | None,
+    no_cache: bool,
+) -> int:
     """Check incidents (all, or the folders in PATHS); exit 1 on errors.
 
     Unchanged incidents are not checked again: their findings are kept in .hindsight-cache/
@@ -165,8 +249,11 @@ def check(archive: Archive, paths: tuple[Path, ...], fmt: str, changed_since: st
         try:
             cache.save()
         except OSError as exc:
-            click.echo(f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
-                       "the check itself is complete (--no-cache skips the cache)", err=True)
+            click.echo(
+                f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
+                "the check itself is complete (--no-cache skips the cache)",
+                err=True,
+            )
     return report.exit_code
 
 
@@ -179,15 +266,21 @@ def _incident_folder(archive: Archive, incident_id: str) -> Path:
 @cli.command()
 @click.argument("incident_id", metavar="ID")
 @click.option("--by", "by", required=True, metavar="HANDLE", help="The reviewer signing off.")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day of the sign-off (default: today, UTC).")
+@click.option(
+    "--date", "day", metavar="YYYY-MM-DD", help="The day of the sign-off (default: today, UTC)."
+)
 @click.pass_obj
 def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> None:
     """Record a reviewer's sign-off in the incident's front matter."""
     from hindsight import clock
     from hindsight.signoff import approve as sign
 
-    outcome = sign(archive.settings, _incident_folder(archive, incident_id), by,
-                   clock.parse_day(day) if day else clock.today())
+    outcome = sign(
+        archive.settings,
+        _incident_folder(archive, incident_id),
+        by,
+        clock.parse_day(day) if day else clock.today(),
+    )
     for line in outcome.messages:
         click.echo(line)
 
@@ -200,13 +293,17 @@ def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> Non
 def status(archive: Archive, incident_id: str, status: str, today: str | None) -> int:
     """Move the incident to STATUS once that status's checks pass."""
     from hindsight import clock
+    from hindsight.engine import report
     from hindsight.model import Status
     from hindsight.reporters import text
-    from hindsight.engine import report
     from hindsight.signoff import move
 
-    outcome = move(archive.settings, _incident_folder(archive, incident_id), Status(status),
-                   clock.parse_day(today) if today else clock.today())
+    outcome = move(
+        archive.settings,
+        _incident_folder(archive, incident_id),
+        Status(status),
+        clock.parse_day(today) if today else clock.today(),
+    )
     if outcome.findings:
         click.echo(text(report(outcome.findings, 1), sys.stdout.isatty()), nl=False)
         click.echo(outcome.messages[0], err=True)
@@ -218,13 +315,24 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
 
 @cli.command()
 @click.argument("incident_id", metavar="[ID]", required=False)
-@click.option("--audience", "-a", type=click.Choice(["internal", "external", "summary"]), required=True,
-              help="internal: the company's update; external: the status page; summary: the outcome.")
-@click.option("--message", "-m", metavar="TEXT",
-              help="A sentence to include as written, like what customers should do meanwhile.")
+@click.option(
+    "--audience",
+    "-a",
+    type=click.Choice(["internal", "external", "summary"]),
+    required=True,
+    help="internal: the company's update; external: the status page; summary: the outcome.",
+)
+@click.option(
+    "--message",
+    "-m",
+    metavar="TEXT",
+    help="A sentence to include as written, like what customers should do meanwhile.",
+)
 @click.option("--log", "log_it", is_flag=True, help="Also add a [comms] event to the timeline.")
 @click.pass_obj
-def comms(archive: Archive, incident_id: str | None, audience: str, message: str | None, log_it: bool) -> int:
+def comms(
+    archive: Archive, incident_id: str | None, audience: str, message: str | None, log_it: bool
+) -> int:
     """Write a status update or the summary from templates/comms/ (default: the open incident).
 
     Prints the message to paste. A customer update that names people, internal services or
@@ -250,28 +358,62 @@ def comms(archive: Archive, incident_id: str | None, audience: str, message: str
     if update.problems:
         for problem in update.problems:
             click.echo(f"hindsight: do not send as it is: {problem}", err=True)
-        click.echo("hindsight: fix the message (or the template, or comms.public_names in hindsight.yml)"
-                   + (", then log it again" if log_it else "") + "; nothing was logged", err=True)
+        click.echo(
+            "hindsight: fix the message (or the template, or comms.public_names in hindsight.yml)"
+            + (", then log it again" if log_it else "")
+            + "; nothing was logged",
+            err=True,
+        )
         return 1
     if log_it:
-        logged = logbook.record(folder / "timeline.log", current, update.log_text, Milestone.COMMS, settings.root)
-        click.echo(f"hindsight: logged in {settings.incidents_dir}/{folder.name}/timeline.log: {logged.line}", err=True)
+        logged = logbook.record(
+            folder / "timeline.log", current, update.log_text, Milestone.COMMS, settings.root
+        )
+        click.echo(
+            f"hindsight: logged in {settings.incidents_dir}/{folder.name}/timeline.log: {logged.line}",
+            err=True,
+        )
     return 0
 
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day the incident started, when the documents do not say.")
-@click.option("--zone", metavar="ZONE", help="The time zone of times that state none (UTC, PST, CET, UTC+2).")
-@click.option("--status", type=click.Choice(["investigating", "draft", "in-review"]), default="draft",
-              show_default=True, help="The status to give the imported incidents.")
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    help="The day the incident started, when the documents do not say.",
+)
+@click.option(
+    "--zone", metavar="ZONE", help="The time zone of times that state none (UTC, PST, CET, UTC+2)."
+)
+@click.option(
+    "--status",
+    type=click.Choice(["investigating", "draft", "in-review"]),
+    default="draft",
+    show_default=True,
+    help="The status to give the imported incidents.",
+)
 @click.option("--severity", help="The severity to give them (otherwise left for you to set).")
-@click.option("--restricted", is_flag=True, help="Never publish the imported incidents on the site.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--restricted", is_flag=True, help="Never publish the imported incidents on the site."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.pass_obj
-def import_(archive: Archive, files: tuple[Path, ...], day: str | None, zone: str | None, status: str,
-            severity: str | None, restricted: bool, fmt: str, today: str | None) -> int:
+def import_(
+    archive: Archive,
+    files: tuple[Path, ...],
+    day: str | None,
+    zone: str | None,
+    status: str,
+    severity: str | None,
+    restricted: bool,
+    fmt: str,
+    today: str | None,
+) -> int:
     """Turn postmortems written elsewhere (Markdown) into incident folders; never changes FILES.
 
     Prints, for each file, what was mapped, what was guessed, what is missing for the status
@@ -285,9 +427,14 @@ def import_(archive: Archive, files: tuple[Path, ...], day: str | None, zone: st
     from hindsight.scaffold import severity_name
 
     settings = archive.settings
-    options = {"day": clock.parse_day(day) if day else None, "zone": parse_zone(zone) if zone else None,
-               "status": Status(status), "severity": severity_name(settings, severity) if severity else None,
-               "restricted": restricted, "today": clock.parse_day(today) if today else clock.today()}
+    options = {
+        "day": clock.parse_day(day) if day else None,
+        "zone": parse_zone(zone) if zone else None,
+        "status": Status(status),
+        "severity": severity_name(settings, severity) if severity else None,
+        "restricted": restricted,
+        "today": clock.parse_day(today) if today else clock.today(),
+    }
     results = []
     for path in files:
         result = import_file(settings, path, **options)  # type: ignore[arg-type]
@@ -295,7 +442,13 @@ def import_(archive: Archive, files: tuple[Path, ...], day: str | None, zone: st
         if fmt == "text":
             click.echo(report_text(result))
     if fmt == "json":
-        click.echo(json.dumps({"version": 1, "files": [r.as_json() for r in results]}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"version": 1, "files": [r.as_json() for r in results]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     failed = [r for r in results if r.error]
     if fmt == "text":
         click.echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
@@ -312,17 +465,26 @@ def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-@click.option("--today", metavar="YYYY-MM-DD", help="Count overdue items as of this date (default: today, UTC).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Count overdue items as of this date (default: today, UTC).",
+)
 @click.pass_obj
 def stats(archive: Archive, fmt: str, today: str | None) -> None:
     """Incidents by severity, service and month; response times; action items; overdue reviews."""
     import json
 
     from hindsight import clock
-    from hindsight.figures import stats as compute, stats_csv, stats_text
+    from hindsight.figures import stats as compute
+    from hindsight.figures import stats_csv, stats_text
 
-    figures = compute(_load_all(archive), archive.settings, clock.parse_day(today) if today else clock.today())
+    figures = compute(
+        _load_all(archive), archive.settings, clock.parse_day(today) if today else clock.today()
+    )
     if fmt == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
@@ -330,8 +492,14 @@ def stats(archive: Archive, fmt: str, today: str | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="markdown suits a GitHub job summary or a chat message.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown suits a GitHub job summary or a chat message.",
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="Count as of this date (default: today, UTC).")
 @click.pass_obj
 def overdue(archive: Archive, fmt: str, today: str | None) -> None:
@@ -339,28 +507,46 @@ def overdue(archive: Archive, fmt: str, today: str | None) -> None:
     import json
 
     from hindsight import clock
-    from hindsight.figures import overdue as compute, overdue_markdown, overdue_text
+    from hindsight.figures import overdue as compute
+    from hindsight.figures import overdue_markdown, overdue_text
 
     settings = archive.settings
-    report = compute(_load_all(archive), settings, clock.parse_day(today) if today else clock.today())
+    report = compute(
+        _load_all(archive), settings, clock.parse_day(today) if today else clock.today()
+    )
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo((overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False)
+        click.echo(
+            (overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False
+        )
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--what", type=click.Choice(["incidents", "action-items"]), default="incidents", show_default=True)
-@click.option("--today", metavar="YYYY-MM-DD", help="Mark overdue items as of this date (default: today, UTC).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--what",
+    type=click.Choice(["incidents", "action-items"]),
+    default="incidents",
+    show_default=True,
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Mark overdue items as of this date (default: today, UTC).",
+)
 @click.pass_obj
 def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
     """A catalogue of the incidents or of their action items, for dashboards and other tools."""
     from hindsight import clock
     from hindsight.figures import export as render
 
-    click.echo(render(_load_all(archive), what, fmt, clock.parse_day(today) if today else clock.today()),
-               nl=False)
+    click.echo(
+        render(_load_all(archive), what, fmt, clock.parse_day(today) if today else clock.today()),
+        nl=False,
+    )
 
 
 @cli.command()
@@ -391,16 +577,23 @@ def rules(code: str | None) -> None:
     if found is None:
         from hindsight.config import suggest
 
-        raise HindsightError(f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}")
-    click.echo(f"{found.code} {found.name} [{found.category.value}, {found.level.value}, {found.when}]"
-               f"\n\n{found.doc}")
+        raise HindsightError(
+            f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}"
+        )
+    click.echo(
+        f"{found.code} {found.name} [{found.category.value}, {found.level.value}, {found.when}]"
+        f"\n\n{found.doc}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 findings, 2 usage, config or I/O)."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="hindsight",
-                          standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="hindsight",
+            standalone_mode=False,
+        )
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -413,10 +606,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
         return 2
-    except Exception as exc:  # noqa: BLE001 - the last guard: a bug must not print a traceback
+    except Exception as exc:
         if os.environ.get("HINDSIGHT_DEBUG"):
             raise
-        click.echo(f"hindsight: internal error: {type(exc).__name__}: {exc}\n"
-                   "Please report it; set HINDSIGHT_DEBUG=1 to see the traceback.", err=True)
+        click.echo(
+            f"hindsight: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report it; set HINDSIGHT_DEBUG=1 to see the traceback.",
+            err=True,
+        )
         return 2
     return result if isinstance(result, int) else 0

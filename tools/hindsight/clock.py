@@ -12,7 +12,9 @@ from hindsight.load.timeline import parse_time
 #: set to an ISO 8601 time with zone to freeze the clock (tests, documentation examples)
 NOW_VARIABLE = "HINDSIGHT_NOW"
 
-_RELATIVE = re.compile(r"^-\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$", re.I)
+_RELATIVE = re.compile(
+    r"^-\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$", re.IGNORECASE
+)
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _UNITS = "h", "m", "s"
 

@@ -23,18 +23,29 @@ from hindsight.rules.structure import filled
 AUDIENCES = ("internal", "external", "summary")
 
 #: what the ``[comms]`` event says was sent, by audience
-LOG_LABELS = {"internal": "Internal update", "external": "Customer update", "summary": "Incident summary"}
+LOG_LABELS = {
+    "internal": "Internal update",
+    "external": "Customer update",
+    "summary": "Incident summary",
+}
 
 #: section keys of the default settings the templates use by name
-SECTION_NAMES = {"summary": "Summary", "impact": "Impact", "root_cause": "Root cause",
-                 "resolution": "Resolution", "lessons": "Lessons learned"}
+SECTION_NAMES = {
+    "summary": "Summary",
+    "impact": "Impact",
+    "root_cause": "Root cause",
+    "resolution": "Resolution",
+    "lessons": "Lessons learned",
+}
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 #: host names that only exist inside a company: ``db-07.prod``, ``api.internal``, ``x.svc.cluster.local``
 _INTERNAL_HOST = re.compile(
     r"(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
     r"(?:internal|local|localdomain|lan|corp|intra|intranet|priv|private|svc|cluster|prod|production|"
-    r"stg|staging)(?![\w-])", re.IGNORECASE)
+    r"stg|staging)(?![\w-])",
+    re.IGNORECASE,
+)
 #: a machine name: letters, then a number, as in ``web-12`` or ``db07`` (not ``ipv6`` or ``http2``)
 _MACHINE = re.compile(r"(?<![\w.-])[a-z]{2,}(?:-\d{1,4}|\d{2,4})(?:[.-][a-z0-9-]+)*(?![\w-])")
 _MARKUP = re.compile(r"^[#>*_\s-]+|[*_`]+")
@@ -54,14 +65,22 @@ def _when(value: datetime | None) -> dict[str, str] | None:
     if value is None:
         return None
     utc = value.astimezone(timezone.utc)
-    return {"iso": utc.isoformat().replace("+00:00", "Z"), "time": utc.strftime("%H:%M"),
-            "date": f"{utc.day} {utc:%B %Y}", "day": utc.date().isoformat(),
-            "datetime": moment(utc)}
+    return {
+        "iso": utc.isoformat().replace("+00:00", "Z"),
+        "time": utc.strftime("%H:%M"),
+        "date": f"{utc.day} {utc:%B %Y}",
+        "day": utc.date().isoformat(),
+        "datetime": moment(utc),
+    }
 
 
 def _event(event: TimelineEvent) -> dict[str, Any]:
-    return {"time": _when(event.time), "milestone": event.milestone.value if event.milestone else None,
-            "text": event.text, "line": event.line}
+    return {
+        "time": _when(event.time),
+        "milestone": event.milestone.value if event.milestone else None,
+        "text": event.text,
+        "line": event.line,
+    }
 
 
 def _section_text(incident: Incident, key: str) -> str:
@@ -88,7 +107,11 @@ def state_of(incident: Incident) -> str:
 
 def public_services(incident: Incident, settings: Settings) -> list[str]:
     """The names customers know the affected services by (``comms.public_names``), each once."""
-    names = [settings.comms_public_names[s] for s in incident.services if s in settings.comms_public_names]
+    names = [
+        settings.comms_public_names[s]
+        for s in incident.services
+        if s in settings.comms_public_names
+    ]
     return list(dict.fromkeys(names))
 
 
@@ -98,7 +121,9 @@ def _joined(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def context(incident: Incident, settings: Settings, now: datetime, message: str | None = None) -> dict[str, Any]:
+def context(
+    incident: Incident, settings: Settings, now: datetime, message: str | None = None
+) -> dict[str, Any]:
     """Everything a comms template may use, as plain data."""
     marks = {m: incident.milestone(m) for m in Milestone if m.once}
     start = marks[Milestone.START] or marks[Milestone.DETECTED]
@@ -107,9 +132,17 @@ def context(incident: Incident, settings: Settings, now: datetime, message: str 
     cadence = settings.comms_cadence_minutes
     public = public_services(incident, settings)
     commander = incident.meta.get("commander")
-    items = [{"action": i.action, "owner": _person(i.owner.lstrip("@"), settings), "due": i.due,
-              "ticket": i.ticket, "status": (i.status or "open").lower(), "kind": i.kind}
-             for i in incident.action_items]
+    items = [
+        {
+            "action": i.action,
+            "owner": _person(i.owner.lstrip("@"), settings),
+            "due": i.due,
+            "ticket": i.ticket,
+            "status": (i.status or "open").lower(),
+            "kind": i.kind,
+        }
+        for i in incident.action_items
+    ]
     end = marks[Milestone.RESOLVED].time if marks[Milestone.RESOLVED] else now
     return {
         "id": incident.id,
@@ -132,10 +165,15 @@ def context(incident: Incident, settings: Settings, now: datetime, message: str 
         "resolved": _when(marks[Milestone.RESOLVED].time if marks[Milestone.RESOLVED] else None),
         "elapsed": duration(end - start.time) if start else "",
         "time_to_detect": duration(incident.time_to_detect) if incident.time_to_detect else "",
-        "time_to_mitigate": duration(incident.time_to_mitigate) if incident.time_to_mitigate else "",
+        "time_to_mitigate": duration(incident.time_to_mitigate)
+        if incident.time_to_mitigate
+        else "",
         "duration": duration(incident.duration) if incident.duration else "",
-        "progress": [_event(e) for e in incident.timeline
-                     if e.milestone not in (Milestone.COMMS, Milestone.START, Milestone.DETECTED)],
+        "progress": [
+            _event(e)
+            for e in incident.timeline
+            if e.milestone not in (Milestone.COMMS, Milestone.START, Milestone.DETECTED)
+        ],
         "events": [_event(e) for e in incident.timeline],
         "last_update": _event(comms[-1]) if comms else None,
         "cadence_minutes": cadence,
@@ -162,7 +200,9 @@ def missing(data: dict[str, Any], audience: str) -> tuple[str, ...]:
     if not data["started"]:
         gaps.append("the start time (log it: hindsight log --milestone start ...)")
     if audience == "summary" and data["state"] != "resolved":
-        gaps.append("the resolution time: the incident is not resolved yet (hindsight log --milestone resolved ...)")
+        gaps.append(
+            "the resolution time: the incident is not resolved yet (hindsight log --milestone resolved ...)"
+        )
     for key in _NEEDS[audience]:
         if not data[key]:
             name = SECTION_NAMES.get(key, "Action items")
@@ -178,20 +218,27 @@ def review(text: str, audience: str, incident: Incident, settings: Settings) -> 
     problems: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         for kind, column, _length in find_secrets(line):
-            problems.append(f"line {number}, column {column}: {kind}; remove it (the value is not shown here)")
+            problems.append(
+                f"line {number}, column {column}: {kind}; remove it (the value is not shown here)"
+            )
     for _offset, name in find_denied(text, settings.security_deny):
-        problems.append(f"'{name}' is listed under security.deny in hindsight.yml; say who or what it is instead")
+        problems.append(
+            f"'{name}' is listed under security.deny in hindsight.yml; say who or what it is instead"
+        )
     if audience == "internal":
         return tuple(problems)
     names = blame.people_names(settings, incident)
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
         for hit in blame.find(paragraph, names, settings.blame_phrases, settings.blame_allow):
-            problems.append(f"blameful wording '{paragraph[hit.start:hit.end]}': {blame.ADVICE[hit.advice]}")
+            problems.append(blame.message(paragraph, hit))
     if audience == "summary":
         return tuple(problems)
     public = {n.casefold() for n in public_services(incident, settings)}
     internal = [s for s in incident.services if s.casefold() not in public]
-    for label, words, flags in (("a person's name", names, 0), ("an internal service name", internal, re.I)):
+    for label, words, flags in (
+        ("a person's name", names, 0),
+        ("an internal service name", internal, re.IGNORECASE),
+    ):
         for word in sorted(set(words), key=len, reverse=True):
             if re.search(rf"(?<![\w@.-])@?{re.escape(word)}(?![\w-])", text, flags):
                 problems.append(f"{label}, '{word}': customers should not see it")
@@ -200,7 +247,9 @@ def review(text: str, audience: str, incident: Incident, settings: Settings) -> 
             problems.append(f"a host name, '{match.group()}': customers should not see it")
     for number, line in enumerate(text.split("\n"), 1):
         for column, kind, value in find_addresses(line, settings.security_allow):
-            problems.append(f"line {number}, column {column}: an {kind}, '{value}': customers should not see it")
+            problems.append(
+                f"line {number}, column {column}: an {kind}, '{value}': customers should not see it"
+            )
     return tuple(dict.fromkeys(problems))
 
 
@@ -211,13 +260,19 @@ def headline(text: str, limit: int = 140) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 
 
-def render_update(incident: Incident, settings: Settings, audience: str, now: datetime,
-                  message: str | None = None) -> Update:
+def render_update(
+    incident: Incident, settings: Settings, audience: str, now: datetime, message: str | None = None
+) -> Update:
     """The message for ``audience`` from ``templates/comms/<audience>.md.j2``."""
     from hindsight.templating import environment, render
 
     data = context(incident, settings, now, message)
     text = render(environment(settings.root), f"comms/{audience}.md.j2", data)
     text = _BLANK_RUN.sub("\n\n", text).strip() + "\n"
-    return Update(audience, text, f"{LOG_LABELS[audience]}: {headline(text)}",
-                  review(text, audience, incident, settings), missing(data, audience))
+    return Update(
+        audience,
+        text,
+        f"{LOG_LABELS[audience]}: {headline(text)}",
+        review(text, audience, incident, settings),
+        missing(data, audience),
+    )

@@ -6,9 +6,10 @@ Every problem is collected, then reported together (``ConfigError``, exit 2), ea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from hindsight.errors import ConfigError
 from hindsight.load.yamlsafe import YMap, read_yaml
@@ -16,21 +17,25 @@ from hindsight.model import Status
 
 CONFIG_NAME = "hindsight.yml"
 
-DEFAULT_SEVERITIES: Mapping[str, str] = MappingProxyType({
-    "SEV1": "Critical: most customers cannot use a core product, data is lost or exposed.",
-    "SEV2": "Major: a core feature is down or badly degraded for many customers.",
-    "SEV3": "Minor: a feature is degraded for some customers, or a workaround exists.",
-    "SEV4": "Low: little or no customer impact; worth learning from.",
-})
+DEFAULT_SEVERITIES: Mapping[str, str] = MappingProxyType(
+    {
+        "SEV1": "Critical: most customers cannot use a core product, data is lost or exposed.",
+        "SEV2": "Major: a core feature is down or badly degraded for many customers.",
+        "SEV3": "Minor: a feature is degraded for some customers, or a workaround exists.",
+        "SEV4": "Low: little or no customer impact; worth learning from.",
+    }
+)
 
-DEFAULT_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "Summary": ("Overview",),
-    "Impact": ("Customer impact",),
-    "Root cause": ("Root causes", "Contributing factors", "Causes"),
-    "Resolution": ("Mitigation", "Recovery"),
-    "Action items": ("Follow-ups", "Corrective actions"),
-    "Lessons learned": ("What went well", "What went wrong", "Learnings"),
-})
+DEFAULT_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "Summary": ("Overview",),
+        "Impact": ("Customer impact",),
+        "Root cause": ("Root causes", "Contributing factors", "Causes"),
+        "Resolution": ("Mitigation", "Recovery"),
+        "Action items": ("Follow-ups", "Corrective actions"),
+        "Lessons learned": ("What went well", "What went wrong", "Learnings"),
+    }
+)
 
 LEVELS = ("error", "warning", "off")
 
@@ -170,8 +175,10 @@ SCHEMA: Mapping[str, Any] = {
         "repo_url": ("repo_url", _optional_url),
         "edit_uri": ("edit_uri", _str),
     },
-    "comms": {"cadence_minutes": ("comms_cadence_minutes", _positive_int),
-              "public_names": ("comms_public_names", _str_map)},
+    "comms": {
+        "cadence_minutes": ("comms_cadence_minutes", _positive_int),
+        "public_names": ("comms_public_names", _str_map),
+    },
     "security": {"allow": ("security_allow", _str_list), "deny": ("security_deny", _str_list)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),
@@ -188,8 +195,13 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _validate(node: YMap, schema: Mapping[str, Any], prefix: str, values: dict[str, Any],
-              errors: list[tuple[int, str]]) -> None:
+def _validate(
+    node: YMap,
+    schema: Mapping[str, Any],
+    prefix: str,
+    values: dict[str, Any],
+    errors: list[tuple[int, str]],
+) -> None:
     for key, value in node.items():
         line = node.key_pos[key].line
         if key not in schema:
@@ -206,7 +218,9 @@ def _validate(node: YMap, schema: Mapping[str, Any], prefix: str, values: dict[s
         name, check = spec
         converted, error = check(value)
         if error:
-            errors.append((node.value_pos.get(key, node.key_pos[key]).line, f"'{prefix}{key}' {error}"))
+            errors.append(
+                (node.value_pos.get(key, node.key_pos[key]).line, f"'{prefix}{key}' {error}")
+            )
         else:
             values[name] = converted
 
@@ -239,7 +253,9 @@ def load_settings(root: Path) -> Settings:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{CONFIG_NAME}:{line}: not valid UTF-8; save the file as UTF-8") from None
+        raise ConfigError(
+            f"{CONFIG_NAME}:{line}: not valid UTF-8; save the file as UTF-8"
+        ) from None
     return parse_settings(text.replace("\r\n", "\n"), root)
 
 

@@ -12,8 +12,9 @@ on disk since it was read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hindsight.atomic import ChangedError, replace
 from hindsight.errors import HindsightError
@@ -44,10 +45,14 @@ class FrontMatterEdit:
         errors = [p for p in self.doc.problems if p.level is Level.ERROR or p.code == "HS109"]
         if errors or not self.doc.readable:
             first = errors[0] if errors else None
-            where = f"{label}:{first.line}: {first.message}" if first else f"{label}: no front matter"
-            raise EditError(f"{where}\nfix the front matter first ('hindsight check' lists every problem)")
+            where = (
+                f"{label}:{first.line}: {first.message}" if first else f"{label}: no front matter"
+            )
+            raise EditError(
+                f"{where}\nfix the front matter first ('hindsight check' lists every problem)"
+            )
         self.bom = self.original.startswith(BOM)
-        text = self.original[len(BOM):] if self.bom else self.original
+        text = self.original[len(BOM) :] if self.bom else self.original
         self.lines = text.decode("utf-8").split("\n")
         self.crlf = self.doc.newline == "\r\n"
 
@@ -76,10 +81,16 @@ class FrontMatterEdit:
         value_pos = self.meta.value_pos.get(key)
         index = pos.line - 1
         match = _SCALAR.match(self.lines[index])
-        if (isinstance(current, (dict, list)) or value_pos is None or value_pos.line != pos.line
-                or match is None):
-            raise EditError(f"{self.label}:{pos.line}: '{key}' is not a one-line value; write it as "
-                            f"'{key}: {value}' by hand")
+        if (
+            isinstance(current, (dict, list))
+            or value_pos is None
+            or value_pos.line != pos.line
+            or match is None
+        ):
+            raise EditError(
+                f"{self.label}:{pos.line}: '{key}' is not a one-line value; write it as "
+                f"'{key}: {value}' by hand"
+            )
         old = match["value"]
         quote = old[0] if old[:1] in ("'", '"') else ""
         self.lines[index] = f"{match['pre']}{quote}{value}{quote}{match['post']}"
@@ -102,17 +113,23 @@ class FrontMatterEdit:
             if match is None or match["value"].strip() not in ("", "~", "null", "[]"):
                 raise EditError(f"{self.label}:{pos.line}: cannot add to '{key}'; edit it by hand")
             comment = match["post"].rstrip("\r").strip()
-            self.lines[index] = self._eol(match["pre"].rstrip() + (f" {comment}" if comment else ""))
+            self.lines[index] = self._eol(
+                match["pre"].rstrip() + (f" {comment}" if comment else "")
+            )
             self._insert(index + 1, _block_item(item, " " * (key_indent + 2)))
             return
         if not isinstance(current, YSeq):
-            raise EditError(f"{self.label}:{pos.line}: '{key}' is not a list; write it as a list of "
-                            f"'- by: …' items")
+            raise EditError(
+                f"{self.label}:{pos.line}: '{key}' is not a list; write it as a list of "
+                f"'- by: …' items"
+            )
         if flow_here:  # a flow list: [...] on this line
             body = match["value"].rstrip() if match else ""
             if not (body.startswith("[") and body.endswith("]")):
-                raise EditError(f"{self.label}:{pos.line}: '{key}' spans several lines; write it as a "
-                                "block list ('- by: …' under it) and try again")
+                raise EditError(
+                    f"{self.label}:{pos.line}: '{key}' spans several lines; write it as a "
+                    "block list ('- by: …' under it) and try again"
+                )
             inner = body[1:-1].strip()
             new = f"[{inner}, {flow}]" if inner else f"[{flow}]"
             assert match is not None
@@ -125,7 +142,9 @@ class FrontMatterEdit:
             if not stripped or stripped.startswith("#"):
                 continue
             indent = len(text) - len(stripped)
-            if indent > key_indent or (indent == key_indent and (stripped == "-" or stripped.startswith("- "))):
+            if indent > key_indent or (
+                indent == key_indent and (stripped == "-" or stripped.startswith("- "))
+            ):
                 last = n
                 if first_item is None and stripped.startswith("-"):
                     first_item = text
@@ -148,10 +167,15 @@ class FrontMatterEdit:
         after = split(self.data(), self.label)
         before = _plain(self.meta)
         # the file read had no error (see __init__), so any error now comes from the edit
-        if any(p.level is Level.ERROR for p in after.problems) \
-                or not after.readable or _plain(after.meta) != expect(before):
-            raise EditError(f"{self.label}: the edit would change more than intended; make it by hand "
-                            "(and please report the file's front matter as a bug)")
+        if (
+            any(p.level is Level.ERROR for p in after.problems)
+            or not after.readable
+            or _plain(after.meta) != expect(before)
+        ):
+            raise EditError(
+                f"{self.label}: the edit would change more than intended; make it by hand "
+                "(and please report the file's front matter as a bug)"
+            )
         return after
 
     def write(self) -> None:
@@ -159,10 +183,14 @@ class FrontMatterEdit:
         try:
             replace(self.path, self.data(), expected=self.original)
         except ChangedError:
-            raise EditError(f"{self.label} changed while this command ran; nothing was written. "
-                            "Run the command again.") from None
+            raise EditError(
+                f"{self.label} changed while this command ran; nothing was written. "
+                "Run the command again."
+            ) from None
         except OSError as exc:
-            raise EditError(f"{self.label}: cannot write: {exc.strerror}; the file is as it was") from None
+            raise EditError(
+                f"{self.label}: cannot write: {exc.strerror}; the file is as it was"
+            ) from None
 
 
 def _block_item(item: dict[str, str], dash: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
 from hindsight.rules import Archive, CheckContext, Rule, by_code
@@ -59,7 +60,9 @@ class Outcome(NamedTuple):
     ignored: tuple[tuple[int, str], ...] = ()
 
 
-def outcome(item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], levels: dict[str, str]) -> Outcome:
+def outcome(
+    item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], levels: dict[str, str]
+) -> Outcome:
     """Loader problems plus every rule that applies at the incident's status and is not off.
 
     Rules other than the judged ones see the context sealed: no today, no ids.
@@ -72,17 +75,30 @@ def outcome(item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], leve
         status = incident.status or Status.INVESTIGATING
         sealed = ctx.sealed()
         for rule in rules:
-            if not rule.per_incident or rule.applies_from.rank > status.rank or levels.get(rule.code) == "off":
+            if not rule.per_incident or not rule.runs_at(status) or levels.get(rule.code) == "off":
                 continue
             if rule.facts is None:
-                found.extend(rule.check(incident, sealed))
+                if rule.warns_only_at(status):
+                    found.extend(
+                        f._replace(level=Level.WARNING) for f in rule.check(incident, sealed)
+                    )
+                else:
+                    found.extend(rule.check(incident, sealed))
             else:
                 facts.append((rule.code, rule.facts_of(incident)))
         judged = {code for code, _ in facts}
-        ignored = tuple(sorted((line, code) for line, codes in incident.ignores.items() for code in codes
-                               if code in judged))
+        ignored = tuple(
+            sorted(
+                (line, code)
+                for line, codes in incident.ignores.items()
+                for code in codes
+                if code in judged
+            )
+        )
     kept = (_relevel(f, levels) for f in found)
-    return Outcome(tuple(f for f in kept if f is not None and not _ignored(f, incident)), tuple(facts), ignored)
+    return Outcome(
+        tuple(f for f in kept if f is not None and not _ignored(f, incident)), tuple(facts), ignored
+    )
 
 
 def judge(done: Outcome, ctx: CheckContext, levels: dict[str, str]) -> list[Finding]:
@@ -105,28 +121,36 @@ def _ignored(finding: Finding, incident: Incident | None) -> bool:
     return finding.code in incident.ignores.get(finding.line, ())
 
 
-def incident_findings(item: LoadedIncident, ctx: CheckContext, rules: tuple[Rule, ...],
-                      levels: dict[str, str]) -> list[Finding]:
+def incident_findings(
+    item: LoadedIncident, ctx: CheckContext, rules: tuple[Rule, ...], levels: dict[str, str]
+) -> list[Finding]:
     """The findings of one incident after hindsight.yml's levels and the ignore comments."""
     return judge(outcome(item, ctx, rules, levels), ctx, levels)
 
 
-def archive_findings(archive: Archive, ctx: CheckContext, rules: tuple[Rule, ...],
-                     levels: dict[str, str]) -> list[Finding]:
+def archive_findings(
+    archive: Archive, ctx: CheckContext, rules: tuple[Rule, ...], levels: dict[str, str]
+) -> list[Finding]:
     """The findings of the archive-wide rules, after hindsight.yml's levels."""
-    found = (_relevel(f, levels) for rule in rules if rule.archive for f in rule.check(archive, ctx))
+    found = (
+        _relevel(f, levels) for rule in rules if rule.archive for f in rule.check(archive, ctx)
+    )
     return [f for f in found if f is not None]
 
 
-def history_findings(history: History, ctx: CheckContext, rules: tuple[Rule, ...],
-                     levels: dict[str, str]) -> list[Finding]:
+def history_findings(
+    history: History, ctx: CheckContext, rules: tuple[Rule, ...], levels: dict[str, str]
+) -> list[Finding]:
     """The findings of the history rules in what the commits added, after hindsight.yml's levels."""
-    found = (_relevel(f, levels) for rule in rules if rule.history and levels.get(rule.code) != "off"
-             for f in rule.check(history, ctx))
+    found = (
+        _relevel(f, levels)
+        for rule in rules
+        if rule.history and levels.get(rule.code) != "off"
+        for f in rule.check(history, ctx)
+    )
     return [f for f in found if f is not None]
 
 
 def report(findings: Iterable[Finding], count: int) -> Report:
     """A Report of ``findings`` sorted by place."""
     return Report(tuple(sorted(findings, key=Finding.sort_key)), count)
-

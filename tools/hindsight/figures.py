@@ -11,8 +11,9 @@ import io
 import json
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from hindsight.config import Settings
 from hindsight.humane import duration, plural
@@ -85,23 +86,43 @@ def action_items(incidents: Iterable[Incident], today: date) -> list[dict[str, A
         for item in incident.action_items:
             status = item_status(item)
             due = due_date(item)
-            cells = (item.line, plain_cell(item.action), owner_handle(item),
-                     due.isoformat() if due else plain_cell(item.due), plain_cell(item.ticket), status,
-                     plain_cell(item.kind).lower())
-            rows.append(dict(zip(ITEM_FIELDS, (incident.id, *cells,
-                                               status == "open" and due is not None and due < today))))
+            cells = (
+                item.line,
+                plain_cell(item.action),
+                owner_handle(item),
+                due.isoformat() if due else plain_cell(item.due),
+                plain_cell(item.ticket),
+                status,
+                plain_cell(item.kind).lower(),
+            )
+            rows.append(
+                dict(
+                    zip(
+                        ITEM_FIELDS,
+                        (incident.id, *cells, status == "open" and due is not None and due < today),
+                    )
+                )
+            )
     return rows
 
 
-def reviews_overdue(incidents: Iterable[Incident], settings: Settings, today: date) -> list[dict[str, Any]]:
+def reviews_overdue(
+    incidents: Iterable[Incident], settings: Settings, today: date
+) -> list[dict[str, Any]]:
     """Postmortems not approved by their review date (``review_due``), most overdue first."""
     found = []
     for incident in incidents:
         due = review_due(incident, settings)
         if due is not None and due < today and incident.status is not Status.APPROVED:
-            found.append({"incident": incident.id, "severity": incident.severity,
-                          "status": incident.meta.get("status"), "due": due.isoformat(),
-                          "days_overdue": (today - due).days})
+            found.append(
+                {
+                    "incident": incident.id,
+                    "severity": incident.severity,
+                    "status": incident.meta.get("status"),
+                    "due": due.isoformat(),
+                    "days_overdue": (today - due).days,
+                }
+            )
     return sorted(found, key=lambda r: (-r["days_overdue"], r["incident"]))
 
 
@@ -116,21 +137,28 @@ def stats(incidents: Sequence[Incident], settings: Settings, today: date) -> dic
         for name, attribute in TIMES:
             values = [m for m in (_minutes(getattr(i, attribute)) for i in chosen) if m is not None]
             times.setdefault(group, {})[name] = {
-                "count": len(values), "median_minutes": percentile(values, 0.5),
-                "p90_minutes": percentile(values, 0.9)}
+                "count": len(values),
+                "median_minutes": percentile(values, 0.5),
+                "p90_minutes": percentile(values, 0.9),
+            }
     items = action_items(incidents, today)
     overdue_reviews = reviews_overdue(incidents, settings, today)
     return {
-        "version": VERSION, "today": today.isoformat(), "incidents": len(incidents),
-        "by_severity": dict(sorted(by_severity.items(),
-                                   key=lambda kv: (settings.severity_rank(kv[0]), kv[0]))),
+        "version": VERSION,
+        "today": today.isoformat(),
+        "incidents": len(incidents),
+        "by_severity": dict(
+            sorted(by_severity.items(), key=lambda kv: (settings.severity_rank(kv[0]), kv[0]))
+        ),
         "by_service": dict(sorted(by_service.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_month": dict(sorted(by_month.items())),
         "times": times,
-        "action_items": {"open": sum(r["status"] == "open" for r in items),
-                         "overdue": sum(r["overdue"] for r in items),
-                         "done": sum(r["status"] == "done" for r in items),
-                         "wontfix": sum(r["status"] == "wontfix" for r in items)},
+        "action_items": {
+            "open": sum(r["status"] == "open" for r in items),
+            "overdue": sum(r["overdue"] for r in items),
+            "done": sum(r["status"] == "done" for r in items),
+            "wontfix": sum(r["status"] == "wontfix" for r in items),
+        },
         "reviews_overdue": overdue_reviews,
     }
 
@@ -142,8 +170,11 @@ def _duration(minutes: float | None) -> str:
 def stats_text(figures: dict[str, Any]) -> str:
     """``hindsight stats`` for people."""
     out = [f"{figures['incidents']} incidents (as of {figures['today']})", ""]
-    for title, key in (("By severity", "by_severity"), ("By service", "by_service"),
-                       ("By month", "by_month")):
+    for title, key in (
+        ("By severity", "by_severity"),
+        ("By service", "by_service"),
+        ("By month", "by_month"),
+    ):
         values = figures[key]
         out.append(title)
         width = max((len(k) for k in values), default=0)
@@ -151,16 +182,26 @@ def stats_text(figures: dict[str, Any]) -> str:
         out.append("")
     out.append("Time to detect, mitigate and resolve (median / 90th percentile)")
     for group, values in figures["times"].items():
-        cells = [f"{name} {_duration(v['median_minutes'])} / {_duration(v['p90_minutes'])}"
-                 for name, v in values.items()]
+        cells = [
+            f"{name} {_duration(v['median_minutes'])} / {_duration(v['p90_minutes'])}"
+            for name, v in values.items()
+        ]
         out.append(f"  {group:<8} " + "   ".join(cells))
     items = figures["action_items"]
-    out += ["", f"Action items: {items['open']} open ({items['overdue']} overdue), "
-                f"{items['done']} done, {items['wontfix']} won't do"]
+    out += [
+        "",
+        (
+            f"Action items: {items['open']} open ({items['overdue']} overdue), "
+            f"{items['done']} done, {items['wontfix']} won't do"
+        ),
+    ]
     reviews = figures["reviews_overdue"]
     out.append(f"Postmortems overdue for review: {len(reviews)}")
-    out += [f"  {r['incident']}  {r['severity']}  {r['status']}  due {r['due']} "
-            f"({plural(r['days_overdue'], 'day')} overdue)" for r in reviews]
+    out += [
+        f"  {r['incident']}  {r['severity']}  {r['status']}  due {r['due']} "
+        f"({plural(r['days_overdue'], 'day')} overdue)"
+        for r in reviews
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -175,12 +216,16 @@ def stats_csv(figures: dict[str, Any]) -> str:
             writer.writerow(["incidents", metric[3:], key, value])
     for group, values in figures["times"].items():
         for name, v in values.items():
-            writer.writerow([f"time_to_{name}_median_minutes", group, "", _blank(v["median_minutes"])])
+            writer.writerow(
+                [f"time_to_{name}_median_minutes", group, "", _blank(v["median_minutes"])]
+            )
             writer.writerow([f"time_to_{name}_p90_minutes", group, "", _blank(v["p90_minutes"])])
     for key, value in figures["action_items"].items():
         writer.writerow(["action_items", "", key, value])
     for review in figures["reviews_overdue"]:
-        writer.writerow(["review_overdue_days", review["severity"], review["incident"], review["days_overdue"]])
+        writer.writerow(
+            ["review_overdue_days", review["severity"], review["incident"], review["days_overdue"]]
+        )
     return buffer.getvalue()
 
 
@@ -189,11 +234,18 @@ def stats_csv(figures: dict[str, Any]) -> str:
 
 def overdue(incidents: Sequence[Incident], settings: Settings, today: date) -> dict[str, Any]:
     """Open action items past their due date and postmortems past their review date."""
-    items = [dict(row, days_overdue=(today - date.fromisoformat(row["due"])).days)
-             for row in action_items(incidents, today) if row["overdue"]]
+    items = [
+        dict(row, days_overdue=(today - date.fromisoformat(row["due"])).days)
+        for row in action_items(incidents, today)
+        if row["overdue"]
+    ]
     items.sort(key=lambda r: (-r["days_overdue"], r["incident"], r["line"]))
-    return {"version": VERSION, "today": today.isoformat(), "action_items": items,
-            "reviews": reviews_overdue(incidents, settings, today)}
+    return {
+        "version": VERSION,
+        "today": today.isoformat(),
+        "action_items": items,
+        "reviews": reviews_overdue(incidents, settings, today),
+    }
 
 
 def _md(value: Any) -> str:
@@ -210,18 +262,36 @@ def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
     """The overdue report as Markdown: a GitHub job summary, a chat message, an e-mail."""
     items, reviews = report["action_items"], report["reviews"]
     out = [f"## Overdue on {report['today']}", ""]
-    out.append(f"**{plural(len(items), 'action item')}** past due, "
-               f"**{plural(len(reviews), 'postmortem')}** past their review date.")
+    out.append(
+        f"**{plural(len(items), 'action item')}** past due, "
+        f"**{plural(len(reviews), 'postmortem')}** past their review date."
+    )
     if items:
-        out += ["", "### Action items", "", "| Overdue | Action | Owner | Due | Ticket | Incident |",
-                "| ---: | --- | --- | --- | --- | --- |"]
-        out += [f"| {plural(r['days_overdue'], 'day')} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
-                f"{r['due']} | {_md(r['ticket'])} | {_md(r['incident'])} |" for r in items]
+        out += [
+            "",
+            "### Action items",
+            "",
+            "| Overdue | Action | Owner | Due | Ticket | Incident |",
+            "| ---: | --- | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {plural(r['days_overdue'], 'day')} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
+            f"{r['due']} | {_md(r['ticket'])} | {_md(r['incident'])} |"
+            for r in items
+        ]
     if reviews:
-        out += ["", "### Postmortems to review", "", "| Overdue | Incident | Severity | Status | Due |",
-                "| ---: | --- | --- | --- | --- |"]
-        out += [f"| {plural(r['days_overdue'], 'day')} | {_md(r['incident'])} | {_md(r['severity'])} | "
-                f"{_md(r['status'])} | {r['due']} |" for r in reviews]
+        out += [
+            "",
+            "### Postmortems to review",
+            "",
+            "| Overdue | Incident | Severity | Status | Due |",
+            "| ---: | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {plural(r['days_overdue'], 'day')} | {_md(r['incident'])} | {_md(r['severity'])} | "
+            f"{_md(r['status'])} | {r['due']} |"
+            for r in reviews
+        ]
     if not items and not reviews:
         out += ["", "Nothing is overdue."]
     return "\n".join(out) + "\n"
@@ -230,13 +300,19 @@ def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
 def overdue_text(report: dict[str, Any], settings: Settings) -> str:
     """The overdue report for a terminal."""
     items, reviews = report["action_items"], report["reviews"]
-    out = [f"Overdue on {report['today']}: {len(items)} action items, {len(reviews)} postmortem reviews"]
+    out = [
+        f"Overdue on {report['today']}: {len(items)} action items, {len(reviews)} postmortem reviews"
+    ]
     for r in items:
-        out.append(f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}:{r['line']}  {r['action']} "
-                   f"({_name(r['owner'], settings)}, due {r['due']}, {r['ticket'] or 'no ticket'})")
+        out.append(
+            f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}:{r['line']}  {r['action']} "
+            f"({_name(r['owner'], settings)}, due {r['due']}, {r['ticket'] or 'no ticket'})"
+        )
     for r in reviews:
-        out.append(f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}  review of this {r['severity']} "
-                   f"postmortem was due {r['due']} (status {r['status']})")
+        out.append(
+            f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}  review of this {r['severity']} "
+            f"postmortem was due {r['due']} (status {r['status']})"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -246,39 +322,71 @@ def _blank(value: Any) -> Any:
 
 # --- export ---------------------------------------------------------------------------------
 
-INCIDENT_FIELDS = ("id", "title", "status", "severity", "visibility", "services", "tags", "commander",
-                   "authors", "reviewers", "approved_by", "customer_facing", "data_loss", "started",
-                   "detected", "mitigated", "resolved", "time_to_detect_minutes",
-                   "time_to_mitigate_minutes", "duration_minutes", "action_items", "action_items_open",
-                   "path")
+INCIDENT_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "severity",
+    "visibility",
+    "services",
+    "tags",
+    "commander",
+    "authors",
+    "reviewers",
+    "approved_by",
+    "customer_facing",
+    "data_loss",
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "time_to_detect_minutes",
+    "time_to_mitigate_minutes",
+    "duration_minutes",
+    "action_items",
+    "action_items_open",
+    "path",
+)
 
 
 def incident_record(incident: Incident, today: date) -> dict[str, Any]:
     """One incident as exported (lists stay lists in JSON; CSV joins them with ';')."""
+
     def when(m: Milestone) -> str | None:
         event = incident.milestone(m)
         return event.time.isoformat().replace("+00:00", "Z") if event else None
 
     approvals = incident.meta.get("approvals")
-    approved_by = [a.get("by") for a in approvals if isinstance(a, dict)] if isinstance(approvals, list) else []
+    approved_by = (
+        [a.get("by") for a in approvals if isinstance(a, dict)]
+        if isinstance(approvals, list)
+        else []
+    )
     items = action_items([incident], today)
     commander = incident.meta.get("commander")
     return {
-        "id": incident.id, "title": incident.title,
+        "id": incident.id,
+        "title": incident.title,
         "status": incident.status.value if incident.status else None,
-        "severity": incident.severity, "visibility": "restricted" if incident.restricted else "internal",
-        "services": list(incident.services), "tags": list(incident.listed("tags")),
+        "severity": incident.severity,
+        "visibility": "restricted" if incident.restricted else "internal",
+        "services": list(incident.services),
+        "tags": list(incident.listed("tags")),
         "commander": commander if isinstance(commander, str) else None,
-        "authors": list(incident.listed("authors")), "reviewers": list(incident.listed("reviewers")),
+        "authors": list(incident.listed("authors")),
+        "reviewers": list(incident.listed("reviewers")),
         "approved_by": [a for a in approved_by if isinstance(a, str)],
         "customer_facing": incident.meta.get("customer_facing") is True,
         "data_loss": incident.meta.get("data_loss") is True,
-        "started": when(Milestone.START), "detected": when(Milestone.DETECTED),
-        "mitigated": when(Milestone.MITIGATED), "resolved": when(Milestone.RESOLVED),
+        "started": when(Milestone.START),
+        "detected": when(Milestone.DETECTED),
+        "mitigated": when(Milestone.MITIGATED),
+        "resolved": when(Milestone.RESOLVED),
         "time_to_detect_minutes": _minutes(incident.time_to_detect),
         "time_to_mitigate_minutes": _minutes(incident.time_to_mitigate),
         "duration_minutes": _minutes(incident.duration),
-        "action_items": len(items), "action_items_open": sum(r["status"] == "open" for r in items),
+        "action_items": len(items),
+        "action_items_open": sum(r["status"] == "open" for r in items),
         "path": incident.postmortem_path,
     }
 
@@ -292,8 +400,19 @@ def export(incidents: Sequence[Incident], what: str, fmt: str, today: date) -> s
         records = action_items(incidents, today)
         fields = ITEM_FIELDS
     if fmt == "json":
-        return json.dumps({"version": VERSION, "kind": what, "today": today.isoformat(),
-                           what.replace("-", "_"): records}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                {
+                    "version": VERSION,
+                    "kind": what,
+                    "today": today.isoformat(),
+                    what.replace("-", "_"): records,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()

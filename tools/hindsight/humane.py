@@ -21,8 +21,11 @@ def duration(delta: timedelta | None) -> str:
         return "< 1 min"
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{mins} min" if mins and not days else ""]
+    parts = [
+        f"{days} d" if days else "",
+        f"{hours} h" if hours else "",
+        f"{mins} min" if mins and not days else "",
+    ]
     return " ".join(p for p in parts if p)
 
 

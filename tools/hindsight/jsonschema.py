@@ -26,14 +26,22 @@ def _kinds(settings: Settings) -> dict[str, dict[str, Any]]:
         "handle": {"type": ["string", "null"], "pattern": HANDLE.pattern},
         "handles": {"type": "array", "items": handle},
         "status": {"enum": [s.value for s in Status]},
-        "severity": {"enum": list(settings.severities),
-                     "markdownEnumDescriptions": list(settings.severities.values())},
+        "severity": {
+            "enum": list(settings.severities),
+            "markdownEnumDescriptions": list(settings.severities.values()),
+        },
         "visibility": {"enum": [v.value for v in Visibility]},
         "bool": {"type": "boolean"},
         "ids": {"type": "array", "items": {"type": "string", "pattern": _ID}},
-        "approvals": {"type": "array", "items": {
-            "type": "object", "required": ["by", "date"], "additionalProperties": False,
-            "properties": {"by": handle, "date": {"type": "string", "format": "date"}}}},
+        "approvals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["by", "date"],
+                "additionalProperties": False,
+                "properties": {"by": handle, "date": {"type": "string", "format": "date"}},
+            },
+        },
     }
 
 
@@ -50,8 +58,9 @@ def incident_schema(settings: Settings) -> dict[str, Any]:
         "type": "object",
         "required": [key for key, field in FIELDS.items() if field.required],
         "additionalProperties": False,
-        "properties": {key: {"description": field.doc, **kinds[field.kind]}
-                       for key, field in FIELDS.items()},
+        "properties": {
+            key: {"description": field.doc, **kinds[field.kind]} for key, field in FIELDS.items()
+        },
     }
 
 

@@ -18,9 +18,9 @@ from hindsight.atomic import replace
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
-from hindsight.paths import discover, is_incident_name, relative, with_status
 from hindsight.load.timeline import format_event, format_time, parse
 from hindsight.model import Milestone, Status, TimelineEvent
+from hindsight.paths import discover, is_incident_name, relative, with_status
 
 try:
     import fcntl
@@ -53,19 +53,25 @@ def find_incident(settings: Settings, wanted: str | None) -> Path:
                 return folder
         from hindsight.config import suggest
 
-        raise HindsightError(f"no incident '{wanted}' in {settings.incidents_dir}/"
-                             f"{suggest(name, [f.name for f in folders])}")
+        raise HindsightError(
+            f"no incident '{wanted}' in {settings.incidents_dir}/"
+            f"{suggest(name, [f.name for f in folders])}"
+        )
     hinted = with_status(settings, Status.INVESTIGATING.value)
     investigating = [f for f in hinted if _status(f) == Status.INVESTIGATING.value]
     if len(investigating) == 1:
         return investigating[0]
     if not investigating:
         recent = ", ".join(f.name for f in discover(settings)[-3:][::-1]) or "none yet"
-        raise HindsightError("no incident is under investigation; name one with --incident ID "
-                             f"(most recent: {recent}), or declare one with 'hindsight new TITLE'")
+        raise HindsightError(
+            "no incident is under investigation; name one with --incident ID "
+            f"(most recent: {recent}), or declare one with 'hindsight new TITLE'"
+        )
     listing = "\n".join(f"  {f.name}" for f in investigating[::-1])
-    raise HindsightError(f"{len(investigating)} incidents are under investigation; "
-                         f"choose one with --incident ID:\n{listing}")
+    raise HindsightError(
+        f"{len(investigating)} incidents are under investigation; "
+        f"choose one with --incident ID:\n{listing}"
+    )
 
 
 def _status(folder: Path) -> object:
@@ -114,14 +120,19 @@ def _insertion_index(events: list[TimelineEvent], moment: datetime, end: int) ->
     return events[0].line - 1 if events else end
 
 
-def record(path: Path, moment: datetime, text: str, milestone: Milestone | None,
-           root: Path | None = None) -> Logged:
+def record(
+    path: Path, moment: datetime, text: str, milestone: Milestone | None, root: Path | None = None
+) -> Logged:
     """Add the event to ``path`` in time order; refuse a second once-only milestone."""
     if not text.strip():
-        raise HindsightError("the event text is empty; say what happened, like 'Rolled back deploy 4812'")
+        raise HindsightError(
+            "the event text is empty; say what happened, like 'Rolled back deploy 4812'"
+        )
     if len(text) > MAX_TEXT:
-        raise HindsightError(f"the event text is {len(text)} characters; keep it under {MAX_TEXT} "
-                             "and put details in postmortem.md")
+        raise HindsightError(
+            f"the event text is {len(text)} characters; keep it under {MAX_TEXT} "
+            "and put details in postmortem.md"
+        )
     line = format_event(moment, text, milestone)
     fd = _open_locked(path)
     try:
@@ -187,10 +198,13 @@ def summary(logged: Logged, current: datetime, settings: Settings) -> list[str]:
     comms = [e for e in events if e.milestone is Milestone.COMMS]
     since = comms[-1].time if comms else (origin or events[0]).time
     if current - since > timedelta(minutes=settings.comms_cadence_minutes):
-        last = f"the last one was {elapsed(current - since)} ago" if comms else (
-            f"none in the {elapsed(current - since)} since {label}")
+        last = (
+            f"the last one was {elapsed(current - since)} ago"
+            if comms
+            else (f"none in the {elapsed(current - since)} since {label}")
+        )
         out.append(
             f"Reminder: a [comms] update is due every {settings.comms_cadence_minutes}m and {last}. "
-            "Post one, then: hindsight log --milestone comms \"what you said, where\""
+            'Post one, then: hindsight log --milestone comms "what you said, where"'
         )
     return out

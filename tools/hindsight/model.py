@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 # Records are NamedTuples, not frozen dataclasses: just as immutable and typed, and about
 # five times cheaper to define, which `hindsight log` pays at every start (benchmarks/).

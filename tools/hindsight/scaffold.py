@@ -16,15 +16,30 @@ from pathlib import Path
 
 from hindsight.config import Settings, suggest
 from hindsight.errors import HindsightError
-from hindsight.paths import discover, relative
-from hindsight.load.yamlsafe import CONTROL
 from hindsight.load.timeline import format_event
+from hindsight.load.yamlsafe import CONTROL
 from hindsight.model import HANDLE, Status, Visibility
+from hindsight.paths import discover, relative
 from hindsight.templating import DEFAULTS, environment, render, template_names
 
 MAX_SLUG = 60
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
-                       "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "œ": "oe", "Œ": "OE"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "TH",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
 
 
 def slugify(title: str) -> str:
@@ -43,7 +58,9 @@ def handle(value: str) -> str:
     """A person's handle as written, without a leading ``@``; refuses what is not a handle."""
     cleaned = value.strip().lstrip("@")
     if not HANDLE.match(cleaned):
-        raise HindsightError(f"'{value}' is not a handle; use the person's code-host login, like dana")
+        raise HindsightError(
+            f"'{value}' is not a handle; use the person's code-host login, like dana"
+        )
     return cleaned
 
 
@@ -67,7 +84,9 @@ def severity_name(settings: Settings, value: str) -> str:
         if name.lower() == value.strip().lower():
             return name
     names = list(settings.severities)
-    raise HindsightError(f"unknown severity '{value}'; use one of {', '.join(names)}{suggest(value, names)}")
+    raise HindsightError(
+        f"unknown severity '{value}'; use one of {', '.join(names)}{suggest(value, names)}"
+    )
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
@@ -76,16 +95,29 @@ def _ask(prompt: str, default: str | None = None) -> str:
     return str(click.prompt(prompt, default=default, show_default=default is not None))
 
 
-def declaration(settings: Settings, title: str, severity: str | None, services: tuple[str, ...],
-                commander: str | None, day: str | None, status: str, restricted: bool,
-                slug: str | None, *, today: date, ask: bool) -> Declaration:
+def declaration(
+    settings: Settings,
+    title: str,
+    severity: str | None,
+    services: tuple[str, ...],
+    commander: str | None,
+    day: str | None,
+    status: str,
+    restricted: bool,
+    slug: str | None,
+    *,
+    today: date,
+    ask: bool,
+) -> Declaration:
     """Validate what ``new`` was given; in a terminal, ask for severity, services, commander."""
     if not title.strip():
         raise HindsightError("the title is empty; say what is broken, like 'Checkout API errors'")
     hidden = CONTROL.search(title)
     if hidden:
-        raise HindsightError(f"the title contains an invisible character (U+{ord(hidden.group(0)):04X}); "
-                             "retype it without control or direction characters")
+        raise HindsightError(
+            f"the title contains an invisible character (U+{ord(hidden.group(0)):04X}); "
+            "retype it without control or direction characters"
+        )
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")
@@ -101,7 +133,9 @@ def declaration(settings: Settings, title: str, severity: str | None, services: 
     try:
         started = date.fromisoformat(day) if day else today
     except ValueError:
-        raise HindsightError(f"--date '{day}' is not a date; write YYYY-MM-DD, like {today}") from None
+        raise HindsightError(
+            f"--date '{day}' is not a date; write YYYY-MM-DD, like {today}"
+        ) from None
     names = [s.strip() for group in services for s in group.split(",") if s.strip()]
     return Declaration(
         title=title.strip(),
@@ -115,7 +149,9 @@ def declaration(settings: Settings, title: str, severity: str | None, services: 
     )
 
 
-def _render_incident(settings: Settings, decl: Declaration, incident_id: str, now: datetime) -> dict[str, str]:
+def _render_incident(
+    settings: Settings, decl: Declaration, incident_id: str, now: datetime
+) -> dict[str, str]:
     env = environment(settings.root)
     declared = f"Incident declared: {decl.title} ({decl.severity}"
     declared += f", commander {decl.commander})" if decl.commander else ")"
@@ -137,7 +173,9 @@ def _render_incident(settings: Settings, decl: Declaration, incident_id: str, no
     for name in template_names(env, "incident"):
         target = name[len("incident/") : -len(".j2")]
         if ".." in Path(target).parts:
-            raise HindsightError(f"templates/{name}: a template may not write outside the incident folder")
+            raise HindsightError(
+                f"templates/{name}: a template may not write outside the incident folder"
+            )
         files[target] = render(env, name, context)
     if "postmortem.md" not in files:
         raise HindsightError("templates/incident/ has no postmortem.md.j2")
@@ -160,13 +198,17 @@ def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) 
     folder = settings.incidents_path / incident_id
     for existing in discover(settings):
         if existing.name.lower() == incident_id.lower():
-            raise HindsightError(f"{relative(existing, settings.root)} already exists; nothing was "
-                                 "written. Choose another title, or --slug NAME")
+            raise HindsightError(
+                f"{relative(existing, settings.root)} already exists; nothing was "
+                "written. Choose another title, or --slug NAME"
+            )
     settings.incidents_path.mkdir(parents=True, exist_ok=True)
     try:
         folder.mkdir()
     except FileExistsError:
-        raise HindsightError(f"{relative(folder, settings.root)} already exists; nothing was written") from None
+        raise HindsightError(
+            f"{relative(folder, settings.root)} already exists; nothing was written"
+        ) from None
     try:
         for name, text in files.items():
             target = folder / name
@@ -175,8 +217,9 @@ def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) 
                 handle_.write(text)
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        raise HindsightError(f"{relative(folder, settings.root)}: cannot write: {exc.strerror}; "
-                             "nothing was kept") from None
+        raise HindsightError(
+            f"{relative(folder, settings.root)}: cannot write: {exc.strerror}; nothing was kept"
+        ) from None
     return folder
 
 
@@ -193,7 +236,9 @@ def _skeleton() -> list[tuple[Path, str]]:
             plan.append((source, "." + rel if rel.split("/")[0] in _DOTTED else rel))
     for source in sorted((DEFAULTS / "templates").rglob("*")):
         if source.is_file():
-            plan.append((source, "templates/" + source.relative_to(DEFAULTS / "templates").as_posix()))
+            plan.append(
+                (source, "templates/" + source.relative_to(DEFAULTS / "templates").as_posix())
+            )
     return plan
 
 
@@ -223,6 +268,10 @@ def init_archive(dest: Path, git: bool = True) -> list[str]:
 
 
 def _inside_git(folder: Path) -> bool:
-    result = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return result.returncode == 0

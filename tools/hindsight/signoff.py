@@ -22,7 +22,9 @@ class Outcome(NamedTuple):
 
 
 def _edit(settings: Settings, folder: Path) -> FrontMatterEdit:
-    return FrontMatterEdit(folder / "postmortem.md", f"{relative(folder, settings.root)}/postmortem.md")
+    return FrontMatterEdit(
+        folder / "postmortem.md", f"{relative(folder, settings.root)}/postmortem.md"
+    )
 
 
 def _handles(meta: Any, key: str) -> list[str]:
@@ -41,21 +43,30 @@ def approve(settings: Settings, folder: Path, by: str, day: date) -> Outcome:
     meta = edit.meta
     status = Status.parse(meta.get("status"))
     if status not in (Status.IN_REVIEW, Status.APPROVED):
-        raise EditError(f"{edit.label}: the postmortem is {meta.get('status') or 'without a status'}; "
-                        f"move it to review first: hindsight status {folder.name} in-review")
+        raise EditError(
+            f"{edit.label}: the postmortem is {meta.get('status') or 'without a status'}; "
+            f"move it to review first: hindsight status {folder.name} in-review"
+        )
     if by in _handles(meta, "authors"):
-        raise EditError(f"{by} is an author of {folder.name} and cannot sign it off; "
-                        "a reviewer who did not write it must")
+        raise EditError(
+            f"{by} is an author of {folder.name} and cannot sign it off; "
+            "a reviewer who did not write it must"
+        )
     reviewers = _handles(meta, "reviewers")
     if by not in reviewers:
         listed = ", ".join(reviewers) or "nobody yet"
-        raise EditError(f"{by} is not a reviewer of {folder.name} (reviewers: {listed}); "
-                        f"add {by} under 'reviewers:' first if they should sign it off")
+        raise EditError(
+            f"{by} is not a reviewer of {folder.name} (reviewers: {listed}); "
+            f"add {by} under 'reviewers:' first if they should sign it off"
+        )
     approvals = meta.get("approvals") if isinstance(meta.get("approvals"), list) else []
     signed = {a.get("by"): a.get("date") for a in approvals if isinstance(a, dict)}
     if by in signed:
-        return Outcome(edit.label, (f"{by} already signed off {folder.name} on {signed[by]}; "
-                                    "nothing changed",), written=False)
+        return Outcome(
+            edit.label,
+            (f"{by} already signed off {folder.name} on {signed[by]}; nothing changed",),
+            written=False,
+        )
     edit.append_item("approvals", {"by": by, "date": day.isoformat()})
 
     def expected(before: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +80,9 @@ def approve(settings: Settings, folder: Path, by: str, day: date) -> Outcome:
     if missing:
         messages.append(f"still to sign off: {', '.join(missing)}")
     elif status is Status.IN_REVIEW:
-        messages.append(f"every reviewer has signed off; next: hindsight status {folder.name} approved")
+        messages.append(
+            f"every reviewer has signed off; next: hindsight status {folder.name} approved"
+        )
     return Outcome(edit.label, tuple(messages))
 
 
@@ -80,15 +93,28 @@ def move(settings: Settings, folder: Path, target: Status, today: date) -> Outco
     edit = _edit(settings, folder)
     current = edit.meta.get("status")
     if current == target.value:
-        return Outcome(edit.label, (f"{folder.name} is already {target.value}; nothing changed",),
-                       written=False)
+        return Outcome(
+            edit.label,
+            (f"{folder.name} is already {target.value}; nothing changed",),
+            written=False,
+        )
     edit.set_scalar("status", target.value)
     edit.verify(lambda before: dict(before, status=target.value))
-    errors = tuple(f for f in check_candidate(settings, folder, edit.data(), today)
-                   if f.level is Level.ERROR)
+    errors = tuple(
+        f for f in check_candidate(settings, folder, edit.data(), today) if f.level is Level.ERROR
+    )
     if errors:
-        return Outcome(edit.label, (f"{folder.name} cannot move to {target.value}: "
-                                    f"{len(errors)} error{'s' if len(errors) != 1 else ''} "
-                                    "to fix first (nothing was written)",), errors, written=False)
+        return Outcome(
+            edit.label,
+            (
+                (
+                    f"{folder.name} cannot move to {target.value}: "
+                    f"{len(errors)} error{'s' if len(errors) != 1 else ''} "
+                    "to fix first (nothing was written)"
+                ),
+            ),
+            errors,
+            written=False,
+        )
     edit.write()
     return Outcome(edit.label, (f"{edit.label}: status {current or '(none)'} → {target.value}",))

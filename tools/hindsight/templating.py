@@ -36,8 +36,7 @@ def yaml_value(value: Any) -> str:
     if isinstance(value, str) and _BREAKS.search(value):
         return json.dumps(value)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=2**31)
-    if text.endswith("\n...\n"):
-        text = text[: -len("\n...\n")]
+    text = text.removesuffix("\n...\n")
     return text.rstrip("\n")
 
 
@@ -72,7 +71,9 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise HindsightError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
+        raise HindsightError(
+            f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}"
+        ) from None
     except jinja2.TemplateError as exc:
         where = _template_line(exc, name)
         raise HindsightError(f"{where}: template error: {exc}") from None

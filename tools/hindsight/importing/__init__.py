@@ -15,22 +15,38 @@ from typing import Any, NamedTuple
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.importing.document import (
-    Found, Mapped, comment_text, date_of, people_and_services, read_source, rebuild,
-    title_of, year_hint,
+    Found,
+    Mapped,
+    comment_text,
+    date_of,
+    people_and_services,
+    read_source,
+    rebuild,
+    title_of,
+    year_hint,
 )
 from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
 
-_DETECT = re.compile(r"\b(?:alerts?|alerted|alarms?|paged|pager|pages|notic(?:ed|es|e)|reports?|reported|detected|"
-                     r"discover(?:s|ed)|aware|spotted|observed|e-?mails?|flagged|raised|first noticed)\b", re.I)
-_MITIGATE = re.compile(r"\b(?:roll(?:ed|s|ing)?[ -]?back|rollback|revert(?:ed|s)?|mitigat\w*|workaround|"
-                       r"restor(?:ed|es)|disabled|blocked|failed over|hotfix|patched|"
-                       r"fix(?:ed)? (?:is |was )?(?:deployed|released|applied|merged))\b", re.I)
-_RESOLVE = re.compile(r"\b(?:resolved|fully (?:recovered|restored|operational|functional)|back (?:online|to normal)|"
-                      r"(?:all )?(?:systems? )?(?:verified )?operational|outage ends|all clear|recovered|"
-                      r"working (?:normally|again|as expected)|(?:running|up) again|back up|returned to normal|"
-                      r"confirmed (?:to be )?(?:functional|working|resolved))\b", re.I)
+_DETECT = re.compile(
+    r"\b(?:alerts?|alerted|alarms?|paged|pager|pages|notic(?:ed|es|e)|reports?|reported|detected|"
+    r"discover(?:s|ed)|aware|spotted|observed|e-?mails?|flagged|raised|first noticed)\b",
+    re.IGNORECASE,
+)
+_MITIGATE = re.compile(
+    r"\b(?:roll(?:ed|s|ing)?[ -]?back|rollback|revert(?:ed|s)?|mitigat\w*|workaround|"
+    r"restor(?:ed|es)|disabled|blocked|failed over|hotfix|patched|"
+    r"fix(?:ed)? (?:is |was )?(?:deployed|released|applied|merged))\b",
+    re.IGNORECASE,
+)
+_RESOLVE = re.compile(
+    r"\b(?:resolved|fully (?:recovered|restored|operational|functional)|back (?:online|to normal)|"
+    r"(?:all )?(?:systems? )?(?:verified )?operational|outage ends|all clear|recovered|"
+    r"working (?:normally|again|as expected)|(?:running|up) again|back up|returned to normal|"
+    r"confirmed (?:to be )?(?:functional|working|resolved))\b",
+    re.IGNORECASE,
+)
 #: milestones ``hindsight check`` needs from ``draft``
 DRAFT_MILESTONES = (Milestone.START, Milestone.DETECTED, Milestone.RESOLVED)
 
@@ -53,20 +69,39 @@ class Imported(NamedTuple):
         """The report as the JSON of ``hindsight import --format json``."""
         timeline = self.timeline
         return {
-            "source": self.source, "incident": self.incident, "error": self.error,
+            "source": self.source,
+            "incident": self.incident,
+            "error": self.error,
             "fields": [{"field": f, "value": v, "from": w} for f, v, w in self.fields],
             "guesses": list(self.guesses),
-            "sections": [{"line": m.line, "heading": m.original, "section": m.key, "how": m.how}
-                         for m in self.sections],
-            "timeline": None if timeline is None or not timeline.found else {
-                "found": timeline.found, "zone": timeline.zone,
+            "sections": [
+                {"line": m.line, "heading": m.original, "section": m.key, "how": m.how}
+                for m in self.sections
+            ],
+            "timeline": None
+            if timeline is None or not timeline.found
+            else {
+                "found": timeline.found,
+                "zone": timeline.zone,
                 "events": sum(e.moment is not None for e in timeline.events),
-                "kept_as_comments": [{"line": e.line, "text": e.original, "why": e.why}
-                                     for e in timeline.events if e.moment is None]},
+                "kept_as_comments": [
+                    {"line": e.line, "text": e.original, "why": e.why}
+                    for e in timeline.events
+                    if e.moment is None
+                ],
+            },
             "milestones": {name: line for name, line in self.milestones},
             "missing": list(self.missing),
-            "findings": [{"path": f.path, "line": f.line, "rule": f.code, "severity": f.level.value,
-                          "message": f.message} for f in self.findings],
+            "findings": [
+                {
+                    "path": f.path,
+                    "line": f.line,
+                    "rule": f.code,
+                    "severity": f.level.value,
+                    "message": f.message,
+                }
+                for f in self.findings
+            ],
         }
 
 
@@ -81,26 +116,35 @@ def guess_milestones(events: list[Event]) -> dict[Milestone, Event]:
     if detected != 0:
         chosen[Milestone.START] = events[0]
     after = detected if detected is not None else 0
-    mitigated = next((n for n in range(after + 1, len(events)) if _MITIGATE.search(events[n].text)), None)
+    mitigated = next(
+        (n for n in range(after + 1, len(events)) if _MITIGATE.search(events[n].text)), None
+    )
     if mitigated is not None:
         chosen[Milestone.MITIGATED] = events[mitigated]
     floor = max(after, mitigated or 0)
-    resolved = next((n for n in range(len(events) - 1, floor, -1) if _RESOLVE.search(events[n].text)), None)
+    resolved = next(
+        (n for n in range(len(events) - 1, floor, -1) if _RESOLVE.search(events[n].text)), None
+    )
     if resolved is not None:
         chosen[Milestone.RESOLVED] = events[resolved]
     return chosen
 
 
-def timeline_text(incident_id: str, source: str, today: date, timeline: Timeline,
-                  marks: dict[Milestone, Event]) -> str:
+def timeline_text(
+    incident_id: str, source: str, today: date, timeline: Timeline, marks: dict[Milestone, Event]
+) -> str:
     """``timeline.log``: events in time order, each unreadable entry a comment after the one before it."""
     from hindsight.load.timeline import format_event
 
-    out = [f"# Timeline of {incident_id}, imported from {source} on {today}. One event a line: TIME [milestone] text"]
+    out = [
+        f"# Timeline of {incident_id}, imported from {source} on {today}. One event a line: TIME [milestone] text"
+    ]
     if timeline.zone:
         out.append(f"# Times were converted to UTC; the source's zone: {timeline.zone}.")
     if marks:
-        out.append("# The milestones were guessed from the wording by hindsight import: check them.")
+        out.append(
+            "# The milestones were guessed from the wording by hindsight import: check them."
+        )
     by_event = {id(e): m for m, e in marks.items()}
     attached: dict[int, list[Event]] = {}
     readable: list[Event] = []
@@ -132,8 +176,18 @@ def _front_matter(values: dict[str, Any], notes: dict[str, str]) -> str:
     return "\n".join(lines + ["---", ""])
 
 
-def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone | None, status: Status,
-                severity: str | None, restricted: bool, today: date, label: str | None = None) -> Imported:
+def import_file(
+    settings: Settings,
+    path: Path,
+    *,
+    day: date | None,
+    zone: Zone | None,
+    status: Status,
+    severity: str | None,
+    restricted: bool,
+    today: date,
+    label: str | None = None,
+) -> Imported:
     """Import one file into a new incident folder; the report says how it went."""
     from hindsight.scaffold import slugify, write_incident
 
@@ -146,9 +200,20 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
     title, title_index = title_of(source)
     year = year_hint(source)
     in_title = find_date(title.value, year)
-    preliminary = Found(day, "--date") if day else Found(in_title, "the title") if in_title else date_of(source, None, None)
-    timeline = extract(source.body, source.body_line, day=preliminary.value if preliminary else None,
-                       zone_option=zone, year=year)
+    preliminary = (
+        Found(day, "--date")
+        if day
+        else Found(in_title, "the title")
+        if in_title
+        else date_of(source, None, None)
+    )
+    timeline = extract(
+        source.body,
+        source.body_line,
+        day=preliminary.value if preliminary else None,
+        zone_option=zone,
+        year=year,
+    )
     guesses += timeline.guesses
     readable = sorted((e for e in timeline.events if e.moment is not None), key=lambda e: e.moment)  # type: ignore[arg-type, return-value]
     first = readable[0].moment.date() if readable else None  # type: ignore[union-attr]
@@ -158,50 +223,103 @@ def import_file(settings: Settings, path: Path, *, day: date | None, zone: Zone 
     slug = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", slugify(title.value)) or "incident"
     incident_id = f"{started.value.isoformat()}-{slug}"
     roles, services, not_handles = people_and_services(source)
-    guesses += [f"'{name}' is not a handle, so it is not in the front matter" for name in not_handles]
+    guesses += [
+        f"'{name}' is not a handle, so it is not in the front matter" for name in not_handles
+    ]
     marks = guess_milestones(readable)
     meta: dict[str, Any] = {
-        "id": incident_id, "title": title.value, "status": status.value, "severity": severity,
-        "visibility": "restricted" if restricted else "internal", "services": services,
-        "tags": _tags(source.meta), "commander": (roles["commander"] or [None])[0],
-        "authors": roles["authors"], "reviewers": [], "approvals": [], "customer_facing": False,
-        "data_loss": False, "related": [],
+        "id": incident_id,
+        "title": title.value,
+        "status": status.value,
+        "severity": severity,
+        "visibility": "restricted" if restricted else "internal",
+        "services": services,
+        "tags": _tags(source.meta),
+        "commander": (roles["commander"] or [None])[0],
+        "authors": roles["authors"],
+        "reviewers": [],
+        "approvals": [],
+        "customer_facing": False,
+        "data_loss": False,
+        "related": [],
     }
-    notes = {"severity": f"not in the source; set one of {', '.join(settings.severities)}"} if not severity else {}
+    notes = (
+        {"severity": f"not in the source; set one of {', '.join(settings.severities)}"}
+        if not severity
+        else {}
+    )
     notes["customer_facing"] = "not read from the source; check it"
     notes["data_loss"] = "not read from the source; check it"
-    body, sections, body_notes = rebuild(source, title.value, title_index, settings.sections, timeline.lines,
-                                         timeline.prose, len(readable))
+    body, sections, body_notes = rebuild(
+        source,
+        title.value,
+        title_index,
+        settings.sections,
+        timeline.lines,
+        timeline.prose,
+        len(readable),
+    )
     guesses += body_notes
     files = {
-        "postmortem.md": _front_matter(meta, notes) + f"<!-- Imported from {comment_text(shown)} on {today} by hindsight "
-                                                     "import; the source file was not changed. -->\n\n" + body,
-        "timeline.log": timeline_text(incident_id, comment_text(Path(shown).name), today, timeline, marks),
+        "postmortem.md": _front_matter(meta, notes)
+        + f"<!-- Imported from {comment_text(shown)} on {today} by hindsight "
+        "import; the source file was not changed. -->\n\n" + body,
+        "timeline.log": timeline_text(
+            incident_id, comment_text(Path(shown).name), today, timeline, marks
+        ),
     }
     try:
         folder = write_incident(settings, incident_id, files)
     except HindsightError as exc:
         return Imported(shown, incident_id, error=str(exc))
     findings = _check(settings, folder, today)
-    fields = (("title", title.value, title.source), ("date", started.value.isoformat(), started.source),
-              *((("services", ", ".join(services), "a 'Services:' line"),) if services else ()),
-              *((("commander", roles["commander"][0], "a 'Commander:' line"),) if roles["commander"] else ()),
-              *((("authors", ", ".join(roles["authors"]), "the source"),) if roles["authors"] else ()))
+    fields = (
+        ("title", title.value, title.source),
+        ("date", started.value.isoformat(), started.source),
+        *((("services", ", ".join(services), "a 'Services:' line"),) if services else ()),
+        *(
+            (("commander", roles["commander"][0], "a 'Commander:' line"),)
+            if roles["commander"]
+            else ()
+        ),
+        *((("authors", ", ".join(roles["authors"]), "the source"),) if roles["authors"] else ()),
+    )
     missing = _missing(status, severity, marks, sections, settings)
-    return Imported(shown, incident_id, None, fields, tuple(dict.fromkeys(guesses)), tuple(sections), timeline,
-                    tuple((m.value, e.line) for m, e in marks.items()), tuple(missing), tuple(findings))
+    return Imported(
+        shown,
+        incident_id,
+        None,
+        fields,
+        tuple(dict.fromkeys(guesses)),
+        tuple(sections),
+        timeline,
+        tuple((m.value, e.line) for m, e in marks.items()),
+        tuple(missing),
+        tuple(findings),
+    )
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
     from hindsight.scaffold import slugify
 
     raw = meta.get("tags") or meta.get("categories") or []
-    values = [raw] if isinstance(raw, str) else [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
+    values = (
+        [raw]
+        if isinstance(raw, str)
+        else [v for v in raw if isinstance(v, str)]
+        if isinstance(raw, list)
+        else []
+    )
     return list(dict.fromkeys(slugify(v) for v in values if v.strip()))
 
 
-def _missing(status: Status, severity: str | None, marks: dict[Milestone, Event], sections: tuple[Mapped, ...] | list[Mapped],
-             settings: Settings) -> list[str]:
+def _missing(
+    status: Status,
+    severity: str | None,
+    marks: dict[Milestone, Event],
+    sections: tuple[Mapped, ...] | list[Mapped],
+    settings: Settings,
+) -> list[str]:
     gaps = []
     if not severity:
         gaps.append("the severity (--severity, or set it in the front matter)")
@@ -229,7 +347,11 @@ def report_text(result: Imported) -> str:
     out = [f"{result.source} → {result.incident}/"]
     for name, value, where in result.fields:
         out.append(f"  {name + ':':<11} {value}  (from {where})")
-    mapped = [f"{m.key} ← '{m.original}'" if m.how == "renamed" else f"{m.key}" for m in result.sections if m.key]
+    mapped = [
+        f"{m.key} ← '{m.original}'" if m.how == "renamed" else f"{m.key}"
+        for m in result.sections
+        if m.key
+    ]
     kept = [f"'{m.original}'" for m in result.sections if not m.key]
     out.append(f"  sections:   {', '.join(mapped) or 'none recognised'}")
     if kept:
@@ -240,12 +362,20 @@ def report_text(result: Imported) -> str:
     else:
         unread = [e for e in timeline.events if e.moment is None]
         count = len(timeline.events) - len(unread)
-        out.append(f"  timeline:   {count} event{'s' if count != 1 else ''} from {timeline.found}"
-                   + (f"; zone {timeline.zone}" if timeline.zone else ""))
+        out.append(
+            f"  timeline:   {count} event{'s' if count != 1 else ''} from {timeline.found}"
+            + (f"; zone {timeline.zone}" if timeline.zone else "")
+        )
         for event in unread:
-            out.append(f"    kept as a comment (line {event.line}, {event.why}): {' '.join(event.original.split())[:80]}")
+            out.append(
+                f"    kept as a comment (line {event.line}, {event.why}): {' '.join(event.original.split())[:80]}"
+            )
     if result.milestones:
-        out.append("  milestones: " + ", ".join(f"[{m}] line {line}" for m, line in result.milestones) + " (guessed)")
+        out.append(
+            "  milestones: "
+            + ", ".join(f"[{m}] line {line}" for m, line in result.milestones)
+            + " (guessed)"
+        )
     out += [f"  guessed:    {g}" for g in result.guesses]
     if result.missing:
         out.append(f"  missing:    {'; '.join(result.missing)}")
@@ -261,6 +391,8 @@ def parse_zone(text: str) -> Zone:
 
     found = zone(text)
     if found is None:
-        raise HindsightError(f"--zone {text!r}: not a zone Hindsight knows; write UTC, an offset like UTC+2, "
-                             "or a name like PST, EST, CET or IST")
+        raise HindsightError(
+            f"--zone {text!r}: not a zone Hindsight knows; write UTC, an offset like UTC+2, "
+            "or a name like PST, EST, CET or IST"
+        )
     return found

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from hindsight.importing.when import find_date
 from hindsight.load.markdown import content_lines, headings, match_section, normalise_heading
@@ -19,28 +20,98 @@ from hindsight.model import HANDLE
 
 #: headings of real postmortems, by the default section they stand for (prefixes match too)
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "Summary": ("summary", "issue summary", "incident summary", "executive summary", "overview", "tl;dr", "tldr",
-                "what happened"),
-    "Impact": ("impact", "incident impact", "impact analysis", "customer impact", "user impact", "who was affected"),
-    "Root cause": ("root cause", "root causes", "contributing factors", "causes", "cause", "leadup", "fault",
-                   "analysis", "how did this happen", "why it failed", "the technical problem",
-                   "why the event happened", "what went wrong technically"),
-    "Resolution": ("resolution", "resolution and recovery", "recovery", "mitigation", "response", "action taken",
-                   "actions taken", "how we responded", "the fix"),
-    "Action items": ("action items", "follow-ups", "follow ups", "followups", "corrective actions",
-                     "corrective and preventative measures", "corrective and preventative measure",
-                     "corrective and preventive measures", "preventive measures", "future measures",
-                     "future actions", "next steps", "moving forward", "call to action", "planned actions",
-                     "remediation", "improvements", "how to fix it"),
-    "Lessons learned": ("lessons learned", "lessons learnt", "lessons", "learnings", "takeaways", "key takeaways",
-                        "insights", "what can we learn", "postmortem", "post-mortem", "retrospective",
-                        "what went well", "what went wrong", "what went poorly", "where we got lucky"),
+    "Summary": (
+        "summary",
+        "issue summary",
+        "incident summary",
+        "executive summary",
+        "overview",
+        "tl;dr",
+        "tldr",
+        "what happened",
+    ),
+    "Impact": (
+        "impact",
+        "incident impact",
+        "impact analysis",
+        "customer impact",
+        "user impact",
+        "who was affected",
+    ),
+    "Root cause": (
+        "root cause",
+        "root causes",
+        "contributing factors",
+        "causes",
+        "cause",
+        "leadup",
+        "fault",
+        "analysis",
+        "how did this happen",
+        "why it failed",
+        "the technical problem",
+        "why the event happened",
+        "what went wrong technically",
+    ),
+    "Resolution": (
+        "resolution",
+        "resolution and recovery",
+        "recovery",
+        "mitigation",
+        "response",
+        "action taken",
+        "actions taken",
+        "how we responded",
+        "the fix",
+    ),
+    "Action items": (
+        "action items",
+        "follow-ups",
+        "follow ups",
+        "followups",
+        "corrective actions",
+        "corrective and preventative measures",
+        "corrective and preventative measure",
+        "corrective and preventive measures",
+        "preventive measures",
+        "future measures",
+        "future actions",
+        "next steps",
+        "moving forward",
+        "call to action",
+        "planned actions",
+        "remediation",
+        "improvements",
+        "how to fix it",
+    ),
+    "Lessons learned": (
+        "lessons learned",
+        "lessons learnt",
+        "lessons",
+        "learnings",
+        "takeaways",
+        "key takeaways",
+        "insights",
+        "what can we learn",
+        "postmortem",
+        "post-mortem",
+        "retrospective",
+        "what went well",
+        "what went wrong",
+        "what went poorly",
+        "where we got lucky",
+    ),
 }
 #: people-line labels: "Incident commander: @dana", "Authors: lee, sam"
-_PEOPLE = re.compile(r"^\W*(?P<label>incident commander|commander|ic|authors?|written by|owners?)\W*:\W*(?P<value>.+)$",
-                     re.I)
-_SERVICES = re.compile(r"^\W*(?:affected )?(?P<label>services?(?: affected)?|systems?(?: affected)?|components?)"
-                       r"\W*:\W*(?P<value>.+)$", re.I)
+_PEOPLE = re.compile(
+    r"^\W*(?P<label>incident commander|commander|ic|authors?|written by|owners?)\W*:\W*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_SERVICES = re.compile(
+    r"^\W*(?:affected )?(?P<label>services?(?: affected)?|systems?(?: affected)?|components?)"
+    r"\W*:\W*(?P<value>.+)$",
+    re.IGNORECASE,
+)
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})(?:[-_](\d{2}))?(?:[-_](\d{2}))?(?!\d)")
 
 
@@ -68,14 +139,16 @@ def read_source(path: Path) -> Source:
         problems.append(f"line {line}: bytes that are not UTF-8 were replaced with U+FFFD")
         text = data.decode("utf-8", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    match = re.match(r"(---|\+\+\+)[ \t]*\n(.*?)\n(?:\1|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    match = re.match(r"(---|\+\+\+)[ \t]*\n(.*?)\n(?:\1|\.\.\.)[ \t]*(?:\n|$)", text, re.DOTALL)
     if not match:
         return Source(path, {}, "", text, 1, tuple(problems))
     kind = "YAML" if match.group(1) == "---" else "TOML"
     meta, problem = (_yaml if kind == "YAML" else _toml)(match.group(2))
     if problem:
         problems.append(f"the {kind} front matter could not be read ({problem}); it was ignored")
-    return Source(path, meta, kind, text[match.end():], text[: match.end()].count("\n") + 1, tuple(problems))
+    return Source(
+        path, meta, kind, text[match.end() :], text[: match.end()].count("\n") + 1, tuple(problems)
+    )
 
 
 def _yaml(text: str) -> tuple[dict[str, Any], str | None]:
@@ -120,7 +193,9 @@ def title_of(source: Source) -> tuple[Found, int | None]:
     if marks and marks[0][2].strip():
         index, _level, text, _ = marks[0]
         return Found(_plain(text), "the first heading"), index
-    stem = re.sub(r"[-_]+", " ", re.sub(r"^(?:\d{4}-\d{2}-\d{2}|\d+)[-_]", "", source.path.stem)).strip()
+    stem = re.sub(
+        r"[-_]+", " ", re.sub(r"^(?:\d{4}-\d{2}-\d{2}|\d+)[-_]", "", source.path.stem)
+    ).strip()
     return Found(stem[:1].upper() + stem[1:] or "Imported postmortem", "the file name"), None
 
 
@@ -140,7 +215,9 @@ def date_of(source: Source, option: date | None, timeline_first: date | None) ->
         return Found(timeline_first, "the first event of the timeline")
     value = source.meta.get("date")
     if isinstance(value, date):
-        return Found(value if type(value) is date else value.date(), f"{source.meta_kind} front matter")  # type: ignore[attr-defined]
+        return Found(
+            value if type(value) is date else value.date(), f"{source.meta_kind} front matter"
+        )  # type: ignore[attr-defined]
     if isinstance(value, str):
         found = find_date(value)
         if found:
@@ -186,15 +263,25 @@ def people_and_services(source: Source) -> tuple[dict[str, list[str]], list[str]
 
     for key in ("author", "authors"):
         value = source.meta.get(key)
-        add("authors", [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
-            if isinstance(value, list) else [])
+        add(
+            "authors",
+            [value]
+            if isinstance(value, str)
+            else [v for v in value or [] if isinstance(v, str)]
+            if isinstance(value, list)
+            else [],
+        )
     lines = source.body.split("\n")
     for _i, line, content in content_lines(lines[:60]):
         if not content:
             continue
         people = _PEOPLE.match(line)
         if people:
-            role = "commander" if "comm" in people["label"].lower() or people["label"].lower() == "ic" else "authors"
+            role = (
+                "commander"
+                if "comm" in people["label"].lower() or people["label"].lower() == "ic"
+                else "authors"
+            )
             add(role, _split(people["value"]))
             continue
         named = _SERVICES.match(line)
@@ -228,13 +315,22 @@ def section_key(title: str, names: Mapping[str, Sequence[str]]) -> tuple[str | N
         if target is None:
             continue
         for word in words:
-            if heading == word or (heading.startswith(word) and not heading[len(word):len(word) + 1].isalnum()):
+            if heading == word or (
+                heading.startswith(word) and not heading[len(word) : len(word) + 1].isalnum()
+            ):
                 return target, False
     return None, False
 
 
-def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[str, Sequence[str]],
-            timeline: range, timeline_prose: Sequence[str], events: int) -> tuple[str, list[Mapped], list[str]]:
+def rebuild(
+    source: Source,
+    title: str,
+    title_index: int | None,
+    names: Mapping[str, Sequence[str]],
+    timeline: range,
+    timeline_prose: Sequence[str],
+    events: int,
+) -> tuple[str, list[Mapped], list[str]]:
     """The postmortem body: the title, sections renamed where needed, the timeline moved out.
 
     Returns the body, how each section heading was mapped, and notes for the report.
@@ -246,16 +342,27 @@ def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[
     shift = 2 - section_level
     dropped: set[int] = set()
     if title_index is not None:
-        dropped.update(range(title_index, next(m[3] for m in headings(lines) if m[0] == title_index)))
+        dropped.update(
+            range(title_index, next(m[3] for m in headings(lines) if m[0] == title_index))
+        )
     first_heading = min(marks, default=len(lines))
     out: list[str] = [f"# {title}", ""]
     notes: list[str] = []
     mapped: list[Mapped] = []
     seen: set[str] = set()
     keys = {i: section_key(m[2], names) for i, m in marks.items() if m[1] == section_level}
-    lead = any(lines[i].strip() and not _is_title(lines[i], title) for i in range(first_heading) if i not in dropped)
+    lead = any(
+        lines[i].strip() and not _is_title(lines[i], title)
+        for i in range(first_heading)
+        if i not in dropped
+    )
     if lead and "Summary" in names and all(k != "Summary" for k, _known in keys.values()):
-        out += ["## Summary", "", "<!-- hindsight import: the opening paragraphs, which had no heading -->", ""]
+        out += [
+            "## Summary",
+            "",
+            "<!-- hindsight import: the opening paragraphs, which had no heading -->",
+            "",
+        ]
         notes.append("the opening paragraphs, which had no heading, became the Summary")
         seen.add("Summary")
     skip_until = -1
@@ -265,7 +372,11 @@ def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[
         if i == timeline.start - 1 and i in marks and normalise_heading(marks[i][2]) != "timeline":
             _index, level, text, after = marks[i]
             skip_until = after - 1
-            out += [f"{'#' * max(1, min(6, level + shift))} Timeline", "", f"<!-- hindsight import: was '{comment_text(text)}' -->"]
+            out += [
+                f"{'#' * max(1, min(6, level + shift))} Timeline",
+                "",
+                f"<!-- hindsight import: was '{comment_text(text)}' -->",
+            ]
             continue
         if i in timeline:
             if i == timeline.start:
@@ -285,14 +396,23 @@ def rebuild(source: Source, title: str, title_index: int | None, names: Mapping[
                 out.append(f"{hashes} {text}")
                 mapped.append(Mapped(source.body_line + i, text, key, "as written"))
             else:
-                out += [f"{hashes} {key}", "", f"<!-- hindsight import: was '{comment_text(text)}' -->"]
+                out += [
+                    f"{hashes} {key}",
+                    "",
+                    f"<!-- hindsight import: was '{comment_text(text)}' -->",
+                ]
                 mapped.append(Mapped(source.body_line + i, text, key, "renamed"))
             continue
         if level == section_level:
             mapped.append(Mapped(source.body_line + i, text, None, "kept"))
         out.append(f"{hashes} {text}")
     for key in (k for k in names if k not in seen):
-        out += ["", f"## {key}", "", "<!-- hindsight import: not in the source document; write it before review -->"]
+        out += [
+            "",
+            f"## {key}",
+            "",
+            "<!-- hindsight import: not in the source document; write it before review -->",
+        ]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
     return body, mapped, notes
 
@@ -304,8 +424,10 @@ def _kept_prose(prose: Sequence[str]) -> list[str]:
 
 
 def _timeline_comment(events: int) -> str:
-    return (f"<!-- hindsight import: the {events} events of this timeline are in timeline.log, which the site "
-            "shows here; what was not an event is kept below -->")
+    return (
+        f"<!-- hindsight import: the {events} events of this timeline are in timeline.log, which the site "
+        "shows here; what was not an event is kept below -->"
+    )
 
 
 def comment_text(text: str) -> str:

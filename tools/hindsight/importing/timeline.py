@@ -13,8 +13,9 @@ text, to be written as a comment.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from hindsight.importing.when import Stamp, Zone, find_date, find_zone, read_stamp, to_utc
 from hindsight.load.markdown import content_lines, headings
@@ -22,7 +23,7 @@ from hindsight.load.markdown import content_lines, headings
 _LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL = re.compile(r"(?<!\\)\|")
-_ZONE_HINT = re.compile(r"\b(?:times?|zone|clock)\b", re.I)
+_ZONE_HINT = re.compile(r"\b(?:times?|zone|clock)\b", re.IGNORECASE)
 _MIDNIGHT = timedelta(hours=6)
 NO_TIME = "no time of day"  # an entry with a date only
 
@@ -49,8 +50,16 @@ class Timeline(NamedTuple):
 
 
 class _Entry:
-    def __init__(self, line: int, stamp: Stamp, original: str, day: date | None, explicit: bool) -> None:
-        self.line, self.stamp, self.original, self.day, self.explicit = line, stamp, original, day, explicit
+    def __init__(
+        self, line: int, stamp: Stamp, original: str, day: date | None, explicit: bool
+    ) -> None:
+        self.line, self.stamp, self.original, self.day, self.explicit = (
+            line,
+            stamp,
+            original,
+            day,
+            explicit,
+        )
         self.parts = [stamp.rest] if stamp.rest else []
 
 
@@ -69,20 +78,32 @@ def _region(lines: Sequence[str]) -> tuple[str, int, int, int, str] | None:
     timed = [i for i, line, content in content_lines(lines) if content and _timed_line(line)]
     if len(timed) >= 3:
         first, last = timed[0], timed[-1]
-        following = next((i for i in range(last + 1, len(lines)) if not lines[i].strip()), len(lines))
+        following = next(
+            (i for i in range(last + 1, len(lines)) if not lines[i].strip()), len(lines)
+        )
         return "lines that start with a time (no Timeline heading)", first, following, 0, ""
     return None
 
 
 def _timed_line(line: str) -> bool:
-    if not (_LIST.match(line) or (line[:1].isdigit() or line.startswith(("**", "["))) or line.startswith("|")):
+    if not (
+        _LIST.match(line)
+        or (line[:1].isdigit() or line.startswith(("**", "[")))
+        or line.startswith("|")
+    ):
         return False
     text = _LIST.sub("", line).strip().strip("|").strip()
     return read_stamp(text).time is not None
 
 
-def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone | None,
-            year: int | None = None) -> Timeline:
+def extract(
+    body: str,
+    first_line: int,
+    *,
+    day: date | None,
+    zone_option: Zone | None,
+    year: int | None = None,
+) -> Timeline:
     """The timeline of ``body`` (whose first line is file line ``first_line``)."""
     lines = body.split("\n")
     region = _region(lines)
@@ -101,11 +122,19 @@ def extract(body: str, first_line: int, *, day: date | None, zone_option: Zone |
         if zone_option is not None:
             zone, zone_from = zone_option, "--zone"
         elif any(e.stamp.time and e.stamp.zone is None for e in entries):
-            guesses.append("no time zone is stated; times were read as UTC (use --zone to say otherwise)")
+            guesses.append(
+                "no time zone is stated; times were read as UTC (use --zone to say otherwise)"
+            )
     events = _resolve(entries, zone, guesses)
     label = f"{zone.name} (from {zone_from})" if zone else ("per entry" if entries else "")
-    return Timeline(found, tuple(events), label, tuple(reader.prose), tuple(dict.fromkeys(guesses)),
-                    range(start, end))
+    return Timeline(
+        found,
+        tuple(events),
+        label,
+        tuple(reader.prose),
+        tuple(dict.fromkeys(guesses)),
+        range(start, end),
+    )
 
 
 class _Reader:
@@ -116,8 +145,9 @@ class _Reader:
     far (where a zone or a day may be declared) and whether a blank line came before.
     """
 
-    def __init__(self, lines: list[str], first_line: int, title: str, day: date | None,
-                 year: int | None) -> None:
+    def __init__(
+        self, lines: list[str], first_line: int, title: str, day: date | None, year: int | None
+    ) -> None:
         self.lines, self.first_line = lines, first_line
         self.zone = find_zone(title)
         self.zone_from = f"the heading '{title.strip()}'" if self.zone else ""
@@ -144,8 +174,11 @@ class _Reader:
                 underline = False
             elif i in self.marks:
                 self.heading(i, self.marks[i])
-                underline = i + 1 < end and bool(self.lines[i + 1].strip()) and set(
-                    self.lines[i + 1].strip()) <= {"=", "-"}
+                underline = (
+                    i + 1 < end
+                    and bool(self.lines[i + 1].strip())
+                    and set(self.lines[i + 1].strip()) <= {"=", "-"}
+                )
             elif not self.content.get(i, True):  # in a code block or an HTML comment
                 if self.current is None or not self.in_heading_entry:
                     self.prose.append(line)
@@ -207,7 +240,9 @@ class _Reader:
         self.close()
         self.context, explicit = _day_of(stamp, self.context, self.year)
         text = " — ".join(cells[c] for c in text_cols if c < len(cells) and cells[c])
-        entry = _Entry(self.first_line + i, stamp._replace(rest=text), self.lines[i], self.context, explicit)
+        entry = _Entry(
+            self.first_line + i, stamp._replace(rest=text), self.lines[i], self.context, explicit
+        )
         if not stamp.time and not stamp.unreadable:
             entry.stamp = entry.stamp._replace(unreadable=NO_TIME)
         self.entries.append(entry)
@@ -220,7 +255,11 @@ class _Reader:
         indented = line.startswith(("  ", "\t")) and not list_item
         nested = bool(list_item and list_item.group(1))
         stamp = read_stamp(_LIST.sub("", line, count=1) if list_item else line, year=self.year)
-        if stamp.time or stamp.unreadable or (list_item and not nested and (stamp.day or stamp.month_day)):
+        if (
+            stamp.time
+            or stamp.unreadable
+            or (list_item and not nested and (stamp.day or stamp.month_day))
+        ):
             self.close()
             entry_day, explicit = _day_of(stamp, self.context, self.year)
             if not (self.pinned and explicit):
@@ -237,9 +276,12 @@ class _Reader:
             self.year = self.context.year if self.context else self.year
             self.in_heading_entry = False
             return
-        if self.current is not None and (self.in_heading_entry or nested or indented
-                                         or not self.blank_before and not list_item):
-            self.current.parts.append(_LIST.sub("", line, count=1).strip() if list_item else stripped)
+        if self.current is not None and (
+            self.in_heading_entry or nested or indented or not self.blank_before and not list_item
+        ):
+            self.current.parts.append(
+                _LIST.sub("", line, count=1).strip() if list_item else stripped
+            )
             self.blank_before = False
             return
         self.close()
@@ -258,7 +300,7 @@ class _Reader:
 def _declared_zone(lines: Sequence[str]) -> tuple[Zone, str] | None:
     """A zone declared anywhere in the document: "All times PDT.", "Times are in UTC"."""
     for i, line, content in content_lines(lines):
-        if content and re.search(r"\btimes\b|\btime zone\b|\btimezone\b", line, re.I):
+        if content and re.search(r"\btimes\b|\btime zone\b|\btimezone\b", line, re.IGNORECASE):
             found = find_zone(line)
             if found is not None:
                 return found, f"'{line.strip()[:60]}'"
@@ -267,7 +309,11 @@ def _declared_zone(lines: Sequence[str]) -> tuple[Zone, str] | None:
 
 def _columns(header: list[str]) -> tuple[list[int], list[int]]:
     """(columns that say when, columns that say what) of a timeline table."""
-    when = [n for n, cell in enumerate(header) if re.search(r"\b(?:date|time|day|when)\b", cell, re.I)]
+    when = [
+        n
+        for n, cell in enumerate(header)
+        if re.search(r"\b(?:date|time|day|when)\b", cell, re.IGNORECASE)
+    ]
     if not when:
         when = [0]
     what = [n for n in range(len(header)) if n not in when]
@@ -302,27 +348,39 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
         original = entry.original.strip()
         if stamp.unreadable or stamp.time is None or entry.day is None:
             # the comment shows the source line as written, then what followed it
-            more = _clean(" ".join(p for p in entry.parts[1 if stamp.rest else 0:] if p))
-            why = ("a date without a time of day" if stamp.unreadable == NO_TIME
-                   else f"'{stamp.unreadable}' is not a time" if stamp.unreadable or stamp.time is None
-                   else "no date is given for it or above it")
+            more = _clean(" ".join(p for p in entry.parts[1 if stamp.rest else 0 :] if p))
+            why = (
+                "a date without a time of day"
+                if stamp.unreadable == NO_TIME
+                else f"'{stamp.unreadable}' is not a time"
+                if stamp.unreadable or stamp.time is None
+                else "no date is given for it or above it"
+            )
             events.append(Event(entry.line, None, more, original, why))
             continue
         day = entry.day
         if entry.explicit:
             shift = timedelta(0)
         elif previous is not None and previous[0] == day:
-            before = datetime.combine(day, datetime.min.time()).replace(hour=previous[1][0], minute=previous[1][1])
-            now = datetime.combine(day, datetime.min.time()).replace(hour=stamp.time[0], minute=stamp.time[1])
+            before = datetime.combine(day, datetime.min.time()).replace(
+                hour=previous[1][0], minute=previous[1][1]
+            )
+            now = datetime.combine(day, datetime.min.time()).replace(
+                hour=stamp.time[0], minute=stamp.time[1]
+            )
             if before - now > _MIDNIGHT:
                 shift += timedelta(days=1)
-                guesses.append(f"line {entry.line}: the clock goes back from {before:%H:%M} to {now:%H:%M}; "
-                               "read as the next day")
+                guesses.append(
+                    f"line {entry.line}: the clock goes back from {before:%H:%M} to {now:%H:%M}; "
+                    "read as the next day"
+                )
         previous = (day, stamp.time)
         where = stamp.zone or zone or utc
         local_day = day + shift
         moment = to_utc(local_day, stamp.time, where)
-        local = datetime.combine(local_day, datetime.min.time()).replace(hour=stamp.time[0], minute=stamp.time[1])
+        local = datetime.combine(local_day, datetime.min.time()).replace(
+            hour=stamp.time[0], minute=stamp.time[1]
+        )
         note = where.note(local)
         if note and not any(g.startswith(f"'{where.name}' on ") for g in guesses):
             guesses.append(note + " (and so for the entries after it)")
@@ -331,7 +389,9 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
         events.append(Event(entry.line, moment, text or "(no text)", original))
     if twelve:
         shown = ", ".join(twelve[:3]) + (f" and {len(twelve) - 3} more" if len(twelve) > 3 else "")
-        guesses.append(f"{len(twelve)} time(s) have a 24-hour clock with AM/PM ({shown}); read as 24-hour times")
+        guesses.append(
+            f"{len(twelve)} time(s) have a 24-hour clock with AM/PM ({shown}); read as 24-hour times"
+        )
     return events
 
 

@@ -14,10 +14,27 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
-MONTHS = {name: n for n, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")), 1) for name in names}
+MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for name in names
+}
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -29,7 +46,9 @@ class Zone(NamedTuple):
     name: str
     minutes: int  # standard offset from UTC
     rule: str | None = None  # "us" or "eu": the region's daylight-saving rule
-    said_dst: bool | None = None  # the writer's abbreviation named summer (PDT) or winter (PST) time
+    said_dst: bool | None = (
+        None  # the writer's abbreviation named summer (PDT) or winter (PST) time
+    )
 
     def offset(self, local: datetime) -> timedelta:
         """The offset from UTC of the local time ``local`` in this zone."""
@@ -45,27 +64,48 @@ class Zone(NamedTuple):
             return None
         region = {"us": "US", "eu": "European"}[self.rule]
         hours = (self.minutes + (60 if dst else 0)) / 60
-        return (f"'{self.name}' on {local.date()} read as {region} local time, which was "
-                f"{'summer' if dst else 'winter'} time then (UTC{hours:+g})")
+        return (
+            f"'{self.name}' on {local.date()} read as {region} local time, which was "
+            f"{'summer' if dst else 'winter'} time then (UTC{hours:+g})"
+        )
 
 
 _ZONES: dict[str, Zone] = {}
-for _names, _minutes in ((("PST", "PDT", "PT", "PACIFIC"), -480), (("MST", "MDT", "MT", "MOUNTAIN"), -420),
-                         (("CST", "CDT", "CT", "CENTRAL"), -360), (("EST", "EDT", "ET", "EASTERN"), -300)):
+for _names, _minutes in (
+    (("PST", "PDT", "PT", "PACIFIC"), -480),
+    (("MST", "MDT", "MT", "MOUNTAIN"), -420),
+    (("CST", "CDT", "CT", "CENTRAL"), -360),
+    (("EST", "EDT", "ET", "EASTERN"), -300),
+):
     for _i, _name in enumerate(_names):
         _ZONES[_name] = Zone(_name, _minutes, "us", {0: False, 1: True}.get(_i))
 for _names, _minutes in ((("WET", "WEST"), 0), (("CET", "CEST"), 60), (("EET", "EEST"), 120)):
     for _i, _name in enumerate(_names):
         _ZONES[_name] = Zone(_name, _minutes, "eu", _i == 1)
 _ZONES["BST"] = Zone("BST", 0, "eu", True)
-for _name, _minutes in (("UTC", 0), ("GMT", 0), ("Z", 0), ("UCT", 0), ("IST", 330), ("JST", 540),
-                        ("KST", 540), ("SGT", 480), ("HKT", 480), ("AEST", 600), ("AEDT", 660),
-                        ("NZST", 720), ("NZDT", 780), ("BRT", -180)):
+for _name, _minutes in (
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("UCT", 0),
+    ("IST", 330),
+    ("JST", 540),
+    ("KST", 540),
+    ("SGT", 480),
+    ("HKT", 480),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("BRT", -180),
+):
     _ZONES[_name] = Zone(_name, _minutes)
 
-_ZONE_WORD = (r"(?:(?:UTC|GMT)\s?[+-−]\s?\d{1,2}(?::?\d{2})?|UTC|GMT|UCT|"
-              r"(?i:pacific|eastern|central|mountain)(?:\s+(?i:time|standard time|daylight time))?|"
-              r"[A-Z]{2,4}T|PT|ET|CT|MT|Z)")
+_ZONE_WORD = (
+    r"(?:(?:UTC|GMT)\s?[+-−]\s?\d{1,2}(?::?\d{2})?|UTC|GMT|UCT|"
+    r"(?i:pacific|eastern|central|mountain)(?:\s+(?i:time|standard time|daylight time))?|"
+    r"[A-Z]{2,4}T|PT|ET|CT|MT|Z)"
+)
 ZONE_RE = re.compile(rf"(?<![A-Za-z0-9+-])(?P<zone>{_ZONE_WORD})(?![A-Za-z0-9])")
 
 
@@ -128,15 +168,23 @@ class Stamp(NamedTuple):
         return any((self.day, self.month_day, self.time, self.unreadable))
 
 
-_LEAD = re.compile(r"(?:\s|[-*+>]\s|\d{1,3}[.)]\s|\*\*|__|[*_`~\[(]|(?i:at|on|around|approx\.?|approximately|ca\.|c\.)\s|(?i:date|time|when)\s*:\s*)+")
+_LEAD = re.compile(
+    r"(?:\s|[-*+>]\s|\d{1,3}[.)]\s|\*\*|__|[*_`~\[(]|(?i:at|on|around|approx\.?|approximately|ca\.|c\.)\s|(?i:date|time|when)\s*:\s*)+"
+)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T(?=\d))?")
 _NUMERIC = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4}|\d{2})(?![\d:])")
-_NAMED = re.compile(rf"(?i:{_MONTH})\s+(\d{{1,2}}){_ORD}(?:,?\s+(\d{{4}}))?(?!\d)", re.I)
-_DAY_FIRST = re.compile(rf"(\d{{1,2}}){_ORD}\s+(?:of\s+)?(?i:{_MONTH})(?:,?\s+(\d{{4}}))?(?!\d)", re.I)
-_WEEKDAY_RE = re.compile(rf"(?i:{_WEEKDAY})(?![a-z])", re.I)
-_TIME = re.compile(r"~?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AaPp])\.?\s?[Mm]\.?(?![a-z]))?(?!\d)")
+_NAMED = re.compile(rf"(?i:{_MONTH})\s+(\d{{1,2}}){_ORD}(?:,?\s+(\d{{4}}))?(?!\d)", re.IGNORECASE)
+_DAY_FIRST = re.compile(
+    rf"(\d{{1,2}}){_ORD}\s+(?:of\s+)?(?i:{_MONTH})(?:,?\s+(\d{{4}}))?(?!\d)", re.IGNORECASE
+)
+_WEEKDAY_RE = re.compile(rf"(?i:{_WEEKDAY})(?![a-z])", re.IGNORECASE)
+_TIME = re.compile(
+    r"~?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AaPp])\.?\s?[Mm]\.?(?![a-z]))?(?!\d)"
+)
 _HOUR_ONLY = re.compile(r"~?(\d{1,2})\s*([AaPp])\.?\s?[Mm]\.?(?![a-z])")
-_BLURRED = re.compile(r"\[?\?{2,}\]?|[\dXx?]{1,2}:[\dXx?]{2}(?=\W|$)|--:--|\d{4}-(?:MM|XX)-(?:DD|XX)")
+_BLURRED = re.compile(
+    r"\[?\?{2,}\]?|[\dXx?]{1,2}:[\dXx?]{2}(?=\W|$)|--:--|\d{4}-(?:MM|XX)-(?:DD|XX)"
+)
 _RANGE_END = re.compile(r"\s*(?:-|–|—|to)\s*~?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
 _JOIN = re.compile(r"(?:,|\s|(?i:at|on)(?=\s))+")
 _SEPARATOR = re.compile(r"(?:\s*(?:\*\*|__|\]|\)))*\s*(?:[-–—:|,.]+(?!\d))?\s*")
@@ -164,9 +212,17 @@ def read_stamp(text: str, *, year: int | None = None, month_first: bool = True) 
         join = _JOIN.match(text, pos)
         start = join.end() if join else pos
         rest = text[start:]
-        for kind, pattern in (("weekday", _WEEKDAY_RE), ("iso", _ISO), ("numeric", _NUMERIC), ("named", _NAMED),
-                              ("day-first", _DAY_FIRST), ("time", _TIME), ("hour", _HOUR_ONLY),
-                              ("blurred", _BLURRED), ("zone", ZONE_RE)):
+        for kind, pattern in (
+            ("weekday", _WEEKDAY_RE),
+            ("iso", _ISO),
+            ("numeric", _NUMERIC),
+            ("named", _NAMED),
+            ("day-first", _DAY_FIRST),
+            ("time", _TIME),
+            ("hour", _HOUR_ONLY),
+            ("blurred", _BLURRED),
+            ("zone", ZONE_RE),
+        ):
             match = pattern.match(rest)
             if not match:
                 continue
@@ -178,7 +234,11 @@ def read_stamp(text: str, *, year: int | None = None, month_first: bool = True) 
                     pos = start + end.end()
                     progressed = True
                 break
-            value = _date_from(kind, match, year, month_first, guesses) if kind in ("iso", "numeric", "named", "day-first") else None
+            value = (
+                _date_from(kind, match, year, month_first, guesses)
+                if kind in ("iso", "numeric", "named", "day-first")
+                else None
+            )
             if kind in ("iso", "numeric", "named", "day-first"):
                 if value is None:
                     break
@@ -216,7 +276,9 @@ def read_stamp(text: str, *, year: int | None = None, month_first: bool = True) 
             break
         if not progressed and clock:
             # "13:14 EDT (17:14 UTC)": a second time in brackets, in another zone
-            other = re.match(r"\s*\((?P<t>\d{1,2}:\d{2})\s*(?P<z>[A-Z]{1,4}|UTC[+-]\d{1,2})\)", text[pos:])
+            other = re.match(
+                r"\s*\((?P<t>\d{1,2}:\d{2})\s*(?P<z>[A-Z]{1,4}|UTC[+-]\d{1,2})\)", text[pos:]
+            )
             if other:
                 named = zone(other.group("z"))
                 if named is not None:
@@ -247,8 +309,9 @@ def _twelve(hour: int, ampm: str | None, guesses: list[str], raw: str) -> int | 
     return (hour % 12) + (12 if pm else 0)
 
 
-def _date_from(kind: str, match: re.Match[str], year: int | None, month_first: bool,
-               guesses: list[str]) -> date | tuple[int, int] | None:
+def _date_from(
+    kind: str, match: re.Match[str], year: int | None, month_first: bool, guesses: list[str]
+) -> date | tuple[int, int] | None:
     try:
         if kind == "iso":
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -266,7 +329,7 @@ def _date_from(kind: str, match: re.Match[str], year: int | None, month_first: b
             month = _month_of(match.group(0).split()[0])
             d, y = int(match.group(1)), match.group(2)
         else:
-            month = _month_of(re.search(_MONTH, match.group(0), re.I).group(0))  # type: ignore[union-attr]
+            month = _month_of(re.search(_MONTH, match.group(0), re.IGNORECASE).group(0))  # type: ignore[union-attr]
             d, y = int(match.group(1)), match.group(2)
         if y:
             return date(int(y), month, d)
@@ -286,7 +349,12 @@ def to_utc(day: date, clock: tuple[int, int, int], where: Zone) -> datetime:
 
 def find_date(text: str, year: int | None = None) -> date | None:
     """The first full date written anywhere in ``text``."""
-    for pattern, kind in ((_ISO, "iso"), (_NAMED, "named"), (_DAY_FIRST, "day-first"), (_NUMERIC, "numeric")):
+    for pattern, kind in (
+        (_ISO, "iso"),
+        (_NAMED, "named"),
+        (_DAY_FIRST, "day-first"),
+        (_NUMERIC, "numeric"),
+    ):
         for match in pattern.finditer(text):
             if kind == "iso" and match.start() > 0 and text[match.start() - 1].isalnum():
                 continue

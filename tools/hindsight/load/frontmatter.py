@@ -43,8 +43,7 @@ class Document:
 
 def decode(data: bytes, path: str, incident: str | None, problems: list[Finding]) -> str:
     """UTF-8 text of ``data`` with newlines made ``\\n``; bad bytes and CR endings are reported."""
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
+    data = data.removeprefix(BOM)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -84,27 +83,49 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
     problems: list[Finding] = []
     if len(data) > MAX_FILE_BYTES:
         problems.append(
-            problem("HS110", path, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MB; "
-                    "move attachments to attachments/", incident=incident)
+            problem(
+                "HS110",
+                path,
+                1,
+                f"file is larger than {MAX_FILE_BYTES // 2**20} MB; "
+                "move attachments to attachments/",
+                incident=incident,
+            )
         )
         return Document(YMap(1, 1), "", 1, problems)
     newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
     text = decode(data, path, incident, problems)
-    doc = Document(YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline, source=text)
+    doc = Document(
+        YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline, source=text
+    )
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         hint = " (TOML '+++' front matter is not supported)" if lines[0].rstrip() == "+++" else ""
         problems.append(
-            problem("HS101", path, 1, "no front matter: the file must start with a line '---', "
-                    f"then keys like 'title: …', then '---'{hint}", column=1, incident=incident)
+            problem(
+                "HS101",
+                path,
+                1,
+                "no front matter: the file must start with a line '---', "
+                f"then keys like 'title: …', then '---'{hint}",
+                column=1,
+                incident=incident,
+            )
         )
         return doc
     doc.has_front_matter = True
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         problems.append(
-            problem("HS102", path, 1, "front matter opened with '---' on line 1 is never closed; "
-                    "add a line '---' after the last key", column=1, incident=incident)
+            problem(
+                "HS102",
+                path,
+                1,
+                "front matter opened with '---' on line 1 is never closed; "
+                "add a line '---' after the last key",
+                column=1,
+                incident=incident,
+            )
         )
         doc.body, doc.body_line = "", len(lines) + 1
         return doc
@@ -112,8 +133,14 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
     block = "\n".join(lines[1:close]) + "\n"
     if len(block.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
         problems.append(
-            problem("HS110", path, 2, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KB; "
-                    "keep prose in the body", incident=incident)
+            problem(
+                "HS110",
+                path,
+                2,
+                f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KB; "
+                "keep prose in the body",
+                incident=incident,
+            )
         )
         return doc
     parsed = read_yaml(block, path, first_line=2, incident=incident)
@@ -122,11 +149,19 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
         doc.meta, doc.readable = parsed.value, True
         _check_ambiguous_close(lines, close, path, incident, problems)
     elif not parsed.problems:
-        what = "empty" if parsed.value is None else (
-            "a list" if isinstance(parsed.value, list) else "a single value") + ", not keys"
+        what = (
+            "empty"
+            if parsed.value is None
+            else ("a list" if isinstance(parsed.value, list) else "a single value") + ", not keys"
+        )
         problems.append(
-            problem("HS104", path, 2, f"front matter is {what}; write keys like 'title: …' "
-                    "between the '---' lines", incident=incident)
+            problem(
+                "HS104",
+                path,
+                2,
+                f"front matter is {what}; write keys like 'title: …' between the '---' lines",
+                incident=incident,
+            )
         )
     return doc
 
@@ -141,9 +176,16 @@ def _check_ambiguous_close(
     for i in range(close - 1, 0, -1):
         if _BLOCK_SCALAR.match(lines[i]):
             problems.append(
-                problem("HS102", path, close + 1, "this '---' ends the front matter inside the "
-                        f"block value that starts on line {i + 1}; indent it or move the text "
-                        "to the body", column=1, incident=incident)
+                problem(
+                    "HS102",
+                    path,
+                    close + 1,
+                    "this '---' ends the front matter inside the "
+                    f"block value that starts on line {i + 1}; indent it or move the text "
+                    "to the body",
+                    column=1,
+                    incident=incident,
+                )
             )
             return
         if lines[i].strip() and not lines[i][:1].isspace():

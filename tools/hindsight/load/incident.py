@@ -23,12 +23,25 @@ def _typed_meta(doc: Document, path: str, incident: str, problems: list[Finding]
     for key in TEXT_KEYS:
         pos = doc.meta.value_pos.get(key)
         value = meta.get(key)
-        if pos is None or not pos.plain or pos.raw is None or isinstance(value, str) or value is None:
+        if (
+            pos is None
+            or not pos.plain
+            or pos.raw is None
+            or isinstance(value, str)
+            or value is None
+        ):
             continue
         if isinstance(value, bool) and pos.raw.lower() in _YAML_BOOL_WORDS:
             problems.append(
-                problem("HS111", path, pos.line, f"'{key}: {pos.raw}' is read by YAML as {str(value).lower()}; "
-                        f"quote it: {key}: \"{pos.raw}\"", column=pos.column, incident=incident)
+                problem(
+                    "HS111",
+                    path,
+                    pos.line,
+                    f"'{key}: {pos.raw}' is read by YAML as {str(value).lower()}; "
+                    f'quote it: {key}: "{pos.raw}"',
+                    column=pos.column,
+                    incident=incident,
+                )
             )
         meta[key] = pos.raw
     return meta
@@ -53,16 +66,31 @@ def read_sources(folder: Path) -> Sources:
     return Sources(_read(folder / "postmortem.md"), _read(folder / "timeline.log"))
 
 
-def _read_timeline(data: bytes | OSError, rel: str, incident: str,
-                   problems: list[Finding]) -> tuple[tuple[TimelineEvent, ...], str]:
+def _read_timeline(
+    data: bytes | OSError, rel: str, incident: str, problems: list[Finding]
+) -> tuple[tuple[TimelineEvent, ...], str]:
     label = f"{rel}/timeline.log"
     if isinstance(data, FileNotFoundError):
-        problems.append(problem("HS604", label, None, "no timeline.log; create it with "
-                                "'hindsight log --incident " + incident + " TEXT'", incident=incident))
+        problems.append(
+            problem(
+                "HS604",
+                label,
+                None,
+                "no timeline.log; create it with 'hindsight log --incident " + incident + " TEXT'",
+                incident=incident,
+            )
+        )
         return (), ""
     if isinstance(data, OSError):
-        problems.append(problem("HS604", label, None, f"cannot read timeline.log: {data.strerror}",
-                                incident=incident))
+        problems.append(
+            problem(
+                "HS604",
+                label,
+                None,
+                f"cannot read timeline.log: {data.strerror}",
+                incident=incident,
+            )
+        )
         return (), ""
     text = decode(data, label, incident, problems)
     events, found = timeline.parse(text, label, incident)
@@ -70,8 +98,12 @@ def _read_timeline(data: bytes | OSError, rel: str, incident: str,
     return tuple(events), text
 
 
-def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = None,
-                  sources: Sources | None = None) -> LoadedIncident:
+def load_incident(
+    folder: Path,
+    settings: Settings,
+    postmortem: bytes | None = None,
+    sources: Sources | None = None,
+) -> LoadedIncident:
     """Read ``folder`` (``incidents/<id>``): front matter, body, action items and timeline.
 
     ``sources`` are the files' bytes when they were read already; ``postmortem`` stands in
@@ -82,16 +114,32 @@ def load_incident(folder: Path, settings: Settings, postmortem: bytes | None = N
     problems: list[Finding] = []
     label = f"{rel}/postmortem.md"
     if sources is None:
-        sources = Sources(_read(folder / "postmortem.md") if postmortem is None else postmortem,
-                          _read(folder / "timeline.log"))
+        sources = Sources(
+            _read(folder / "postmortem.md") if postmortem is None else postmortem,
+            _read(folder / "timeline.log"),
+        )
     data = sources.postmortem if postmortem is None else postmortem
     if isinstance(data, FileNotFoundError):
-        problems.append(problem("HS201", label, None, "no postmortem.md in this incident folder; "
-                                "scaffold one with 'hindsight new'", incident=incident_id))
+        problems.append(
+            problem(
+                "HS201",
+                label,
+                None,
+                "no postmortem.md in this incident folder; scaffold one with 'hindsight new'",
+                incident=incident_id,
+            )
+        )
         return LoadedIncident(rel, None, tuple(problems))
     if isinstance(data, OSError):
-        problems.append(problem("HS201", label, None, f"cannot read postmortem.md: {data.strerror}",
-                                incident=incident_id))
+        problems.append(
+            problem(
+                "HS201",
+                label,
+                None,
+                f"cannot read postmortem.md: {data.strerror}",
+                incident=incident_id,
+            )
+        )
         return LoadedIncident(rel, None, tuple(problems))
     doc = split(data, label, incident_id)
     problems.extend(doc.problems)

@@ -7,8 +7,9 @@ A line scanner, not a Markdown renderer: fenced code and HTML comments are skipp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from hindsight.model import ActionItem, Section
 
@@ -132,8 +133,14 @@ def sections(body: str, first_line: int, names: Mapping[str, Sequence[str]]) -> 
             end -= 1
         text = "\n".join(lines[start:end])
         result.append(
-            Section(title, first_line + i, first_line + max(end, start + 1) - 1, text,
-                    first_line + start, match_section(title, names))
+            Section(
+                title,
+                first_line + i,
+                first_line + max(end, start + 1) - 1,
+                text,
+                first_line + start,
+                match_section(title, names),
+            )
         )
     return result
 
@@ -159,7 +166,10 @@ def _cells(line: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
 
 def _starts(line: str, spans: list[tuple[int, int]]) -> list[int]:
     """The 1-based column where each cell's text starts (an empty cell: just after its pipe)."""
-    return [a + 1 + (len(line[a:b]) - len(line[a:b].lstrip()) if line[a:b].strip() else 0) for a, b in spans]
+    return [
+        a + 1 + (len(line[a:b]) - len(line[a:b].lstrip()) if line[a:b].strip() else 0)
+        for a, b in spans
+    ]
 
 
 def _column_map(header: list[str]) -> dict[str, int]:
@@ -186,14 +196,24 @@ def action_items(section: Section) -> tuple[list[ActionItem], dict[str, int] | N
                 spans = cell_spans(lines[j])
                 cells, starts = _cells(lines[j], spans), _starts(lines[j], spans)
 
-                def cell(name: str) -> str:
+                def cell(
+                    name: str, columns: dict[str, int] = columns, cells: list[str] = cells
+                ) -> str:
                     index = columns.get(name)
                     return cells[index] if index is not None and index < len(cells) else ""
 
                 at = {name: starts[index] for name, index in columns.items() if index < len(starts)}
                 items.append(
-                    ActionItem(offset + j, cell("action"), cell("owner"), cell("due"),
-                               cell("ticket"), cell("status"), cell("kind"), at)
+                    ActionItem(
+                        offset + j,
+                        cell("action"),
+                        cell("owner"),
+                        cell("due"),
+                        cell("ticket"),
+                        cell("status"),
+                        cell("kind"),
+                        at,
+                    )
                 )
             return items, columns
     return [], None
@@ -221,11 +241,15 @@ def ignores(text: str, first_line: int) -> dict[int, frozenset[str]]:
 
 _INLINE_CODE = re.compile(r"(`+)[^`].*?\1|``")
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)")
-_CHAT_LINE = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s+)?(?:<[^>\s]{1,40}>|@?[\w.-]{1,40}:)\s")
+_CHAT_LINE = re.compile(
+    r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s+)?(?:<[^>\s]{1,40}>|@?[\w.-]{1,40}:)\s"
+)
 _CHAT_TIME = re.compile(r"^\s*\[?\d{1,2}:\d{2}")
 _STAMP = r"\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?"
 #: ``>dana [5:19 PM]`` or ``[17:19] dana:`` alone on a line: the lines below it are the message
-_CHAT_HEADER = re.compile(rf"^\s*>?\s*(?:@?[\w.-]{{1,40}}\s+{_STAMP}|{_STAMP}\s+@?[\w.-]{{1,40}}:?)\s*$")
+_CHAT_HEADER = re.compile(
+    rf"^\s*>?\s*(?:@?[\w.-]{{1,40}}\s+{_STAMP}|{_STAMP}\s+@?[\w.-]{{1,40}}:?)\s*$"
+)
 
 
 class Prose(NamedTuple):

@@ -58,7 +58,9 @@ def parse_line(line: str) -> tuple[datetime | None, Milestone | None, str, str |
     return time, milestone, rest, None
 
 
-def parse(text: str, path: str, incident: str | None = None) -> tuple[list[TimelineEvent], list[Finding]]:
+def parse(
+    text: str, path: str, incident: str | None = None
+) -> tuple[list[TimelineEvent], list[Finding]]:
     """Every event of ``text``; unreadable lines become problems and are skipped."""
     events: list[TimelineEvent] = []
     problems: list[Finding] = []
@@ -76,7 +78,9 @@ def parse(text: str, path: str, incident: str | None = None) -> tuple[list[Timel
             code = "HS603" if is_last else ("HS602" if "no zone" in (error or "") else "HS601")
             message = (
                 "last line is cut off (no newline at the end) and unreadable: "
-                f"{error}; finish or remove it" if is_last else f"event {error}"
+                f"{error}; finish or remove it"
+                if is_last
+                else f"event {error}"
             )
             problems.append(problem(code, path, number, message, column=1, incident=incident))
             continue
@@ -100,7 +104,12 @@ def _escape(match: re.Match[str]) -> str:
 
 def format_event(moment: datetime, text: str, milestone: Milestone | None = None) -> str:
     """One canonical line, ending in a newline; no newline in ``text`` can make a second event."""
-    flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    flat = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
+    )
     flat = flat.strip().replace("\n", "\\n").replace("\t", " ")
     flat = _CONTROL.sub(_escape, flat)
     marker = f"[{milestone.value}] " if milestone else ""

@@ -29,7 +29,9 @@ _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _VERBATIM = {_STR, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
 
 
 class Pos(NamedTuple):
@@ -88,7 +90,11 @@ class _Reader:
         """The value of a scalar, resolved as ``safe_load`` would, or None if refused."""
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         if event.tag is not None and event.tag not in ("!", tag):
-            self.report("HS105", event.start_mark, f"tag '{_short(event.tag)}' is not allowed; write a plain value")
+            self.report(
+                "HS105",
+                event.start_mark,
+                f"tag '{_short(event.tag)}' is not allowed; write a plain value",
+            )
             return None
         if tag in _VERBATIM:
             value: Any = event.value
@@ -125,12 +131,18 @@ class _Reader:
             kind = type(event)
             if kind is yaml.DocumentStartEvent:
                 if event.explicit and (event.version or event.tags):
-                    self.report("HS105", event.start_mark, "YAML directives (%YAML, %TAG) are not allowed")
+                    self.report(
+                        "HS105", event.start_mark, "YAML directives (%YAML, %TAG) are not allowed"
+                    )
                 continue
             if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
                 continue
             if kind is yaml.AliasEvent:
-                self.report("HS105", event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out")
+                self.report(
+                    "HS105",
+                    event.start_mark,
+                    f"alias '*{event.anchor}' is not allowed; write the value out",
+                )
                 value, pos = None, self.pos(event.start_mark)
             elif kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent):
                 # The container was attached to its parent when it opened.
@@ -141,7 +153,9 @@ class _Reader:
                 continue
             else:
                 if getattr(event, "anchor", None):
-                    self.report("HS105", event.start_mark, f"anchor '&{event.anchor}' is not allowed")
+                    self.report(
+                        "HS105", event.start_mark, f"anchor '&{event.anchor}' is not allowed"
+                    )
                 if kind is yaml.ScalarEvent:
                     value = self.scalar(event)
                     plain = _is_plain(event)
@@ -152,9 +166,13 @@ class _Reader:
                     else:
                         value = YMap(*_lc(event.start_mark, self.offset))
                     if event.tag is not None and event.tag != "!" and not event.implicit:
-                        self.report("HS105", event.start_mark, f"tag '{_short(event.tag)}' is not allowed")
+                        self.report(
+                            "HS105", event.start_mark, f"tag '{_short(event.tag)}' is not allowed"
+                        )
                     if len(stack) >= MAX_DEPTH:
-                        self.report("HS110", event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+                        self.report(
+                            "HS110", event.start_mark, f"nesting deeper than {MAX_DEPTH} levels"
+                        )
                         raise _TooDeep
                     pos = self.pos(event.start_mark)
                     if not stack:
@@ -192,7 +210,9 @@ class _Reader:
             return _SKIP
         if not isinstance(key, str):
             shown = f"'{pos.raw}'" if pos.raw is not None else "here"
-            self.report("HS107", pos, f"key {shown} is not a string; keys are plain words like 'title'")
+            self.report(
+                "HS107", pos, f"key {shown} is not a string; keys are plain words like 'title'"
+            )
             return _SKIP
         if key in parent.key_pos:
             first = parent.key_pos[key].line
@@ -231,16 +251,16 @@ def could_nest_deeper(text: str, limit: int = MAX_DEPTH) -> bool:
     ('? ') or an indentation wider than its parent's; their sum bounds the depth. Front matter stays far
     below the limit, so this costs a few ``str.count`` calls.
     """
-    bound = text.count("[") + text.count("{") + sum(text.count(c) for c in ("- ", "-\n", "? ", "?\n"))
+    bound = (
+        text.count("[") + text.count("{") + sum(text.count(c) for c in ("- ", "-\n", "? ", "?\n"))
+    )
     if bound > limit:
         return True
     indents = {len(line) - len(line.lstrip(" ")) for line in text.split("\n") if line.strip()}
     return bound + len(indents) > limit
 
 
-def read_yaml(
-    text: str, path: str, *, first_line: int = 1, incident: str | None = None
-) -> Parsed:
+def read_yaml(text: str, path: str, *, first_line: int = 1, incident: str | None = None) -> Parsed:
     """Read ``text`` (which starts on file line ``first_line``) into YMap/YSeq values."""
     reader = _Reader(path, first_line, incident)
     loader = _DEEP_TEXT_LOADER if could_nest_deeper(text) else _Loader
@@ -261,7 +281,9 @@ def read_yaml(
         line = text.count("\n", 0, exc.position) + first_line
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        reader.report("HS109", Pos(line, col), f"character U+{char:04X} is not allowed in YAML; remove it")
+        reader.report(
+            "HS109", Pos(line, col), f"character U+{char:04X} is not allowed in YAML; remove it"
+        )
         return Parsed(None, reader.problems)
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:
         reader.report("HS103", Pos(first_line, 1), f"YAML could not be read: {exc}")

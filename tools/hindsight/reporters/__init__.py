@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from hindsight.engine import Report
 from hindsight.model import Finding
@@ -38,9 +38,16 @@ def as_json(report: Report, color: bool = False) -> str:
         "errors": report.errors,
         "warnings": report.warnings,
         "findings": [
-            {"path": f.path, "line": f.line, "column": f.column, "rule": f.code,
-             "category": f.category.value, "severity": f.level.value, "incident": f.incident,
-             "message": f.message}
+            {
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "rule": f.code,
+                "category": f.category.value,
+                "severity": f.level.value,
+                "incident": f.incident,
+                "message": f.message,
+            }
             for f in report.findings
         ],
     }
@@ -78,22 +85,32 @@ def sarif(report: Report, color: bool = False) -> str:
     index = {r.code: i for i, r in enumerate(ALL_RULES)}
     rules = []
     for r in ALL_RULES:
-        summary, _, rest = r.doc.partition("\n")
-        rules.append({
-            "id": r.code,
-            "name": r.name,
-            "shortDescription": {"text": summary},
-            "fullDescription": {"text": r.doc},
-            "help": {"text": r.doc, "markdown": r.doc},
-            "defaultConfiguration": {"level": r.level.value},
-            "properties": {"category": r.category.value, "appliesFrom": r.applies_from.value,
-                           "tags": ["postmortem", r.category.value]},
-        })
+        summary, _, _rest = r.doc.partition("\n")
+        rules.append(
+            {
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": summary},
+                "fullDescription": {"text": r.doc},
+                "help": {"text": r.doc, "markdown": r.doc},
+                "defaultConfiguration": {"level": r.level.value},
+                "properties": {
+                    "category": r.category.value,
+                    "appliesFrom": r.applies_from.value,
+                    "tags": ["postmortem", r.category.value],
+                },
+            }
+        )
     results = []
     for f in report.findings:
-        location: dict[str, object] = {"artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"}}
+        location: dict[str, object] = {
+            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"}
+        }
         if f.line:
-            location["region"] = {"startLine": f.line, **({"startColumn": f.column} if f.column else {})}
+            location["region"] = {
+                "startLine": f.line,
+                **({"startColumn": f.column} if f.column else {}),
+            }
         result: dict[str, object] = {
             "ruleId": f.code,
             "level": f.level.value,
@@ -106,15 +123,27 @@ def sarif(report: Report, color: bool = False) -> str:
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "hindsight", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "hindsight",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-REPORTERS: dict[str, Callable[[Report, bool], str]] = {"text": text, "json": as_json, "github": github,
-                                                        "sarif": sarif}
+REPORTERS: dict[str, Callable[[Report, bool], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
-from hindsight.rules import (action_items, blame, impact, loader, repo, review, schema, security, structure,
-                             timeline)
+from hindsight.rules import (
+    action_items,
+    blame,
+    impact,
+    loader,
+    repo,
+    review,
+    schema,
+    security,
+    structure,
+    timeline,
+)
 from hindsight.rules._base import Archive, CheckContext, Rule
 
-ALL_RULES: tuple[Rule, ...] = tuple(sorted((
-    *loader.RULES,
-    *schema.RULES,
-    *structure.RULES,
-    *blame.RULES,
-    *action_items.RULES,
-    *impact.RULES,
-    *timeline.RULES,
-    *review.RULES,
-    *security.RULES,
-    *repo.RULES,
-), key=lambda r: r.code))
+ALL_RULES: tuple[Rule, ...] = tuple(
+    sorted(
+        (
+            *loader.RULES,
+            *schema.RULES,
+            *structure.RULES,
+            *blame.RULES,
+            *action_items.RULES,
+            *impact.RULES,
+            *timeline.RULES,
+            *review.RULES,
+            *security.RULES,
+            *repo.RULES,
+        ),
+        key=lambda r: r.code,
+    )
+)
 
 
 @functools.cache

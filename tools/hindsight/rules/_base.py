@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.model import Category, Finding, Incident, Level, Status
@@ -85,6 +86,7 @@ class Rule(NamedTuple):
     loader: bool = False
     facts: Callable[[Incident], Any] | None = None
     history: bool = False
+    warns_from: Status | None = None
 
     @property
     def when(self) -> str:
@@ -93,7 +95,18 @@ class Rule(NamedTuple):
             return "commits since --changed-since"
         if self.archive:
             return "whole archive"
+        if self.warns_from is not None:
+            return f"warning from {self.warns_from.value}, {self.level.value} from {self.applies_from.value}"
         return f"from {self.applies_from.value}"
+
+    def runs_at(self, status: Status) -> bool:
+        """Whether the rule looks at an incident at ``status`` (at warning level before applies_from)."""
+        first = self.warns_from or self.applies_from
+        return first.rank <= status.rank
+
+    def warns_only_at(self, status: Status) -> bool:
+        """Whether, at ``status``, the rule's findings are warnings whatever its level."""
+        return self.warns_from is not None and status.rank < self.applies_from.rank
 
     @property
     def per_incident(self) -> bool:
@@ -105,20 +118,43 @@ class Rule(NamedTuple):
         assert self.facts is not None, f"{self.code} is not judged on facts"
         return Facts(incident.postmortem_path, incident.id, self.facts(incident))
 
-    def finding(self, incident: Incident | Facts, line: int | None, message: str, *,
-                path: str | None = None, column: int | None = None) -> Finding:
+    def finding(
+        self,
+        incident: Incident | Facts,
+        line: int | None,
+        message: str,
+        *,
+        path: str | None = None,
+        column: int | None = None,
+    ) -> Finding:
         """A finding of this rule in ``incident`` (in postmortem.md unless ``path`` says otherwise)."""
-        return Finding(path or incident.postmortem_path, line, column, self.code, self.category,
-                       self.level, message, incident.id)
+        return Finding(
+            path or incident.postmortem_path,
+            line,
+            column,
+            self.code,
+            self.category,
+            self.level,
+            message,
+            incident.id,
+        )
 
     def at(self, path: str, message: str, incident: str | None = None) -> Finding:
         """A finding of this archive rule about a file or folder, with no line."""
         return Finding(path, None, None, self.code, self.category, self.level, message, incident)
 
 
-def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
-         applies_from: Status = Status.INVESTIGATING, archive: bool = False,
-         facts: Callable[[Incident], Any] | None = None, history: bool = False) -> Callable[[CheckFunction], Rule]:
+def rule(
+    code: str,
+    name: str,
+    category: Category,
+    level: Level = Level.ERROR,
+    applies_from: Status = Status.INVESTIGATING,
+    archive: bool = False,
+    facts: Callable[[Incident], Any] | None = None,
+    history: bool = False,
+    warns_from: Status | None = None,
+) -> Callable[[CheckFunction], Rule]:
     """Turn a documented check function into a Rule (nothing is registered by importing).
 
     An incident rule is called with ``(Incident, CheckContext)``, the context sealed; an
@@ -133,8 +169,19 @@ def rule(code: str, name: str, category: Category, level: Level = Level.ERROR,
 
     def wrap(check: CheckFunction) -> Rule:
         doc = (check.__doc__ or "").strip()
-        return Rule(code, name, category, level, applies_from, check, _dedent(doc), archive, facts=facts,
-                    history=history)
+        return Rule(
+            code,
+            name,
+            category,
+            level,
+            applies_from,
+            check,
+            _dedent(doc),
+            archive,
+            facts=facts,
+            history=history,
+            warns_from=warns_from,
+        )
 
     return wrap
 
@@ -155,7 +202,9 @@ def per_incident(function: Shared) -> Shared:
     For work several rules share (the body's paragraphs, the blame scan): the engine runs
     every rule on one incident before the next, so only the current incident is kept.
     """
-    memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}  # ids -> (the arguments, kept alive; result)
+    memo: dict[
+        tuple[Any, ...], tuple[tuple[Any, ...], Any]
+    ] = {}  # ids -> (the arguments, kept alive; result)
     owner: list[Incident | None] = [None]
 
     @functools.wraps(function)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from hindsight.config import suggest
 from hindsight.model import HANDLE, ActionItem, Category, Finding, Incident, Level, Status
@@ -14,7 +14,9 @@ SECTION = "Action items"
 STATUSES = ("open", "done", "wontfix")
 KINDS = ("prevent", "detect", "mitigate", "process", "training")
 #: A ticket: a URL, KEY-123 or #123, bare or as a Markdown link.
-TICKET = re.compile(r"^(?:\[[^\]]+\]\((?P<url>[^)\s]+)\)|(?P<key>[A-Z][A-Z0-9]+-\d+|#\d+|https?://\S+))$")
+TICKET = re.compile(
+    r"^(?:\[[^\]]+\]\((?P<url>[^)\s]+)\)|(?P<key>[A-Z][A-Z0-9]+-\d+|#\d+|https?://\S+))$"
+)
 _LINK_TEXT = re.compile(r"^\[([^\]]+)\]\([^)]*\)$")
 
 
@@ -71,8 +73,11 @@ def action_items_missing(incident: Incident, ctx: CheckContext) -> Iterator[Find
     if section is None or incident.action_items:
         return
     yield action_items_missing.finding(
-        incident, section.line, "no action items: add a table with the columns Action | Owner | Due | "
-        "Ticket | Status and one row per action")
+        incident,
+        section.line,
+        "no action items: add a table with the columns Action | Owner | Due | "
+        "Ticket | Status and one row per action",
+    )
 
 
 @rule("HS402", "action-owner", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -104,11 +109,19 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for item in incident.action_items:
         owner = owner_handle(item)
         if not owner:
-            yield action_owner.finding(incident, item.line, "action item has no owner; put one person's handle "
-                                       "in the Owner column", column=item.at.get("owner"))
+            yield action_owner.finding(
+                incident,
+                item.line,
+                "action item has no owner; put one person's handle in the Owner column",
+                column=item.at.get("owner"),
+            )
         elif not HANDLE.match(owner) or owner.upper() in ("TBD", "TBC", "TODO"):
-            yield action_owner.finding(incident, item.line, f"owner '{item.owner.strip()}' is not a handle; name "
-                                       "one person, like 'lee'", column=item.at.get("owner"))
+            yield action_owner.finding(
+                incident,
+                item.line,
+                f"owner '{item.owner.strip()}' is not a handle; name one person, like 'lee'",
+                column=item.at.get("owner"),
+            )
 
 
 @rule("HS403", "action-due", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -140,8 +153,12 @@ def action_due(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for item in incident.action_items:
         if due_date(item) is None:
             written = f"'{item.due.strip()}' is not a" if item.due.strip() else "no"
-            yield action_due.finding(incident, item.line, f"{written} due date; write it as YYYY-MM-DD",
-                                     column=item.at.get("due"))
+            yield action_due.finding(
+                incident,
+                item.line,
+                f"{written} due date; write it as YYYY-MM-DD",
+                column=item.at.get("due"),
+            )
 
 
 @rule("HS404", "action-ticket", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -174,8 +191,12 @@ def action_ticket(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         ticket = item.ticket.strip().strip("`")
         if not TICKET.match(ticket):
             written = f"'{ticket}' is not a ticket" if ticket else "no ticket"
-            yield action_ticket.finding(incident, item.line, f"{written}; link one: a URL, KEY-123 or #123",
-                                        column=item.at.get("ticket"))
+            yield action_ticket.finding(
+                incident,
+                item.line,
+                f"{written}; link one: a URL, KEY-123 or #123",
+                column=item.at.get("ticket"),
+            )
 
 
 @rule("HS405", "action-status", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -208,8 +229,12 @@ def action_status(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         status = item_status(item)
         if status not in STATUSES:
             yield action_status.finding(
-                incident, item.line, f"status '{item.status.strip()}' is not one of {', '.join(STATUSES)}"
-                f"{suggest(status, list(STATUSES))}", column=item.at.get("status"))
+                incident,
+                item.line,
+                f"status '{item.status.strip()}' is not one of {', '.join(STATUSES)}"
+                f"{suggest(status, list(STATUSES))}",
+                column=item.at.get("status"),
+            )
 
 
 @rule("HS406", "action-kind", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
@@ -241,18 +266,32 @@ def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for item in incident.action_items:
         kind = plain_cell(item.kind).lower()
         if kind and kind not in KINDS:
-            yield action_kind.finding(incident, item.line, f"kind '{item.kind.strip()}' is not one of "
-                                      f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}", column=item.at.get("kind"))
+            yield action_kind.finding(
+                incident,
+                item.line,
+                f"kind '{item.kind.strip()}' is not one of "
+                f"{', '.join(KINDS)}{suggest(kind, list(KINDS))}",
+                column=item.at.get("kind"),
+            )
 
 
 def open_items(incident: Incident) -> list[list[int | str | None]]:
     """``[line, due date, column of the due date]`` of each open action item with an ISO due date."""
-    return [[item.line, due.isoformat(), item.at.get("due")] for item in incident.action_items
-            if (due := due_date(item)) is not None and item_status(item) == "open"]
+    return [
+        [item.line, due.isoformat(), item.at.get("due")]
+        for item in incident.action_items
+        if (due := due_date(item)) is not None and item_status(item) == "open"
+    ]
 
 
-@rule("HS407", "action-overdue", Category.ACTION_ITEMS, Level.WARNING, applies_from=Status.IN_REVIEW,
-      facts=open_items)
+@rule(
+    "HS407",
+    "action-overdue",
+    Category.ACTION_ITEMS,
+    Level.WARNING,
+    applies_from=Status.IN_REVIEW,
+    facts=open_items,
+)
 def action_overdue(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     """Flags an open action item whose due date has passed.
 
@@ -283,9 +322,20 @@ def action_overdue(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
         if due < ctx.today:
             days = (ctx.today - due).days
             yield action_overdue.finding(
-                facts, line, f"open action item is {days} day{'s' if days != 1 else ''} past its due "
-                f"date {due.isoformat()}; close it (done, wontfix) or set a new date", column=column)
+                facts,
+                line,
+                f"open action item is {days} day{'s' if days != 1 else ''} past its due "
+                f"date {due.isoformat()}; close it (done, wontfix) or set a new date",
+                column=column,
+            )
 
 
-RULES = (action_items_missing, action_owner, action_due, action_ticket, action_status, action_kind,
-         action_overdue)
+RULES = (
+    action_items_missing,
+    action_owner,
+    action_due,
+    action_ticket,
+    action_status,
+    action_kind,
+    action_overdue,
+)

@@ -1,158 +1,85 @@
 """HS3xx blame: wording that makes a person the cause, with a systems-focused rewrite.
 
-Person-aware: a cognitive failure ("forgot", "ignored", "failed to") is blame only when
-its subject is a person: a handle or name from the front matter or ``hindsight.yml``, an
-@mention, a role ("the on-call engineer", "someone"), a team or a department. "The job
-failed to acquire a lock" is about the system and is not flagged. Quotes, code, block
-quotes and pasted chat logs are other people's words and are not checked, and a sentence
-about blamelessness itself ("we never stop at 'human error'") is not blame.
+The reading is :mod:`hindsight.language`'s: it splits sentences and clauses, finds people
+(names, @handles, roles with their qualifiers, teams, indefinite people) and fault
+expressions (a lexicon of lemmas with all their forms), and links the two when the person
+is the subject, possessor or by-agent of the fault, or the target of an accountability
+frame. This module turns what it finds into findings, one rule per kind. Quotes, code,
+block quotes and pasted chat logs are other people's words and are not read.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from typing import Iterable, Iterator, NamedTuple
+from collections.abc import Iterator
 
 from hindsight.config import Settings
+from hindsight.language import Hit, find
 from hindsight.model import Category, Finding, Incident, Status
-from hindsight.rules._base import CheckContext, Rule, any_of, body_prose, folded, per_incident, rule
+from hindsight.rules._base import CheckContext, Rule, body_prose, per_incident, rule
 
-# --- who: people, roles, teams ---------------------------------------------------------------
+__all__ = ["ADVICE", "CODES", "RULES", "Hit", "find", "people_names", "scan"]
 
-_DETERMINER = r"(?:the|a|an|our|their|one of (?:the|our)|this|that|his|her)"
-_ROLE_NOUN = (r"(?:engineers?|developers?|devs?|operators?|admins?|administrators?|SREs?|DBAs?|on-?callers?|"
-              r"responders?|reviewers?|authors?|deployers?|interns?|new hires?|contractors?|employees?|"
-              r"staff(?: members?)?|team ?members?|colleagues?|person|individuals?|analysts?|managers?|"
-              r"testers?|programmers?|technicians?|coders?|sysadmins?|oncall|on-call|incident commander)")
-_ROLE = rf"{_DETERMINER}\s+(?:[\w-]+\s+){{0,2}}?{_ROLE_NOUN}\b"
-_TEAM = (r"(?i:(?:the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:team|squad|department|group|folks|crew)\b)"
-         r"|\b(?:QA|Ops|Operations|Support|Marketing|Sales|Management|Engineering|DevOps|SRE|IT|Finance|Legal|"
-         r"Security)\b(?!\s+(?:for|of|tool\w*|system|service|page|API|endpoint|ticket)\b)")
-_PRONOUN = r"\b(?:someone|somebody|whoever|everyone|everybody|anybody|he|she|him|her|I)\b"
-_QUALIFIER = (r"(?:\s+(?:on[- ]call|on duty|in charge|at the time|responsible|(?:from|on|in) (?:the )?[\w-]+ team)"
-              r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose)\b)[^,.;:!?()]){1,60}?"
-              r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?)?")
-_FILLER = (r"(?:\s+(?:had|has|have|was|were|is|also|then|simply|just|apparently|clearly|obviously|again|"
-           r"accidentally|mistakenly|unfortunately|completely|totally|already|initially|still|probably|"
-           r"(?:must|may|might|seems? to|seemed to|appears? to|appeared to) have|later|unknowingly|inadvertently|"
-           r"repeatedly|once again|evidently|somehow|allegedly|basically))*")
-
-_CHECK_VERBS = (r"(?:check|verify|test|read|follow|notice|look|review|validate|confirm|pay attention|think|"
-                r"double-check|escalate|communicate|ask|wait|bother)")
-_COGNITIVE = (
-    r"forgot|forgotten|forget|forgets|ignored|ignores|neglected|neglects|failed to|fails to|"
-    r"did(?: not|n't) bother|did(?: not|n't) " + _CHECK_VERBS + r"|never (?:checked|tested|verified|read|noticed|"
-    r"looked|reviewed|followed|bothered)|overlooked|missed|misjudged|misread|misunderstood|misconfigured|"
-    r"mishandled|messed up|screwed up|botched|blundered|dropped the ball|fat-fingered|"
-    r"made (?:a|an|the|another|two|several) (?:(?:simple|silly|careless|stupid|big|critical|costly|basic)\s+)?"
-    r"(?:mistakes?|errors?|blunders?|typos?|bad calls?|wrong calls?|poor decisions?|bad decisions?)|"
-    r"(?:was|were|is|are|got) (?:careless|negligent|sloppy|lazy|reckless|inattentive|distracted|asleep|"
-    r"not paying attention)|(?:was|wasn't|were|weren't|is|are)(?: not)? paying (?:no )?attention|"
-    r"(?:is|was|are|were) to blame|(?:is|was|are|were) at fault|"
-    r"caused (?:the|this|an?) (?:outage|incident|failure|problem|issue|downtime|breakage|disruption)|"
-    r"broke (?:production|prod|the site|everything|checkout|the build)|"
-    r"(?:is|was|are|were) responsible for (?:the|this) (?:outage|incident|failure|mistake|breakage)")
-_HINDSIGHT = (
-    r"(?:should|ought to)(?: have|'ve| not have|n't have) (?:noticed|known|caught|seen|checked|realised|realized|"
-    r"spotted|verified|tested|asked|waited|double-checked|read|looked|escalated|paged|followed|reviewed|thought|"
-    r"understood|anticipated|been (?:more )?(?:careful|aware|vigilant|thorough|cautious|attentive)|"
-    r"deployed|merged|pushed|run|ran|done|made|approved|touched|changed)|"
-    r"could(?: have|'ve) (?:easily )?(?:prevented|avoided|caught|noticed|stopped|spotted)")
-#: predicates so plainly human that any capitalised name before them is taken as a person
-_HUMAN_ONLY = (r"forgot|neglected|did(?: not|n't) bother|misjudged|dropped the ball|screwed up|messed up|"
-               r"fat-fingered|should(?: have|'ve) known(?: better)?|(?:was|got) (?:careless|negligent|sloppy|lazy|"
-               r"reckless|inattentive|asleep)|(?:is|was) to blame|(?:was|is) at fault|made (?:a|an) "
-               r"(?:(?:simple|silly|careless|stupid|big|critical|costly|basic)\s+)?(?:mistake|error|blunder)")
-_NOT_A_NAME = {"The", "This", "That", "It", "We", "They", "Our", "Then", "After", "When", "If", "But", "And",
-               "So", "Nobody", "No", "Nothing", "None", "There", "Here", "What", "Which", "Why", "How", "Who",
-               "Everyone", "Monitoring", "Alerting", "Nginx", "Redis", "Kafka", "Postgres", "Kubernetes", "Terraform"}
-_FAULT_NOUN = (r"(?:fault|mistake|error|negligence|carelessness|oversight|blunder|screw-?up|misstep|failure|"
-               r"incompetence|laziness|sloppiness|lapse)")
-
-# --- what: labels and judgements ---------------------------------------------------------------
-
-#: every pattern scanned over whole paragraphs, with the letters its matches can start with
-SCANNED: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
-
-
-def _scanned(pattern: str, starts: str, flags: int = 0) -> re.Pattern[str]:
-    """``pattern`` (matches begin a word) led by a look-ahead for the two letters they can start with.
-
-    Python's ``re`` has no fast path for a pattern that opens with ``\\b``: at every word it
-    tries each alternative in turn. The look-ahead turns most words away at once, which
-    makes the scan about twice as fast; it changes no match as long as ``starts`` holds
-    the first two letters of every alternative, which a test proves for each pattern.
-    """
-    letters = tuple(starts.split("|"))
-    compiled = re.compile(rf"\b(?=(?i:{'|'.join(re.escape(s) for s in letters)}))(?:{pattern})", flags)
-    SCANNED.append((compiled, letters))
-    return compiled
-
-
-HUMAN_ERROR = _scanned(
-    r"(?:human|operator|user|pilot|engineer|developer|manual|personnel|staff|people)[- ](?:error|mistake|failure|"
-    r"fault)s?\b(?![- ](?:page|message|code|response|status|rate|count|handling|screen|class|type))|\bPEBKAC\b|\bPEBCAK\b|\bID-?10-?T\b|\blayer[- ]8\b|\bfat[- ]finger(?:ed|ing|s)?\b",
-    "de|en|fa|hu|id|la|ma|op|pe|pi|st|us", re.IGNORECASE)
-JUDGEMENTAL = _scanned(
-    r"(?:careless(?:ness|ly)?|lazy|laziness|lazily|sloppy|sloppiness|sloppily|incompetent(?:ly)?|incompetence|"
-    r"stupid(?:ity|ly)?|idiot(?:ic|s)?|dumb|negligent(?:ly)?|negligence|reckless(?:ly|ness)?|clueless|"
-    r"inept(?:itude)?|moron(?:ic|s)?|foolish(?:ly|ness)?|irresponsibl[ey]|amateurish|boneheaded|"
-    r"dim-witted|thoughtless(?:ly|ness)?|inexcusabl[ey])\b",
-    "am|bo|ca|cl|di|du|fo|id|in|ir|la|mo|ne|re|sl|st|th", re.IGNORECASE)
-_TECHNICAL_USE = re.compile(
-    r"(?:lazy|lazily)[- ](?:load\w*|evaluat\w*|init\w*|instantiat\w*|delet\w*|expir\w*|migrat\w*|fetch\w*|"
-    r"iterat\w*|propagat\w*|consum\w*|sync\w*|computed|import\w*|static|val)|sloppy[- ]quorums?|"
-    r"dumb[- ](?:pipes?|terminals?|proxy|proxies|client)", re.IGNORECASE)
-_META = re.compile(
-    r"\b(?:blameless(?:ness|ly)?|blame-free|no[- ]blame|not about (?:who|blame)|rather than|instead of|"
-    r"is not a (?:root )?cause|isn't a (?:root )?cause|never (?:a|the) (?:root )?cause|not (?:a|the) (?:root )?cause|"
-    r"stops? at|stopping at|ends? the (?:analysis|inquiry|investigation)|call(?:s|ed|ing)? (?:it|this)|"
-    r"label(?:s|led|ling|ed|ing)?|the (?:term|phrase|words?)|avoid(?:s|ed|ing)?|reduc(?:e|es|ed|ing) the "
-    r"(?:chance|risk|room)|(?:chance|risk|room|possibility|opportunit(?:y|ies)) (?:of|for)|prone to|"
-    r"guard(?:s|ed|ing)? against|prevent(?:s|ed|ing)?|eliminat(?:e|es|ed|ing)|less (?:room|chance)|"
-    r"regardless of|no matter|symptoms? of|assign(?:s|ing)? blame|instead,)", re.IGNORECASE)
-#: "when I'm lazy": an author's self-deprecation is not a judgement of someone else
-_FIRST_PERSON = re.compile(r"\b(?:I'm|I am|I was|I've been|I get|I got|me being)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|nobody|no one)\b|n't\b", re.IGNORECASE)
-#: every branch opens with its quotation mark (the look-behind of the single quote comes after
-#: it), so that ``re`` skips to the next quotation mark instead of trying each branch everywhere
-_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|‘[^’\n]{1,200}’|'(?<![\w']')[^'\n]{1,80}'(?![\w])|"
-                     r"«[^»\n]{1,200}»")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
-class Hit(NamedTuple):
-    """One piece of blameful wording in a text."""
-
-    start: int
-    end: int
-    code: str
-    advice: str
-
-
-ADVICE = {
-    "cognitive": "describe what made it easy to miss (the signal, the tool, the process) rather than what the "
-                 "person did not do",
-    "fault": "describe the conditions that let one action cause harm, not whose fault it was",
-    "human-error": "'human error' ends the analysis where it should start; describe what in the system "
-                   "allowed the error and what would have caught it",
-    "hindsight": "that is hindsight; describe what the person knew and saw at the time, and what would have "
-                 "surfaced the problem",
-    "judgement": "drop the judgement; describe the action and the context it was taken in",
-    "phrase": "this archive lists it as blameful wording (hindsight.yml blame.phrases); describe the system instead",
+#: the rule code of each kind of blame
+CODES = {
+    "cognitive": "HS301",
+    "label": "HS302",
+    "counterfactual": "HS303",
+    "character": "HS304",
+    "phrase": "HS305",
+    "agent": "HS306",
+    "fault": "HS307",
+    "accountability": "HS308",
 }
-
-
-def _alternatives(names: Iterable[str]) -> str:
-    """Longest first; each name not after a word character, checked once its first letter matched.
-
-    A pattern whose every branch opens with a letter lets ``re`` skip to the next position
-    holding one of those letters; a look-behind in front of the branches would make it try
-    every branch at every position.
-    """
-    unique = sorted({n for n in names if n}, key=len, reverse=True)
-    return "|".join(rf"{re.escape(n[0])}(?<![\w@-].){re.escape(n[1:])}" for n in unique)
+#: what each kind is called in a finding, and the rewrite it suggests
+ADVICE = {
+    "cognitive": (
+        "a person's attention or care is made the cause",
+        (
+            "describe what made it easy to miss (the signal, the tool, the process): 'the alert fired "
+            "in a channel that also carries 200 notices a day'"
+        ),
+    ),
+    "label": (
+        "a label ends the analysis",
+        (
+            "'human error' is where the analysis starts; describe what in the system allowed the error "
+            "and what would have caught it"
+        ),
+    ),
+    "counterfactual": (
+        "hindsight about a person",
+        (
+            "describe what the person knew and saw at the time, and what would have surfaced the "
+            "problem: 'the diff showed 3,000 lines; the DROP statement was on line 2,714'"
+        ),
+    ),
+    "character": (
+        "a judgement of a person or their work",
+        "drop the judgement; describe the action and the context it was taken in",
+    ),
+    "phrase": (
+        "wording this archive lists as blameful (hindsight.yml blame.phrases)",
+        "describe the system instead",
+    ),
+    "agent": (
+        "a person is made the agent of the damage",
+        (
+            "describe what the system allowed: 'the deploy tool let an unreviewed change reach production', "
+            "'the console deleted a zone without asking for confirmation'"
+        ),
+    ),
+    "fault": (
+        "a fault is tied to a person",
+        "describe the conditions that let one action cause harm, not whose mistake it was",
+    ),
+    "accountability": (
+        "a person is held accountable",
+        (
+            "a postmortem finds causes, not culprits; describe the decisions and the conditions "
+            "they were made in, and what will change"
+        ),
+    ),
+}
 
 
 def people_names(settings: Settings, incident: Incident | None) -> tuple[str, ...]:
@@ -179,170 +106,13 @@ def people_names(settings: Settings, incident: Incident | None) -> tuple[str, ..
     return tuple(sorted(n for n in names if len(n) >= 2))
 
 
-#: known people's names are masked with this character before matching, so that the
-#: patterns below are compiled once, whoever the incident's people are
-_MARK = "\x01"
-_PERSON = rf"(?:(?i:{_ROLE})|{_TEAM}|(?i:{_PRONOUN})|@[\w.-]+|{_MARK}+)"
-_WHOEVER = r"(?i:whoever)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){1,50}?"
-#: the end of the text before a predicate: a person, what qualifies them, adverbs
-_SUBJECT_BEFORE = re.compile(rf"(?:{_WHOEVER}|{_PERSON}{_QUALIFIER}){_FILLER}\s+$")
-_PREDICATE = _scanned(rf"(?i:(?P<cognitive>{_COGNITIVE})|(?P<hindsight>{_HINDSIGHT}))(?![\w-])",
-                      "ar|bl|bo|br|ca|co|di|dr|fa|fo|go|ig|is|ma|me|mi|ne|ou|ov|sc|sh|wa|we")
-_COUNTER_VERB = (r"(?:checked|read|noticed|been|followed|looked|tested|verified|waited|asked|paid attention|"
-                 r"double-checked|known)")
-_COUNTERFACTUAL = _scanned(rf"(?i:(?P<had>had(?:n't| not)?\s+)?{_COUNTER_VERB})\b",
-                           "as|be|ch|do|fo|ha|kn|lo|no|pa|re|te|ve|wa")
-_IF_PERSON_BEFORE = re.compile(rf"\b(?i:if)\s+{_PERSON}\s+$")
-_HAD_PERSON_BEFORE = re.compile(rf"\b(?i:had)\s+{_PERSON}\s+$")
-_FAULT = _scanned(rf"(?i:{_FAULT_NOUN})(?P<of>s?\s+(?i:of|by|on the part of|from)\s+)?",
-                  "bl|ca|er|fa|in|la|mi|ne|ov|sc|sl")
-_OWNER_BEFORE = re.compile(rf"{_PERSON}['’]s?\s+(?:(?i:own|simple|big|silly|careless|costly)\s+)?$")
-_PERSON_AHEAD = re.compile(rf"{_PERSON}(?!['’]s)\b|{_MARK}+(?!['’]s)")
-_BY_PERSON = _scanned(
-    r"(?i:(?P<passive>ignored|overlooked|missed|neglected|forgotten|mishandled|botched|misconfigured|misread|"
-    r"fat-fingered)\s+by|(?P<blame>(?:blame|responsibility) (?:lies|rests|falls|is) (?:with|on)|\b(?:we|they|I) "
-    r"blame)|(?P<caused>caused by))\s+", "bl|bo|ca|fa|fo|i |ig|mi|ne|ov|re|th|we")
-_CAUSE_END = re.compile(r"\s*(?:[.;,!?]|$)|\s+(?i:forgetting|ignoring|not|failing|neglecting|missing)\b")
-_HUMAN_ONLY_PREDICATE = _scanned(rf"(?:{_HUMAN_ONLY})(?![\w-])", "di|dr|fa|fo|go|is|ma|me|mi|ne|sc|sh|wa")
-_NAME_BEFORE = re.compile(rf"(?<![\w@-])(?P<name>[A-Z][a-z]{{2,}}){_FILLER}\s+$")
-_WINDOW = 160
-
-
-@functools.lru_cache(maxsize=1024)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    known = _alternatives(names)
-    return re.compile(rf"(?:{known})(?![\w-])") if known else None
-
-
-def _mask_names(text: str, names: tuple[str, ...]) -> str:
-    pattern = _names_pattern(names)
-    return pattern.sub(lambda m: _MARK * len(m.group()), text) if pattern else text
-
-
-#: words without which a pattern cannot match: a paragraph without any skips the pattern
-_PREDICATE_WORDS = ("forg", "ignor", "neglect", "fail", "bother", "did", "never", "overlook", "miss", "mis",
-                    "mess", "screw", "botch", "blunder", "dropped", "fat-f", "made", "careless", "negligent",
-                    "sloppy", "lazy", "reckless", "inattentive", "distracted", "asleep", "attention", "blame",
-                    "fault", "caused", "broke", "responsible", "should", "ought", "could")
-_FAULT_WORDS = ("fault", "mistake", "error", "neglig", "careless", "oversight", "blunder", "screw", "misstep",
-                "failure", "incompeten", "lazi", "sloppi", "lapse")
-_LABEL_WORDS = ("error", "mistake", "failure", "fault", "pebk", "pebc", "id-10", "id10", "layer", "finger")
-_JUDGEMENT_WORDS = ("careless", "lazy", "lazi", "sloppy", "sloppi", "incompeten", "stupid", "idiot", "dumb",
-                    "neglig", "reckless", "clueless", "inept", "moron", "foolish", "irresponsib", "amateurish",
-                    "boneheaded", "dim-witted", "thoughtless", "inexcusab")
-#: any of the three above: most paragraphs have none, and one scan tells
-_NOUN_WORDS = _FAULT_WORDS + _LABEL_WORDS + _JUDGEMENT_WORDS
-_PREDICATE_HINT, _FAULT_HINT, _LABEL_HINT, _JUDGEMENT_HINT, _NOUN_HINT = (
-    any_of(words) for words in (_PREDICATE_WORDS, _FAULT_WORDS, _LABEL_WORDS, _JUDGEMENT_WORDS, _NOUN_WORDS))
-#: any word a pattern needs, searched in the text before its quotes and names are masked
-#: (masking only blanks characters out, but can put spaces around a bare "by" or "had")
-_ANY_HINT = any_of(_PREDICATE_WORDS + _NOUN_WORDS + ("by", "had"))
-
-
-def _person_first(masked: str, lowered: str, nouns: bool) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, code, advice) of each person made the cause, found predicate first.
-
-    ``nouns`` tells whether ``lowered`` holds any of :data:`_NOUN_WORDS`.
-    """
-    fault = nouns and _FAULT_HINT.search(lowered) is not None
-    predicate = _PREDICATE_HINT.search(lowered) is not None  # every predicate below holds one of its words
-    for match in _PREDICATE.finditer(masked) if predicate else ():
-        window = max(0, match.start() - _WINDOW)
-        subject = _SUBJECT_BEFORE.search(masked, window, match.start())
-        if subject:
-            if match.group("cognitive"):
-                yield subject.start(), match.end(), "HS301", "cognitive"
-            else:
-                yield subject.start(), match.end(), "HS303", "hindsight"
-    for match in _COUNTERFACTUAL.finditer(masked) if "had " in lowered else ():
-        before = _IF_PERSON_BEFORE if match.group("had") else _HAD_PERSON_BEFORE
-        subject = before.search(masked, max(0, match.start() - _WINDOW), match.start())
-        if subject:
-            yield subject.start(), match.end(), "HS303", "hindsight"
-    for match in _FAULT.finditer(masked) if fault else ():
-        begin, _ = _sentence(masked, match.start())
-        if _NEGATION.search(masked, begin, match.start()):
-            continue
-        window = max(0, match.start() - _WINDOW)
-        # "Dana's mistake": no apostrophe before the noun, no owner (and no costly search back)
-        apostrophe = masked.find("'", window, match.start()) >= 0 or masked.find("’", window, match.start()) >= 0
-        owner = _OWNER_BEFORE.search(masked, window, match.start()) if apostrophe else None
-        if owner:
-            yield owner.start(), match.end(), "HS301", "fault"
-        elif match.group("of"):
-            person = _PERSON_AHEAD.match(masked, match.end())
-            if person:
-                yield match.start(), person.end(), "HS301", "fault"
-    for match in _BY_PERSON.finditer(masked) if " by " in lowered or "blame" in lowered else ():
-        person = _PERSON_AHEAD.match(masked, match.end())
-        if not person or (match.group("caused") and not _CAUSE_END.match(masked, person.end())):
-            continue
-        yield match.start(), person.end(), "HS301", "fault" if not match.group("passive") else "cognitive"
-    for match in _HUMAN_ONLY_PREDICATE.finditer(masked) if predicate else ():
-        name = _NAME_BEFORE.search(masked, max(0, match.start() - _WINDOW), match.start())
-        if name and name.group("name") not in _NOT_A_NAME:
-            yield name.start(), match.end(), "HS301", "cognitive"
-
-
-def _mask_quotes(text: str) -> str:
-    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
-
-
-def _sentence(text: str, start: int) -> tuple[int, int]:
-    begin = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        begin = match.end()
-    end_match = _SENTENCE_END.search(text, start)
-    return begin, end_match.end() if end_match else len(text)
-
-
-def _allowed(text: str, start: int, end: int, allow: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    for phrase in allow:
-        p = phrase.lower()
-        at = lowered.find(p)
-        while at != -1:
-            if at <= start < at + len(p) or start <= at < end:
-                return True
-            at = lowered.find(p, at + 1)
-    return False
-
-
-def find(text: str, names: tuple[str, ...], phrases: tuple[str, ...] = (), allow: tuple[str, ...] = ()) -> list[Hit]:
-    """Blameful wording in one paragraph of ``text`` (quotes are masked here)."""
-    if not phrases and not _ANY_HINT.search(folded(text)):
-        return []  # most paragraphs: none of the words any pattern needs
-    masked = _mask_names(_mask_quotes(text), names)
-    hits: list[Hit] = []
-
-    def add(start: int, end: int, code: str, advice: str) -> None:
-        if any(h.start <= start < h.end or start <= h.start < end for h in hits):
-            return
-        if allow and _allowed(masked, start, end, allow):
-            return
-        hits.append(Hit(start, end, code, advice))
-
-    lowered = folded(masked)
-    nouns = _NOUN_HINT.search(lowered) is not None
-    for start, end, code, advice in sorted(_person_first(masked, lowered, nouns), key=lambda h: (h[0], -h[1])):
-        add(start, end, code, advice)
-    for pattern, code, advice, hint in ((HUMAN_ERROR, "HS302", "human-error", _LABEL_HINT),
-                                        (JUDGEMENTAL, "HS304", "judgement", _JUDGEMENT_HINT)):
-        if not (nouns and hint.search(lowered)):
-            continue
-        for match in pattern.finditer(masked):
-            if code == "HS304" and (_TECHNICAL_USE.match(masked, match.start())
-                                    or _FIRST_PERSON.search(masked, max(0, match.start() - 30), match.start())):
-                continue
-            begin, end = _sentence(masked, match.start())
-            if _META.search(masked, begin, end) or _NEGATION.search(masked, max(begin, match.start() - 40),
-                                                                     match.start()):
-                continue
-            add(match.start(), match.end(), code, advice)
-    for phrase in phrases:
-        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):
-            add(match.start(), match.end(), "HS305", "phrase")
-    return sorted(hits)
+def message(text: str, hit: Hit) -> str:
+    """What a finding says: the kind, the words quoted, and a rewrite."""
+    phrase = " ".join(text[hit.start : hit.end].split())
+    if len(phrase) > 60:
+        phrase = phrase[:57] + "…"
+    what, rewrite = ADVICE[hit.kind]
+    return f'blameful wording "{phrase}" ({what}): {rewrite}'
 
 
 @per_incident
@@ -358,11 +128,17 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     def report(path: str, text: str, place: object) -> Iterator[Finding]:
         for hit in find(text, names, settings.blame_phrases, settings.blame_allow):
             line, column = place(hit.start)  # type: ignore[operator]
-            phrase = " ".join(text[hit.start : hit.end].split())
-            if len(phrase) > 60:
-                phrase = phrase[:57] + "…"
-            message = f"blameful wording \"{phrase}\": {ADVICE[hit.advice]}"
-            yield Finding(path, line, column, hit.code, Category.BLAME, _RULES[hit.code].level, message, incident.id)
+            code = CODES[hit.kind]
+            yield Finding(
+                path,
+                line,
+                column,
+                code,
+                Category.BLAME,
+                _RULES[code].level,
+                message(text, hit),
+                incident.id,
+            )
 
     title = incident.meta.get("title")
     if isinstance(title, str):
@@ -371,25 +147,31 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for paragraph in body_prose(incident, quotes=False):
         yield from report(incident.postmortem_path, paragraph.text, paragraph.place)
     for event in incident.timeline:
-        yield from report(incident.timeline_path, event.text, lambda offset, line=event.line: (line, None))
+        yield from report(
+            incident.timeline_path, event.text, lambda offset, line=event.line: (line, None)
+        )
 
 
-@rule("HS301", "blame-person", Category.BLAME, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS301", "blame-person", Category.BLAME, applies_from=Status.IN_REVIEW, warns_from=Status.DRAFT
+)
 def blame_person(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
-    """Flags wording that makes a person the cause: "Lee forgot", "the on-call engineer ignored".
+    """Flags a person's attention or care made the cause: "Amara forgot", "the on-call engineer ignored".
 
-    A person is a handle or name from the front matter or `hindsight.yml`, an @mention, a
-    role ("the developer", "someone", "whoever"), a team or a department. Cognitive
-    failures ("forgot", "ignored", "neglected", "failed to", "didn't bother", "misjudged"),
-    a fault or mistake attributed to someone ("Lee's mistake", "the fault of the DBA") and
-    "was to blame" are flagged; the same verbs with a system as subject ("the job failed
-    to acquire a lock") are not. Quotes, code, block quotes and chat logs are not checked.
+    A person is a name (from the front matter, `hindsight.yml`, or any given name or first
+    and last name in the text), an @mention, a role with what qualifies it ("the analyst in
+    charge that night"), a team, a department or an indefinite person ("someone").
+    Cognitive and attitude failures ("forgot", "ignored", "misread", "lost track of", "did
+    not check", "couldn't be bothered", "was distracted", "hastily") are flagged when such a
+    person is their subject or by-agent; the same verbs about a system ("the scheduler
+    ignored the lock") are not, nor is a reason the text gives ("ignored the alert, which
+    the runbook lists as a known false positive"). Warning from draft, error from in-review.
 
     ## Why is this bad?
-    Naming a person as the cause ends the analysis where it should begin: people acted
-    sensibly on what they saw, in a system that let the action cause harm. Blame also
-    teaches everyone to say less in the next postmortem, which is how the next incident
-    is not learned from.
+    Naming a person's attention as the cause ends the analysis where it should begin: people
+    acted sensibly on what they saw, in a system that let the action cause harm. Blame also
+    teaches everyone to say less in the next postmortem, which is how the next incident is
+    not learned from.
 
     ## Example
     ```markdown
@@ -409,7 +191,9 @@ def blame_person(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     return (f for f in scan(incident, ctx) if f.code == "HS301")
 
 
-@rule("HS302", "human-error", Category.BLAME, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS302", "human-error", Category.BLAME, applies_from=Status.IN_REVIEW, warns_from=Status.DRAFT
+)
 def human_error(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags "human error", "operator error", "fat-fingered" and similar labels given as a cause.
 
@@ -438,7 +222,13 @@ def human_error(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     return (f for f in scan(incident, ctx) if f.code == "HS302")
 
 
-@rule("HS303", "hindsight-bias", Category.BLAME, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS303",
+    "hindsight-bias",
+    Category.BLAME,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
 def hindsight_bias(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags hindsight about people: "Lee should have noticed", "if the engineer had checked".
 
@@ -468,7 +258,13 @@ def hindsight_bias(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     return (f for f in scan(incident, ctx) if f.code == "HS303")
 
 
-@rule("HS304", "judgemental-word", Category.BLAME, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS304",
+    "judgemental-word",
+    Category.BLAME,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
 def judgemental_word(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags judgemental words: careless, lazy, sloppy, incompetent, stupid, negligent, reckless.
 
@@ -496,11 +292,13 @@ def judgemental_word(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     return (f for f in scan(incident, ctx) if f.code == "HS304")
 
 
-@rule("HS305", "blame-phrase", Category.BLAME, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS305", "blame-phrase", Category.BLAME, applies_from=Status.IN_REVIEW, warns_from=Status.DRAFT
+)
 def blame_phrase(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags wording this archive lists under `blame.phrases` in `hindsight.yml`.
 
-    Teams add their own words there ("rookie mistake", "asleep at the wheel"), and list
+    Teams add their own words there ("Friday special", "asleep at the wheel"), and list
     under `blame.allow` wording that the built-in rules flag wrongly for them.
 
     ## Why is this bad?
@@ -510,16 +308,16 @@ def blame_phrase(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ## Example
     ```yaml title="hindsight.yml"
     blame:
-      phrases: [rookie mistake]
+      phrases: [Friday special]
     ```
     ```yaml
-    title: A rookie mistake took checkout down
+    title: A Friday special took checkout down
     ```
 
     ## Use instead
     ```yaml title="hindsight.yml"
     blame:
-      phrases: [rookie mistake]
+      phrases: [Friday special]
     ```
     ```yaml
     title: A configuration change took checkout down
@@ -528,5 +326,131 @@ def blame_phrase(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     return (f for f in scan(incident, ctx) if f.code == "HS305")
 
 
-RULES: tuple[Rule, ...] = (blame_person, human_error, hindsight_bias, judgemental_word, blame_phrase)
+@rule(
+    "HS306",
+    "person-as-cause",
+    Category.BLAME,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
+def person_as_cause(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a person, role or team made the agent of the damage: "a trainee purged the queue".
+
+    Acts whose harm is in the verb ("corrupted", "wiped", "took down", "caused the outage")
+    are flagged with a person as subject or by-agent. Everyday acts ("deleted", "restarted",
+    "pushed") are flagged only when the clause tells the harm ("by accident", "the wrong
+    bucket", "on the primary", "without a review", "taking the site down"), and not when it
+    tells a repair or a plan ("deleted the stale snapshots to free the disk", "removed the
+    zone after the review approved it"). The same verbs with a system as subject ("the purge
+    job emptied the queue") are not flagged.
+
+    ## Why is this bad?
+    "X deleted the zone" stops at the last hand that touched the system. The questions that
+    prevent the next incident are about the system: why one command could delete a zone in
+    use, why nothing asked for confirmation, why the change needed no second pair of eyes.
+
+    ## Example
+    ```markdown
+    ## Root cause
+
+    An intern accidentally deleted the production DNS zone.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Root cause
+
+    The DNS console deleted a zone that still served traffic without asking for
+    confirmation, and the intern's account had the same rights as an administrator's.
+    ```
+    """
+    return (f for f in scan(incident, ctx) if f.code == "HS306")
+
+
+@rule(
+    "HS307",
+    "fault-of-person",
+    Category.BLAME,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
+def fault_of_person(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a fault tied to a person: "Amara's oversight", "a slip by the operator", "an error on her part".
+
+    Fault nouns ("mistake", "oversight", "slip", "blunder", "haste", "bad call", "botched")
+    are flagged when a person owns them (a possessive, "his", "her", "their"), made them
+    ("made a mistake") or is named after them ("by", "of", "on the part of"). Technical
+    compounds ("error rate", "failure mode") and negations ("no one's mistake") are not.
+
+    ## Why is this bad?
+    A mistake always has an owner and never explains itself: what explains it is what made
+    it easy to make and hard to notice. Naming the owner answers neither.
+
+    ## Example
+    ```markdown
+    ## Root cause
+
+    The outage was the result of the DBA's oversight during the restore.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Root cause
+
+    The restore procedure did not say that the replica must be stopped first, and the
+    restore tool did not check it.
+    ```
+    """
+    return (f for f in scan(incident, ctx) if f.code == "HS307")
+
+
+@rule(
+    "HS308",
+    "accountability-frame",
+    Category.BLAME,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
+def accountability_frame(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a person held accountable: "was at fault", "the blame lies with", "should face consequences".
+
+    Accountability predicates ("was at fault", "is to blame", "bears responsibility for the
+    downtime", "is responsible for the outage") with a person as subject, frames that put a
+    person after them ("the blame lies with", "the outage falls on the storage group", "we
+    have Amara to thank for the downtime", "this one is on the DBA"), and sanctions ("should
+    face consequences", "must be held accountable") are flagged. Ownership of a service ("is
+    responsible for the billing service") is not.
+
+    ## Why is this bad?
+    A postmortem that finds a culprit has found nothing the organisation can change, and
+    tells everyone that the next honest account may be used against them.
+
+    ## Example
+    ```markdown
+    ## Root cause
+
+    The storage team was at fault for the failed migration.
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Root cause
+
+    The migration ran with no way to pause it, and its progress was visible only on the
+    storage hosts themselves.
+    ```
+    """
+    return (f for f in scan(incident, ctx) if f.code == "HS308")
+
+
+RULES: tuple[Rule, ...] = (
+    blame_person,
+    human_error,
+    hindsight_bias,
+    judgemental_word,
+    blame_phrase,
+    person_as_cause,
+    fault_of_person,
+    accountability_frame,
+)
 _RULES = {r.code: r for r in RULES}

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from hindsight.model import Category, Finding, Incident, Status
 from hindsight.rules._base import CheckContext, rule
 
 SECTION = "Impact"
-_NUMBER = (r"(?:\d[\d,.\u202f ]*\d|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-           r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundreds?|thousands?|millions?|dozens?|half|single)")
-_UNIT = (r"(?:%|percent|per ?cent|pct|k\b|m\b|"
-         r"users?|customers?|accounts?|tenants?|merchants?|clients?|people|members?|subscribers?|sellers?|"
-         r"buyers?|visitors?|sessions?|devices?|"
-         r"requests?|reqs?|calls?|queries|query|transactions?|orders?|payments?|purchases?|checkouts?|"
-         r"carts?|bookings?|jobs?|builds?|deploys?|deployments?|messages?|emails?|e-mails?|notifications?|"
-         r"events?|records?|rows?|files?|objects?|pages?|sites?|regions?|hosts?|servers?|nodes?|pods?|"
-         r"errors?|failures?|timeouts?|tickets?|attacks?|packages?|releases?|versions?|repositor(?:y|ies)|"
-         r"projects?|crates?|downloads?|installs?|"
-         r"ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
-         r"[kmgt]i?b|bytes?|gigabytes?|terabytes?|"
-         r"usd|eur|gbp|dollars?|euros?|pounds?)")
+_NUMBER = (
+    r"(?:\d[\d,.\u202f ]*\d|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundreds?|thousands?|millions?|dozens?|half|single)"
+)
+_UNIT = (
+    r"(?:%|percent|per ?cent|pct|k\b|m\b|"
+    r"users?|customers?|accounts?|tenants?|merchants?|clients?|people|members?|subscribers?|sellers?|"
+    r"buyers?|visitors?|sessions?|devices?|"
+    r"requests?|reqs?|calls?|queries|query|transactions?|orders?|payments?|purchases?|checkouts?|"
+    r"carts?|bookings?|jobs?|builds?|deploys?|deployments?|messages?|emails?|e-mails?|notifications?|"
+    r"events?|records?|rows?|files?|objects?|pages?|sites?|regions?|hosts?|servers?|nodes?|pods?|"
+    r"errors?|failures?|timeouts?|tickets?|attacks?|packages?|releases?|versions?|repositor(?:y|ies)|"
+    r"projects?|crates?|downloads?|installs?|"
+    r"ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
+    r"[kmgt]i?b|bytes?|gigabytes?|terabytes?|"
+    r"usd|eur|gbp|dollars?|euros?|pounds?)"
+)
 #: a number with a unit (``4%``, ``12,400 requests``, ``3 hours``), money, or a span of clock times
 QUANTITY = re.compile(
     r"(?:[$€£¥]\s?\d[\d,.]*\s?[kmb]?)|\b\d{1,2}:\d{2}\s?(?:[-–]|to|until)\s?\d{1,2}:\d{2}|"
     rf"\b{_NUMBER}(?:\s?[-–]\s?{_NUMBER})?\s?(?:[a-z-]+\s){{0,3}}?{_UNIT}(?![a-z])",
-    re.IGNORECASE)
-_LOSS = re.compile(r"\b(?:lost|loss|losing|deleted|destroyed|corrupt\w*|unrecoverable|overwritten|"
-                   r"purged|dropped|missing|irrecoverabl\w*|not (?:be )?recovered)\b", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_LOSS = re.compile(
+    r"\b(?:lost|loss|losing|deleted|destroyed|corrupt\w*|unrecoverable|overwritten|"
+    r"purged|dropped|missing|irrecoverabl\w*|not (?:be )?recovered)\b",
+    re.IGNORECASE,
+)
 
 
 @rule("HS501", "impact-unquantified", Category.IMPACT, applies_from=Status.IN_REVIEW)
@@ -59,8 +67,11 @@ def impact_unquantified(incident: Incident, ctx: CheckContext) -> Iterator[Findi
         return  # section-missing and section-empty say it
     if not QUANTITY.search(section.prose):
         yield impact_unquantified.finding(
-            incident, section.line, "the impact is not quantified; give numbers with units: users, "
-            "requests or orders affected, the error rate in %, minutes of impact, cost")
+            incident,
+            section.line,
+            "the impact is not quantified; give numbers with units: users, "
+            "requests or orders affected, the error rate in %, minutes of impact, cost",
+        )
 
 
 @rule("HS502", "data-loss-unexplained", Category.IMPACT, applies_from=Status.IN_REVIEW)
@@ -100,8 +111,11 @@ def data_loss_unexplained(incident: Incident, ctx: CheckContext) -> Iterator[Fin
         return
     line = section.line if section else incident.key_lines.get("data_loss")
     yield data_loss_unexplained.finding(
-        incident, line, "data_loss is true but the Impact section does not say what was lost; say what "
-        "data, how much, whose, and what was recovered")
+        incident,
+        line,
+        "data_loss is true but the Impact section does not say what was lost; say what "
+        "data, how much, whose, and what was recovered",
+    )
 
 
 RULES = (impact_unquantified, data_loss_unexplained)

@@ -7,7 +7,8 @@ codes, names and levels are declared once, in ``hindsight.problems.LOADER_CODES`
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from hindsight.model import Finding
 from hindsight.problems import LOADER_CODES
@@ -413,7 +414,21 @@ def timeline_missing() -> None:
     """
 
 
-RULES = (front_matter_missing, front_matter_unterminated, yaml_syntax, front_matter_not_mapping,
-         yaml_construct_forbidden, duplicate_key, key_not_string, invalid_date, text_encoding, too_large,
-         ambiguous_value, postmortem_missing, timeline_syntax, timeline_zone_missing, timeline_partial_line,
-         timeline_missing)
+RULES = (
+    front_matter_missing,
+    front_matter_unterminated,
+    yaml_syntax,
+    front_matter_not_mapping,
+    yaml_construct_forbidden,
+    duplicate_key,
+    key_not_string,
+    invalid_date,
+    text_encoding,
+    too_large,
+    ambiguous_value,
+    postmortem_missing,
+    timeline_syntax,
+    timeline_zone_missing,
+    timeline_partial_line,
+    timeline_missing,
+)

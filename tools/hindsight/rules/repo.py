@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from hindsight.config import suggest
 from hindsight.model import Category, Finding, Incident, Level
@@ -49,8 +50,12 @@ def duplicate_id(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     for name in sorted(_folders(archive)):
         key = name.casefold()
         if key in seen:
-            yield duplicate_id.at(_path(ctx, name), f"incident '{name}' has the same id as '{seen[key]}' "
-                                  "when letter case is ignored; rename one of them", name)
+            yield duplicate_id.at(
+                _path(ctx, name),
+                f"incident '{name}' has the same id as '{seen[key]}' "
+                "when letter case is ignored; rename one of them",
+                name,
+            )
         else:
             seen[key] = name
 
@@ -84,8 +89,12 @@ def folder_name(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
             except ValueError:
                 problem = f"starts with {match.group(1)}, which is not a date"
         if problem:
-            yield folder_name.at(_path(ctx, name), f"incident folder '{name}' {problem}; rename it, e.g. "
-                                 f"{ctx.today:%Y-%m-%d}-checkout-errors", name)
+            yield folder_name.at(
+                _path(ctx, name),
+                f"incident folder '{name}' {problem}; rename it, e.g. "
+                f"{ctx.today:%Y-%m-%d}-checkout-errors",
+                name,
+            )
 
 
 def _related(incident: Incident) -> list[Any]:
@@ -123,7 +132,9 @@ def related_missing(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
     for related in listed:
         if related not in ctx.ids:
             hint = suggest(related, sorted(ctx.ids))
-            yield related_missing.finding(facts, line, f"related incident '{related}' is not in the archive{hint}")
+            yield related_missing.finding(
+                facts, line, f"related incident '{related}' is not in the archive{hint}"
+            )
 
 
 def _links(folder: str) -> Iterator[str]:
@@ -169,12 +180,19 @@ def symlink(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     base = str(ctx.settings.incidents_path)
     for name, kind in archive.entries:
         if kind == "link":
-            yield symlink.at(_path(ctx, name), f"'{name}' is a symbolic link; replace it with the real folder "
-                             "or file (the site would publish whatever it points to)")
+            yield symlink.at(
+                _path(ctx, name),
+                f"'{name}' is a symbolic link; replace it with the real folder "
+                "or file (the site would publish whatever it points to)",
+            )
     for name in archive.checked:
         for link in _links(os.path.join(base, name)):
-            yield symlink.at(_path(ctx, name, link), f"'{link}' is a symbolic link; copy the file in "
-                             "instead (the site would publish whatever it points to)", name)
+            yield symlink.at(
+                _path(ctx, name, link),
+                f"'{link}' is a symbolic link; copy the file in "
+                "instead (the site would publish whatever it points to)",
+                name,
+            )
 
 
 @rule("HS905", "stray-file", Category.REPO, Level.WARNING, archive=True)
@@ -200,22 +218,33 @@ def stray_file(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     """
     for name, kind in archive.entries:
         if kind == "file" and not name.startswith(".") and name not in TOP_LEVEL_FILES:
-            yield stray_file.at(_path(ctx, name), f"'{name}' is not in an incident folder; move it into one, "
-                                "or delete it")
+            yield stray_file.at(
+                _path(ctx, name),
+                f"'{name}' is not in an incident folder; move it into one, or delete it",
+            )
     base = ctx.settings.incidents_path
     for name in archive.checked:
         try:
             with os.scandir(base / name) as entries:
-                found = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries if not e.is_symlink()]
+                found = [
+                    (e.name, e.is_dir(follow_symlinks=False)) for e in entries if not e.is_symlink()
+                ]
         except OSError:
             continue
         for entry, is_dir in sorted(found):
-            if entry.startswith(".") or entry in INCIDENT_FILES or (entry == ATTACHMENTS and is_dir):
+            if (
+                entry.startswith(".")
+                or entry in INCIDENT_FILES
+                or (entry == ATTACHMENTS and is_dir)
+            ):
                 continue  # a postmortem.md that is a folder is reported when it cannot be read
             hint = suggest(entry, list(INCIDENT_FILES))
             where = "into attachments/" if not is_dir and not hint else "where it belongs"
-            yield stray_file.at(_path(ctx, name, entry), f"'{entry}' is not part of an incident{hint}; move it "
-                                f"{where}, or delete it", name)
+            yield stray_file.at(
+                _path(ctx, name, entry),
+                f"'{entry}' is not part of an incident{hint}; move it {where}, or delete it",
+                name,
+            )
 
 
 RULES = (duplicate_id, folder_name, related_missing, symlink, stray_file)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
 from hindsight.rules._base import CheckContext, Facts, rule
@@ -60,8 +61,11 @@ def approval_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     for reviewer in incident.listed("reviewers"):
         if reviewer not in signed:
             yield approval_missing.finding(
-                incident, _line(incident), f"approved without a dated sign-off from reviewer '{reviewer}'; "
-                f"run: hindsight approve {incident.id} --by {reviewer}")
+                incident,
+                _line(incident),
+                f"approved without a dated sign-off from reviewer '{reviewer}'; "
+                f"run: hindsight approve {incident.id} --by {reviewer}",
+            )
 
 
 @rule("HS702", "approval-by-author", Category.REVIEW)
@@ -90,8 +94,11 @@ def approval_by_author(incident: Incident, ctx: CheckContext) -> Iterator[Findin
     for approval in approvals(incident):
         if approval.by in authors:
             yield approval_by_author.finding(
-                incident, _line(incident), f"'{approval.by}' is an author and cannot sign the postmortem off; "
-                "ask a reviewer who did not write it")
+                incident,
+                _line(incident),
+                f"'{approval.by}' is an author and cannot sign the postmortem off; "
+                "ask a reviewer who did not write it",
+            )
 
 
 def _dated_approvals(incident: Incident) -> dict[str, Any]:
@@ -99,8 +106,11 @@ def _dated_approvals(incident: Incident) -> dict[str, Any]:
     resolved = incident.milestone(Milestone.RESOLVED)
     return {
         "line": _line(incident),
-        "approvals": [[a.by, a.date.isoformat()] for a in approvals(incident) if a.date is not None],
-        "resolved": resolved and [resolved.time.astimezone(dt.timezone.utc).date().isoformat(), resolved.line],
+        "approvals": [
+            [a.by, a.date.isoformat()] for a in approvals(incident) if a.date is not None
+        ],
+        "resolved": resolved
+        and [resolved.time.astimezone(dt.timezone.utc).date().isoformat(), resolved.line],
     }
 
 
@@ -127,11 +137,17 @@ def approval_date(facts: Facts, ctx: CheckContext) -> Iterator[Finding]:
         signed = dt.date.fromisoformat(day)
         if resolved and signed < dt.date.fromisoformat(resolved[0]):
             yield approval_date.finding(
-                facts, line, f"sign-off by '{by}' on {signed} is before the incident was resolved "
-                f"({resolved[0]}, timeline line {resolved[1]}); check the date")
+                facts,
+                line,
+                f"sign-off by '{by}' on {signed} is before the incident was resolved "
+                f"({resolved[0]}, timeline line {resolved[1]}); check the date",
+            )
         elif signed > ctx.today:
             yield approval_date.finding(
-                facts, line, f"sign-off by '{by}' is dated {signed}, after today ({ctx.today}); check the date")
+                facts,
+                line,
+                f"sign-off by '{by}' is dated {signed}, after today ({ctx.today}); check the date",
+            )
 
 
 @rule("HS704", "reviewer-missing", Category.REVIEW, applies_from=Status.IN_REVIEW)
@@ -156,8 +172,10 @@ def reviewer_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     """
     if not incident.listed("reviewers"):
         yield reviewer_missing.finding(
-            incident, incident.key_lines.get("reviewers") or incident.key_lines.get("status"),
-            "no reviewer named; list who must sign it off: reviewers: [handle]")
+            incident,
+            incident.key_lines.get("reviewers") or incident.key_lines.get("status"),
+            "no reviewer named; list who must sign it off: reviewers: [handle]",
+        )
 
 
 @rule("HS705", "commander-missing", Category.REVIEW, applies_from=Status.DRAFT)
@@ -182,8 +200,10 @@ def commander_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding
     """
     if incident.severity in URGENT and not incident.meta.get("commander"):
         yield commander_missing.finding(
-            incident, incident.key_lines.get("commander") or incident.key_lines.get("severity"),
-            f"a {incident.severity} incident needs a commander; name them: commander: handle")
+            incident,
+            incident.key_lines.get("commander") or incident.key_lines.get("severity"),
+            f"a {incident.severity} incident needs a commander; name them: commander: handle",
+        )
 
 
 @rule("HS706", "approval-not-reviewer", Category.REVIEW, Level.WARNING)
@@ -211,9 +231,18 @@ def approval_not_reviewer(incident: Incident, ctx: CheckContext) -> Iterator[Fin
     for approval in approvals(incident):
         if approval.by not in reviewers and approval.by not in authors:
             yield approval_not_reviewer.finding(
-                incident, _line(incident), f"sign-off by '{approval.by}', who is not a reviewer, does not count; "
-                "add them to reviewers or remove the sign-off")
+                incident,
+                _line(incident),
+                f"sign-off by '{approval.by}', who is not a reviewer, does not count; "
+                "add them to reviewers or remove the sign-off",
+            )
 
 
-RULES = (approval_missing, approval_by_author, approval_date, reviewer_missing, commander_missing,
-         approval_not_reviewer)
+RULES = (
+    approval_missing,
+    approval_by_author,
+    approval_date,
+    reviewer_missing,
+    commander_missing,
+    approval_not_reviewer,
+)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from hindsight.config import suggest
 from hindsight.model import HANDLE, Category, Finding, Incident, Status, Visibility
@@ -27,7 +28,9 @@ FIELDS: Mapping[str, Field] = {
     "title": Field("text", True, "What happened, in a sentence."),
     "status": Field("status", True, "investigating, draft, in-review or approved."),
     "severity": Field("severity", True, "One of the severities in hindsight.yml."),
-    "visibility": Field("visibility", True, "internal (published) or restricted (never published)."),
+    "visibility": Field(
+        "visibility", True, "internal (published) or restricted (never published)."
+    ),
     "services": Field("texts", False, "Services affected."),
     "tags": Field("texts", False, "Free tags for finding incidents."),
     "commander": Field("handle", False, "The incident commander's handle."),
@@ -65,7 +68,9 @@ def _handles(value: Any, ctx: CheckContext) -> str | None:
     return None
 
 
-def _choice(choices: Callable[[CheckContext], list[str]]) -> Callable[[Any, CheckContext], str | None]:
+def _choice(
+    choices: Callable[[CheckContext], list[str]],
+) -> Callable[[Any, CheckContext], str | None]:
     def check(value: Any, ctx: CheckContext) -> str | None:
         names = choices(ctx)
         if value in names:
@@ -188,7 +193,9 @@ def unknown_key(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for key in incident.meta:
         if key not in FIELDS:
             hint = suggest(key, list(FIELDS))
-            yield unknown_key.finding(incident, incident.key_lines.get(key), f"'{key}' is not a known key{hint}")
+            yield unknown_key.finding(
+                incident, incident.key_lines.get(key), f"'{key}' is not a known key{hint}"
+            )
 
 
 @rule("HS115", "id-mismatch", Category.SCHEMA)
@@ -211,8 +218,11 @@ def id_mismatch(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """
     value = incident.meta.get("id")
     if isinstance(value, str) and value != incident.id:
-        yield id_mismatch.finding(incident, incident.key_lines.get("id"),
-                                  f"id '{value}' differs from the folder name '{incident.id}'; make them equal")
+        yield id_mismatch.finding(
+            incident,
+            incident.key_lines.get("id"),
+            f"id '{value}' differs from the folder name '{incident.id}'; make them equal",
+        )
 
 
 RULES = (required_key, invalid_value, unknown_key, id_mismatch)

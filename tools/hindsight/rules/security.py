@@ -12,10 +12,19 @@ import ipaddress
 import math
 import re
 from collections import Counter
-from typing import Callable, Iterable, Iterator, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from hindsight.model import Category, Finding, Incident, Level
-from hindsight.rules._base import CheckContext, History, any_of, body_prose, folded, per_incident, rule
+from hindsight.rules._base import (
+    CheckContext,
+    History,
+    any_of,
+    body_prose,
+    folded,
+    per_incident,
+    rule,
+)
 
 
 class Place(NamedTuple):
@@ -26,7 +35,9 @@ class Place(NamedTuple):
     text: str
 
 
-def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: bool = True) -> Iterator[Place]:
+def places(
+    incident: Incident, hints: Callable[[str], Iterable[int]], *, head: bool = True
+) -> Iterator[Place]:
     """The lines of postmortem.md (front matter too when ``head``) and timeline.log that may hold something.
 
     ``hints(text)`` gives the offsets in a whole file's text of what the line-by-line
@@ -39,7 +50,11 @@ def places(incident: Incident, hints: Callable[[str], Iterable[int]], *, head: b
             if number != last:
                 last = number
                 end = text.find("\n", offset)
-                yield Place(path, number, text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end])
+                yield Place(
+                    path,
+                    number,
+                    text[text.rfind("\n", 0, offset) + 1 : len(text) if end < 0 else end],
+                )
 
 
 def _numbered(text: str, first: int, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
@@ -54,32 +69,53 @@ def _numbered(text: str, first: int, offsets: Iterable[int]) -> Iterator[tuple[i
 def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
     """(path, first file line, text) of the front matter (when ``head``), the body and the timeline."""
     texts = [(incident.postmortem_path, 1, incident.head)] if head and incident.head else []
-    return texts + [(incident.postmortem_path, incident.body_line, incident.body),
-                    (incident.timeline_path, 1, incident.timeline_text)]
+    return texts + [
+        (incident.postmortem_path, incident.body_line, incident.body),
+        (incident.timeline_path, 1, incident.timeline_text),
+    ]
 
 
 _URL_PASSWORD, _KEY_VALUE = "a password in a URL", "a value after a secret-like key"
 #: (what it is, with its article; pattern); a group named ``value`` is the secret when only part of the match is
-SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
-    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-    ("a GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b"),
-    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("a Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"),
-    ("a Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
-    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
-    ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    (_URL_PASSWORD, r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
-    (_KEY_VALUE,
-     r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
-     r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"),
-))
-_PLACEHOLDER = re.compile(r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
-                          r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*", re.IGNORECASE)
-_GENERIC = (_URL_PASSWORD, _KEY_VALUE)  # their value is looked at: no placeholder; random after a key
+SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+        ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+        (
+            "a GitHub token",
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b",
+        ),
+        ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+        ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+        (
+            "a Slack webhook URL",
+            r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+",
+        ),
+        ("a Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
+        ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+        ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+        ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
+        ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        (_URL_PASSWORD, r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
+        (
+            _KEY_VALUE,
+            (
+                r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
+                r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"
+            ),
+        ),
+    )
+)
+_PLACEHOLDER = re.compile(
+    r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
+    r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*",
+    re.IGNORECASE,
+)
+_GENERIC = (
+    _URL_PASSWORD,
+    _KEY_VALUE,
+)  # their value is looked at: no placeholder; random after a key
 
 
 def entropy(value: str) -> float:
@@ -98,9 +134,30 @@ def _looks_secret(kind: str, value: str) -> bool:
 
 
 #: something every pattern above needs, in lower case: a line without any holds no secret
-_SECRET_WORDS = ("-----begin", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox",
-                 "hooks.slack", "_live_", "npm_", "sg.", "eyj", "://", "pass", "pwd", "secret", "token", "key",
-                 "credential", "auth")
+_SECRET_WORDS = (
+    "-----begin",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "hooks.slack",
+    "_live_",
+    "npm_",
+    "sg.",
+    "eyj",
+    "://",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "credential",
+    "auth",
+)
 _SECRET_HINT = any_of(_SECRET_WORDS)
 _AWS_HINT = re.compile(r"A[KSGIRN][IASOPN][ADAP]|AIza")
 
@@ -180,8 +237,13 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for place in places(incident, _secret_hints):
         for kind, column, length in find_secrets(place.text):
             yield secret.finding(
-                incident, place.line, f"this looks like {kind} ({length} characters); delete it and revoke "
-                "it: once pushed it stays in git history", path=place.path, column=column)
+                incident,
+                place.line,
+                f"this looks like {kind} ({length} characters); delete it and revoke "
+                "it: once pushed it stays in git history",
+                path=place.path,
+                column=column,
+            )
 
 
 @rule("HS805", "secret-in-history", Category.SECURITY, history=True)
@@ -230,16 +292,21 @@ def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
                 continue
             reported.add((added.path, value))
             yield secret_in_history.at(
-                added.path, f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
+                added.path,
+                f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
                 f"{added.line}) and removed later, but stays in the branch's git history: revoke it, then "
-                "rewrite the branch without it (git rebase -i) before merging", added.incident)
+                "rewrite the branch without it (git rebase -i) before merging",
+                added.incident,
+            )
 
 
 @functools.lru_cache(maxsize=8)
 def _deny_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     """The names of ``security.deny`` as one case-blind pattern: whole words, any spacing between
     them (a name may wrap onto the next line); None when there are none."""
-    names = sorted((r"\s+".join(map(re.escape, t.split())) for t in terms if t.split()), key=len, reverse=True)
+    names = sorted(
+        (r"\s+".join(map(re.escape, t.split())) for t in terms if t.split()), key=len, reverse=True
+    )
     return re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)", re.IGNORECASE) if names else None
 
 
@@ -292,16 +359,28 @@ def denied_term(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         return
     for path, first, text in _texts(incident):
         found = list(find_denied(text, ctx.settings.security_deny))
-        for (offset, number), (_, name) in zip(_numbered(text, first, [o for o, _ in found]), found):
+        for (offset, number), (_, name) in zip(
+            _numbered(text, first, [o for o, _ in found]), found
+        ):
             yield denied_term.finding(
-                incident, number, f"'{name}' is listed under security.deny in hindsight.yml: say who or what "
-                "it is instead ('an enterprise customer')", path=path, column=offset - text.rfind("\n", 0, offset))
+                incident,
+                number,
+                f"'{name}' is listed under security.deny in hindsight.yml: say who or what "
+                "it is instead ('an enterprise customer')",
+                path=path,
+                column=offset - text.rfind("\n", 0, offset),
+            )
 
 
-_TAGS = re.compile(r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE)
+_TAGS = re.compile(
+    r"<\s*(script|iframe|frame|object|embed|base|form|meta\s[^>]*http-equiv)\b", re.IGNORECASE
+)
 _HANDLER = re.compile(r"<[a-z][^>]*?[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
-_URL_SLOT = re.compile(r"\]\(\s*<?([^)\s>]+)|\b(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*[\"']?"
-                       r"([^\"'\s>]+)|<([a-z][a-z0-9+.-]*:[^>\s]+)>", re.IGNORECASE)
+_URL_SLOT = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|\b(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*[\"']?"
+    r"([^\"'\s>]+)|<([a-z][a-z0-9+.-]*:[^>\s]+)>",
+    re.IGNORECASE,
+)
 _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.IGNORECASE)
 
 
@@ -348,30 +427,52 @@ def unsafe_html_rule(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
     title = incident.meta.get("title")
     if isinstance(title, str):
         for _offset, what in unsafe_html(title):
-            yield unsafe_html_rule.finding(incident, incident.key_lines.get("title"),
-                                           f"the title holds {what}; write it as plain text")
+            yield unsafe_html_rule.finding(
+                incident,
+                incident.key_lines.get("title"),
+                f"the title holds {what}; write it as plain text",
+            )
     for paragraph in body_prose(incident):
         for offset, what in unsafe_html(paragraph.text):
             line, column = paragraph.place(offset)
             yield unsafe_html_rule.finding(
-                incident, line, f"{what} can run script; link with [text](https://…) or put the HTML in a "
-                "code block", column=column)
+                incident,
+                line,
+                f"{what} can run script; link with [text](https://…) or put the HTML in a "
+                "code block",
+                column=column,
+            )
 
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})\b")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
-_EXAMPLE_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$", re.IGNORECASE)
+_EXAMPLE_DOMAIN = re.compile(
+    r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$", re.IGNORECASE
+)
 _VERSION_BEFORE = re.compile(r"(?:\bv|version\s*)$", re.IGNORECASE)
-_SAFE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "0.0.0.0/32", "127.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
-    "::/128", "::1/128", "2001:db8::/32"))
+_SAFE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/32",
+        "127.0.0.0/8",
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "::/128",
+        "::1/128",
+        "2001:db8::/32",
+    )
+)
 
 
 #: addresses of a role or a mailbox, not of a person
-_ROLE_MAILBOX = re.compile(r"^(?:git|noreply|no-reply|donotreply|help|support|security|admin|administrator|info|"
-                           r"contact|abuse|postmaster|hostmaster|webmaster|ops|sre|oncall|on-call|incidents?|status|"
-                           r"billing|privacy|legal|team|hello|sales|press|alerts?|root)@", re.IGNORECASE)
+_ROLE_MAILBOX = re.compile(
+    r"^(?:git|noreply|no-reply|donotreply|help|support|security|admin|administrator|info|"
+    r"contact|abuse|postmaster|hostmaster|webmaster|ops|sre|oncall|on-call|incidents?|status|"
+    r"billing|privacy|legal|team|hello|sales|press|alerts?|root)@",
+    re.IGNORECASE,
+)
 
 
 def _allowed_email(address: str, domain: str, allow: tuple[str, ...]) -> bool:
@@ -380,7 +481,11 @@ def _allowed_email(address: str, domain: str, allow: tuple[str, ...]) -> bool:
         return True
     for entry in allow:
         entry = entry.lower()
-        if lowered == entry or domain == entry.lstrip("@") or domain.endswith("." + entry.lstrip("@")):
+        if (
+            lowered == entry
+            or domain == entry.lstrip("@")
+            or domain.endswith("." + entry.lstrip("@"))
+        ):
             return True
     return False
 
@@ -419,7 +524,11 @@ def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, st
     for match in _EMAIL.finditer(text) if "@" in text else ():
         if not _allowed_email(match.group(), match.group(1), allow):
             yield match.start() + 1, "e-mail address", match.group()
-    patterns = [p for p, hint in ((_IPV4, _IPV4_HINT.search(text)), (_IPV6, _IPV6_HINT.search(text))) if hint]
+    patterns = [
+        p
+        for p, hint in ((_IPV4, _IPV4_HINT.search(text)), (_IPV6, _IPV6_HINT.search(text)))
+        if hint
+    ]
     if not patterns:
         return
     allowed = [*_SAFE_NETWORKS, *_networks(allow)]
@@ -438,15 +547,22 @@ def _addresses(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, str, st
 @per_incident
 def _addresses_in(incident: Incident, ctx: CheckContext) -> list[tuple[Place, int, str, str]]:
     """(place, column, kind, value) of every address in the body and timeline, for both rules."""
-    return [(place, column, kind, value) for place in places(incident, _address_hints, head=False)
-            for column, kind, value in find_addresses(place.text, ctx.settings.security_allow)]
+    return [
+        (place, column, kind, value)
+        for place in places(incident, _address_hints, head=False)
+        for column, kind, value in find_addresses(place.text, ctx.settings.security_allow)
+    ]
 
 
-def _address_findings(incident: Incident, ctx: CheckContext, kind: str, found: str) -> Iterator[Finding]:
+def _address_findings(
+    incident: Incident, ctx: CheckContext, kind: str, found: str
+) -> Iterator[Finding]:
     check = email_address if kind == "e-mail address" else ip_address
     for place, column, what, value in _addresses_in(incident, ctx):
         if what == kind:
-            yield check.finding(incident, place.line, f"{what} '{value}' {found}", path=place.path, column=column)
+            yield check.finding(
+                incident, place.line, f"{what} '{value}' {found}", path=place.path, column=column
+            )
 
 
 @rule("HS803", "email-address", Category.SECURITY, Level.WARNING)
@@ -474,9 +590,13 @@ def email_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     The first report came from a customer at 14:10 UTC.
     ```
     """
-    yield from _address_findings(incident, ctx, "e-mail address",
-                                 "is personal data; describe the person's role instead, or allow the "
-                                 "domain under security.allow")
+    yield from _address_findings(
+        incident,
+        ctx,
+        "e-mail address",
+        "is personal data; describe the person's role instead, or allow the "
+        "domain under security.allow",
+    )
 
 
 @rule("HS804", "ip-address", Category.SECURITY, Level.WARNING)
@@ -504,9 +624,13 @@ def ip_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     Most failed requests came from one customer's integration.
     ```
     """
-    yield from _address_findings(incident, ctx, "IP address",
-                                 "can identify a person or map the network; describe it instead, or allow "
-                                 "the network under security.allow")
+    yield from _address_findings(
+        incident,
+        ctx,
+        "IP address",
+        "can identify a person or map the network; describe it instead, or allow "
+        "the network under security.allow",
+    )
 
 
 RULES = (secret, unsafe_html_rule, email_address, ip_address, secret_in_history, denied_term)

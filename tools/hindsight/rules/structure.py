@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from hindsight.load.markdown import strip_comments
 from hindsight.model import Category, Finding, Incident, Section, Status
@@ -13,7 +13,9 @@ from hindsight.rules._base import CheckContext, any_of, body_prose, folded, rule
 
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?<!\$)\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\](?!\()"
-    r"|\blorem ipsum\b", re.IGNORECASE)
+    r"|\blorem ipsum\b",
+    re.IGNORECASE,
+)
 #: the words of _PLACEHOLDER; a paragraph with none of them, no brace and no bracket has no placeholder
 _PLACEHOLDER_HINT = any_of(("todo", "tbd", "tbc", "fixme", "xxx", "lorem ipsum"))
 _TEMPLATE = Path("templates", "incident", "postmortem.md.j2")
@@ -72,8 +74,10 @@ def section_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         if name not in present:
             also = f" (or {', '.join(aliases)})" if aliases else ""
             yield section_missing.finding(
-                incident, incident.body_line, f"no '## {name}' section{also}; add it, written for a reader "
-                "who was not there")
+                incident,
+                incident.body_line,
+                f"no '## {name}' section{also}; add it, written for a reader who was not there",
+            )
 
 
 @rule("HS203", "section-empty", Category.STRUCTURE, applies_from=Status.IN_REVIEW)
@@ -101,8 +105,11 @@ def section_empty(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for section in incident.sections:
         if section.key is not None and not filled(section):
             yield section_empty.finding(
-                incident, section.line, f"section '{section.title}' is empty; write it, or say plainly "
-                "why there is nothing to add")
+                incident,
+                section.line,
+                f"section '{section.title}' is empty; write it, or say plainly "
+                "why there is nothing to add",
+            )
 
 
 @rule("HS204", "placeholder-left", Category.STRUCTURE, applies_from=Status.IN_REVIEW)
@@ -134,8 +141,12 @@ def placeholder_left(incident: Incident, ctx: CheckContext) -> Iterator[Finding]
         for match in _PLACEHOLDER.finditer(text):
             line, column = paragraph.place(match.start())
             yield placeholder_left.finding(
-                incident, line, f"placeholder '{match.group()}' left in the text; replace it with what "
-                "you know, or say what is still unknown", column=column)
+                incident,
+                line,
+                f"placeholder '{match.group()}' left in the text; replace it with what "
+                "you know, or say what is still unknown",
+                column=column,
+            )
 
 
 def template_lines(root: Path) -> frozenset[str]:
@@ -203,8 +214,11 @@ def template_text_left(incident: Incident, ctx: CheckContext) -> Iterator[Findin
             reported.add(first)
             where = f"in section '{section.title}' " if section else ""
             yield template_text_left.finding(
-                incident, number, f"template text left {where}(\"{' '.join(line.split())[:40]}…\"); "
-                "replace it with what happened, or delete it")
+                incident,
+                number,
+                f'template text left {where}("{" ".join(line.split())[:40]}…"); '
+                "replace it with what happened, or delete it",
+            )
 
 
 RULES = (section_missing, section_empty, placeholder_left, template_text_left)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Iterator
 
 from hindsight.load.timeline import format_time
 from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
@@ -37,8 +38,12 @@ def timeline_order(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     for before, event in zip(incident.timeline, incident.timeline[1:]):
         if event.time < before.time:
             yield timeline_order.finding(
-                incident, event.line, f"event at {format_time(event.time)} is earlier than the one on "
-                f"line {before.line} ({format_time(before.time)}); move it up", path=incident.timeline_path)
+                incident,
+                event.line,
+                f"event at {format_time(event.time)} is earlier than the one on "
+                f"line {before.line} ({format_time(before.time)}); move it up",
+                path=incident.timeline_path,
+            )
 
 
 @rule("HS606", "milestone-repeated", Category.TIMELINE)
@@ -69,9 +74,12 @@ def milestone_repeated(incident: Incident, ctx: CheckContext) -> Iterator[Findin
             continue
         if event.milestone in seen:
             yield milestone_repeated.finding(
-                incident, event.line, f"[{event.milestone.value}] is already on line "
+                incident,
+                event.line,
+                f"[{event.milestone.value}] is already on line "
                 f"{seen[event.milestone]}; keep the first and remove the bracket here",
-                path=incident.timeline_path)
+                path=incident.timeline_path,
+            )
         else:
             seen[event.milestone] = event.line
 
@@ -101,9 +109,12 @@ def milestone_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding
     for milestone in _REQUIRED:
         if milestone not in present:
             yield milestone_missing.finding(
-                incident, None, f"no [{milestone.value}] event; add one with "
-                f"hindsight log --incident {incident.id} --at TIME --milestone {milestone.value} \"…\"",
-                path=incident.timeline_path)
+                incident,
+                None,
+                f"no [{milestone.value}] event; add one with "
+                f'hindsight log --incident {incident.id} --at TIME --milestone {milestone.value} "…"',
+                path=incident.timeline_path,
+            )
 
 
 @rule("HS608", "milestone-sequence", Category.TIMELINE)
@@ -129,12 +140,15 @@ def milestone_sequence(incident: Incident, ctx: CheckContext) -> Iterator[Findin
     ```
     """
     present = [(m, e) for m in _SEQUENCE if (e := incident.milestone(m)) is not None]
-    for (first, earlier), (then, later) in zip(present, present[1:]):
+    for (first, earlier), (then, later) in itertools.pairwise(present):
         if later.time < earlier.time:
             yield milestone_sequence.finding(
-                incident, later.line, f"[{then.value}] at {format_time(later.time)} is before "
+                incident,
+                later.line,
+                f"[{then.value}] at {format_time(later.time)} is before "
                 f"[{first.value}] on line {earlier.line}; check the times and their zones",
-                path=incident.timeline_path)
+                path=incident.timeline_path,
+            )
 
 
 @rule("HS609", "comms-gap", Category.TIMELINE, Level.WARNING, applies_from=Status.DRAFT)
@@ -172,16 +186,23 @@ def comms_gap(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     if detected is None or resolved is None:
         return
     cadence = timedelta(minutes=ctx.settings.comms_cadence_minutes)
-    marks = [e for e in incident.timeline if e.milestone is Milestone.COMMS and detected.time <= e.time <= resolved.time]
+    marks = [
+        e
+        for e in incident.timeline
+        if e.milestone is Milestone.COMMS and detected.time <= e.time <= resolved.time
+    ]
     previous = detected
     for event in [*marks, resolved]:
         if event.time - previous.time > cadence:
             minutes = int((event.time - previous.time).total_seconds() // 60)
             yield comms_gap.finding(
-                incident, event.line, f"{minutes} minutes without a [comms] update before this event "
+                incident,
+                event.line,
+                f"{minutes} minutes without a [comms] update before this event "
                 f"(from line {previous.line}); post one at least every {ctx.settings.comms_cadence_minutes} "
                 "minutes (comms.cadence_minutes in hindsight.yml)",
-                path=incident.timeline_path)
+                path=incident.timeline_path,
+            )
         previous = event
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from html import escape
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from hindsight.model import Incident
 
@@ -38,7 +39,7 @@ def _nice_max(value: float, counts: bool = False) -> tuple[float, float]:
         return (4.0, 1.0) if counts else (1.0, 0.25)
     exponent = math.floor(math.log10(value / 4))
     for factor in (1, 2, 2.5, 5, 10):
-        step = factor * 10.0 ** exponent
+        step = factor * 10.0**exponent
         if counts:
             step = max(1.0, math.ceil(step))
         if step * 4 >= value:
@@ -49,48 +50,66 @@ def _nice_max(value: float, counts: bool = False) -> tuple[float, float]:
 def _axes(labels: Sequence[str], top: float, step: float, unit: str) -> list[str]:
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     out = []
-    ticks = int(round(top / step))
+    ticks = round(top / step)
     for n in range(ticks + 1):
         value = step * n
         y = TOP + inner_h - inner_h * value / top
         label = f"{value:g}"
-        out.append(f'<line class="hs-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                   f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
-    out.append(f'<text x="{LEFT}" y="{TOP - 14}" text-anchor="start" class="hs-unit">{escape(unit)}</text>')
+        out.append(
+            f'<line class="hs-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+        )
+    out.append(
+        f'<text x="{LEFT}" y="{TOP - 14}" text-anchor="start" class="hs-unit">{escape(unit)}</text>'
+    )
     every = max(1, math.ceil(len(labels) / 12))
     slot = inner_w / max(1, len(labels))
     for n, label in enumerate(labels):
         if n % every == 0:
             x = LEFT + slot * (n + 0.5)
-            out.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
-                       f"{escape(label)}</text>")
+            out.append(
+                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
     return out
 
 
 def _legend(series: Sequence[Series]) -> str:
-    items = "".join(f'<span><i class="hs-key {s.css(n)}"></i>{escape(s.name)}</span>'
-                    for n, s in enumerate(series))
+    items = "".join(
+        f'<span><i class="hs-key {s.css(n)}"></i>{escape(s.name)}</span>'
+        for n, s in enumerate(series)
+    )
     return f'<p class="hs-legend">{items}</p>'
 
 
 def _table(labels: Sequence[str], series: Sequence[Series], fmt: str = "{:g}") -> str:
     from hindsight.site.pages import table
 
-    rows = [f"<tr><td>{escape(label)}</td>"
-            + "".join(f"<td>{'–' if s.values[n] is None else fmt.format(s.values[n])}</td>" for s in series)
-            + "</tr>"
-            for n, label in enumerate(labels)]
-    return ('<details class="hs-chart-data"><summary>The numbers</summary>'
-            f"{table(['', *(escape(s.name) for s in series)], rows)}</details>")
+    rows = [
+        f"<tr><td>{escape(label)}</td>"
+        + "".join(
+            f"<td>{'–' if s.values[n] is None else fmt.format(s.values[n])}</td>" for s in series
+        )
+        + "</tr>"
+        for n, label in enumerate(labels)
+    ]
+    return (
+        '<details class="hs-chart-data"><summary>The numbers</summary>'
+        f"{table(['', *(escape(s.name) for s in series)], rows)}</details>"
+    )
 
 
 def _svg(title: str, body: Iterable[str]) -> str:
-    return (f'<svg class="hs-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-            f"<title>{escape(title)}</title>{''.join(body)}</svg>")
+    return (
+        f'<svg class="hs-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
 
 
-def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "") -> str:
+def stacked_bars(
+    title: str, labels: Sequence[str], series: Sequence[Series], unit: str = ""
+) -> str:
     """Bars per label, one stacked segment per series."""
     totals = [sum(s.values[n] or 0 for s in series) for n in range(len(labels))]
     top, step = _nice_max(max(totals, default=0), counts=True)
@@ -107,8 +126,10 @@ def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], un
                 continue
             h = inner_h * value / top
             y -= h
-            body.append(f'<rect class="{s.css(k)}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
-                        f'height="{h:.1f}"><title>{escape(label)}: {value:g} {escape(s.name)}</title></rect>')
+            body.append(
+                f'<rect class="{s.css(k)}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}"><title>{escape(label)}: {value:g} {escape(s.name)}</title></rect>'
+            )
     return _svg(title, body) + _legend(series) + _table(labels, series)
 
 
@@ -124,14 +145,18 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series], unit: str
         for n, value in enumerate(s.values):
             if value is None:
                 if len(points) > 1:
-                    body.append(f'<polyline class="hs-line {s.css(k)}" points="{" ".join(points)}"/>')
+                    body.append(
+                        f'<polyline class="hs-line {s.css(k)}" points="{" ".join(points)}"/>'
+                    )
                 points = []
                 continue
             x, y = LEFT + slot * (n + 0.5), TOP + inner_h - inner_h * value / top
             points.append(f"{x:.1f},{y:.1f}")
-            body.append(f'<circle class="{s.css(k)}" cx="{x:.1f}" cy="{y:.1f}" r="3">'
-                        f"<title>{escape(labels[n])}: {value:g} {escape(unit)} {escape(s.name)}"
-                        "</title></circle>")
+            body.append(
+                f'<circle class="{s.css(k)}" cx="{x:.1f}" cy="{y:.1f}" r="3">'
+                f"<title>{escape(labels[n])}: {value:g} {escape(unit)} {escape(s.name)}"
+                "</title></circle>"
+            )
         if len(points) > 1:
             body.append(f'<polyline class="hs-line {s.css(k)}" points="{" ".join(points)}"/>')
     return _svg(title, body) + _legend(series) + _table(labels, series, "{:g}")
@@ -174,7 +199,9 @@ def _span(incidents: Sequence[Incident], today: date, limit: int, unit_months: i
     return max(4, min(limit, math.ceil(months_back / unit_months)))
 
 
-def per_month_by_severity(incidents: Sequence[Incident], severities: Sequence[str], today: date) -> str:
+def per_month_by_severity(
+    incidents: Sequence[Incident], severities: Sequence[str], today: date
+) -> str:
     """Incidents per month, stacked by severity, over up to the last 24 months."""
     labels = months(today, _span(incidents, today, 24, 1))
     known = list(severities)
@@ -197,12 +224,19 @@ def response_times(incidents: Sequence[Incident], today: date) -> str:
             groups[quarter_of(incident)].append(incident)
 
     def median(quarter: str, attribute: str) -> float | None:
-        values = [m for m in (_minutes(getattr(i, attribute)) for i in groups[quarter]) if m is not None]
+        values = [
+            m for m in (_minutes(getattr(i, attribute)) for i in groups[quarter]) if m is not None
+        ]
         return round(statistics.median(values) / 60, 2) if values else None
 
-    series = [Series(name, [median(q, attribute) for q in labels], cls) for name, attribute, cls in (
-        ("to detect", "time_to_detect", "hs-info"), ("to mitigate", "time_to_mitigate", "hs-s2"),
-        ("to resolve", "duration", "hs-ok"))]
+    series = [
+        Series(name, [median(q, attribute) for q in labels], cls)
+        for name, attribute, cls in (
+            ("to detect", "time_to_detect", "hs-info"),
+            ("to mitigate", "time_to_mitigate", "hs-s2"),
+            ("to resolve", "duration", "hs-ok"),
+        )
+    ]
     return lines("Median time to detect, mitigate and resolve per quarter", labels, series, "hours")
 
 

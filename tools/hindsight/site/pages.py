@@ -18,9 +18,10 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.humane import duration, moment, plural
@@ -56,8 +57,13 @@ def published(incident: Incident, settings: Settings) -> bool:
 
 
 FACETS = ("severity", "status", "year", "service", "tag")
-FACET_LABELS = {"severity": "Severity", "status": "Status", "year": "Year",
-                "service": "Service", "tag": "Tag"}
+FACET_LABELS = {
+    "severity": "Severity",
+    "status": "Status",
+    "year": "Year",
+    "service": "Service",
+    "tag": "Tag",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -170,14 +176,18 @@ def severity_badge(incident: Incident, settings: Settings) -> str:
         return '<span class="hs-sev">no severity</span>'
     rank = settings.severity_rank(severity) + 1 if severity in settings.severities else 0
     hint = settings.severities.get(severity, "")
-    return (f'<span class="hs-sev hs-sev-{rank}" title="{esc(hint)}">{esc(severity)}</span>')
+    return f'<span class="hs-sev hs-sev-{rank}" title="{esc(hint)}">{esc(severity)}</span>'
 
 
-def table(headers: Sequence[str], rows: Iterable[str], cls: str = "hs-table", attributes: str = "") -> str:
+def table(
+    headers: Sequence[str], rows: Iterable[str], cls: str = "hs-table", attributes: str = ""
+) -> str:
     """A table with a header row (``headers`` are HTML) and body ``rows`` (each a ``<tr>``)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
-    return (f'<table class="{cls}"{attributes}><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f'<table class="{cls}"{attributes}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _link(href: Href, path: str, label: str, cls: str = "") -> str:
@@ -188,14 +198,18 @@ def _link(href: Href, path: str, label: str, cls: str = "") -> str:
 # --- Listings --------------------------------------------------------------------------------
 
 
-def incident_table(incidents: Sequence[Incident], data: SiteData, href: Href,
-                   *, filterable: bool = False) -> str:
+def incident_table(
+    incidents: Sequence[Incident], data: SiteData, href: Href, *, filterable: bool = False
+) -> str:
     """A table of ``incidents``: date, title, severity, status, services, duration."""
     if not incidents:
         return '<p class="hs-empty">No incidents here yet.</p>'
     rows = [_row(incident, data, href, filterable) for incident in incidents]
-    return table(("Date", "Incident", "Severity", "Status", "Services", "Duration"), rows,
-                 attributes=' id="hs-incidents"' if filterable else "")
+    return table(
+        ("Date", "Incident", "Severity", "Status", "Services", "Duration"),
+        rows,
+        attributes=' id="hs-incidents"' if filterable else "",
+    )
 
 
 def _row(incident: Incident, data: SiteData, href: Href, filterable: bool) -> str:
@@ -230,28 +244,38 @@ def facet_nav(data: SiteData, href: Href, current: str | None = None) -> str:
         links = []
         for value in values:
             cls = "hs-facet hs-facet--current" if value.path == current else "hs-facet"
-            links.append(f'<a class="{cls}" href="{esc(href(value.path))}">{esc(value.label)}'
-                         f' <span class="hs-count">{len(value.incidents)}</span></a>')
-        groups.append(f'<div class="hs-facet-group" data-facet="{facet}">'
-                      f'<span class="hs-facet-name">{FACET_LABELS[facet]}</span> {" ".join(links)}'
-                      "</div>")
+            links.append(
+                f'<a class="{cls}" href="{esc(href(value.path))}">{esc(value.label)}'
+                f' <span class="hs-count">{len(value.incidents)}</span></a>'
+            )
+        groups.append(
+            f'<div class="hs-facet-group" data-facet="{facet}">'
+            f'<span class="hs-facet-name">{FACET_LABELS[facet]}</span> {" ".join(links)}'
+            "</div>"
+        )
     return f'<nav class="hs-facets" aria-label="Narrow the incidents">{"".join(groups)}</nav>'
 
 
 def index_page(data: SiteData, href: Href) -> str:
     """The archive index: filters, then every published incident, newest first."""
-    intro = (f'<p class="hs-lead">{plural(len(data.incidents), "incident")}, newest first. '
-             "Narrow them by severity, status, year, service or tag.</p>")
-    return intro + facet_nav(data, href) + incident_table(data.incidents, data, href, filterable=True)
+    intro = (
+        f'<p class="hs-lead">{plural(len(data.incidents), "incident")}, newest first. '
+        "Narrow them by severity, status, year, service or tag.</p>"
+    )
+    return (
+        intro + facet_nav(data, href) + incident_table(data.incidents, data, href, filterable=True)
+    )
 
 
 def facet_page(value: FacetValue, data: SiteData, href: Href) -> str:
     """The incidents with one severity, status, year or tag."""
-    return (f'<p class="hs-lead">{plural(len(value.incidents), "incident")} with '
-            f'{FACET_LABELS[value.facet].lower()} <strong>{esc(value.label)}</strong>. '
-            f'{_link(href, "incidents/", "All incidents")}</p>'
-            + facet_nav(data, href, current=value.path)
-            + incident_table(value.incidents, data, href))
+    return (
+        f'<p class="hs-lead">{plural(len(value.incidents), "incident")} with '
+        f"{FACET_LABELS[value.facet].lower()} <strong>{esc(value.label)}</strong>. "
+        f"{_link(href, 'incidents/', 'All incidents')}</p>"
+        + facet_nav(data, href, current=value.path)
+        + incident_table(value.incidents, data, href)
+    )
 
 
 def _median(values: Iterable[timedelta | None]) -> timedelta | None:
@@ -261,12 +285,18 @@ def _median(values: Iterable[timedelta | None]) -> timedelta | None:
 
 def figures_line(incidents: Sequence[Incident]) -> str:
     """Median time to detect, mitigate and resolve of ``incidents``, as a definition list."""
-    parts = [("Median time to detect", _median(i.time_to_detect for i in incidents)),
-             ("Median time to mitigate", _median(i.time_to_mitigate for i in incidents)),
-             ("Median duration", _median(i.duration for i in incidents))]
-    return '<dl class="hs-figures">' + "".join(
-        f"<div><dt>{label}</dt><dd>{esc(duration(value))}</dd></div>" for label, value in parts
-    ) + "</dl>"
+    parts = [
+        ("Median time to detect", _median(i.time_to_detect for i in incidents)),
+        ("Median time to mitigate", _median(i.time_to_mitigate for i in incidents)),
+        ("Median duration", _median(i.duration for i in incidents)),
+    ]
+    return (
+        '<dl class="hs-figures">'
+        + "".join(
+            f"<div><dt>{label}</dt><dd>{esc(duration(value))}</dd></div>" for label, value in parts
+        )
+        + "</dl>"
+    )
 
 
 def services_page(data: SiteData, href: Href) -> str:
@@ -278,24 +308,32 @@ def services_page(data: SiteData, href: Href) -> str:
     for value in sorted(values, key=lambda v: (-len(v.incidents), v.label.lower())):
         last = value.incidents[0]
         by_severity = Counter(i.severity or "?" for i in value.incidents)
-        severities = ", ".join(f"{n} {esc(s)}" for s, n in sorted(
-            by_severity.items(), key=lambda kv: data.settings.severity_rank(kv[0])))
-        rows.append(f"<tr><td>{_link(href, value.path, value.label)}</td>"
-                    f"<td>{len(value.incidents)}</td><td>{severities}</td>"
-                    f"<td>{_link(href, incident_path(last.id), last.id[:10])}</td></tr>")
+        severities = ", ".join(
+            f"{n} {esc(s)}"
+            for s, n in sorted(
+                by_severity.items(), key=lambda kv: data.settings.severity_rank(kv[0])
+            )
+        )
+        rows.append(
+            f"<tr><td>{_link(href, value.path, value.label)}</td>"
+            f"<td>{len(value.incidents)}</td><td>{severities}</td>"
+            f"<td>{_link(href, incident_path(last.id), last.id[:10])}</td></tr>"
+        )
     return table(("Service", "Incidents", "By severity", "Last"), rows)
 
 
 def service_page(value: FacetValue, data: SiteData, href: Href) -> str:
     """One service: its figures, open action items and incidents."""
     items = open_action_items(value.incidents, data.today)
-    return (f'<p class="hs-lead">{plural(len(value.incidents), "incident")} affected '
-            f'<strong>{esc(value.label)}</strong>. {_link(href, "services/", "All services")}</p>'
-            + figures_line(value.incidents)
-            + "<h2 id=\"open-action-items\">Open action items</h2>"
-            + action_items_table(items, data, href)
-            + "<h2 id=\"incidents\">Incidents</h2>"
-            + incident_table(value.incidents, data, href))
+    return (
+        f'<p class="hs-lead">{plural(len(value.incidents), "incident")} affected '
+        f"<strong>{esc(value.label)}</strong>. {_link(href, 'services/', 'All services')}</p>"
+        + figures_line(value.incidents)
+        + '<h2 id="open-action-items">Open action items</h2>'
+        + action_items_table(items, data, href)
+        + '<h2 id="incidents">Incidents</h2>'
+        + incident_table(value.incidents, data, href)
+    )
 
 
 # --- Action items ----------------------------------------------------------------------------
@@ -425,8 +463,10 @@ def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, h
         due = esc(open_item.due.isoformat()) if open_item.due else _cell_text(item.due) or "–"
         if overdue:
             days = (data.today - open_item.due).days if open_item.due else 0
-            due = (f'<span class="hs-overdue" title="{days} days overdue">{due}'
-                   f" · {days} d overdue</span>")
+            due = (
+                f'<span class="hs-overdue" title="{days} days overdue">{due}'
+                f" · {days} d overdue</span>"
+            )
         owner = owner_handle(item)
         row_class = ' class="hs-row-overdue"' if overdue else ""
         rows.append(
@@ -444,8 +484,10 @@ def action_items_page(data: SiteData, href: Href) -> str:
     """Open action items across the archive, overdue first."""
     items = open_action_items(data.incidents, data.today)
     overdue = sum(1 for _, late in items if late)
-    lead = (f'<p class="hs-lead">{plural(len(items), "open action item")}'
-            f', {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first.</p>')
+    lead = (
+        f'<p class="hs-lead">{plural(len(items), "open action item")}'
+        f", {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first.</p>"
+    )
     return lead + action_items_table(items, data, href)
 
 
@@ -456,23 +498,32 @@ def recent_list(data: SiteData, href: Href, count: int = 5) -> str:
     """The newest incidents as a short list."""
     if not data.incidents:
         return '<p class="hs-empty">No incidents are published yet.</p>'
-    items = [f'<li>{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}'
-             f' <span class="hs-muted">{esc(i.id[:10])} · {esc(status_label(i))}</span></li>'
-             for i in data.incidents[:count]]
+    items = [
+        f"<li>{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}"
+        f' <span class="hs-muted">{esc(i.id[:10])} · {esc(status_label(i))}</span></li>'
+        for i in data.incidents[:count]
+    ]
     return f'<ul class="hs-list">{"".join(items)}</ul>'
 
 
 def on_this_day(data: SiteData, href: Href) -> str:
     """Incidents that started on today's month and day in earlier years."""
     day = data.today.strftime("-%m-%d")
-    matches = [i for i in data.incidents
-               if i.id[4:10] == day and i.id[:4].isdigit() and int(i.id[:4]) < data.today.year]
+    matches = [
+        i
+        for i in data.incidents
+        if i.id[4:10] == day and i.id[:4].isdigit() and int(i.id[:4]) < data.today.year
+    ]
     if not matches:
-        return (f'<p class="hs-empty">No incident started on {esc(data.today.strftime("%d %B"))}'
-                " in an earlier year.</p>")
-    items = [f'<li><span class="hs-muted">{esc(i.id[:4])}</span> '
-             f"{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}</li>"
-             for i in matches]
+        return (
+            f'<p class="hs-empty">No incident started on {esc(data.today.strftime("%d %B"))}'
+            " in an earlier year.</p>"
+        )
+    items = [
+        f'<li><span class="hs-muted">{esc(i.id[:4])}</span> '
+        f"{severity_badge(i, data.settings)} {_link(href, incident_path(i.id), i.title)}</li>"
+        for i in matches
+    ]
     return f'<ul class="hs-list">{"".join(items)}</ul>'
 
 
@@ -486,7 +537,7 @@ def _drop_title(body: str) -> str:
         if not line.strip():
             continue
         if _ATX_H1.match(line) or line.strip() == "#":
-            return "\n".join(lines[:n] + lines[n + 1:])
+            return "\n".join(lines[:n] + lines[n + 1 :])
         break
     return body
 
@@ -547,8 +598,10 @@ class Card(NamedTuple):
 
     def html(self, banner: str | None = None, details: str | None = None) -> str:
         """The card, with ``banner`` and ``details`` standing in for those parts when given."""
-        return (f"{self.banner if banner is None else banner}<div class=\"hs-card\">{self.chips}"
-                f"{self.details if details is None else details}</div>")
+        return (
+            f'{self.banner if banner is None else banner}<div class="hs-card">{self.chips}'
+            f"{self.details if details is None else details}</div>"
+        )
 
 
 def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -> Card:
@@ -562,22 +615,36 @@ def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -
             f"<p>This postmortem is <strong>{esc(status_label(incident))}</strong>: it has not "
             "been signed off yet, and its causes and actions may still change.</p></div>"
         )
-    chips = [severity_badge(incident, settings),
-             f'<span class="hs-status hs-status--{esc(slug(status_label(incident)))}">'
-             f"{esc(status_label(incident))}</span>"]
-    chips += [_link(href, facet_path("service", s), s, "hs-chip hs-service") for s in incident.services]
-    chips += [_link(href, facet_path("tag", t), f"#{t}", "hs-chip hs-tag") for t in incident.listed("tags")]
+    chips = [
+        severity_badge(incident, settings),
+        (
+            f'<span class="hs-status hs-status--{esc(slug(status_label(incident)))}">'
+            f"{esc(status_label(incident))}</span>"
+        ),
+    ]
+    chips += [
+        _link(href, facet_path("service", s), s, "hs-chip hs-service") for s in incident.services
+    ]
+    chips += [
+        _link(href, facet_path("tag", t), f"#{t}", "hs-chip hs-tag")
+        for t in incident.listed("tags")
+    ]
     chips.append(f'<code class="hs-id">{esc(incident.id)}</code>')
     approvals = {a.get("by"): a.get("date") for a in _approvals(incident)}
     reviewers = []
     for handle in incident.listed("reviewers"):
         signed = approvals.get(handle)
-        mark = (f' <span class="hs-signed" title="signed off">✓ {esc(signed)}</span>' if signed
-                else ' <span class="hs-unsigned">not signed off</span>')
+        mark = (
+            f' <span class="hs-signed" title="signed off">✓ {esc(signed)}</span>'
+            if signed
+            else ' <span class="hs-unsigned">not signed off</span>'
+        )
         reviewers.append(person(handle, settings) + mark)
     commander = incident.meta.get("commander")
-    start, detected, mitigated, resolved = (incident.milestone(m) for m in (
-        Milestone.START, Milestone.DETECTED, Milestone.MITIGATED, Milestone.RESOLVED))
+    start, detected, mitigated, resolved = (
+        incident.milestone(m)
+        for m in (Milestone.START, Milestone.DETECTED, Milestone.MITIGATED, Milestone.RESOLVED)
+    )
     flags = []
     if incident.meta.get("customer_facing") is True:
         flags.append("customer-facing")
@@ -597,10 +664,19 @@ def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -
     ]
     if flags:
         facts.append(_fact("Impact", ", ".join(flags)))
-    edit = (f'<p class="hs-edit"><a href="{esc(edit_url)}">Edit this '
-            "postmortem in the repository</a></p>") if edit_url else ""
-    return Card(banner, f'<p class="hs-chips">{" ".join(chips)}</p>',
-                f'<dl class="hs-facts">{"".join(facts)}</dl>{edit}')
+    edit = (
+        (
+            f'<p class="hs-edit"><a href="{esc(edit_url)}">Edit this '
+            "postmortem in the repository</a></p>"
+        )
+        if edit_url
+        else ""
+    )
+    return Card(
+        banner,
+        f'<p class="hs-chips">{" ".join(chips)}</p>',
+        f'<dl class="hs-facts">{"".join(facts)}</dl>{edit}',
+    )
 
 
 def _approvals(incident: Incident) -> list[Mapping[str, object]]:
@@ -624,10 +700,14 @@ def timeline_table(incident: Incident) -> str:
             cls = ' class="hs-row-milestone"' if event.milestone.once else ""
         if start is not None:
             delta = event.time - start.time
-            since = "0" if not delta else ("+" if delta > timedelta(0) else "−") + duration(abs(delta))
-        rows.append(f'<tr{cls}><td><time datetime="{event.time.isoformat()}">'
-                    f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
-                    f"<td>{mark}{esc(event.text)}</td></tr>")
+            since = (
+                "0" if not delta else ("+" if delta > timedelta(0) else "−") + duration(abs(delta))
+            )
+        rows.append(
+            f'<tr{cls}><td><time datetime="{event.time.isoformat()}">'
+            f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
+            f"<td>{mark}{esc(event.text)}</td></tr>"
+        )
     return f'<div class="hs-timeline">{table(("Time (UTC)", "Since start", "Event"), rows)}</div>'
 
 
@@ -636,10 +716,12 @@ def related(incident: Incident, data: SiteData, href: Href) -> str:
     shown = [data.by_id[r] for r in incident.listed("related") if r in data.by_id]
     if not shown:
         return ""
-    items = "".join(f"<li>{_link(href, incident_path(r.id), r.title)} "
-                    f'<span class="hs-muted">{esc(r.id[:10])}</span></li>' for r in shown)
-    return (f'<h2 id="related-incidents">Related incidents</h2>'
-            f'<ul class="hs-list">{items}</ul>')
+    items = "".join(
+        f"<li>{_link(href, incident_path(r.id), r.title)} "
+        f'<span class="hs-muted">{esc(r.id[:10])}</span></li>'
+        for r in shown
+    )
+    return f'<h2 id="related-incidents">Related incidents</h2><ul class="hs-list">{items}</ul>'
 
 
 def edit_url(incident: Incident, repo_url: str | None, edit_uri: str) -> str | None:
@@ -651,7 +733,9 @@ def edit_url(incident: Incident, repo_url: str | None, edit_uri: str) -> str | N
 
 # --- The rule reference ------------------------------------------------------------------------
 
-_FENCE_TITLE = re.compile(r'^(?P<fence>```+|~~~+)(?P<lang>[\w+-]*)\s+title="(?P<title>[^"]*)"\s*$', re.M)
+_FENCE_TITLE = re.compile(
+    r'^(?P<fence>```+|~~~+)(?P<lang>[\w+-]*)\s+title="(?P<title>[^"]*)"\s*$', re.MULTILINE
+)
 
 
 def rule_path(code: str) -> str:
@@ -674,24 +758,38 @@ def rule_markdown(rule: Rule) -> str:
     else:
         scope = f"applies from status **{rule.applies_from.value}**"
         silence = f"Silence one line with `<!-- hindsight: ignore {code} -->`; re-level"
-    return (f"{page_head(f'{code} {rule.name}')}Category **{rule.category.value}** · "
-            f"level **{rule.level.value}** · {scope}. {silence} or switch the rule off "
-            f"under `rules:` in `hindsight.yml`.\n\n{_portable_fences(rule.doc)}\n\n[All rules](../index.md)\n")
+    return (
+        f"{page_head(f'{code} {rule.name}')}Category **{rule.category.value}** · "
+        f"level **{rule.level.value}** · {scope}. {silence} or switch the rule off "
+        f"under `rules:` in `hindsight.yml`.\n\n{_portable_fences(rule.doc)}\n\n[All rules](../index.md)\n"
+    )
 
 
 def rules_index_markdown(rules: Sequence[Rule]) -> str:
     """A table of every rule by category, linking to each rule's page."""
-    lines = [page_head("Rules"),
-             "`hindsight check` applies these rules to every incident. Each page says why the "
-             "rule exists, with an example that breaks it and one that does not.", ""]
+    lines = [
+        page_head("Rules"),
+        (
+            "`hindsight check` applies these rules to every incident. Each page says why the "
+            "rule exists, with an example that breaks it and one that does not."
+        ),
+        "",
+    ]
     current = None
     for rule in rules:
         category = rule.category.value
         if category != current:
             current = category
-            lines += ["", f"## {category}", "", "| Code | Name | Level | Applies | What it flags |",
-                      "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "",
+                f"## {category}",
+                "",
+                "| Code | Name | Level | Applies | What it flags |",
+                "| --- | --- | --- | --- | --- |",
+            ]
         summary = rule.doc.split("\n\n", 1)[0].replace("\n", " ").replace("|", "\\|")
-        lines.append(f"| [{rule.code}]({rule.code.lower()}/index.md) | {rule.name} | "
-                     f"{rule.level.value} | {rule.when} | {summary} |")
+        lines.append(
+            f"| [{rule.code}]({rule.code.lower()}/index.md) | {rule.name} | "
+            f"{rule.level.value} | {rule.when} | {summary} |"
+        )
     return "\n".join(lines) + "\n"

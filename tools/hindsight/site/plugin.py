@@ -17,11 +17,12 @@ import gc
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -109,7 +110,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         for base in bases:
             base_path = (root / base).resolve()
-            if incidents == base_path or base_path in incidents.parents or incidents in base_path.parents:
+            if (
+                incidents == base_path
+                or base_path in incidents.parents
+                or incidents in base_path.parents
+            ):
                 raise PluginError(
                     f"mkdocs.yml: pymdownx.snippets can include files from {base!r}, which holds "
                     f"{self.settings.incidents_dir}/: a snippet could publish a restricted incident. "
@@ -129,7 +134,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         # the collector would walk them over and over for nothing (a fifth of the load).
         with _collector_paused():
             published = self._load()
-            markdown = {i.id: pages.incident_markdown(i, self.marker, self.settings) for i in published}
+            markdown = {
+                i.id: pages.incident_markdown(i, self.marker, self.settings) for i in published
+            }
             # The rest of the build needs no incident's text: it is in its page's Markdown now.
             published = [pages.without_text(i) for i in published]
             self.data = data = pages.site_data(published, self.settings, self.today)
@@ -140,8 +147,10 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         def add(src_uri: str, content: str, *, in_nav: bool = False) -> None:
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"docs/{src_uri} is in the way of a page the hindsight plugin "
-                                  "builds; rename or remove it")
+                raise PluginError(
+                    f"docs/{src_uri} is in the way of a page the hindsight plugin "
+                    "builds; rename or remove it"
+                )
             files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
 
         for incident in data.incidents:
@@ -150,7 +159,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             self.incident_pages[src] = incident
             self._attachments(incident, files, config)
 
-        def listing(src: str, title: str, build: Callable[[Href], str], *, in_nav: bool = False) -> None:
+        def listing(
+            src: str, title: str, build: Callable[[Href], str], *, in_nav: bool = False
+        ) -> None:
             add(src, pages.page_head(title, listing=True), in_nav=in_nav)
             self.listings[src] = build
 
@@ -158,14 +169,24 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         for facet in ("severity", "status", "year", "tag"):
             for value in data.facets[facet]:
                 title = f"{pages.FACET_LABELS[facet]}: {value.label}"
-                listing(value.path + "index.md", title,
-                        lambda h, v=value: pages.facet_page(v, data, h))
-        listing("services/index.md", "Services", lambda h: pages.services_page(data, h), in_nav=True)
+                listing(
+                    value.path + "index.md", title, lambda h, v=value: pages.facet_page(v, data, h)
+                )
+        listing(
+            "services/index.md", "Services", lambda h: pages.services_page(data, h), in_nav=True
+        )
         for value in data.facets["service"]:
-            listing(value.path + "index.md", value.label,
-                    lambda h, v=value: pages.service_page(v, data, h))
-        listing("action-items/index.md", "Open action items",
-                lambda h: pages.action_items_page(data, h), in_nav=True)
+            listing(
+                value.path + "index.md",
+                value.label,
+                lambda h, v=value: pages.service_page(v, data, h),
+            )
+        listing(
+            "action-items/index.md",
+            "Open action items",
+            lambda h: pages.action_items_page(data, h),
+            in_nav=True,
+        )
         listing("figures/index.md", "Figures", lambda h: _figures(data), in_nav=True)
         self._rule_pages(add)
         for name in (CSS, JS):
@@ -190,11 +211,17 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.restricted_ids = []
         folders = discover(self.settings)
         preview = os.environ.get(PREVIEW, "").replace(",", " ").split()
-        chosen = [f for f in folders if any(fnmatchcase(f.name, p) for p in preview)] if preview else folders
+        chosen = (
+            [f for f in folders if any(fnmatchcase(f.name, p) for p in preview)]
+            if preview
+            else folders
+        )
         if preview:
             # A warning, so that `mkdocs build --strict` (CI, publishing) refuses a partial site.
-            log.warning(f"{PREVIEW} is set: this is a preview of {len(chosen)} of {len(folders)} incidents, "
-                        "and its listings and figures leave the others out; unset it to build the archive")
+            log.warning(
+                f"{PREVIEW} is set: this is a preview of {len(chosen)} of {len(folders)} incidents, "
+                "and its listings and figures leave the others out; unset it to build the archive"
+            )
         for folder in chosen:
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
@@ -211,11 +238,14 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 raise PluginError(
                     f"{len(broken)} incident{'s' if len(broken) != 1 else ''} cannot be read "
                     "(run 'hindsight check' for every finding; set 'broken: skip' under the "
-                    "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines))
+                    "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines)
+                )
             for line in lines:
                 log.warning(f"skipped: {line}")
-        log.info(f"{plural(len(published), 'incident')} published, {len(self.restricted_ids)} restricted "
-                 f"or unreadable, {len(broken)} skipped")
+        log.info(
+            f"{plural(len(published), 'incident')} published, {len(self.restricted_ids)} restricted "
+            f"or unreadable, {len(broken)} skipped"
+        )
         return published
 
     def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:
@@ -232,14 +262,22 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 if entry.name.startswith("."):
                     continue
                 if entry.is_symlink():
-                    log.warning(f"{incident.folder}/attachments/{rel}{entry.name}: a symlink; "
-                                "not published (hindsight check reports it as HS904)")
+                    log.warning(
+                        f"{incident.folder}/attachments/{rel}{entry.name}: a symlink; "
+                        "not published (hindsight check reports it as HS904)"
+                    )
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((Path(entry.path), f"{rel}{entry.name}/"))
                 elif entry.is_file(follow_symlinks=False):
                     src = f"incidents/{incident.id}/attachments/{rel}{entry.name}"
-                    files.append(File.generated(config, src, abs_src_path=entry.path,
-                                                inclusion=InclusionLevel.NOT_IN_NAV))
+                    files.append(
+                        File.generated(
+                            config,
+                            src,
+                            abs_src_path=entry.path,
+                            inclusion=InclusionLevel.NOT_IN_NAV,
+                        )
+                    )
 
     def _rule_pages(self, add: Callable[..., None]) -> None:
         from hindsight.rules import ALL_RULES
@@ -250,16 +288,18 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
     # --- pages -----------------------------------------------------------------------------
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         """Point an incident page's edit link at its postmortem.md in the repository."""
         incident = self.incident_pages.get(page.file.src_uri)
         if incident is not None:
             page.edit_url = pages.edit_url(incident, self.repo_url, self.settings.edit_uri)
         return markdown
 
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str:
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         """Sanitise incident pages and fill in cards, timelines, listings and home-page lists."""
         data = self.data
         if data is None:
@@ -278,7 +318,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             html = html.replace(ON_THIS_DAY, pages.on_this_day(data, href))
         return html
 
-    def _incident_html(self, html: str, incident: Any, data: SiteData, href: Href, page: Page) -> str:
+    def _incident_html(
+        self, html: str, incident: Any, data: SiteData, href: Href, page: Page
+    ) -> str:
         """Sanitise the rendered postmortem; place the card's searchable part and slots for the rest.
 
         The card's details, the banner, the timeline and related incidents go in after the search
@@ -290,8 +332,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         html = sanitize(html)
         card = pages.card(incident, data, href, page.edit_url)
         self.later[page.file.src_uri] = (card, incident, href)
-        html = html.replace(f"<p>{self.marker('card')}</p>",
-                            card.html(banner=self.slot("banner"), details=self.slot("details")), 1)
+        html = html.replace(
+            f"<p>{self.marker('card')}</p>",
+            card.html(banner=self.slot("banner"), details=self.slot("details")),
+            1,
+        )
         placed = f"<p>{self.marker('timeline')}</p>"
         if placed in html:
             html = html.replace(placed, self.slot("timeline"), 1)
@@ -315,9 +360,12 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         if later is None:
             return output
         card, incident, href = later
-        for slot, html in ((self.slot("banner"), card.banner), (self.slot("details"), card.details),
-                           (self.slot("timeline"), pages.timeline_table(incident)),
-                           (self.slot("related"), pages.related(incident, self.data, href))):
+        for slot, html in (
+            (self.slot("banner"), card.banner),
+            (self.slot("details"), card.details),
+            (self.slot("timeline"), pages.timeline_table(incident)),
+            (self.slot("related"), pages.related(incident, self.data, href)),
+        ):
             output = output.replace(slot, html, 1)
         return output
 
@@ -328,7 +376,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         gc.unfreeze()  # what on_files froze may be collected again (mkdocs serve rebuilds)
         if not self.restricted_ids:
             return
-        pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.I)
+        pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.IGNORECASE)
         for name in ("search/search_index.json", "sitemap.xml"):
             path = Path(config.site_dir) / name
             try:
@@ -337,9 +385,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 continue
             found = pattern.search(content)
             if found:
-                raise PluginError(f"{name} names the restricted incident {found.group(0)}: "
-                                  "something outside the hindsight plugin published it (a page in "
-                                  "docs/ or an include); remove it before publishing this site")
+                raise PluginError(
+                    f"{name} names the restricted incident {found.group(0)}: "
+                    "something outside the hindsight plugin published it (a page in "
+                    "docs/ or an include); remove it before publishing this site"
+                )
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build frees what on_files froze, too."""

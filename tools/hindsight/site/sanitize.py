@@ -18,15 +18,84 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s",
-    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
-})
-_CLEAN_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
-                            "textarea", "select", "math", "svg"})
+_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    }
+)
+_CLEAN_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "template",
+        "noscript",
+        "textarea",
+        "select",
+        "math",
+        "svg",
+    }
+)
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href", "name"},
@@ -48,9 +117,14 @@ def _cleaner() -> Any:
     import nh3
 
     return nh3.Cleaner(
-        tags=set(_TAGS), clean_content_tags=set(_CLEAN_CONTENT), attributes=_ATTRIBUTES,
-        tag_attribute_values=_VALUES, set_tag_attribute_values={"input": {"disabled": ""}},
-        url_schemes=set(_SCHEMES), strip_comments=True, link_rel=None,
+        tags=set(_TAGS),
+        clean_content_tags=set(_CLEAN_CONTENT),
+        attributes=_ATTRIBUTES,
+        tag_attribute_values=_VALUES,
+        set_tag_attribute_values={"input": {"disabled": ""}},
+        url_schemes=set(_SCHEMES),
+        strip_comments=True,
+        link_rel=None,
         filter_style_properties={"text-align"},
     )
 

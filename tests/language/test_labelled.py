@@ -1,0 +1,71 @@
+"""The blame reading measured on labelled sentences: the tuned part and the frozen held-out third.
+
+The rules were tuned on blame-tune.tsv only; blame-heldout.tsv is never edited and never
+tuned on (data/README.md). Each sentence is read as it would be in a clean postmortem, with
+no people known to the archive, so that every name is found by its shape alone.
+
+The floors below are the figures reached, not the goal: the goal is recall >= 0.95 and a
+false-alarm rate <= 0.02 on the held-out third. Raise them as the reading improves; a
+change that lowers either figure fails here and says which sentences it lost.
+"""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import pytest
+
+from hindsight.language import find
+
+DATA = Path(__file__).parent / "data"
+BLAME_KINDS = {
+    "agent",
+    "fault-noun",
+    "accountability",
+    "cognitive",
+    "character",
+    "counterfactual",
+    "subject",
+}
+CLEAN_KINDS = {
+    "neutral-person",
+    "system-subject",
+    "agentless",
+    "fact",
+    "negated-meta",
+    "quoted",
+    "requirement",
+}
+#: (recall at least, false-alarm rate at most) reached on each part
+FLOORS = {"blame-tune.tsv": (0.91, 0.005), "blame-heldout.tsv": (0.61, 0.055)}
+
+
+def rows(name: str) -> list[tuple[str, str, str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "label\tkind\tsentence"
+    return [tuple(line.split("\t")) for line in lines[1:]]  # type: ignore[misc]
+
+
+def test_the_sets_are_large_balanced_and_disjoint() -> None:
+    tune, held = rows("blame-tune.tsv"), rows("blame-heldout.tsv")
+    assert len(tune) + len(held) >= 600
+    assert not {s for *_, s in tune} & {s for *_, s in held}, "a sentence is in both parts"
+    for part in (tune, held):
+        kinds = collections.Counter((label, kind) for label, kind, _ in part)
+        assert {k for label, k in kinds if label == "blame"} == BLAME_KINDS
+        assert {k for label, k in kinds if label == "clean"} == CLEAN_KINDS
+    counts = collections.Counter((label, kind) for label, kind, _ in tune + held)
+    assert min(counts.values()) >= 30, counts
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_recall_and_false_alarms(name: str) -> None:
+    data = rows(name)
+    missed = [s for label, _, s in data if label == "blame" and not find(s)]
+    flagged = [s for label, _, s in data if label == "clean" and find(s)]
+    recall = 1 - len(missed) / sum(label == "blame" for label, _, _ in data)
+    false_rate = len(flagged) / sum(label == "clean" for label, _, _ in data)
+    least, most = FLOORS[name]
+    assert recall >= least, f"recall {recall:.3f} < {least}; missed: {missed}"
+    assert false_rate <= most, f"false alarms {false_rate:.3f} > {most}: {flagged}"

@@ -1,0 +1,778 @@
+"""Link fault expressions to the people they are about, clause by clause.
+
+A fault expression (:mod:`hindsight.language.lexicon`) found in a sentence becomes a finding
+only when the clause makes a person (:mod:`hindsight.language.people`) its subject ("Amara
+forgot"), its possessor ("Amara's oversight"), its by-agent ("ignored by the on-call
+engineer"), or the target of an accountability frame ("the blame lies with the storage
+group"). Judgements of character and the "human error" label need no person. Negation,
+modals of prevention and text about blamelessness itself ("no single person caused this")
+turn a match away.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from hindsight.language import lexicon as lx
+from hindsight.language.people import PERSON, PERSON_PLAIN, QUALIFIER, name_strength
+from hindsight.language.sentences import clause_end, clause_start
+
+FILLER = (
+    r"(?:\s+(?:had|has|have|'d|'s|was|were|is|are|did|does|do|also|then|simply|just|apparently|clearly|obviously|"
+    r"again|accidentally|mistakenly|unfortunately|completely|totally|already|initially|still|probably|later|"
+    r"subsequently|unknowingly|inadvertently|repeatedly|once again|evidently|somehow|allegedly|basically|"
+    r"reportedly|quickly|hastily|carelessly|recklessly|blindly|casually|knowingly|deliberately|actually|even|"
+    r"themselves|himself|herself|personally|alone|single-handedly|herself|first|promptly|immediately|be|been|"
+    r"being|[a-z]+ly|as usual|once more|yet again|"
+    r"(?:must|may|might|seems? to|seemed to|appears? to|appeared to|happened to|managed to|went on to|"
+    r"proceeded to|chose to|decided to|opted to|tried to|got to|went and) have|"
+    r"(?:then |also )?(?:went on to|proceeded to|chose to|decided to|opted to|happened to|managed to|went and|"
+    r"got|tried to|went ahead and|just|somehow)|who|that)|\s*,\s*(?:apparently|evidently|once again|again|"
+    r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who)*"
+)
+_MODAL_FILLER = (
+    FILLER[:-2] + r"|\s+(?:should|must|will|needs? to|ought to|has to|have to|deserves? to|"
+)
+_MODAL_FILLER += r"may|might|could|would|shall|is going to|are going to|not|never))*"
+
+_SUBJECT = re.compile(rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s*$")
+_SUBJECT_MODAL = re.compile(
+    rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{_MODAL_FILLER})\s*$"
+)
+_LEAD = (
+    r"(?:\s*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:UTC|Z|[AP]M))?\s*[-–—:|]?\s*)?"
+    r"(?:(?:[A-Z][\w' -]{0,40}|\d[\w:' -]{0,40}),\s+)?(?:(?:then|later|next|finally|eventually|so|and)\s+)?)"
+)
+_SENTENCE_SUBJECT = re.compile(rf"{_LEAD}(?:{PERSON})(?:{QUALIFIER})")
+_COORDINATED = re.compile(
+    rf"(?:,?\s+(?:and|but|then|and then|yet|so|before|after|or|only to)|,)(?P<fill>{FILLER})\s*$",
+    re.IGNORECASE,
+)
+_BY = re.compile(rf"\s+(?:[\w-]+\s+)?by\s+(?:{PERSON})(?:{QUALIFIER})")
+_PERSON_HERE = re.compile(rf"\s*(?:{PERSON})(?:{QUALIFIER})")
+_POSSESSOR = re.compile(
+    rf"(?:(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})['’]s?|\b(?i:his|her|their))\s+(?:(?i:own|simple|big|silly|careless|"
+    r"costly|obvious|basic|small|tiny|critical|fatal|honest|early|first|second|latest|earlier|repeated|"
+    r"unfortunate|understandable|single|one|major|minor|classic|typical|usual|sheer|uncharacteristic|rare|"
+    r"hurried|rushed|late-night|late|clumsy|quick|careless)\s+)*$"
+)
+_MADE = re.compile(
+    rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s+(?i:made|makes|make|making|"
+    r"committed|commits|owned up to|admitted|admits|repeated)\s+(?i:a|an|the|another|one|two|three|several|"
+    r"his|her|their|some|that|this|the same|a (?:simple|silly|big|costly|basic|careless|critical|classic))"
+    r"(?:\s+[\w-]+)?\s+$"
+)
+_ON_PART = re.compile(
+    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+part|\s+(?:of|by|from|on the part of|on behalf of|"
+    rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER})"
+)
+_BELONGS = re.compile(rf"\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)")
+_OBJECT_NEGATED = re.compile(
+    r"\s+(?:no|nothing|none|neither|nobody|not a single|zero)\b", re.IGNORECASE
+)
+_NEGATED = re.compile(r"\b(?:not|never|no longer|hardly|neither|nor)\b|n't\b", re.IGNORECASE)
+#: sentences about blamelessness itself
+META = re.compile(
+    r"\b(?:blameless\w*|blame-free|no[- ]blame|not about (?:who|blame|fault|individuals|people)|"
+    r"assign(?:s|ed|ing)? (?:any )?(?:blame|fault)|(?:point|pointing) fingers|finger-pointing|"
+    r"(?:is|was|are|were)(?:n't| not| never) (?:a|the) (?:root )?cause|never (?:a|the) (?:root )?cause|"
+    r"(?:nobody|no one|no-one)(?! else)|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
+    r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
+    r"(?:the|this) (?:label|term|phrase|word|words)|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
+    r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
+    r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
+    r"(?:blame|naming|blaming|words)|"
+    r"not (?:to )?(?:blame|punish|shame|single out)|without (?:blame|blaming|fault)|regardless of who|"
+    r"no matter who|(?:do|does|did)(?: not|n't) (?:blame|fault|single out|name))\b",
+    re.IGNORECASE,
+)
+#: words about a label, for the label and judgement kinds: "we look at the system rather than 'human error'"
+_LABEL_META = re.compile(
+    r"\b(?:rather than|instead of|prevent\w*|avoid\w*|reduc\w* the (?:chance|risk|room)|"
+    r"(?:chance|risk|room|possibility|opportunit(?:y|ies)) (?:of|for)|prone to|guard\w* against|"
+    r"eliminat\w*|less (?:room|chance)|symptoms? of|regardless of|no matter)\b",
+    re.IGNORECASE,
+)
+#: prevention and possibility: "so that no one can forget", "easy to misread"
+_HYPOTHETICAL = re.compile(
+    r"\b(?:so that|so nobody|so no one|so an?|to prevent|to avoid|to make sure|to ensure|in case|easy to|easier to|"
+    r"hard not to|could easily|can easily|would let|lets? (?:an?|any|the) \w+|allow(?:s|ed)? (?:an?|any|the) \w+|"
+    r"can no longer|cannot|can't|won't be able|must not|must never|should not|shouldn't|should never|"
+    r"make it (?:harder|impossible|easy|easier)|made it (?:easy|easier|possible|likely)|risk of|chance of|"
+    r"possibility of|prone to|likely to|unlikely to|able to|unable to|impossible to|whenever|anytime|if an?)\b",
+    re.IGNORECASE,
+)
+
+
+def _alt(words: object) -> str:
+    return lx.alternation(words)  # type: ignore[arg-type]
+
+
+_PARTICIPLE = (
+    r"(?:[a-z-]+(?:ed|en|wn|ght|lt|pt|nt|ne|un|ng|id|ad|ck|de|ld|nd|rd|ft|ut|et|it|st)|known|seen|done|"
+    r"caught|read|run|set|put|let|kept|left|lost|thought|made|found|heard|said|told|sent|spent|felt|"
+    r"met|paid|built|meant|held|stood|understood|gone|got|taken|given|written|chosen|broken|been)"
+)
+_HARM_STRONG = (
+    "outage",
+    "outages",
+    "downtime",
+    "disruption",
+    "disruptions",
+    "breakage",
+    "regression",
+    "regressions",
+    "data loss",
+    "loss of data",
+    "corruption",
+    "havoc",
+    "chaos",
+    "meltdown",
+    "page storm",
+    "cascade",
+    "mess",
+    "damage",
+    "crash",
+    "crashes",
+    "degradation",
+    "breach",
+    "incident",
+    "incidents",
+    "failure",
+    "failures",
+    "outage window",
+)
+_HARM_WEAK = (
+    "bug",
+    "bugs",
+    "defect",
+    "defects",
+    "typo",
+    "typos",
+    "error",
+    "errors",
+    "mistake",
+    "fault",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "misconfiguration",
+    "leak",
+)
+_NOT_HARM_AFTER = (
+    r"(?![\w-]*\s*(?:channel|call|bridge|doc|document|review|response|process|room|ticket|page|"
+    r"commander|timeline|report|record|log|notes|retro|retrospective|postmortem|post-mortem|"
+    r"meeting|management|handling|budget|rate|code|message|tracker|board|queue|template|"
+    r"drill|exercise|runbook|playbook|checklist|form|summary|update)s?\b)"
+)
+
+EXPRESSION = re.compile(
+    r"(?P<label>" + lx.LABELS + ")"
+    r"|(?P<cneg>\b(?:paid (?:no|little|scant|zero) (?:attention|heed|mind)|could(?: not|n't) be bothered|couldn't care less|(?:did(?: not|n't)|never) (?:dig|look) "
+    r"(?:any )?(?:deeper|further|closer)|took (?:[\w-]+ ){1,3}at face value|(?:was|were)(?: not|n't) "
+    r"(?:concentrating|focused|focusing|listening|watching|looking|paying attention)|had every (?:chance|"
+    r"opportunity)|"
+    r"(?:did(?: not|n't)|does(?: not|n't)|do(?: not|n't)|never|could(?: not|n't)|would(?: not|n't)|"
+    r"failed to|neglected to|forgot to|omitted to|didn't even|did not even)\s+"
+    r"(?:even\s+|bother(?:ed)? to\s+|think to\s+|care to\s+|take the time to\s+|stop to\s+|(?:once|properly|"
+    r"actually|really|fully|carefully|first)\s+)?(?:" + _alt(lx._forms(lx.CHECK_VERBS)) + r")\b))"
+    r"|(?P<wrongly>\b(?:wrongly|incorrectly|mistakenly|falsely|naively|blindly|lazily|prematurely)\s+"
+    r"(?:assum|presum|believ|think|thought|guess|conclud|decid|judg|declar|dismiss|mark|clos|sign)\w*)"
+    r"|(?P<cstate>\b(?:was|were|is|are|got|seemed|appeared|became|had been|grew|had grown|'s|'re)\s+"
+    r"(?:(?:too|so|rather|a bit|a little|quite|very|clearly|obviously|simply|visibly|plainly|far too)\s+)?"
+    r"(?:" + _alt(lx.COGNITIVE_STATES) + r")\b)"
+    r"|(?P<acc>\b(?:is|was|are|were|be|been|being|'s|'re|remains?|remained|seems?|seemed|appears?|appeared)\s+"
+    r"(?:(?:\w+ly|partly|partially|also|all|the one|alone|clearly|obviously|definitely|plainly)\s+)?(?:"
+    r"at fault|to blame|culpable|guilty|liable|blameworthy|accountable for|answerable for|the culprit|"
+    r"the guilty party|the weak link|the (?:person|one|engineer|party|team|individual) (?:at fault|to blame|"
+    r"responsible)|the reason (?:we|for|that|why|the)\b(?=[^.;]{0,60}\b(?:down|outage|broke|broken|failed|lost|"
+    r"incident|downtime|corrupt))|(?:the )?(?:root )?cause of (?:the|this|our|that)|the (?:root )?cause\b(?!\s+\w)|"
+    r"the problem(?=\s*(?:[.,;!?]|$|here|all along))|"
+    r"(?:\w+ly\s+)?responsible for (?:(?:the|this|that|our|today's|yesterday's|last night's|the whole|"
+    r"the entire|all|much of the|most of the|some of the)\s+)?(?:[\w-]+\s+){0,2}?(?:"
+    + _alt(_HARM_STRONG + _HARM_WEAK)
+    + r")\b|(?:\w+ly\s+)?responsible for (?:the|this|that|our|all the) (?:corrupted|broken|failed|lost|botched|bad|"
+    r"deleted|wiped|missing|expired|leaked|dropped|outdated|stale)\b|the one (?:who|that) (?:caused|broke|deleted|took|brought|started|triggered|pushed|ran|dropped|"
+    r"wiped|corrupted|messed|screwed)))"
+    r"|(?P<accv>\b(?:" + _alt(lx.ACCOUNTABLE_VERB_FORMS) + r")\b)"
+    r"|(?P<thank>\b(?:have|has|had|got)\s+(?P<thanked>.{1,60}?)\s+to thank for\b)"
+    r"|(?P<hold>\bhold(?:s|ing)?\s+(?P<held>.{1,60}?)\s+(?:accountable|responsible)\b)"
+    r"|(?P<owns>\b(?:is|was|'s)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+|wholly\s+)?(?:on\s+)?(?P<owner>[^,.;]{1,40}?)['’]s\s+"
+    r"(?:own\s+)?(?:doing|fault|responsibility|problem|mess|handiwork|shoulders|head|record|call)\b"
+    r"|\b(?:is|was)\s+(?:all\s+)?(?:his|hers|theirs)\b)"
+    r"|(?P<frame>\b(?:the\s+)?(?:blame|responsibility|fault|guilt|culpability|accountability|onus)\s+(?:for\s+[^,.;]{1,60}?\s+)?(?:lies|lay|rests|rested|"
+    r"falls|fell|sits|sat|goes|went|belongs|is|was|lands|landed)\s+(?:\w+ly\s+)?(?:with|on|to)"
+    r"|\b(?:falls|fell|lies|lay|rests|rested|sits|sat|lands|landed)\s+(?:\w+ly\s+)?(?:on|with)"
+    r"|\b(?:(?:blame|responsibility|fault|guilt|culpability|accountability)\s+for\s+[^,.;]{1,60}?\s+(?:is|was|lies|"
+    r"rests|sits|falls)(?:\s+(?:with|on))?)"
+    r"|\b(?:pin|pinned|pins|pinning|blame|blamed|blames|blaming|lay|laid|lays|laying)\s+(?:it|this|that|the\s+[\w-]+"
+    r"(?:\s+[\w-]+)?|the whole thing|everything)\s+on"
+    r"|\b(?:blame|blamed|blames|blaming)|\bat the (?:feet|door|doorstep) of|\bcourtesy of"
+    r"|\bpoint(?:ed|ing|s)? (?:the|a|our) finger at|\bfinger-pointing at"
+    r"|\b(?:(?:this|that|it|this one|that one|the (?:outage|incident|failure|mistake|miss|downtime|breakage))\s+"
+    r"(?:is|was|'s)\s+(?:\w+ly\s+|all\s+)?on)"
+    r"|\b(?:was|is|were|are)\s+(?:all\s+|\w+ly\s+)?(?:down|due|owing)\s+to"
+    r"|\bbecause of)"
+    r"|(?P<had>(?:^|(?<=[.;,:—–]\s)|(?<=\A))\s*(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
+    r"really|bothered to|not)\s+)?(?:" + _PARTICIPLE + r"))"
+    r"|(?P<care>\bwith (?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more) (?:care|attention|"
+    r"diligence|thought|focus|patience|caution|rigour|rigor)\s+(?:from|by|on the part of)\s+"
+    r"|\b(?:a|one|another) (?:second|closer|proper|careful|quick|real|single) look (?:by|from)\s+)"
+    r"|(?P<passed>\b(?:should|ought to|could)(?: not| never)?(?: have|'ve) (?:passed|got past|gotten past|"
+    r"made it (?:past|through)|gone through|slipped (?:past|through)|survived|cleared)\s+(?:the\s+|code\s+|a\s+)?"
+    r"(?:review|QA|testing|approval|sign-off|CAB|change review))"
+    r"|(?P<obvious>\b(?:should|ought to) have been (?:obvious|clear|apparent|evident) to\s+)"
+    r"|(?P<knowbetter>\b(?:ought to|should|must) (?:know|have known) (?:better|by now)\b)"
+    r"|(?P<supposed>\b(?:needed|had|was supposed|were supposed|was meant|were meant|was expected|were expected) to "
+    r"[^.;]{1,80}?(?:,\s*)?(?:but|and) (?:he|she|they|\S+) (?:didn't|did not|never did|never)\b)"
+    r"|(?P<were>(?:^|(?<=[.;,:—–]\s))\s*(?i:were|was)\s+(?P<were_who>[^,;.]{1,60}?)\s+(?:more|less|a bit more|"
+    r"a little more|paying|better|not so|not as)\b)"
+    r"|(?P<iff>\bif(?: only)?\s+(?P<if_who>[^,;.]{1,60}?)\s+(?:had|'d|were|was|would have|could have|did|took|"
+    r"paid|bothered|cared|listened|looked|checked|read|waited|asked)\b(?!\s+been\s+(?!more|less))"
+    r"(?:\s+(?:(?:only|just|actually|really|bothered to|been|taken the time to)\s+)*(?P<if_verb>[\w-]+))?)"
+    r"|(?P<any>\b(?:any|a more|a senior|an older|a real|a proper|a less|a better|a properly|an experienced|a competent|a careful|a diligent|"
+    r"an attentive|a seasoned|a responsible|a sensible|a halfway|a half-decent|an alert|any half-decent|"
+    r"any competent|any careful|any experienced|any reasonable)\s+(?:[\w-]+\s+){0,2}?(?:engineer|developer|"
+    r"reviewer|operator|admin|administrator|DBA|SRE|approver|person|on-call(?:er)?|responder|analyst|tester|"
+    r"team|professional|programmer|coder|manager|lead)s?\s+(?:would|could|should)(?: not| never)?(?:'ve| have)"
+    r"|\b(?:anyone|anybody|everyone|any one)\s+(?:\w+\s+){1,5}?(?:would|could)(?: not| never)?(?:'ve| have))"
+    r"|(?P<modal>\b"
+    + lx.MODAL_HINDSIGHT
+    + r"\s+(?P<been>been\s+)?(?:(?:more|less|far more|much more|a bit more|"
+    r"properly|actually|easily|simply|just|really)\s+)?(?P<pp>[\w-]+)(?P<pp2>\s+(?:up|through|at|out|off|with))?)"
+    r"|(?P<deemed>\b(?:deemed|judged|considered|declared|called|decided)\b)"
+    r"|(?P<cause>\b(?:"
+    + _alt(
+        lx._forms(
+            (
+                "cause",
+                "trigger",
+                "introduce",
+                "provoke",
+                "bring about",
+                "precipitate",
+                "set off",
+                "spark",
+                "create",
+                "start",
+                "produce",
+                "initiate",
+                "unleash",
+                "inflict",
+            )
+        )
+    )
+    + r")\s+(?!by\b)(?:(?:the|this|that|a|an|our|his|her|their|its|yesterday's|today's|last night's|another|two|"
+    r"several|the whole|the entire|all|most of the|much of the)\s+)?(?:[\w-]+\s+){0,2}?(?P<harm>"
+    + _alt(_HARM_STRONG + _HARM_WEAK)
+    + r")\b"
+    + _NOT_HARM_AFTER
+    + r"|\b(?:caused|cause|causes|causing)\s+(?:(?:it|this|that|all of this|the whole thing|everything)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:by|when|with|through|in|on)\b))))"
+    r"|(?P<causedby>\b(?:caused|triggered|introduced|started|created|provoked|brought about|set off|sparked|"
+    r"precipitated)\s+by)"
+    r"|(?P<takedown>\b(?:took|take|takes|taking|brought|bring|brings|bringing|knocked|knock|knocks|knocking)\s+"
+    r"(?:[\w'’-]+\s+){1,3}?(?:down|offline|over)\b"
+    r"|\b(?:left|leave|leaves|leaving)\s+(?:[\w'’-]+\s+){1,4}?(?:open to|exposed|unlocked|public|broken|in a broken|"
+    r"half-(?:finished|done|applied|migrated)|inconsistent|corrupt)"
+    r"|\b(?:let|lets|letting)\s+(?:[\w'’-]+\s+){1,4}?(?:lapse|expire|run out|rot|fill up)\b"
+    r"|\bcut (?:the )?power\b|\bpull(?:ed|s|ing)? the plug\b|\bforced? (?:[\w-]+\s+){1,3}through\b)"
+    r"|(?P<cadv>\b(?:" + _alt(lx.COGNITIVE_ADVERBS) + r")\b)"
+    r"|(?P<cog>\b(?:" + _alt(lx.COGNITIVE_FORMS) + r")\b(?![-]))"
+    r"|(?P<strong>\b(?:" + _alt(lx.AGENT_STRONG_FORMS) + r")\b(?![-]))"
+    r"|(?P<weak>\b(?:" + _alt(lx._forms(lx.AGENT_WEAK)) + r")\b(?![-]))"
+    r"|(?P<fault>\b(?:" + _alt(lx.FAULT_NOUNS) + r")\b(?![-]))"
+    r"|(?P<char>\b(?:" + _alt(lx.CHARACTER) + r")\b(?![-]))",
+    re.IGNORECASE,
+)
+_TECHNICAL = re.compile(lx.TECHNICAL, re.IGNORECASE)
+_DAMAGE = re.compile(rf"\b(?:{_alt(lx.DAMAGE_MARKERS)})(?!\w)", re.IGNORECASE)
+_CRITICAL = re.compile(rf"\b(?:{_alt(lx.CRITICAL_OBJECTS)})\b", re.IGNORECASE)
+_REPAIR = re.compile(rf"\b(?:{_alt(lx.REPAIR_MARKERS)})", re.IGNORECASE)
+_DESTRUCTIVE = frozenset(f.lower() for f in lx._forms(lx.DESTRUCTIVE))
+_TECH_COMPOUND = re.compile(
+    r"[\s-]+(?:rates?|budgets?|codes?|messages?|handling|handler|pages?|logs?|counts?|responses?|paths?|states?|"
+    r"conditions?|domains?|modes?|tolerance|tolerant|injection|detection|detector|recovery|class(?:es)?|types?|"
+    r"reporting|reports?|tracking|tracker|spikes?|ratio|percentage|threshold|metrics?|dashboards?|alerts?|"
+    r"signals?|events?|strings?|banners?|dialogs?|toasts?|screens?|boundary|boundaries|bars?|margins?|"
+    r"checking|correction|lines?|points?|scenarios?|cases?|injection|window|windows?|isolation|analysis)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I'm|I am|I was|I've been|I get|I got|me being|I felt|we|we're|we were|"
+    r"we are|our|my)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: a reason that makes the act sensible: "ignored the alert, which the runbook lists as a false positive"
+_JUSTIFIED = re.compile(
+    r"\b(?:which|as) (?:the (?:runbook|tool|process|policy|playbook|checklist|procedure|guide|docs|documentation|"
+    r"team|wiki)|our (?:runbook|process|policy)) (?:\w+\s+){0,3}?(?:lists?|listed|allows?|allowed|offers?|"
+    r"offered|says?|said|permits?|permitted|recommends?|recommended|describes?|described|marks?|marked)|"
+    r"known false positive|as (?:allowed|permitted|documented|instructed|agreed|planned)|"
+    r"(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)|"
+    r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
+    re.IGNORECASE,
+)
+_HUMAN = frozenset({"cognitive", "counterfactual", "accountability", "fault"})
+
+
+_GROUPS = ("mark", "handle", "role", "team", "whoever", "pronoun", "they", "name")
+
+
+class Link(NamedTuple):
+    """A fault expression found about a person: where the words start and end, and the kind."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def _person_ok(match: re.Match[str], kind: str) -> bool:
+    """Whether the PERSON match names a person strongly enough for ``kind``."""
+    group = next((g for g in _GROUPS if match.group(g)), None)
+    if group == "name":
+        return name_strength(match.group("name")) > 0
+    if group == "they":
+        return kind in _HUMAN
+    return group is not None
+
+
+def _subject(
+    text: str, begin: int, at: int, kind: str, modal: bool = False
+) -> re.Match[str] | None:
+    """The person who is the subject of the words at ``at``, within the clause from ``begin``."""
+    window = max(begin, at - 200)
+    pattern = _SUBJECT_MODAL if modal else _SUBJECT
+    match = pattern.search(text, window, at)
+    if match and _person_ok(match, kind) and not _NEGATED.search(match.group("fill") or ""):
+        return match
+    return None
+
+
+def _coordinated_subject(
+    text: str, sentence: int, clause: int, at: int, kind: str
+) -> re.Match[str] | None:
+    """The sentence's subject when the words at ``at`` follow 'and', 'but', 'then' or a comma."""
+    if not _COORDINATED.search(text, max(clause, at - 80), at):
+        return None
+    match = _SENTENCE_SUBJECT.match(text, sentence)
+    if match is None or not _person_ok(match, kind):
+        return None
+    between = text[match.end() : at]
+    if _NEGATED.search(between) or re.search(
+        r"\b(?:it|the system|the job|the script|the tool)\b", between
+    ):
+        return None
+    return match
+
+
+def _person_at(text: str, at: int, kind: str) -> re.Match[str] | None:
+    match = _PERSON_HERE.match(text, at)
+    return match if match and _person_ok(match, kind) else None
+
+
+_WHO = re.compile(rf"(?:{PERSON})(?:{QUALIFIER})(?:\s+\w+ly)?\s*$")
+
+
+def _who(text: str, words: str, kind: str) -> bool:
+    match = _WHO.match(words.strip())
+    return bool(match) and _person_ok(match, kind)
+
+
+def link(text: str, sentence: tuple[int, int]) -> list[Link]:
+    """Every fault expression in ``text[sentence]`` that this module ties to a person."""
+    s_begin, s_end = sentence
+    found: list[Link] = []
+    sentence_text = text[s_begin:s_end]
+    meta = META.search(sentence_text) is not None
+    for m in EXPRESSION.finditer(text, s_begin, s_end):
+        kind_group = m.lastgroup
+        if kind_group is None:
+            continue
+        start, end = m.start(), m.end()
+        c_begin = clause_start(text, s_begin, start)
+        c_end = clause_end(text, end, s_end)
+        result = _judge(text, m, kind_group, s_begin, c_begin, c_end, meta)
+        if result is not None:
+            found.append(Link(min(result[0], start), max(result[1], end), result[2]))
+    return found
+
+
+def _judge(
+    text: str, m: re.Match[str], group: str, s_begin: int, c_begin: int, c_end: int, meta: bool
+) -> tuple[int, int, str] | None:
+    start, end = m.start(), m.end()
+    clause = text[c_begin:c_end]
+    before = text[max(c_begin, start - 40) : start]
+
+    if group == "label":
+        if meta or _NEGATED.search(before) or _LABEL_META.search(text, s_begin, c_end):
+            return None
+        return start, end, "label"
+
+    if group == "char":
+        if (
+            meta
+            or _LABEL_META.search(text, s_begin, c_end)
+            or _NEGATED.search(text[max(s_begin, start - 40) : start])
+            or _TECHNICAL.search(text, max(s_begin, start - 30), min(c_end, end + 40))
+            and _technical_here(text, start, end, s_begin, c_end)
+        ):
+            return None
+        if _FIRST_PERSON.search(text, max(s_begin, start - 30), start):
+            return None
+        return start, end, "character"
+
+    if meta:
+        return None
+
+    if group in ("cog", "cneg", "cstate", "wrongly"):
+        if group == "cog" and _OBJECT_NEGATED.match(text, end):
+            return None
+        if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
+            return None
+        if _HYPOTHETICAL.search(clause) and group != "cstate":
+            return None
+        person = _subject(text, c_begin, start, "cognitive") or _coordinated_subject(
+            text, s_begin, c_begin, start, "cognitive"
+        )
+        if person:
+            return person.start(), end, "cognitive"
+        if group == "cog" and m.group().lower().endswith(("ed", "en", "ook", "ead", "ot")):
+            by = _BY.match(text, end)
+            if by and _person_ok(
+                _PERSON_HERE.match(text, by.start() + by.group().index("by") + 2), "cognitive"
+            ):
+                return start, by.end(), "cognitive"
+        if group == "cog":
+            return _fault(text, start, end, c_begin, before)
+        return None
+
+    if group == "cadv":
+        if _HYPOTHETICAL.search(clause):
+            return None
+        person = _SENTENCE_SUBJECT.match(text, c_begin) or _SENTENCE_SUBJECT.match(text, s_begin)
+        if (
+            person
+            and _person_ok(person, "cognitive")
+            and not _NEGATED.search(text[person.end() : start])
+        ):
+            return person.start(), end, "cognitive"
+        subject = _subject(text, c_begin, start, "cognitive")
+        return (subject.start(), end, "cognitive") if subject else None
+
+    if group in ("care", "obvious"):
+        person = _person_at(text, end, "counterfactual")
+        return (start, person.end(), "counterfactual") if person else None
+
+    if group in ("passed", "knowbetter", "supposed"):
+        if group == "knowbetter" and not _subject(
+            text, c_begin, start, "counterfactual", modal=True
+        ):
+            return None
+        return start, end, "counterfactual"
+
+    if group == "owns":
+        who = m.group("owner")
+        if who is None or _who(text, who, "accountability"):
+            return start, end, "accountability"
+        return None
+
+    if group in ("strong", "weak", "cause", "takedown"):
+        if _HYPOTHETICAL.search(clause):
+            return None
+        if (
+            group == "strong"
+            and re.match(r"(?i)(?:br|cr|wr)", m.group())
+            and (
+                _INTRANSITIVE.match(text, end)
+                or re.match(
+                    r"\s+(?:the |a |an )?[\w-]+(?:\s+[\w-]+)?\s+(?:into|down)\b", text[end:]
+                )
+            )
+        ):
+            return None
+        if group in ("strong", "takedown") and _REPAIR.search(clause):
+            return None
+        if group == "weak" and re.match(
+            r"\s+(?:everything|what (?:he|she|they) (?:was|were) doing)\b", text[end:]
+        ):
+            return None
+        if group == "weak" and not _harmful(text, m, c_begin, c_end):
+            return None
+        if _OBJECT_NEGATED.match(text, end):
+            return None
+        person = _subject(text, c_begin, start, "agent") or _coordinated_subject(
+            text, s_begin, c_begin, start, "agent"
+        )
+        if person:
+            return person.start(), end, "agent"
+        by = _BY.match(text, end)
+        if by:
+            return start, by.end(), "agent" if _by_person(text, by) else None  # type: ignore[return-value]
+        return None
+
+    if group == "causedby":
+        if _NEGATED.search(before) or meta:
+            return None
+        person = _person_at(text, end, "agent")
+        if person and not re.match(
+            r"\s*(?:the|a|an)\s+(?:\w+\s+)?(?:script|job|tool|bot|pipeline|process|system)",
+            text[end : end + 40],
+        ):
+            return start, person.end(), "agent"
+        return None
+
+    if group == "fault":
+        return _fault(text, start, end, c_begin, before)
+    return _rest(text, m, group, s_begin, c_begin, c_end, meta)
+
+
+def _fault(
+    text: str, start: int, end: int, c_begin: int, before: str
+) -> tuple[int, int, str] | None:
+    """A fault noun ('oversight') or a failure's participle ('botched') owned by a person."""
+    if True:
+        if _TECH_COMPOUND.match(text, end) or _NEGATED.search(before):
+            return None
+        owner = _POSSESSOR.search(text, max(c_begin, start - 160), start)
+        if owner and (
+            not owner.group().lower().startswith(("his", "her", "their"))
+            and not _person_ok(_PERSON_HERE.match(text, owner.start()), "fault")
+        ):
+            owner = None
+        if owner:
+            return owner.start(), end, "fault"
+        made = _MADE.search(text, max(c_begin, start - 200), start)
+        if made and _person_ok(made, "fault") and not _NEGATED.search(made.group("fill") or ""):
+            return made.start(), end, "fault"
+        after = _ON_PART.match(text, end)
+        if after and _part_person(text, after):
+            return start, after.end(), "fault"
+        belongs = _BELONGS.match(text, end)
+        if belongs and _person_ok(
+            _PERSON_HERE.match(
+                text, belongs.start() + len(belongs.group()) - len(belongs.group().lstrip())
+            ),
+            "fault",
+        ):
+            return start, belongs.end(), "fault"
+        return None
+
+
+def _rest(
+    text: str, m: re.Match[str], group: str, s_begin: int, c_begin: int, c_end: int, meta: bool
+) -> tuple[int, int, str] | None:
+    start, end = m.start(), m.end()
+    before = text[max(c_begin, start - 40) : start]
+    if group in ("acc", "accv"):
+        person = _subject(
+            text, c_begin, start, "accountability", modal=True
+        ) or _coordinated_subject(text, s_begin, c_begin, start, "accountability")
+        if person:
+            return person.start(), end, "accountability"
+        return None
+
+    if group in ("thank", "hold"):
+        who = m.group("thanked") if group == "thank" else m.group("held")
+        return (start, end, "accountability") if _who(text, who, "accountability") else None
+
+    if group == "frame":
+        words = m.group().lower()
+        if _NEGATED.search(before):
+            return None
+        if re.match(
+            r"(?:blame|responsibility|fault|guilt|culpability|accountability)\s+for", words
+        ):
+            person = _person_at(text, end, "accountability")
+            if person:
+                return start, person.end(), "accountability"
+        if re.match(
+            r"(?:falls|fell|lies|lay|rests|rested|sits|sat|lands|landed)\b", words
+        ) and not re.search(
+            r"\b(?:blame|responsibility|fault|outage|incident|failure|downtime|mistake|this|it|"
+            r"that|mess|damage|error|breakage)\b",
+            text[c_begin:start],
+            re.IGNORECASE,
+        ):
+            return None
+        if words.startswith("because of") and not re.match(r"\s*(?:the|a|an|our)?\s*", text[end:]):
+            return None
+        person = _person_at(text, end, "accountability")
+        if person and not re.match(r"['’]s?\b", text[person.end() : person.end() + 2]):
+            return start, person.end(), "accountability"
+        return None
+
+    if group in ("had", "were", "iff"):
+        who = m.group(f"{'had' if group == 'had' else 'were' if group == 'were' else 'if'}_who")
+        if not _who(text, who, "counterfactual"):
+            return None
+        if group == "iff":
+            verb = (m.group("if_verb") or "").lower()
+            if re.search(r"\bbeen\s+(?!more|less)", m.group()) or verb in (
+                "access",
+                "a",
+                "an",
+                "the",
+                "known",
+            ):
+                return None
+        return start, end, "counterfactual"
+
+    if group == "any":
+        return start, end, "counterfactual"
+
+    if group == "modal":
+        return _modal(text, m, s_begin, c_begin, c_end)
+
+    if group == "deemed":
+        by = _BY.search(text, end, c_end)
+        if by and _by_person(text, by) and m.group().lower() == "deemed":
+            return start, by.end(), "counterfactual"
+        return None
+    return None
+
+
+def _technical_here(text: str, start: int, end: int, s_begin: int, c_end: int) -> bool:
+    for match in _TECHNICAL.finditer(text, max(s_begin, start - 40), min(c_end, end + 60)):
+        if match.start() <= start < match.end() or start <= match.start() < end:
+            return True
+    return False
+
+
+def _by_person(text: str, by: re.Match[str]) -> bool:
+    at = by.group().index("by") + by.start() + 2
+    person = _PERSON_HERE.match(text, at)
+    return bool(person) and _person_ok(person, "agent")
+
+
+def _part_person(text: str, after: re.Match[str]) -> bool:
+    words = after.group()
+    at = after.start() + len(words) - len(words.lstrip())
+    for lead in (
+        "on the part of",
+        "on behalf of",
+        "made by",
+        "committed by",
+        "introduced by",
+        "caused by",
+        "on",
+        "of",
+        "by",
+        "from",
+    ):
+        if words.lstrip().startswith(lead + " "):
+            at += len(lead) + 1
+            break
+    person = _PERSON_HERE.match(text, at)
+    return bool(person) and _person_ok(person, "fault")
+
+
+def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
+    """Whether a weak act ('deleted', 'pushed') did harm as the clause tells it."""
+    clause = text[c_begin:c_end]
+    if _REPAIR.search(clause):
+        return False
+    if _DAMAGE.search(clause):
+        return True
+    return bool(m.group().lower() in _DESTRUCTIVE and _CRITICAL.search(text, m.end(), c_end))
+
+
+_SYSTEM_AGENT = re.compile(
+    r"\s+by\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:CI|linter|lint|tests?|test suite|monitoring|"
+    r"alert(?:ing)?|canary|canaries|automation|check|checks|pipeline|scanner|tool|tooling|validator|"
+    r"validation|schema|type checker|compiler|probe|health ?check|staging|dry[- ]run|script|job|system|"
+    r"guardrail|policy|admission controller|webhook|bot|pre-commit|hook|integration tests?|unit tests?|"
+    r"load tests?|smoke tests?|e2e|end-to-end tests?|dashboards?|SLOs?|alarms?|detector|rate limiter|"
+    r"limits?|quotas?|[\w-]+ing)\b",
+    re.IGNORECASE,
+)
+_HUMAN_PROCESS = re.compile(
+    r"\s+(?:in|during|at|before|while|on|by)\s+(?:the\s+|a\s+|our\s+|code\s+|peer\s+)?(?:code\s+|peer\s+|"
+    r"change\s+|PR\s+|design\s+)?(?:review|reviews|reviewing|approval|sign-off|signoff|QA|testing|merge|"
+    r"merging|the PR|the pull request|pull request|handover|hand-off|standup|planning|triage|the time|"
+    r"then|now|the first page|the first alert)\b|\s+before (?:the |it |this )?(?:change |release |deploy |"
+    r"deployment |merge |rollout |patch |fix )?(?:went|was|got|reached|shipped|hit|merged|deployed)\b",
+    re.IGNORECASE,
+)
+_INTRANSITIVE = re.compile(
+    r"\s*(?:[.,;:!?)]|$|(?:when|after|because|during|at|under|on|in|again|down|into|up|"
+    r"the news|the silence|the ice|the glass|ground|even|a record|for|with|away|out|off)\b)",
+    re.IGNORECASE,
+)
+_NOT_CAUSE_SUBJECT = re.compile(r"\b(?:we|i|you|us)\s*$", re.IGNORECASE)
+
+
+def _modal(
+    text: str, m: re.Match[str], s_begin: int, c_begin: int, c_end: int
+) -> tuple[int, int, str] | None:
+    start, end = m.start(), m.end()
+    participle = m.group("pp").lower()
+    if not re.fullmatch(_PARTICIPLE, participle) or participle in ("need", "seen fit"):
+        return None
+    modal = m.group().split()[0].lower()
+    if m.group("been"):
+        if participle in ("more", "less") or re.match(
+            r"(?:careful|aware|vigilant|thorough|cautious|attentive|"
+            r"diligent|alert|awake|paying)",
+            participle,
+        ):
+            person = _subject(text, c_begin, start, "counterfactual")
+            return (person.start(), end, "counterfactual") if person else None
+        if participle not in {d.split()[0] for d in lx.DISCOVERY} and not participle.endswith("ed"):
+            return None
+        if participle not in {d.split()[0] for d in lx.DISCOVERY}:
+            return None
+        if modal in ("would", "might", "must"):
+            return None
+        after = text[end:c_end]
+        by = re.match(r"\s+by\s+", after)
+        if by:
+            person = _person_at(text, end + by.end(), "counterfactual")
+            if person and not _SYSTEM_AGENT.match(text, end):
+                return start, person.end(), "counterfactual"
+            return None
+        if _HUMAN_PROCESS.match(text, end):
+            return start, end, "counterfactual"
+        if re.match(
+            r"\s*(?:[.,;:!?)]|$)|\s+(?:earlier|sooner|much earlier|long before|before (?:it|this|then)|"
+            r"immediately|at once|right away|first|then|straight away)\b",
+            after,
+        ):
+            subject = text[max(c_begin, start - 80) : start].lower()
+            if _SYSTEM_AGENT.search(" by " + subject.split(" by ")[-1]) and " by " in subject:
+                return None
+            if re.search(
+                r"\b(?:this|it|that|the (?:\w+\s+)?(?:bug|change|mistake|typo|error|problem|issue|"
+                r"regression|misconfiguration|diff|pr|pull request|patch|commit|flaw|omission|gap|"
+                r"oversight|typo|query|migration|config|setting))\s*$",
+                subject.strip() + " ",
+            ) or re.search(r"\b(?:this|it|that)\s*$", subject.strip()):
+                return start, end, "counterfactual"
+        return None
+    if modal in ("would", "might", "must"):
+        return None
+    if modal == "could" and participle not in (
+        "prevented",
+        "avoided",
+        "stopped",
+        "caught",
+        "spotted",
+        "noticed",
+        "known",
+        "seen",
+        "checked",
+        "asked",
+        "waited",
+        "told",
+        "warned",
+    ):
+        return None
+    person = _subject(text, c_begin, start, "counterfactual") or _coordinated_subject(
+        text, s_begin, c_begin, start, "counterfactual"
+    )
+    if person and not _NOT_CAUSE_SUBJECT.search(text[person.start() : person.end()]):
+        return person.start(), end, "counterfactual"
+    return None
