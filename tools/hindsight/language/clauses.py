@@ -18,8 +18,9 @@ from hindsight.language import lexicon as lx
 from hindsight.language.people import PERSON, PERSON_PLAIN, QUALIFIER, name_strength
 from hindsight.language.sentences import clause_end, clause_start
 
-FILLER = (
-    r"(?:\s+(?:had|has|have|'d|'s|was|were|is|are|did|does|do|also|then|simply|just|apparently|clearly|obviously|"
+#: what may stand between a subject and its verb: auxiliaries, adverbs, "went on to", "who"
+_BETWEEN = (
+    r"\s+(?:had|has|have|'d|'s|was|were|is|are|did|does|do|also|then|simply|just|apparently|clearly|obviously|"
     r"again|accidentally|mistakenly|unfortunately|completely|totally|already|initially|still|probably|later|"
     r"subsequently|unknowingly|inadvertently|repeatedly|once again|evidently|somehow|allegedly|basically|"
     r"reportedly|quickly|hastily|carelessly|recklessly|blindly|casually|knowingly|deliberately|actually|even|"
@@ -29,12 +30,14 @@ FILLER = (
     r"proceeded to|chose to|decided to|opted to|tried to|got to|went and) have|"
     r"(?:then |also )?(?:went on to|proceeded to|chose to|decided to|opted to|happened to|managed to|went and|"
     r"got|tried to|went ahead and|just|somehow)|who|that)|\s*,\s*(?:apparently|evidently|once again|again|"
-    r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who)*"
+    r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who"
 )
+FILLER = rf"(?:{_BETWEEN})*"
+#: the same, and the modals of a sanction ("should face consequences")
 _MODAL_FILLER = (
-    FILLER[:-2] + r"|\s+(?:should|must|will|needs? to|ought to|has to|have to|deserves? to|"
+    rf"(?:{_BETWEEN}|\s+(?:should|must|will|needs? to|ought to|has to|have to|deserves? to|"
+    r"may|might|could|would|shall|is going to|are going to|not|never))*"
 )
-_MODAL_FILLER += r"may|might|could|would|shall|is going to|are going to|not|never))*"
 
 _SUBJECT = re.compile(rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s*$")
 _SUBJECT_MODAL = re.compile(
@@ -177,7 +180,7 @@ EXPRESSION = re.compile(
     r"(?:did(?: not|n't)|does(?: not|n't)|do(?: not|n't)|never|could(?: not|n't)|would(?: not|n't)|"
     r"failed to|neglected to|forgot to|omitted to|didn't even|did not even)\s+"
     r"(?:even\s+|bother(?:ed)? to\s+|think to\s+|care to\s+|take the time to\s+|stop to\s+|(?:once|properly|"
-    r"actually|really|fully|carefully|first)\s+)?(?:" + _alt(lx._forms(lx.CHECK_VERBS)) + r")\b))"
+    r"actually|really|fully|carefully|first)\s+)?(?:" + _alt(lx.CHECK_FORMS) + r")\b))"
     r"|(?P<wrongly>\b(?:wrongly|incorrectly|mistakenly|falsely|naively|blindly|lazily|prematurely)\s+"
     r"(?:assum|presum|believ|think|thought|guess|conclud|decid|judg|declar|dismiss|mark|clos|sign)\w*)"
     r"|(?P<cstate>\b(?:was|were|is|are|got|seemed|appeared|became|had been|grew|had grown|'s|'re)\s+"
@@ -244,26 +247,7 @@ EXPRESSION = re.compile(
     r"properly|actually|easily|simply|just|really)\s+)?(?P<pp>[\w-]+)(?P<pp2>\s+(?:up|through|at|out|off|with))?)"
     r"|(?P<deemed>\b(?:deemed|judged|considered|declared|called|decided)\b)"
     r"|(?P<cause>\b(?:"
-    + _alt(
-        lx._forms(
-            (
-                "cause",
-                "trigger",
-                "introduce",
-                "provoke",
-                "bring about",
-                "precipitate",
-                "set off",
-                "spark",
-                "create",
-                "start",
-                "produce",
-                "initiate",
-                "unleash",
-                "inflict",
-            )
-        )
-    )
+    + _alt(lx.AGENT_CAUSE_FORMS)
     + r")\s+(?!by\b)(?:(?:the|this|that|a|an|our|his|her|their|its|yesterday's|today's|last night's|another|two|"
     r"several|the whole|the entire|all|most of the|much of the)\s+)?(?:[\w-]+\s+){0,2}?(?P<harm>"
     + _alt(_HARM_STRONG + _HARM_WEAK)
@@ -282,7 +266,7 @@ EXPRESSION = re.compile(
     r"|(?P<cadv>\b(?:" + _alt(lx.COGNITIVE_ADVERBS) + r")\b)"
     r"|(?P<cog>\b(?:" + _alt(lx.COGNITIVE_FORMS) + r")\b(?![-]))"
     r"|(?P<strong>\b(?:" + _alt(lx.AGENT_STRONG_FORMS) + r")\b(?![-]))"
-    r"|(?P<weak>\b(?:" + _alt(lx._forms(lx.AGENT_WEAK)) + r")\b(?![-]))"
+    r"|(?P<weak>\b(?:" + _alt(lx.AGENT_WEAK_FORMS) + r")\b(?![-]))"
     r"|(?P<fault>\b(?:" + _alt(lx.FAULT_NOUNS) + r")\b(?![-]))"
     r"|(?P<char>\b(?:" + _alt(lx.CHARACTER) + r")\b(?![-]))",
     re.IGNORECASE,
@@ -291,7 +275,7 @@ _TECHNICAL = re.compile(lx.TECHNICAL, re.IGNORECASE)
 _DAMAGE = re.compile(rf"\b(?:{_alt(lx.DAMAGE_MARKERS)})(?!\w)", re.IGNORECASE)
 _CRITICAL = re.compile(rf"\b(?:{_alt(lx.CRITICAL_OBJECTS)})\b", re.IGNORECASE)
 _REPAIR = re.compile(rf"\b(?:{_alt(lx.REPAIR_MARKERS)})", re.IGNORECASE)
-_DESTRUCTIVE = frozenset(f.lower() for f in lx._forms(lx.DESTRUCTIVE))
+_DESTRUCTIVE = frozenset(f.lower() for f in lx.DESTRUCTIVE_FORMS)
 _TECH_COMPOUND = re.compile(
     r"[\s-]+(?:rates?|budgets?|codes?|messages?|handling|handler|pages?|logs?|counts?|responses?|paths?|states?|"
     r"conditions?|domains?|modes?|tolerance|tolerant|injection|detection|detector|recovery|class(?:es)?|types?|"
@@ -376,7 +360,7 @@ def _person_at(text: str, at: int, kind: str) -> re.Match[str] | None:
 _WHO = re.compile(rf"(?:{PERSON})(?:{QUALIFIER})(?:\s+\w+ly)?\s*$")
 
 
-def _who(text: str, words: str, kind: str) -> bool:
+def _who(words: str, kind: str) -> bool:
     match = _WHO.match(words.strip())
     return bool(match) and _person_ok(match, kind)
 
@@ -476,7 +460,7 @@ def _judge(
 
     if group == "owns":
         who = m.group("owner")
-        if who is None or _who(text, who, "accountability"):
+        if who is None or _who(who, "accountability"):
             return start, end, "accountability"
         return None
 
@@ -534,32 +518,31 @@ def _fault(
     text: str, start: int, end: int, c_begin: int, before: str
 ) -> tuple[int, int, str] | None:
     """A fault noun ('oversight') or a failure's participle ('botched') owned by a person."""
-    if True:
-        if _TECH_COMPOUND.match(text, end) or _NEGATED.search(before):
-            return None
-        owner = _POSSESSOR.search(text, max(c_begin, start - 160), start)
-        if owner and (
-            not owner.group().lower().startswith(("his", "her", "their"))
-            and not _person_ok(_PERSON_HERE.match(text, owner.start()), "fault")
-        ):
-            owner = None
-        if owner:
-            return owner.start(), end, "fault"
-        made = _MADE.search(text, max(c_begin, start - 200), start)
-        if made and _person_ok(made, "fault") and not _NEGATED.search(made.group("fill") or ""):
-            return made.start(), end, "fault"
-        after = _ON_PART.match(text, end)
-        if after and _part_person(text, after):
-            return start, after.end(), "fault"
-        belongs = _BELONGS.match(text, end)
-        if belongs and _person_ok(
-            _PERSON_HERE.match(
-                text, belongs.start() + len(belongs.group()) - len(belongs.group().lstrip())
-            ),
-            "fault",
-        ):
-            return start, belongs.end(), "fault"
+    if _TECH_COMPOUND.match(text, end) or _NEGATED.search(before):
         return None
+    owner = _POSSESSOR.search(text, max(c_begin, start - 160), start)
+    if owner and (
+        not owner.group().lower().startswith(("his", "her", "their"))
+        and not _person_ok(_PERSON_HERE.match(text, owner.start()), "fault")
+    ):
+        owner = None
+    if owner:
+        return owner.start(), end, "fault"
+    made = _MADE.search(text, max(c_begin, start - 200), start)
+    if made and _person_ok(made, "fault") and not _NEGATED.search(made.group("fill") or ""):
+        return made.start(), end, "fault"
+    after = _ON_PART.match(text, end)
+    if after and _part_person(text, after):
+        return start, after.end(), "fault"
+    belongs = _BELONGS.match(text, end)
+    if belongs and _person_ok(
+        _PERSON_HERE.match(
+            text, belongs.start() + len(belongs.group()) - len(belongs.group().lstrip())
+        ),
+        "fault",
+    ):
+        return start, belongs.end(), "fault"
+    return None
 
 
 def _rest(
@@ -577,7 +560,7 @@ def _rest(
 
     if group in ("thank", "hold"):
         who = m.group("thanked") if group == "thank" else m.group("held")
-        return (start, end, "accountability") if _who(text, who, "accountability") else None
+        return (start, end, "accountability") if _who(who, "accountability") else None
 
     if group == "frame":
         words = m.group().lower()
@@ -607,7 +590,7 @@ def _rest(
 
     if group in ("had", "were", "iff"):
         who = m.group(f"{'had' if group == 'had' else 'were' if group == 'were' else 'if'}_who")
-        if not _who(text, who, "counterfactual"):
+        if not _who(who, "counterfactual"):
             return None
         if group == "iff":
             verb = (m.group("if_verb") or "").lower()
@@ -702,6 +685,8 @@ _INTRANSITIVE = re.compile(
     r"the news|the silence|the ice|the glass|ground|even|a record|for|with|away|out|off)\b)",
     re.IGNORECASE,
 )
+#: the first word of each discovery participle ("picked" of "picked up")
+_DISCOVERY_HEADS = frozenset(d.split()[0] for d in lx.DISCOVERY)
 _NOT_CAUSE_SUBJECT = re.compile(r"\b(?:we|i|you|us)\s*$", re.IGNORECASE)
 
 
@@ -721,9 +706,7 @@ def _modal(
         ):
             person = _subject(text, c_begin, start, "counterfactual")
             return (person.start(), end, "counterfactual") if person else None
-        if participle not in {d.split()[0] for d in lx.DISCOVERY} and not participle.endswith("ed"):
-            return None
-        if participle not in {d.split()[0] for d in lx.DISCOVERY}:
+        if participle not in _DISCOVERY_HEADS:
             return None
         if modal in ("would", "might", "must"):
             return None
