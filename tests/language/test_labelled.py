@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from hindsight.language import find
+from hindsight.language import find, prefilter
+from hindsight.language.clauses import link
 
 DATA = Path(__file__).parent / "data"
 BLAME_KINDS = {
@@ -38,7 +39,7 @@ CLEAN_KINDS = {
     "requirement",
 }
 #: (recall at least, false-alarm rate at most) reached on each part
-FLOORS = {"blame-tune.tsv": (0.91, 0.005), "blame-heldout.tsv": (0.61, 0.055)}
+FLOORS = {"blame-tune.tsv": (0.91, 0.005), "blame-heldout.tsv": (0.62, 0.055)}
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -69,3 +70,38 @@ def test_recall_and_false_alarms(name: str) -> None:
     least, most = FLOORS[name]
     assert recall >= least, f"recall {recall:.3f} < {least}; missed: {missed}"
     assert false_rate <= most, f"false alarms {false_rate:.3f} > {most}: {flagged}"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We have Amara to thank for the downtime.",
+        "I hold Amara personally responsible for the outage.",
+        "Amara took the site down.",
+        "Amara left the admin port open to the internet.",
+        "Amara let our domain registration lapse.",
+        "Amara cut the power to the rack.",
+        "Amara paid no attention to the disk alert.",
+        "Amara took the green dashboard at face value.",
+        "Amara falsely assumed the replica was in sync.",
+        "This one is all on Amara's shoulders.",
+        "The guilt for the outage sits with the storage group.",
+        "We can pin the outage on Amara.",
+        "The outage was down to the night shift.",
+    ],
+)
+def test_the_prefilter_lets_through_every_construction_written_out_by_hand(sentence: str) -> None:
+    """A sentence that only a hand-written construction flags still reaches the analysis."""
+    assert prefilter().search(sentence.lower()), (
+        "add the construction's words to lexicon.PHRASE_WORDS"
+    )
+    assert find(sentence), sentence
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_the_prefilter_never_hides_what_the_analysis_finds(name: str) -> None:
+    """The prefilter only saves time: on every labelled sentence, find() equals the analysis alone."""
+    hidden = [
+        s for *_, s in rows(name) if not prefilter().search(s.lower()) and link(s, (0, len(s)))
+    ]
+    assert not hidden, hidden

@@ -1220,6 +1220,77 @@ AGENT_CAUSE_FORMS = _forms(AGENT_CAUSE)
 DESTRUCTIVE_FORMS = _forms(DESTRUCTIVE)
 ACCOUNTABLE_VERB_FORMS = _forms(ACCOUNTABLE_VERBS)
 
+#: words of the constructions that hindsight.language.clauses writes out by hand (frames such as
+#: "the blame lies with", "took the site down", "we have X to thank for"): the prefilter must
+#: know them too, or a sentence they alone would flag is never read
+PHRASE_WORDS = (
+    "thank",
+    "hold",
+    "held",
+    "took",
+    "take",
+    "taking",
+    "brought",
+    "bring",
+    "knock",
+    "open to",
+    "exposed",
+    "unlocked",
+    "public",
+    "broken",
+    "half-",
+    "inconsistent",
+    "corrupt",
+    "lapse",
+    "expire",
+    "run out",
+    "rot",
+    "fill up",
+    "power",
+    "the plug",
+    "forc",
+    "paid",
+    "face value",
+    "falsely",
+    "naively",
+    "prematurely",
+    "responsibility",
+    "problem",
+    "mess",
+    "shoulders",
+    "head",
+    "record",
+    "call",
+    "his",
+    "hers",
+    "theirs",
+    "guilt",
+    "culpab",
+    "accountab",
+    "onus",
+    "falls",
+    "fell",
+    "lies",
+    "lay",
+    "rest",
+    "sits",
+    "sat",
+    "land",
+    "pin",
+    "feet of",
+    "door",
+    "courtesy",
+    "finger",
+    "is on",
+    "was on",
+    "'s on",
+    "down to",
+    "due to",
+    "owing to",
+    "because of",
+    "was ",
+)
+
 #: every word without which no kind can find anything
 SURFACE_WORDS: tuple[str, ...] = tuple(
     sorted(
@@ -1239,6 +1310,7 @@ SURFACE_WORDS: tuple[str, ...] = tuple(
             + _surface(BLAME_FRAMES)
             + _surface(CHARACTER)
             + _surface(DISCOVERY)
+            + list(PHRASE_WORDS)
             + [
                 "should",
                 "ought",
