@@ -67,7 +67,7 @@ _MADE = re.compile(
     r"(?:\s+[\w-]+)?\s+$"
 )
 _ON_PART = re.compile(
-    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+part|\s+(?:of|by|from|on the part of|on behalf of|"
+    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|on behalf of|"
     rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER})"
 )
 _BELONGS = re.compile(rf"\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)")
@@ -243,7 +243,7 @@ EXPRESSION = re.compile(
     r"|\b(?:anyone|anybody|everyone|any one)\s+(?:\w+\s+){1,5}?(?:would|could)(?: not| never)?(?:'ve| have))"
     r"|(?P<modal>\b"
     + lx.MODAL_HINDSIGHT
-    + r"\s+(?P<been>been\s+)?(?:(?:more|less|far more|much more|a bit more|"
+    + r"\s+(?P<been>be(?:en)?\s+)?(?:(?:more|less|far more|much more|a bit more|"
     r"properly|actually|easily|simply|just|really)\s+)?(?P<pp>[\w-]+)(?P<pp2>\s+(?:up|through|at|out|off|with))?)"
     r"|(?P<deemed>\b(?:deemed|judged|considered|declared|called|decided)\b)"
     r"|(?P<cause>\b(?:"
@@ -297,6 +297,23 @@ _JUSTIFIED = re.compile(
     r"known false positive|as (?:allowed|permitted|documented|instructed|agreed|planned)|"
     r"(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)|"
     r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
+    re.IGNORECASE,
+)
+#: "the service did not respond to any events": what only a system is asked to answer
+_SYSTEM_OBJECT = re.compile(
+    r"\s+(?:to\s+)?(?:(?:any|the|all|our|some|incoming|new|most|many)\s+)?(?:[\w-]+\s+)?(?:events?|requests?|"
+    r"quer(?:y|ies)|pings?|probes?|health ?checks?|webhooks?|traffic|packets?|connections?|signals?|"
+    r"heartbeats?|API calls?|RPCs?|SIGTERM|SIGKILL|signals?|liveness|readiness)\b",
+    re.IGNORECASE,
+)
+#: "the jobs had been skipped": the subject of a passive is what the act was done to
+_PASSIVE_AUX = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|got|gets|get)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+#: "all changes", "a missing or broken mechanism": the verb's form is a noun or an adjective here
+_NOMINAL = re.compile(
+    r"(?:^|\s)(?:a|an|the|all|any|some|these|those|its|their|our|his|her|this|that|every|each|no|of|"
+    r"several|many|most|other|such)\s+(?:[\w-]+(?:ing|ed|en|ful|less|ive|al|ous)\s+(?:or|and)\s+)?$",
     re.IGNORECASE,
 )
 _HUMAN = frozenset({"cognitive", "counterfactual", "accountability", "fault"})
@@ -415,12 +432,16 @@ def _judge(
     if group in ("cog", "cneg", "cstate", "wrongly"):
         if group == "cog" and _OBJECT_NEGATED.match(text, end):
             return None
+        if group == "cneg" and _SYSTEM_OBJECT.match(text, end):
+            return None
+        passive = group == "cog" and _PASSIVE_AUX.search(text, max(c_begin, start - 12), start)
         if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
             return None
-        if _HYPOTHETICAL.search(clause) and group != "cstate":
+        if group != "cstate" and _hypothetical(text, c_begin, end, c_end):
             return None
-        person = _subject(text, c_begin, start, "cognitive") or _coordinated_subject(
-            text, s_begin, c_begin, start, "cognitive"
+        person = not passive and (
+            _subject(text, c_begin, start, "cognitive")
+            or _coordinated_subject(text, s_begin, c_begin, start, "cognitive")
         )
         if person:
             return person.start(), end, "cognitive"
@@ -466,6 +487,8 @@ def _judge(
 
     if group in ("strong", "weak", "cause", "takedown"):
         if _HYPOTHETICAL.search(clause):
+            return None
+        if group in ("strong", "weak") and _NOMINAL.search(text, max(c_begin, start - 40), start):
             return None
         if (
             group == "strong"
@@ -551,6 +574,12 @@ def _rest(
     start, end = m.start(), m.end()
     before = text[max(c_begin, start - 40) : start]
     if group in ("acc", "accv"):
+        if (
+            group == "accv"
+            and _FACTUAL_PASSIVE.match(m.group())
+            and not _DEMAND.search(text, max(c_begin, start - 40), start)
+        ):
+            return None
         person = _subject(
             text, c_begin, start, "accountability", modal=True
         ) or _coordinated_subject(text, s_begin, c_begin, start, "accountability")
@@ -593,6 +622,15 @@ def _rest(
         if not _who(who, "counterfactual"):
             return None
         if group == "iff":
+            if re.search(r"\b(?:as|even|what)\s+$", text[max(s_begin, start - 6) : start].lower()):
+                return None
+            tail = m.group()[m.end("if_who") - start :].strip().lower()
+            if tail.startswith(("were", "was")) and not _IF_STATE.match(tail):
+                return None
+            if not tail.startswith(("had", "'d", "would have", "could have", "were", "was")):
+                rest = re.match(r"[^.!?;]*", text[end : end + 240]).group()  # type: ignore[union-attr]
+                if not _PAST_CONSEQUENT.search(rest + " " + text[s_begin:start]):
+                    return None
             verb = (m.group("if_verb") or "").lower()
             if re.search(r"\bbeen\s+(?!more|less)", m.group()) or verb in (
                 "access",
@@ -616,6 +654,36 @@ def _rest(
             return start, by.end(), "counterfactual"
         return None
     return None
+
+
+#: "if Amara were more careful": the state that makes 'if ... were' a counterfactual about a person
+_IF_STATE = re.compile(
+    r"(?:were|was)\s+(?:more|less|paying|not so|not as|careful|attentive|thorough|awake|alert)\b"
+)
+#: the consequent that makes 'if Amara checked the diff' a counterfactual: "... would have been caught"
+_PAST_CONSEQUENT = re.compile(r"\b(?:would|could|might)(?: not|n't| never)?(?: have|'ve)\b", re.IGNORECASE)
+
+
+#: passives that are plain facts unless demanded: "was removed from the organisation" (fact),
+#: "should be removed from the rota" (a sanction)
+_FACTUAL_PASSIVE = re.compile(
+    r"(?:was|were|is|are|been)\s+(?:removed from|taken off|named|retrained|ashamed|embarrassed)\b",
+    re.IGNORECASE,
+)
+_DEMAND = re.compile(
+    r"\b(?:should|must|ought to|deserves? to|needs? to|will|has to|have to|had to|going to|shall)\b(?:\s+\w+)?"
+    r"(?:\s+have)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _hypothetical(text: str, c_begin: int, end: int, c_end: int) -> bool:
+    """Whether the clause tells a prevention or a possibility, not an act ('so that no one forgets').
+
+    "if a ..." after the words is their object ("forgot to check if a job ran"), not a condition.
+    """
+    found = _HYPOTHETICAL.search(text, c_begin, c_end)
+    return found is not None and (found.start() < end or not found.group().lower().startswith("if"))
 
 
 def _technical_here(text: str, start: int, end: int, s_begin: int, c_end: int) -> bool:
@@ -687,6 +755,16 @@ _INTRANSITIVE = re.compile(
 )
 #: the first word of each discovery participle ("picked" of "picked up")
 _DISCOVERY_HEADS = frozenset(d.split()[0] for d in lx.DISCOVERY)
+#: what people do with a problem once seen: hindsight when the sentence says it came too late
+_HANDLING = frozenset(
+    "addressed handled fixed escalated raised flagged reviewed tested investigated prioritised prioritized "
+    "followed dealt triaged patched resolved reported chased actioned".split()
+)
+_SOONER = re.compile(
+    r"\s+(?:earlier|sooner|much earlier|long before|before (?:it|this|that|then|the|any|we|customers|users)|"
+    r"immediately|at once|right away|first|then|straight away|at the time|in time|weeks ago|days ago|"
+    r"months ago)\b"
+)
 _NOT_CAUSE_SUBJECT = re.compile(r"\b(?:we|i|you|us)\s*$", re.IGNORECASE)
 
 
@@ -695,7 +773,7 @@ def _modal(
 ) -> tuple[int, int, str] | None:
     start, end = m.start(), m.end()
     participle = m.group("pp").lower()
-    if not re.fullmatch(_PARTICIPLE, participle) or participle in ("need", "seen fit"):
+    if not re.fullmatch(_PARTICIPLE, participle) or participle in ("need", "seen fit", "had"):
         return None
     modal = m.group().split()[0].lower()
     if m.group("been"):
@@ -706,8 +784,6 @@ def _modal(
         ):
             person = _subject(text, c_begin, start, "counterfactual")
             return (person.start(), end, "counterfactual") if person else None
-        if participle not in _DISCOVERY_HEADS:
-            return None
         if modal in ("would", "might", "must"):
             return None
         after = text[end:c_end]
@@ -717,20 +793,20 @@ def _modal(
             if person and not _SYSTEM_AGENT.match(text, end):
                 return start, person.end(), "counterfactual"
             return None
+        handled = participle in _HANDLING
+        if participle not in _DISCOVERY_HEADS and not handled:
+            return None
         if _HUMAN_PROCESS.match(text, end):
             return start, end, "counterfactual"
-        if re.match(
-            r"\s*(?:[.,;:!?)]|$)|\s+(?:earlier|sooner|much earlier|long before|before (?:it|this|then)|"
-            r"immediately|at once|right away|first|then|straight away)\b",
-            after,
-        ):
-            subject = text[max(c_begin, start - 80) : start].lower()
+        sooner = _SOONER.match(text, end)
+        if (handled and sooner) or (not handled and re.match(r"\s*(?:[.,;:!?)]|$)", after)) or sooner:
+            subject = text[max(s_begin, start - 80) : start].lower()
             if _SYSTEM_AGENT.search(" by " + subject.split(" by ")[-1]) and " by " in subject:
                 return None
             if re.search(
-                r"\b(?:this|it|that|the (?:\w+\s+)?(?:bug|change|mistake|typo|error|problem|issue|"
+                r"\b(?:this|it|that|(?:the|an?|this|that) (?:\w+\s+)?(?:bug|change|mistake|typo|error|problem|issue|"
                 r"regression|misconfiguration|diff|pr|pull request|patch|commit|flaw|omission|gap|"
-                r"oversight|typo|query|migration|config|setting))\s*$",
+                r"oversight|typo|query|migration|config|setting)(?:\s+(?:which|that))?)\s*$",
                 subject.strip() + " ",
             ) or re.search(r"\b(?:this|it|that)\s*$", subject.strip()):
                 return start, end, "counterfactual"

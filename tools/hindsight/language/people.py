@@ -185,15 +185,12 @@ TEAM_NOUNS = (
     "org",
     "organisation",
     "organization",
-    "unit",
     "desk",
     "guild",
     "tribe",
-    "function",
     "office",
     "staff",
     "folks",
-    "side",
     "shift",
     "rota",
     "rotation",
@@ -201,8 +198,6 @@ TEAM_NOUNS = (
     "management",
     "division",
     "practice",
-    "cell",
-    "pod",
     "chapter",
     "vendor",
     "supplier",
@@ -317,6 +312,7 @@ PERSON = (
     rf"interns|trainees|responders|on-callers|analysts|managers|testers|staff|employees|colleagues))\b)"
     rf"|(?P<team>(?i:(?:the|our|their|a|an|that|this|one|another)\s+{_MOD}(?:{_TEAM_ALT}|NOC|SOC|helpdesk|help desk))\b"
     rf"|{CAPITALISED}['’]s\s+(?i:{_MOD}(?:{_TEAM_ALT}|{_ROLE_ALT}))\b"
+    r"|\b(?:Team|Squad|Crew|Tribe|Guild)\s+[A-Z][\w-]+\b"
     rf"|\b(?:{'|'.join(re.escape(d) for d in DEPARTMENTS)})\b(?!\s+(?:for|of|tool\w*|system|service|page|API|"
     r"endpoint|ticket|dashboard|cluster|server|host|job|pipeline|queue|database|account|alert|run|portal)\b))"
     rf"|(?P<whoever>\b(?i:whoever|whomever|the person who|the one who)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){{1,50}}?)"
@@ -936,8 +932,21 @@ def given_names() -> frozenset[str]:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Everyday English words that are not names (:file:`common_words.txt`), lower case."""
+    text = (
+        resources.files("hindsight.language")
+        .joinpath("common_words.txt")
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
 def name_strength(word: str) -> int:
-    """2: surely a person ('Amara', 'Jo Bakker'); 1: maybe ('Brannigan'); 0: not a person ('Postgres')."""
+    """2: surely a person ('Amara', 'Jo Bakker'); 1: maybe ('Brannigan'); 0: not a person ('Postgres', 'Add')."""
     word = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+", "", word)
     if word != word.strip():
         return 2
@@ -955,6 +964,8 @@ def name_strength(word: str) -> int:
         return 2
     if len(parts) == 2 and parts[1] not in NOT_NAMES:
         return 2 if parts[1][:1].isupper() and first not in NOT_NAMES else 1
+    if first.lower() in common_words():
+        return 0
     return 1
 
 
