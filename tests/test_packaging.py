@@ -104,3 +104,21 @@ def test_ci_runs_the_tests_with_the_lowest_versions_too() -> None:
         assert "-c .ci/constraints-lowest.txt" in text
         assert "-r .ci/requirements-lint.txt" in text
         assert "ruff check" in text and "ruff format --check" in text
+
+
+def test_every_data_file_of_the_package_is_declared() -> None:
+    """A file the code reads at run time (name lists, templates, assets) ships in the wheel.
+
+    Editable installs read the source tree, so a file missing from package-data only fails
+    where the package is installed for real: this test finds it first.
+    """
+    with (REPO / "pyproject.toml").open("rb") as f:
+        globs = tomllib.load(f)["tool"]["setuptools"]["package-data"]["hindsight"]
+    package = REPO / "tools" / "hindsight"
+    declared = {p for pattern in globs for p in package.glob(pattern) if p.is_file()}
+    data = {
+        p
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert sorted(str(p.relative_to(package)) for p in data - declared) == []

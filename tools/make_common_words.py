@@ -28,7 +28,10 @@ def main() -> int:
     web2 = {w for w in get_english_words_set(["web2"], lower=False) if w.isalpha() and w.islower()}
     names_file = (HERE / "first_names.txt").read_text(encoding="utf-8")
     names = {
-        w.lower() for line in names_file.splitlines() if not line.startswith("#") for w in line.split()
+        w.lower()
+        for line in names_file.splitlines()
+        if not line.startswith("#")
+        for w in line.split()
     }
     common = (w for w in top_n_list("en", 100_000) if zipf_frequency(w, "en") >= MIN_ZIPF)
     words = sorted({w for w in common if w in web2 and w not in names and len(w) > 1})

@@ -661,7 +661,9 @@ _IF_STATE = re.compile(
     r"(?:were|was)\s+(?:more|less|paying|not so|not as|careful|attentive|thorough|awake|alert)\b"
 )
 #: the consequent that makes 'if Amara checked the diff' a counterfactual: "... would have been caught"
-_PAST_CONSEQUENT = re.compile(r"\b(?:would|could|might)(?: not|n't| never)?(?: have|'ve)\b", re.IGNORECASE)
+_PAST_CONSEQUENT = re.compile(
+    r"\b(?:would|could|might)(?: not|n't| never)?(?: have|'ve)\b", re.IGNORECASE
+)
 
 
 #: passives that are plain facts unless demanded: "was removed from the organisation" (fact),
@@ -757,8 +759,27 @@ _INTRANSITIVE = re.compile(
 _DISCOVERY_HEADS = frozenset(d.split()[0] for d in lx.DISCOVERY)
 #: what people do with a problem once seen: hindsight when the sentence says it came too late
 _HANDLING = frozenset(
-    "addressed handled fixed escalated raised flagged reviewed tested investigated prioritised prioritized "
-    "followed dealt triaged patched resolved reported chased actioned".split()
+    [
+        "addressed",
+        "handled",
+        "fixed",
+        "escalated",
+        "raised",
+        "flagged",
+        "reviewed",
+        "tested",
+        "investigated",
+        "prioritised",
+        "prioritized",
+        "followed",
+        "dealt",
+        "triaged",
+        "patched",
+        "resolved",
+        "reported",
+        "chased",
+        "actioned",
+    ]
 )
 _SOONER = re.compile(
     r"\s+(?:earlier|sooner|much earlier|long before|before (?:it|this|that|then|the|any|we|customers|users)|"
@@ -799,7 +820,11 @@ def _modal(
         if _HUMAN_PROCESS.match(text, end):
             return start, end, "counterfactual"
         sooner = _SOONER.match(text, end)
-        if (handled and sooner) or (not handled and re.match(r"\s*(?:[.,;:!?)]|$)", after)) or sooner:
+        if (
+            (handled and sooner)
+            or (not handled and re.match(r"\s*(?:[.,;:!?)]|$)", after))
+            or sooner
+        ):
             subject = text[max(s_begin, start - 80) : start].lower()
             if _SYSTEM_AGENT.search(" by " + subject.split(" by ")[-1]) and " by " in subject:
                 return None
