@@ -1,6 +1,6 @@
 """The blame reading measured on labelled sentences: the tuned part and the frozen held-out third.
 
-The rules were tuned on blame-tune.tsv only; blame-heldout.tsv is never edited and never
+The rules were tuned on blame-tune*.tsv only; blame-heldout.tsv is never edited and never
 tuned on (data/README.md). Each sentence is read as it would be in a clean postmortem, with
 no people known to the archive, so that every name is found by its shape alone.
 
@@ -39,7 +39,13 @@ CLEAN_KINDS = {
     "requirement",
 }
 #: (recall at least, false-alarm rate at most) reached on each part
-FLOORS = {"blame-tune.tsv": (0.91, 0.005), "blame-heldout.tsv": (0.62, 0.055)}
+FLOORS = {
+    "blame-tune.tsv": (0.92, 0.005),
+    "blame-tune-2a.tsv": (0.92, 0.01),
+    "blame-tune-2b.tsv": (0.84, 0.01),
+    "blame-heldout.tsv": (0.67, 0.05),
+}
+TUNE = ("blame-tune.tsv", "blame-tune-2a.tsv", "blame-tune-2b.tsv")
 
 
 def rows(name: str) -> list[tuple[str, str, str]]:
@@ -49,8 +55,9 @@ def rows(name: str) -> list[tuple[str, str, str]]:
 
 
 def test_the_sets_are_large_balanced_and_disjoint() -> None:
-    tune, held = rows("blame-tune.tsv"), rows("blame-heldout.tsv")
+    tune, held = [row for name in TUNE for row in rows(name)], rows("blame-heldout.tsv")
     assert len(tune) + len(held) >= 600
+    assert len({s for *_, s in tune}) == len(tune), "a sentence is twice in the tuned part"
     assert not {s for *_, s in tune} & {s for *_, s in held}, "a sentence is in both parts"
     for part in (tune, held):
         kinds = collections.Counter((label, kind) for label, kind, _ in part)

@@ -29,6 +29,7 @@ _BETWEEN = (
     r"(?:must|may|might|seems? to|seemed to|appears? to|appeared to|happened to|managed to|went on to|"
     r"proceeded to|chose to|decided to|opted to|tried to|got to|went and) have|"
     r"(?:then |also )?(?:went on to|proceeded to|chose to|decided to|opted to|happened to|managed to|went and|"
+    r"keeps?|kept|continued to|continues to|started|began|"
     r"got|tried to|went ahead and|just|somehow)|who|that)|\s*,\s*(?:apparently|evidently|once again|again|"
     r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who"
 )
@@ -45,7 +46,10 @@ _SUBJECT_MODAL = re.compile(
 )
 _LEAD = (
     r"(?:\s*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:UTC|Z|[AP]M))?\s*[-–—:|]?\s*)?"
-    r"(?:(?:[A-Z][\w' -]{0,40}|\d[\w:' -]{0,40}),\s+)?(?:(?:then|later|next|finally|eventually|so|and)\s+)?)"
+    r"(?:(?:[A-Z][\w' -]{0,40}|\d[\w:' -]{0,40}),\s+|(?:Root cause|Cause|Trigger|Why|Because|Reason|Fault|"
+    r"Owner|Culprit|Note|Summary|Impact|Finding|Contributing factor)[\w ]{0,30}:\s+)?"
+    r"(?:(?i:then|later|next|finally|eventually|so|and|because|since|as|when|once|after|until|although|though|"
+    r"but|it was|it's|it is)\s+)?)"
 )
 _SENTENCE_SUBJECT = re.compile(rf"{_LEAD}(?:{PERSON})(?:{QUALIFIER})")
 _COORDINATED = re.compile(
@@ -67,7 +71,7 @@ _MADE = re.compile(
     r"(?:\s+[\w-]+)?\s+$"
 )
 _ON_PART = re.compile(
-    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|on behalf of|"
+    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|on behalf of|within|among|"
     rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER})"
 )
 _BELONGS = re.compile(rf"\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)")
@@ -80,16 +84,26 @@ META = re.compile(
     r"\b(?:blameless\w*|blame-free|no[- ]blame|not about (?:who|blame|fault|individuals|people)|"
     r"assign(?:s|ed|ing)? (?:any )?(?:blame|fault)|(?:point|pointing) fingers|finger-pointing|"
     r"(?:is|was|are|were)(?:n't| not| never) (?:a|the) (?:root )?cause|never (?:a|the) (?:root )?cause|"
-    r"(?:nobody|no one|no-one)(?! else)|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
+    r"(?:nobody|no one|no-one)(?! else)(?!\s+(?:in|on|from|at|of)\s)(?!\s+(?:\w+\s+)?(?:bothered|cared|thought to|"
+    r"could be bothered))|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
     r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
     r"(?:the|this) (?:label|term|phrase|word|words)|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
     r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
     r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
     r"(?:blame|naming|blaming|words)|"
     r"not (?:to )?(?:blame|punish|shame|single out)|without (?:blame|blaming|fault)|regardless of who|"
-    r"no matter who|(?:do|does|did)(?: not|n't) (?:blame|fault|single out|name))\b",
+    r"no matter who|(?:do|does|did)(?: not|n't) (?:blame|fault|single out|name)|"
+    r"(?:easy|tempting|unfair|wrong|pointless|unhelpful) to (?:call|say|blame|label|conclude|write off|brand)|"
+    r"(?:saying|calling|labell?ing|branding|to say|to call|to label|to brand)\s+(?:that\s+)?(?:\w+\s+){0,4}?"
+    r"(?:as\s+)?(?:careless|sloppy|negligent|lazy|incompetent|should|was|is|forgot|ignored|missed|at fault|"
+    r"to blame|responsible)|"
+    r"rather than (?:ask(?:ing)?|wonder(?:ing)?) (?:why|whether|who|if)|none of this (?:is|was) about|"
+    r"did nothing wrong|(?:did|does)(?: not|n't) do anything wrong|(?:was|were|is|are)(?: not|n't) at fault|"
+    r"no fault of|through no fault|"
+    r"what any(?:one|body)?\b[^.;]{0,40}would have done)\b",
     re.IGNORECASE,
 )
+_NOBODY = re.compile(r"(?:nobody|no one|no-one)$", re.IGNORECASE)
 #: words about a label, for the label and judgement kinds: "we look at the system rather than 'human error'"
 _LABEL_META = re.compile(
     r"\b(?:rather than|instead of|prevent\w*|avoid\w*|reduc\w* the (?:chance|risk|room)|"
@@ -191,7 +205,7 @@ EXPRESSION = re.compile(
     r"at fault|to blame|culpable|guilty|liable|blameworthy|accountable for|answerable for|the culprit|"
     r"the guilty party|the weak link|the (?:person|one|engineer|party|team|individual) (?:at fault|to blame|"
     r"responsible)|the reason (?:we|for|that|why|the)\b(?=[^.;]{0,60}\b(?:down|outage|broke|broken|failed|lost|"
-    r"incident|downtime|corrupt))|(?:the )?(?:root )?cause of (?:the|this|our|that)|the (?:root )?cause\b(?!\s+\w)|"
+    r"incident|downtime|corrupt|breach\w*|SLA|late|delay\w*|took \w+ (?:hours|days|weeks?)|missed|fail\w*))|(?:the )?(?:root )?cause of (?:the|this|our|that)|the (?:root )?cause\b(?!\s+\w)|"
     r"the problem(?=\s*(?:[.,;!?]|$|here|all along))|"
     r"(?:\w+ly\s+)?responsible for (?:(?:the|this|that|our|today's|yesterday's|last night's|the whole|"
     r"the entire|all|much of the|most of the|some of the)\s+)?(?:[\w-]+\s+){0,2}?(?:"
@@ -201,24 +215,32 @@ EXPRESSION = re.compile(
     r"wiped|corrupted|messed|screwed)))"
     r"|(?P<accv>\b(?:" + _alt(lx.ACCOUNTABLE_VERB_FORMS) + r")\b)"
     r"|(?P<thank>\b(?:have|has|had|got)\s+(?P<thanked>.{1,60}?)\s+to thank for\b)"
-    r"|(?P<hold>\bhold(?:s|ing)?\s+(?P<held>.{1,60}?)\s+(?:accountable|responsible)\b)"
+    r"|(?P<hold>\b(?:hold|holds|holding|held)\s+(?P<held>.{1,60}?)\s+(?:accountable|responsible|liable|culpable|to account)\b)"
     r"|(?P<owns>\b(?:is|was|'s)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+|wholly\s+)?(?:on\s+)?(?P<owner>[^,.;]{1,40}?)['’]s\s+"
     r"(?:own\s+)?(?:doing|fault|responsibility|problem|mess|handiwork|shoulders|head|record|call)\b"
     r"|\b(?:is|was)\s+(?:all\s+)?(?:his|hers|theirs)\b)"
     r"|(?P<frame>\b(?:the\s+)?(?:blame|responsibility|fault|guilt|culpability|accountability|onus)\s+(?:for\s+[^,.;]{1,60}?\s+)?(?:lies|lay|rests|rested|"
     r"falls|fell|sits|sat|goes|went|belongs|is|was|lands|landed)\s+(?:\w+ly\s+)?(?:with|on|to)"
-    r"|\b(?:falls|fell|lies|lay|rests|rested|sits|sat|lands|landed)\s+(?:\w+ly\s+)?(?:on|with)"
+    r"|\b(?:falls|fell|lies|lay|rests|rested|lands|landed)\s+(?:\w+ly\s+)?(?:on|with)"
     r"|\b(?:(?:blame|responsibility|fault|guilt|culpability|accountability)\s+for\s+[^,.;]{1,60}?\s+(?:is|was|lies|"
     r"rests|sits|falls)(?:\s+(?:with|on))?)"
     r"|\b(?:pin|pinned|pins|pinning|blame|blamed|blames|blaming|lay|laid|lays|laying)\s+(?:it|this|that|the\s+[\w-]+"
     r"(?:\s+[\w-]+)?|the whole thing|everything)\s+on"
     r"|\b(?:blame|blamed|blames|blaming)|\bat the (?:feet|door|doorstep) of|\bcourtesy of"
     r"|\bpoint(?:ed|ing|s)? (?:the|a|our) finger at|\bfinger-pointing at"
-    r"|\b(?:(?:this|that|it|this one|that one|the (?:outage|incident|failure|mistake|miss|downtime|breakage))\s+"
-    r"(?:is|was|'s)\s+(?:\w+ly\s+|all\s+)?on)"
+    r"|\bthe buck stops (?:here )?with|\bthe finger (?:points|pointed) (?:squarely )?at"
+    r"|\b(?:belongs|belonged) (?:\w+ly\s+)?to"
+    r"|(?:^|(?<=[\s(*_-]))(?:Fault|Culprit|At fault|Blame|Responsible|Owner of the (?:failure|outage|mistake|incident))"
+    r"\s*:"
+    r"|\b(?:(?:this|that|it|this one|that one|the (?:outage|incident|failure|mistake|miss|downtime|breakage))"
+    r"(?:\s+(?:is|was)|\s*['’]s)\s+(?:\w+ly\s+|all\s+)?on)"
     r"|\b(?:was|is|were|are)\s+(?:all\s+|\w+ly\s+)?(?:down|due|owing)\s+to"
     r"|\bbecause of)"
-    r"|(?P<had>(?:^|(?<=[.;,:—–]\s)|(?<=\A))\s*(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
+    r"|(?P<watch>\b(?:on|under)\s+(?P<watcher>\S+(?:\s+\S+)?)['’]s?\s+watch\b)"
+    r"|(?P<sanction>\bheads (?:should|will|must|need to|have to|are going to|ought to|are gonna) roll\b|"
+    r"\b(?:someone|somebody) (?:has|needs|ought|deserves|will have) to (?:pay|answer|be (?:fired|punished|"
+    r"disciplined|held accountable|held responsible|let go))\b)"
+    r"|(?P<had>(?:^|(?<=[.;,:—–]\s)|(?<=\A)|(?<=\band\s)|(?<=\bbut\s))\s*(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
     r"really|bothered to|not)\s+)?(?:" + _PARTICIPLE + r"))"
     r"|(?P<care>\bwith (?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more) (?:care|attention|"
     r"diligence|thought|focus|patience|caution|rigour|rigor)\s+(?:from|by|on the part of)\s+"
@@ -239,7 +261,7 @@ EXPRESSION = re.compile(
     r"an attentive|a seasoned|a responsible|a sensible|a halfway|a half-decent|an alert|any half-decent|"
     r"any competent|any careful|any experienced|any reasonable)\s+(?:[\w-]+\s+){0,2}?(?:engineer|developer|"
     r"reviewer|operator|admin|administrator|DBA|SRE|approver|person|on-call(?:er)?|responder|analyst|tester|"
-    r"team|professional|programmer|coder|manager|lead)s?\s+(?:would|could|should)(?: not| never)?(?:'ve| have)"
+    r"team|professional|programmer|coder|manager|lead)s?\s+(?:than\s+\S+\s+)?(?:would|could|should)(?: not| never)?(?:'ve| have)"
     r"|\b(?:anyone|anybody|everyone|any one)\s+(?:\w+\s+){1,5}?(?:would|could)(?: not| never)?(?:'ve| have))"
     r"|(?P<modal>\b"
     + lx.MODAL_HINDSIGHT
@@ -260,6 +282,7 @@ EXPRESSION = re.compile(
     r"|(?P<takedown>\b(?:took|take|takes|taking|brought|bring|brings|bringing|knocked|knock|knocks|knocking)\s+"
     r"(?:[\w'’-]+\s+){1,3}?(?:down|offline|over)\b"
     r"|\b(?:left|leave|leaves|leaving)\s+(?:[\w'’-]+\s+){1,4}?(?:open to|exposed|unlocked|public|broken|in a broken|"
+    r"world-readable|world readable|publicly readable|wide open|unprotected|unpatched|unencrypted|"
     r"half-(?:finished|done|applied|migrated)|inconsistent|corrupt)"
     r"|\b(?:let|lets|letting)\s+(?:[\w'’-]+\s+){1,4}?(?:lapse|expire|run out|rot|fill up)\b"
     r"|\bcut (?:the )?power\b|\bpull(?:ed|s|ing)? the plug\b|\bforced? (?:[\w-]+\s+){1,3}through\b)"
@@ -291,9 +314,10 @@ _FIRST_PERSON = re.compile(
 )
 #: a reason that makes the act sensible: "ignored the alert, which the runbook lists as a false positive"
 _JUSTIFIED = re.compile(
-    r"\b(?:which|as) (?:the (?:runbook|tool|process|policy|playbook|checklist|procedure|guide|docs|documentation|"
-    r"team|wiki)|our (?:runbook|process|policy)) (?:\w+\s+){0,3}?(?:lists?|listed|allows?|allowed|offers?|"
-    r"offered|says?|said|permits?|permitted|recommends?|recommended|describes?|described|marks?|marked)|"
+    r"\b(?:which|as) (?:the|our) (?:[\w-]+\s+){0,2}?(?:runbook|tool|process|policy|playbook|checklist|procedure|"
+    r"guide|docs|documentation|team|wiki|handbook|README) (?:\w+\s+){0,3}?(?:lists?|listed|allows?|allowed|offers?|"
+    r"offered|says?|said|permits?|permitted|recommends?|recommended|describes?|described|marks?|marked|tells?|told|"
+    r"instructs?|instructed|asks?|asked|requires?|required)|"
     r"known false positive|as (?:allowed|permitted|documented|instructed|agreed|planned)|"
     r"(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)|"
     r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
@@ -316,6 +340,14 @@ _NOMINAL = re.compile(
     r"several|many|most|other|such)\s+(?:[\w-]+(?:ing|ed|en|ful|less|ive|al|ous)\s+(?:or|and)\s+)?$",
     re.IGNORECASE,
 )
+#: load that an audience puts on a system is demand, not an act: "the students overloaded the nodes"
+_LOAD = re.compile(r"(?:overload|flood|hammer|fill|ddos|swamp|overwhelm)", re.IGNORECASE)
+_AUDIENCE = re.compile(
+    r"\b(?:users?|customers?|students?|players?|visitors?|clients?|subscribers?|people|fans|shoppers|learners|"
+    r"viewers|readers|buyers|members|the public|everyone)\b",
+    re.IGNORECASE,
+)
+_FAULT_WORDS = frozenset(f.lower() for f in lx.FAULT_NOUNS)
 _HUMAN = frozenset({"cognitive", "counterfactual", "accountability", "fault"})
 
 
@@ -346,9 +378,16 @@ def _subject(
     """The person who is the subject of the words at ``at``, within the clause from ``begin``."""
     window = max(begin, at - 200)
     pattern = _SUBJECT_MODAL if modal else _SUBJECT
-    match = pattern.search(text, window, at)
-    if match and _person_ok(match, kind) and not _NEGATED.search(match.group("fill") or ""):
-        return match
+    for _ in range(3):  # "Then Takumi": a capitalised opener is not part of the name
+        match = pattern.search(text, window, at)
+        if match is None:
+            return None
+        if _person_ok(match, kind):
+            return None if _NEGATED.search(match.group("fill") or "") else match
+        name = match.group("name")
+        if not name or not re.match(r"\S+ \S", name):
+            return None
+        window = match.start("name") + name.index(" ") + 1
     return None
 
 
@@ -387,12 +426,14 @@ def link(text: str, sentence: tuple[int, int]) -> list[Link]:
     s_begin, s_end = sentence
     found: list[Link] = []
     sentence_text = text[s_begin:s_end]
-    meta = META.search(sentence_text) is not None
+    metas = [found for found in META.finditer(sentence_text)]
     for m in EXPRESSION.finditer(text, s_begin, s_end):
         kind_group = m.lastgroup
         if kind_group is None:
             continue
         start, end = m.start(), m.end()
+        # "no one caused this" is about blame; "X's oversight meant nobody looked" is not
+        meta = any(not _NOBODY.match(x.group()) or s_begin + x.start() < start for x in metas)
         c_begin = clause_start(text, s_begin, start)
         c_end = clause_end(text, end, s_end)
         result = _judge(text, m, kind_group, s_begin, c_begin, c_end, meta)
@@ -485,10 +526,16 @@ def _judge(
             return start, end, "accountability"
         return None
 
+    if group == "cause" and m.group("harm") and m.group("harm").lower() in _FAULT_WORDS:
+        owned = _fault(text, m.start("harm"), m.end("harm"), c_begin, before)
+        if owned:
+            return owned
     if group in ("strong", "weak", "cause", "takedown"):
         if _HYPOTHETICAL.search(clause):
             return None
         if group in ("strong", "weak") and _NOMINAL.search(text, max(c_begin, start - 40), start):
+            return None
+        if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
             return None
         if (
             group == "strong"
@@ -514,6 +561,8 @@ def _judge(
         person = _subject(text, c_begin, start, "agent") or _coordinated_subject(
             text, s_begin, c_begin, start, "agent"
         )
+        if person and _LOAD.match(m.group()) and _AUDIENCE.search(person.group()):
+            return None  # "the students overloaded the nodes": demand, not a person's fault
         if person:
             return person.start(), end, "agent"
         by = _BY.match(text, end)
@@ -541,7 +590,11 @@ def _fault(
     text: str, start: int, end: int, c_begin: int, before: str
 ) -> tuple[int, int, str] | None:
     """A fault noun ('oversight') or a failure's participle ('botched') owned by a person."""
-    if _TECH_COMPOUND.match(text, end) or _NEGATED.search(before):
+    if (
+        _TECH_COMPOUND.match(text, end)
+        or _NEGATED.search(before)
+        or re.search(r"\b(?:no|without|any)\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE)
+    ):
         return None
     owner = _POSSESSOR.search(text, max(c_begin, start - 160), start)
     if owner and (
@@ -587,6 +640,14 @@ def _rest(
             return person.start(), end, "accountability"
         return None
 
+    if group == "sanction":
+        return start, end, "accountability"
+
+    if group == "watch":
+        return (
+            (start, end, "accountability") if _who(m.group("watcher"), "accountability") else None
+        )
+
     if group in ("thank", "hold"):
         who = m.group("thanked") if group == "thank" else m.group("held")
         return (start, end, "accountability") if _who(who, "accountability") else None
@@ -602,7 +663,7 @@ def _rest(
             if person:
                 return start, person.end(), "accountability"
         if re.match(
-            r"(?:falls|fell|lies|lay|rests|rested|sits|sat|lands|landed)\b", words
+            r"(?:falls|fell|lies|lay|rests|rested|sits|sat|lands|landed|belongs|belonged)\b", words
         ) and not re.search(
             r"\b(?:blame|responsibility|fault|outage|incident|failure|downtime|mistake|this|it|"
             r"that|mess|damage|error|breakage)\b",
@@ -707,6 +768,8 @@ def _part_person(text: str, after: re.Match[str]) -> bool:
     for lead in (
         "on the part of",
         "on behalf of",
+        "within",
+        "among",
         "made by",
         "committed by",
         "introduced by",

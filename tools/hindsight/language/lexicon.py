@@ -65,9 +65,43 @@ _IRREGULAR = {
     "overlook": ("overlooked", "overlooked"),
     "fry": ("fried", "fried"),
     "cut": ("cut", "cut"),
+    "tear": ("tore", "torn"),
+    "hold": ("held", "held"),
+    "pay": ("paid", "paid"),
+    "sink": ("sank", "sunk"),
+    "reset": ("reset", "reset"),
+    "mis-set": ("mis-set", "mis-set"),
+    "upset": ("upset", "upset"),
+    "shake": ("shook", "shaken"),
+    "fly": ("flew", "flown"),
+    "hide": ("hid", "hidden"),
+    "bite": ("bit", "bitten"),
+    "swing": ("swung", "swung"),
+    "stick": ("stuck", "stuck"),
+    "overtake": ("overtook", "overtaken"),
+    "mislead": ("misled", "misled"),
+    "misdeal": ("misdealt", "misdealt"),
+    "sell": ("sold", "sold"),
+    "tell": ("told", "told"),
+    "find": ("found", "found"),
+    "understand": ("understood", "understood"),
+    "grasp": ("grasped", "grasped"),
 }
 #: short verbs that double their last consonant: drop -> dropped, dropping
 _DOUBLING = {
+    "ban",
+    "flag",
+    "flip",
+    "rip",
+    "shrug",
+    "unplug",
+    "plug",
+    "blab",
+    "snub",
+    "stub",
+    "strip",
+    "chop",
+    "mop",
     "drop",
     "skip",
     "slip",
@@ -100,10 +134,7 @@ _DOUBLING = {
     "skim",
     "wrap",
     "snap",
-    "strip",
     "trim",
-    "chop",
-    "mop",
     "swap",
 }
 
@@ -138,7 +169,10 @@ def verb_forms(lemma: str) -> set[str]:
         ing = head + "ing"
     if head == "be":
         return {"be" + tail, "is" + tail, "are" + tail, "was" + tail, "were" + tail, "been" + tail}
-    return {form + tail for form in (head, third, past, participle, ing)}
+    forms = {head, third, past, participle, ing}
+    if re.search(r"[^aeiou][aeiou]l$", head) and re.search(r"[aeiou].*[aeiou]", head):
+        forms |= {head + "led", head + "ling"}  # British spelling: cancelled, labelling
+    return {form + tail for form in forms}
 
 
 def _forms(lemmas: Iterable[str]) -> set[str]:
@@ -237,6 +271,19 @@ COGNITIVE_VERBS = (
     "mistime",
     "mislabel",
     "forget about",
+    "eyeball",
+    "tune out",
+    "blow off",
+    "snooze",
+    "blank on",
+    "second-guess",
+    "skate over",
+    "breeze through",
+    "go back to sleep",
+    "misfile",
+    "misapply",
+    "mis-set",
+    "lose patience",
 )
 #: "did not check", "never tested": negated checking verbs; blame with a person subject
 CHECK_VERBS = (
@@ -287,6 +334,14 @@ CHECK_VERBS = (
     "respond",
     "react",
     "answer",
+    "understand",
+    "grasp",
+    "realise",
+    "realize",
+    "double check",
+    "sanity-check",
+    "load-test",
+    "test-drive",
 )
 #: manner adverbs that judge how a person acted: blame with a person subject
 COGNITIVE_ADVERBS = (
@@ -393,9 +448,30 @@ AGENT_STRONG = (
     "overload",
     "hammer",
     "DDoS",
+    "gamble",
+    "yank",
+    "force-delete",
+    "force-remove",
+    "hard-delete",
+    "rip out",
+    "steamroll",
+    "bulldoze",
+    "derail",
+    "sink",
 )
 #: what makes a weak act harmful: how it was done, what it hit, what followed
 DAMAGE_MARKERS = (
+    "without (?:any|proper|adequate|a proper|much)\\s+(?:verification|check|checks|checking|review|approval|testing|validation|confirmation|thought)",
+    "with (?:a |an )?(?:blank|empty|test|dummy|stale|zeroed|wrong) ",
+    "unsigned",
+    "unencrypted",
+    "unvalidated",
+    "unverified",
+    "world-readable",
+    "world readable",
+    "publicly readable",
+    "wide open",
+    "got (?:the |our |a )?(?:[\\w-]+ ){0,3}?(?:suspended|banned|blocked|pulled|revoked|locked|deleted|wiped)",
     "by accident",
     "accidentally",
     "accidently",
@@ -520,6 +596,21 @@ CRITICAL_OBJECTS = (
     "backup",
     "main branch",
     "release branch",
+    "credentials",
+    "credential",
+    "password",
+    "passwords",
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "customer data",
+    "patient",
+    "card",
+    "the only copy",
+    "live workspace",
+    "main",
+    "core",
 )
 DESTRUCTIVE = (
     "delete",
@@ -565,6 +656,15 @@ DESTRUCTIVE = (
     "paste",
     "share",
     "rewrite",
+    "email",
+    "hard-code",
+    "hardcode",
+    "commit",
+    "check in",
+    "cancel",
+    "deactivate",
+    "suspend",
+    "override",
 )
 #: acts that harm only in context ("deleted the wrong bucket", "deployed an untested build"): the
 #: destructive ones, and everyday changes that need the clause to tell the harm
@@ -636,6 +736,16 @@ AGENT_WEAK = DESTRUCTIVE + (
 )
 #: what makes the same act a repair or a planned change ("removed the stale zone after the review")
 REPAIR_MARKERS = (
+    "following (?:[\\w-]+ ){0,8}?(?:runbook|playbook|procedure|checklist|plan|instructions)",
+    "per (?:the |our )?(?:[\\w-]+ )?(?:runbook|playbook|procedure|plan|checklist)",
+    (
+        "to (?:force|test|drill|verify|validate|rebuild|re-import|reimport|recreate|re-create|upgrade|migrate|"
+        "fail over|failover|reset|start over|start fresh|make room|reclaim|replay|reproduce|rehearse)"
+    ),
+    "(?:and|then) (?:re-imported|reimported|re-applied|reapplied|re-created|rewrote|re-ran|re-synced|rebuilt)",
+    "half-applied",
+    "half-migrated",
+    "partially applied",
     "stale",
     "stray",
     "invalid",
@@ -869,6 +979,22 @@ FAULT_NOUNS = (
     "cockup",
     "howler",
     "clanger",
+    "dereliction",
+    "dereliction of duty",
+    "foul-up",
+    "foulup",
+    "mix-up",
+    "mixup",
+    "bungle",
+    "flub",
+    "boo-boo",
+    "misstep",
+    "goof",
+    "slip-ups",
+    "blunders",
+    "gaffes",
+    "bungles",
+    "liability",
 )
 
 #: predicates that hold a person accountable ("was at fault", "bears responsibility")
@@ -936,6 +1062,19 @@ ACCOUNTABLE_VERBS = (
     "be ashamed",
     "be embarrassed",
     "explain (himself|herself|themselves)",
+    "take the fall",
+    "own up to",
+    "be held to account",
+    "answer to",
+    "pay for this",
+    "pay for it",
+    "face the music",
+    "carry the can",
+    "take the heat",
+    "take the rap",
+    "take responsibility for the (outage|mistake|incident|downtime|failure)",
+    "be made an example of",
+    "be (let go|sacked|dismissed|suspended|demoted)",
 )
 #: frames in which the person comes after ("the blame lies with", "the outage falls on")
 BLAME_FRAMES = (
@@ -1106,6 +1245,27 @@ CHARACTER = (
     "sheer negligence",
     "gross negligence",
     "dereliction",
+    "trigger-happy",
+    "indecisive",
+    "disorganised",
+    "disorganized",
+    "shambles",
+    "shambolic",
+    "a liability",
+    "over (his|her|their) heads?",
+    "some genius",
+    "some bright spark",
+    "some clown",
+    "some muppet",
+    "some cowboy",
+    "some idiot",
+    "cowboy (coding|engineering|move|behaviou?r)",
+    "not competent",
+    "sloppily",
+    "happy-go-lucky",
+    "gung-ho",
+    "fly-by-night",
+    "careless with",
 )
 #: the judgement-free technical uses of some of those words
 TECHNICAL = (
@@ -1136,7 +1296,9 @@ TECHNICAL = (
 
 #: hindsight: "should have noticed", "ought to have checked", "could have prevented"
 MODAL_HINDSIGHT = (
-    r"(?:should|shoulda|ought to|could|would|might|must)(?: not| never)?(?: have|'ve| of)"
+    r"(?:should|shoulda|ought to|could|would|might|must)(?: not| never)?"
+    r"(?: (?:easily|so easily|simply|just|well|surely|certainly|obviously|clearly|really|definitely))?"
+    r"(?: have|'ve| of)"
 )
 #: participles that are discovery or care, for agentless hindsight ("should have been caught in review")
 DISCOVERY = (
@@ -1218,8 +1380,19 @@ def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` (phrases may hold regex groups), longest first."""
     unique = sorted(set(words), key=len, reverse=True)
     return "|".join(
-        w if any(c in w for c in "()|\\?") else re.escape(w).replace(r"\ ", r"\s+") for w in unique
+        w
+        if any(c in w for c in "()|\\?")
+        else _PHRASAL.sub(_object_between, re.escape(w)).replace(r"\ ", r"\s+")
+        for w in unique
     )
+
+
+#: a phrasal verb takes a pronoun between its words: "shrugged them off", "tuned it out"
+_PHRASAL = re.compile(r"^([\w-]+)\\ (off|out|aside|away|through|over|up|down)$")
+
+
+def _object_between(match: re.Match[str]) -> str:
+    return rf"{match.group(1)}\s+(?:(?:it|them|this|that|these|those|him|her)\s+)?{match.group(2)}"
 
 
 COGNITIVE_FORMS = _forms(COGNITIVE_VERBS)
@@ -1299,6 +1472,20 @@ PHRASE_WORDS = (
     "owing to",
     "because of",
     "was ",
+    "buck",
+    "belong",
+    "heads",
+    "someone has",
+    "somebody has",
+    "liable",
+    "to account",
+    "fault",
+    "culprit",
+    "blame",
+    "responsible",
+    "owner of the",
+    "watch",
+    "wrong",
 )
 
 #: every word without which no kind can find anything

@@ -98,7 +98,6 @@ ROLE_NOUNS = (
     "exec",
     "boss",
     "supervisor",
-    "agent",
     "support agent",
     "rep",
     "representative",
@@ -161,6 +160,43 @@ ROLE_NOUNS = (
     "firefighter",
     "first responder",
     "pager holder",
+    "captain",
+    "release captain",
+    "coordinator",
+    "liaison",
+    "clerk",
+    "receptionist",
+    "nurse",
+    "clinician",
+    "teacher",
+    "student",
+    "researcher",
+    "wrangler",
+    "shepherd",
+    "handler",
+    "dispatcher",
+    "controller",
+    "planner",
+    "scheduler on duty",
+    "buyer",
+    "accountant",
+    "bookkeeper",
+    "lawyer",
+    "paralegal",
+    "recruiter",
+    "trainer",
+    "coach",
+    "mentor",
+    "hire",
+    "temp",
+    "ops person",
+    "ops guy",
+    "IT guy",
+    "IT person",
+    "field technician",
+    "field engineer",
+    "remote hands",
+    "remote-hands tech",
 )
 _PLURALS = {
     "staff",
@@ -293,15 +329,20 @@ QUALIFIER = (
     r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose|and|but)\b)[^,.;:!?()]){1,60}?"
     r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?"
     r"|\s+(?:at|from|in|of|on|with|for|behind|under)\s+(?:the|our|a|an|their|that)\s+[\w-]+(?:\s+[\w-]+)?"
-    r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z][\w-]+"
+    r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z][\w-]+(?:\s+(?!the\b)[a-z][\w-]+)??"
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
     r"|\s+to\s+(?:touch|run|approve|review|deploy|merge|change|edit|handle|push|ship|own)\s+(?:[\w-]+\s+){0,3}?[\w-]+"
-    r"|,\s+[^,;:.!?]{1,40},)*"
+    r"|,\s+[^,;:.!?]{1,60},)*"
 )
+#: capital and small letters of the Latin scripts, Latin Extended-A included ("Zdeněk", "Bogumił"):
+#: Extended-A alternates capital and small letters, so it is listed letter by letter
+_EXT_A = [chr(c) for c in range(0x100, 0x17F)]
+_UPPER = "[A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXT_A if c.isupper()) + "]"
+_LOWER = "[a-zß-öø-ÿ" + "".join(c for c in _EXT_A if c.islower()) + "]"
 #: a capitalised word or two: a name when :func:`is_name` says so
 CAPITALISED = (
-    r"(?<![\w@.-])(?:(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:[- ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?"
+    rf"(?<![\w@.-])(?:(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+)?{_UPPER}{_LOWER}(?:{_LOWER}|['’])*(?:[- ]{_UPPER}{_LOWER}+)?"
     r"(?![\w-])"
 )
 PERSON = (

@@ -13,12 +13,13 @@ _END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[^a-z\s]|\s*$)|\n\s*\n|(?<=:)\s*\n"
 QUOTED = re.compile(
     r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|‘[^’\n]{1,200}’|'(?<![\w']')[^'\n]{1,80}'(?![\w])|«[^»\n]{1,200}»"
     r"|`[^`\n]{1,200}`"
+    r"|(?m:^[ \t]*>[^\n]*)"
 )
 
 
 def mask_quotes(text: str) -> str:
-    """``text`` with quoted words and code spans blanked out, offsets kept."""
-    if not any(mark in text for mark in "\"“‘'«`"):
+    """``text`` with quoted words, code spans and quoted lines ('> ...') blanked out, offsets kept."""
+    if not any(mark in text for mark in "\"“‘'«`>"):
         return text
     return QUOTED.sub(lambda m: " " * len(m.group()), text)
 
