@@ -80,7 +80,11 @@ def find(
             return
         hits.append(Hit(start, end, kind))
 
+    words = prefilter()
+    lowered = _folded(masked)
     for span in sentences(masked):
+        if not words.search(lowered, *span):
+            continue  # no fault word in this sentence: nothing to link
         for found in sorted(link(masked, span), key=lambda h: (h.start, -h.end)):
             add(found.start, found.end, found.kind)
     for phrase in phrases:

@@ -1377,22 +1377,48 @@ def _surface(pattern_words: Iterable[str]) -> list[str]:
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` (phrases may hold regex groups), longest first."""
-    unique = sorted(set(words), key=len, reverse=True)
-    return "|".join(
-        w
-        if any(c in w for c in "()|\\?")
-        else _PHRASAL.sub(_object_between, re.escape(w)).replace(r"\ ", r"\s+")
-        for w in unique
-    )
+    """A regex that matches one of ``words`` (phrases may hold regex groups), the longest first.
+
+    Plain words and phrases are written as a trie (``forg(?:et|ot(?:ten)?)``): ``re`` tries the
+    alternatives of a flat alternation one by one at every position of the text, so a lexicon
+    of thousands of forms would cost thousands of comparisons per character; the trie costs one
+    per letter matched. Words are separated by any whitespace, and a phrasal verb takes a
+    pronoun before its particle ("shrugged them off").
+    """
+    unique = set(words)
+    patterns = sorted((w for w in unique if any(c in w for c in "()|\\?")), key=len, reverse=True)
+    plain = sorted(_tokens(w) for w in unique if not any(c in w for c in "()|\\?"))
+    return "|".join([*patterns, _word_trie(plain)] if plain else patterns)
 
 
-#: a phrasal verb takes a pronoun between its words: "shrugged them off", "tuned it out"
-_PHRASAL = re.compile(r"^([\w-]+)\\ (off|out|aside|away|through|over|up|down)$")
+#: a phrasal verb's particle, before which a pronoun may stand: "shrugged them off", "tuned it out"
+_PHRASAL = re.compile(r"^([\w-]+) (off|out|aside|away|through|over|up|down)$")
+_SPACE, _PARTICLE_SPACE = "\x00", "\x02"
+_EMIT = {_SPACE: r"\s+", _PARTICLE_SPACE: r"\s+(?:(?:it|them|this|that|these|those|him|her)\s+)?"}
 
 
-def _object_between(match: re.Match[str]) -> str:
-    return rf"{match.group(1)}\s+(?:(?:it|them|this|that|these|those|him|her)\s+)?{match.group(2)}"
+def _tokens(phrase: str) -> str:
+    phrasal = _PHRASAL.match(phrase)
+    if phrasal:
+        return phrasal.group(1).replace(" ", _SPACE) + _PARTICLE_SPACE + phrasal.group(2)
+    return phrase.replace(" ", _SPACE)
+
+
+def _word_trie(words: list[str]) -> str:
+    """A pattern matching exactly one of ``words`` (token strings), longer words first."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+    branches = [
+        _EMIT.get(first, re.escape(first)) + _word_trie(rests) for first, rests in groups.items()
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if "" in words:  # a word that ends here: the longer ones are tried first, then this one
+        return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+    return body
 
 
 COGNITIVE_FORMS = _forms(COGNITIVE_VERBS)
