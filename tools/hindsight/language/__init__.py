@@ -85,7 +85,7 @@ def find(
     for span in sentences(masked):
         if not words.search(lowered, *span):
             continue  # no fault word in this sentence: nothing to link
-        for found in sorted(link(masked, span), key=lambda h: (h.start, -h.end)):
+        for found in sorted(link(masked, span, lowered), key=lambda h: (h.start, -h.end)):
             add(found.start, found.end, found.kind)
     for phrase in phrases:
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):

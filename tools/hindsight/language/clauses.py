@@ -12,10 +12,12 @@ turn a match away.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from hindsight.language import lexicon as lx
-from hindsight.language.people import PERSON, PERSON_PLAIN, QUALIFIER, name_strength
+from hindsight.language.heads import Dispatch, branches
+from hindsight.language.people import PERSON, PERSON_HINT, PERSON_PLAIN, QUALIFIER, name_strength
 from hindsight.language.sentences import clause_end, clause_start
 
 #: what may stand between a subject and its verb: auxiliaries, adverbs, "went on to", "who"
@@ -103,6 +105,8 @@ META = re.compile(
     r"what any(?:one|body)?\b[^.;]{0,40}would have done)\b",
     re.IGNORECASE,
 )
+#: the same, on the lower-cased text, without re.IGNORECASE (four times faster)
+_META_LOWERED = re.compile(re.sub(r"(?<![\\?])[A-Z]+", lambda m: m.group().lower(), META.pattern))
 _NOBODY = re.compile(r"(?:nobody|no one|no-one)$", re.IGNORECASE)
 #: words about a label, for the label and judgement kinds: "we look at the system rather than 'human error'"
 _LABEL_META = re.compile(
@@ -185,10 +189,13 @@ _NOT_HARM_AFTER = (
     r"drill|exercise|runbook|playbook|checklist|form|summary|update)s?\b)"
 )
 
-EXPRESSION = re.compile(
-    # every expression starts a word (or an apostrophe: "'s"): the guard turns the other
-    # positions away with one test instead of one per alternative
-    r"(?:(?<![\w\x01])|(?=['’]))(?:"
+#: where "had Amara checked" and "were Amara more careful" begin: a sentence or clause's start
+_CLAUSE_OPENS = r"(?:^|(?<=^\s)|(?<=^\s\s)|(?<=[.;,:—–]\s)|(?<=[.;,:—–]\s\s)|(?<=[.;,:—–])|(?<=\band\s)|(?<=\bbut\s))"
+#: every expression starts a word (or an apostrophe: "'s"): the guard turns the other
+#: positions away with one test instead of one per alternative
+_GUARD = r"(?:(?<![\w\x01])|(?=['’]))"
+_EXPRESSION = (
+    _GUARD + r"(?:"
     r"(?P<label>" + lx.LABELS + ")"
     r"|(?P<cneg>\b(?:paid (?:no|little|scant|zero) (?:attention|heed|mind)|could(?: not|n't) be bothered|couldn't care less|(?:did(?: not|n't)|never) (?:dig|look) "
     r"(?:any )?(?:deeper|further|closer)|took (?:[\w-]+ ){1,3}at face value|(?:was|were)(?: not|n't) "
@@ -243,7 +250,9 @@ EXPRESSION = re.compile(
     r"|(?P<sanction>\bheads (?:should|will|must|need to|have to|are going to|ought to|are gonna) roll\b|"
     r"\b(?:someone|somebody) (?:has|needs|ought|deserves|will have) to (?:pay|answer|be (?:fired|punished|"
     r"disciplined|held accountable|held responsible|let go))\b)"
-    r"|(?P<had>(?:^|(?<=[.;,:—–]\s)|(?<=\A)|(?<=\band\s)|(?<=\bbut\s))\s*(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
+    r"|(?P<had>"
+    + _CLAUSE_OPENS
+    + r"(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
     r"really|bothered to|not)\s+)?(?:" + _PARTICIPLE + r"))"
     r"|(?P<care>\bwith (?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more) (?:care|attention|"
     r"diligence|thought|focus|patience|caution|rigour|rigor)\s+(?:from|by|on the part of)\s+"
@@ -255,7 +264,9 @@ EXPRESSION = re.compile(
     r"|(?P<knowbetter>\b(?:ought to|should|must) (?:know|have known) (?:better|by now)\b)"
     r"|(?P<supposed>\b(?:needed|had|was supposed|were supposed|was meant|were meant|was expected|were expected) to "
     r"[^.;]{1,80}?(?:,\s*)?(?:but|and) (?:he|she|they|\S+) (?:didn't|did not|never did|never)\b)"
-    r"|(?P<were>(?:^|(?<=[.;,:—–]\s))\s*(?i:were|was)\s+(?P<were_who>[^,;.]{1,60}?)\s+(?:more|less|a bit more|"
+    r"|(?P<were>"
+    + _CLAUSE_OPENS
+    + r"(?i:were|was)\s+(?P<were_who>[^,;.]{1,60}?)\s+(?:more|less|a bit more|"
     r"a little more|paying|better|not so|not as)\b)"
     r"|(?P<iff>\bif(?: only)?\s+(?P<if_who>[^,;.]{1,60}?)\s+(?:had|'d|were|was|would have|could have|did|took|"
     r"paid|bothered|cared|listened|looked|checked|read|waited|asked)\b(?!\s+been\s+(?!more|less))"
@@ -294,9 +305,13 @@ EXPRESSION = re.compile(
     r"|(?P<strong>\b(?:" + _alt(lx.AGENT_STRONG_FORMS) + r")\b(?![-]))"
     r"|(?P<weak>\b(?:" + _alt(lx.AGENT_WEAK_FORMS) + r")\b(?![-]))"
     r"|(?P<fault>\b(?:" + _alt(lx.FAULT_NOUNS) + r")\b(?![-]))"
-    r"|(?P<char>\b(?:" + _alt(lx.CHARACTER) + r")\b(?![-])))",
-    re.IGNORECASE,
+    r"|(?P<char>\b(?:" + _alt(lx.CHARACTER) + r")\b(?![-])))"
 )
+#: the fault expressions, matched on the lower-cased text (:func:`hindsight.rules._base.folded`,
+#: same offsets): without re.IGNORECASE, re compares letters as they are, which is nearly twice
+#: as fast on a pattern of this size. Capitals in the pattern are lowered with the text.
+#: the fault expressions, lower-cased, to match on the lower-cased text
+_LOWERED = re.sub(r"(?<![\\?])[A-Z]+", lambda m: m.group().lower(), _EXPRESSION)
 _TECHNICAL = re.compile(lx.TECHNICAL, re.IGNORECASE)
 _DAMAGE = re.compile(rf"\b(?:{_alt(lx.DAMAGE_MARKERS)})(?!\w)", re.IGNORECASE)
 _CRITICAL = re.compile(rf"\b(?:{_alt(lx.CRITICAL_OBJECTS)})\b", re.IGNORECASE)
@@ -380,6 +395,8 @@ def _subject(
 ) -> re.Match[str] | None:
     """The person who is the subject of the words at ``at``, within the clause from ``begin``."""
     window = max(begin, at - 200)
+    if not PERSON_HINT.search(text, window, at):
+        return None  # nobody is mentioned before the words: the long pattern need not run
     pattern = _SUBJECT_MODAL if modal else _SUBJECT
     for _ in range(3):  # "Then Takumi": a capitalised opener is not part of the name
         match = pattern.search(text, window, at)
@@ -424,16 +441,25 @@ def _who(words: str, kind: str) -> bool:
     return bool(match) and _person_ok(match, kind)
 
 
-def link(text: str, sentence: tuple[int, int]) -> list[Link]:
-    """Every fault expression in ``text[sentence]`` that this module ties to a person."""
+def link(text: str, sentence: tuple[int, int], lowered: str | None = None) -> list[Link]:
+    """Every fault expression in ``text[sentence]`` that this module ties to a person.
+
+    ``lowered`` is ``text`` lower-cased by :func:`hindsight.rules._base.folded`, when the
+    caller has it already.
+    """
+    if lowered is None:
+        from hindsight.rules._base import folded
+
+        lowered = folded(text)
     s_begin, s_end = sentence
     found: list[Link] = []
-    sentence_text = text[s_begin:s_end]
-    metas = [found for found in META.finditer(sentence_text)]
-    for m in EXPRESSION.finditer(text, s_begin, s_end):
+    metas: list[re.Match[str]] | None = None
+    for m in _expressions(lowered, s_begin, s_end):
         kind_group = m.lastgroup
         if kind_group is None:
             continue
+        if metas is None:
+            metas = list(_META_LOWERED.finditer(lowered[s_begin:s_end]))
         start, end = m.start(), m.end()
         # "no one caused this" is about blame; "X's oversight meant nobody looked" is not
         meta = any(not _NOBODY.match(x.group()) or s_begin + x.start() < start for x in metas)
@@ -443,6 +469,49 @@ def link(text: str, sentence: tuple[int, int]) -> list[Link]:
         if result is not None:
             found.append(Link(min(result[0], start), max(result[1], end), result[2]))
     return found
+
+
+#: where each expression can begin, read once from the pattern and shipped (see STARTS)
+STARTS = "starts.json"
+
+
+def alternatives() -> list[str]:
+    """The fault expressions one by one (the named groups of the pattern), lower-cased."""
+    assert _LOWERED.startswith(_GUARD + "(?:") and _LOWERED.endswith(")")
+    body = _LOWERED[len(_GUARD) + 3 : -1]
+    parts = branches(body)
+    assert "|".join(parts) == body
+    return parts
+
+
+def _dispatch() -> Dispatch:
+    """The expressions, each tried only where it can begin.
+
+    Reading where they begin from the pattern costs a few tenths of a second; the result is
+    kept in :data:`STARTS` beside this module (``python -m hindsight.language.heads`` writes
+    it, a test checks it is current) and read again only for an expression it lacks.
+    """
+    import json
+    from importlib import resources
+
+    try:
+        known = json.loads(resources.files("hindsight.language").joinpath(STARTS).read_text())
+    except (OSError, ValueError):
+        known = {}
+    return Dispatch(_GUARD, alternatives(), known=known)
+
+
+_DISPATCH = _dispatch()
+
+
+def _expressions(lowered: str, begin: int, end: int) -> Iterator[re.Match[str]]:
+    """Every fault expression in ``lowered[begin:end]``, as ``finditer`` of the whole pattern finds them."""
+    return _DISPATCH.finditer(lowered, begin, end)
+
+
+def _original(text: str, m: re.Match[str], name: str) -> str | None:
+    """The words of group ``name`` as the text has them (the match is on the lower-cased text)."""
+    return None if m.start(name) < 0 else text[m.start(name) : m.end(name)]
 
 
 def _judge(
@@ -524,7 +593,7 @@ def _judge(
         return start, end, "counterfactual"
 
     if group == "owns":
-        who = m.group("owner")
+        who = _original(text, m, "owner")
         if who is None or _who(who, "accountability"):
             return start, end, "accountability"
         return None
@@ -534,9 +603,12 @@ def _judge(
         if owned:
             return owned
     if group in ("strong", "weak", "cause", "takedown"):
-        if _HYPOTHETICAL.search(clause):
-            return None
+        # the cheapest tests first: many forms are nouns ("the change"), most acts tell no harm
         if group in ("strong", "weak") and _NOMINAL.search(text, max(c_begin, start - 40), start):
+            return None
+        if group == "weak" and not _harmful(text, m, c_begin, c_end):
+            return None
+        if _HYPOTHETICAL.search(clause):
             return None
         if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
             return None
@@ -556,8 +628,6 @@ def _judge(
         if group == "weak" and re.match(
             r"\s+(?:everything|what (?:he|she|they) (?:was|were) doing)\b", text[end:]
         ):
-            return None
-        if group == "weak" and not _harmful(text, m, c_begin, c_end):
             return None
         if _OBJECT_NEGATED.match(text, end):
             return None
@@ -648,11 +718,13 @@ def _rest(
 
     if group == "watch":
         return (
-            (start, end, "accountability") if _who(m.group("watcher"), "accountability") else None
+            (start, end, "accountability")
+            if _who(_original(text, m, "watcher"), "accountability")
+            else None
         )
 
     if group in ("thank", "hold"):
-        who = m.group("thanked") if group == "thank" else m.group("held")
+        who = _original(text, m, "thanked" if group == "thank" else "held")
         return (start, end, "accountability") if _who(who, "accountability") else None
 
     if group == "frame":
@@ -682,7 +754,9 @@ def _rest(
         return None
 
     if group in ("had", "were", "iff"):
-        who = m.group(f"{'had' if group == 'had' else 'were' if group == 'were' else 'if'}_who")
+        who = _original(
+            text, m, f"{'had' if group == 'had' else 'were' if group == 'were' else 'if'}_who"
+        )
         if not _who(who, "counterfactual"):
             return None
         if group == "iff":

@@ -1386,7 +1386,9 @@ def alternation(words: Iterable[str]) -> str:
     pronoun before its particle ("shrugged them off").
     """
     unique = set(words)
-    patterns = sorted((w for w in unique if any(c in w for c in "()|\\?")), key=len, reverse=True)
+    patterns = sorted(
+        (w for w in unique if any(c in w for c in "()|\\?")), key=lambda w: (-len(w), w)
+    )
     plain = sorted(_tokens(w) for w in unique if not any(c in w for c in "()|\\?"))
     return "|".join([*patterns, _word_trie(plain)] if plain else patterns)
 
@@ -1404,14 +1406,24 @@ def _tokens(phrase: str) -> str:
     return phrase.replace(" ", _SPACE)
 
 
-def _word_trie(words: list[str]) -> str:
+def trie(words: Iterable[str], space: str = r"\s+") -> str:
+    """A pattern matching exactly one of ``words``, written as a trie (longer words first).
+
+    A space in a word matches ``space``.
+    """
+    return _word_trie(sorted(w.replace(" ", _SPACE) for w in set(words)), space)
+
+
+def _word_trie(words: list[str], space: str = r"\s+") -> str:
     """A pattern matching exactly one of ``words`` (token strings), longer words first."""
     groups: dict[str, list[str]] = {}
     for word in words:
         if word:
             groups.setdefault(word[0], []).append(word[1:])
+    emit = {**_EMIT, _SPACE: space}
     branches = [
-        _EMIT.get(first, re.escape(first)) + _word_trie(rests) for first, rests in groups.items()
+        emit.get(first, re.escape(first)) + _word_trie(rests, space)
+        for first, rests in groups.items()
     ]
     if not branches:
         return ""

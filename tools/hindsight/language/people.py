@@ -13,6 +13,8 @@ import functools
 import re
 from importlib import resources
 
+from hindsight.language.lexicon import trie
+
 #: known people's names are masked with this character before matching
 MARK = "\x01"
 
@@ -303,16 +305,16 @@ PRONOUNS_PERSON = (
 PRONOUNS_MAYBE = ("they", "them", "themselves")
 
 
-def _plural(noun: str) -> str:
+def _forms(noun: str) -> tuple[str, ...]:
+    """The noun and its plural, unless it is one already ("staff", "folks")."""
     if noun in _PLURALS or noun.endswith("s") and noun[-2:] != "ss":
-        return re.escape(noun)
-    return re.escape(noun) + "s?"
+        return (noun,)
+    return (noun, noun + "s")
 
 
-_ROLE_ALT = "|".join(
-    _plural(n).replace(r"\ ", r"[ -]") for n in sorted(ROLE_NOUNS, key=len, reverse=True)
-)
-_TEAM_ALT = "|".join(re.escape(n) for n in sorted(TEAM_NOUNS, key=len, reverse=True))
+#: the role nouns as a trie ("engineers", "on-call", "on call"): one comparison per letter
+_ROLE_ALT = trie((form for n in ROLE_NOUNS for form in _forms(n)), space="[ -]")
+_TEAM_ALT = trie(TEAM_NOUNS)
 _MOD = r"(?:[\w'’-]+\s+){0,3}?"
 #: what may follow a role to say which one: "on call", "in charge that night", "of the change", "who ..."
 QUALIFIER = (
@@ -1025,3 +1027,15 @@ def mask_names(text: str, names: tuple[str, ...]) -> str:
     """``text`` with each of the known ``names`` made :data:`MARK` characters, length kept."""
     pattern = _names_pattern(names)
     return pattern.sub(lambda m: MARK * len(m.group()), text) if pattern else text
+
+
+#: what every person mention holds, found faster than :data:`PERSON` itself: a known name's
+#: mark, an @, a capital that does not open a common word ("We", "The"), or a role, team,
+#: department or pronoun. Where none is, no :data:`PERSON` match can name a person.
+PERSON_HINT = re.compile(
+    rf"[{MARK}@]|(?!(?:{trie(w for w in NOT_NAMES if w not in DEPARTMENTS)})\b){_UPPER}"
+    rf"|(?i:\b(?:{_ROLE_ALT}|{_TEAM_ALT}|{trie(d.lower() for d in DEPARTMENTS)}|"
+    rf"{trie(PRONOUNS_PERSON + PRONOUNS_MAYBE)}|whomever|whoever|person|one who|nobody|noc|soc|helpdesk|help desk|"
+    r"engineers|developers|devs|operators|admins|sres|dbas|reviewers|approvers|contractors|consultants|interns|"
+    r"trainees|responders|on-callers|analysts|managers|testers|staff|employees|colleagues)\b)"
+)
