@@ -39,7 +39,7 @@ FILLER = rf"(?:{_BETWEEN})*"
 #: the same, and the modals of a sanction ("should face consequences")
 _MODAL_FILLER = (
     rf"(?:{_BETWEEN}|\s+(?:should|must|will|needs? to|ought to|has to|have to|deserves? to|"
-    r"may|might|could|would|shall|is going to|are going to|not|never))*"
+    r"may|might|could|would|shall|is going to|are going to|is to|are to|was to|not|never))*"
 )
 
 _SUBJECT = re.compile(rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s*$")
@@ -64,7 +64,7 @@ _POSSESSOR = re.compile(
     rf"(?:(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})['’]s?|\b(?i:his|her|their))\s+(?:(?i:own|simple|big|silly|careless|"
     r"costly|obvious|basic|small|tiny|critical|fatal|honest|early|first|second|latest|earlier|repeated|"
     r"unfortunate|understandable|single|one|major|minor|classic|typical|usual|sheer|uncharacteristic|rare|"
-    r"hurried|rushed|late-night|late|clumsy|quick|careless)\s+)*$"
+    r"hurried|rushed|late-night|late|clumsy|quick|careless)\s+|[\w-]+\s+(?=(?:[\w-]+\s+)?$))*$"
 )
 _MADE = re.compile(
     rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s+(?i:made|makes|make|making|"
@@ -89,7 +89,7 @@ META = re.compile(
     r"(?:nobody|no one|no-one)(?! else)(?!\s+(?:in|on|from|at|of)\s)(?!\s+(?:\w+\s+)?(?:bothered|cared|thought to|"
     r"could be bothered))|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
     r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
-    r"(?:the|this) (?:label|term|phrase|word|words)|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
+    r"(?:the|this) (?:label|term|phrase|word|words)(?![-\w])|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
     r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
     r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
     r"(?:blame|naming|blaming|words)|"
@@ -247,6 +247,22 @@ _EXPRESSION = (
     r"|\b(?:was|is|were|are)\s+(?:all\s+|\w+ly\s+)?(?:down|due|owing)\s+to"
     r"|\bbecause of)"
     r"|(?P<watch>\b(?:on|under)\s+(?P<watcher>\S+(?:\s+\S+)?)['’]s?\s+watch\b)"
+    r"|(?P<why>\b(?:why|how come) (?:didn't|did not|couldn't|could not|wouldn't|hadn't|hasn't|won't)\s+"
+    r"(?P<why_who>[^,;.?]{1,40}?)\s+(?:just\s+|simply\s+|even\s+|bother to\s+|first\s+)?[a-z][\w-]+"
+    r"|\bhow (?:did|could|can|do) (?P<how_who>[^,;.?]{1,40}?)\s+(?:not|never)\s+(?:notice|see|spot|check|catch|"
+    r"realise|realize|read|look|test|think|ask)\b)"
+    r"|(?P<mind>\b(?:slip(?:ped|s)?|went clean out of|escaped)\s+(?P<minder>[^,;.]{1,40}?)['’]s?\s+(?:mind|memory|"
+    r"attention|notice)\b)"
+    r"|(?P<door>\b(?:chalked up to|put down to|(?:lies|lay|laid|rests|sits|is) at(?! the (?:feet|door|doorstep) of)|"
+    r"attaches to|assigned to|"
+    r"(?:was|is|were|are) on)\s+(?P<door_who>[^,;.]{1,50}?)(?:['’]s? (?:door|doorstep|feet))?(?=[,;.!?]|\s*$|\s+(?:and|but|for|who|,))"
+    r"|\b(?:has|have|had|with) (?P<name_who>[^,;.]{1,40}?)['’]s? name (?:written )?all over it\b"
+    r"|\b(?:wants?|wanted|calling for|call for|demands?) (?P<head_who>[^,;.]{1,40}?)['’]s? head\b"
+    r"|\b(?:make|makes|made|hold|holds|held|consider|considers|considered|deem|deems|deemed) (?P<made_who>[^,;.]{1,50}?)\s+"
+    r"(?:responsible|accountable|liable|culpable|answerable|guilty)\b"
+    r"|\b(?:is|was|'s) (?P<own_who>[^,;.]{1,40}?)['’]s (?:to own|to answer for|to carry|cross to bear)\b"
+    r"|\bnames? (?P<named_who>[^,;.]{1,40}?) as (?:the )?(?:\w+ )?(?:culpable|responsible|at fault|guilty|to blame|"
+    r"the culprit|the cause)\b)"
     r"|(?P<sanction>\bheads (?:should|will|must|need to|have to|are going to|ought to|are gonna) roll\b|"
     r"\b(?:someone|somebody) (?:has|needs|ought|deserves|will have) to (?:pay|answer|be (?:fired|punished|"
     r"disciplined|held accountable|held responsible|let go))\b)"
@@ -254,7 +270,8 @@ _EXPRESSION = (
     + _CLAUSE_OPENS
     + r"(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
     r"really|bothered to|not)\s+)?(?:" + _PARTICIPLE + r"))"
-    r"|(?P<care>\bwith (?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more) (?:care|attention|"
+    r"|(?P<care>\bwith (?:even )?(?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more|basic|a minimum of|"
+    r"minimal|some|a bit of|any) (?:care|attention|"
     r"diligence|thought|focus|patience|caution|rigour|rigor)\s+(?:from|by|on the part of)\s+"
     r"|\b(?:a|one|another) (?:second|closer|proper|careful|quick|real|single) look (?:by|from)\s+)"
     r"|(?P<passed>\b(?:should|ought to|could)(?: not| never)?(?: have|'ve) (?:passed|got past|gotten past|"
@@ -262,8 +279,12 @@ _EXPRESSION = (
     r"(?:review|QA|testing|approval|sign-off|CAB|change review))"
     r"|(?P<obvious>\b(?:should|ought to) have been (?:obvious|clear|apparent|evident) to\s+)"
     r"|(?P<knowbetter>\b(?:ought to|should|must) (?:know|have known) (?:better|by now)\b)"
-    r"|(?P<supposed>\b(?:needed|had|was supposed|were supposed|was meant|were meant|was expected|were expected) to "
-    r"[^.;]{1,80}?(?:,\s*)?(?:but|and) (?:he|she|they|\S+) (?:didn't|did not|never did|never)\b)"
+    r"|(?P<supposed>\b(?:needed|had|was supposed|were supposed|was meant|were meant|was expected|were expected|"
+    r"(?:was|is) \S+['’]s (?:job|task|duty|responsibility)) to "
+    r"[^.;]{1,80}?(?:,\s*)?(?:but|and)(?: (?:he|she|they|\S+))? (?:didn't|did not|never did|never|waited|"
+    r"went straight|instead|chose not)\b"
+    r"|\bhad no (?:need|reason|business) to [^.;]{1,80}?,?\s*but (?:he|she|they|\S+) did\b"
+    r"|\btoo much to ask (?:for|of)\s)"
     r"|(?P<were>"
     + _CLAUSE_OPENS
     + r"(?i:were|was)\s+(?P<were_who>[^,;.]{1,60}?)\s+(?:more|less|a bit more|"
@@ -337,6 +358,9 @@ _JUSTIFIED = re.compile(
     r"offered|says?|said|permits?|permitted|recommends?|recommended|describes?|described|marks?|marked|tells?|told|"
     r"instructs?|instructed|asks?|asked|requires?|required)|"
     r"known false positive|as (?:allowed|permitted|documented|instructed|agreed|planned)|"
+    r"which is the (?:\w+\s+){0,2}?(?:option|default|setting|choice|procedure|step)\b|"
+    r"as the (?:[\w-]+\s+){0,2}?(?:MOP|runbook|plan|procedure|checklist|ticket|change request) "
+    r"(?:described|said|specified|required|prescribes|describes|says)|"
     r"(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)|"
     r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
     re.IGNORECASE,
@@ -349,6 +373,8 @@ _SYSTEM_OBJECT = re.compile(
     re.IGNORECASE,
 )
 #: "the jobs had been skipped": the subject of a passive is what the act was done to
+#: "neither the shepherd nor the signatory skipped a step"
+_NEITHER = re.compile(r"\b(?:neither|nor|not even|never)\s+$", re.IGNORECASE)
 _PASSIVE_AUX = re.compile(
     r"\b(?:is|are|was|were|be|been|being|got|gets|get)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
@@ -403,7 +429,11 @@ def _subject(
         if match is None:
             return None
         if _person_ok(match, kind):
-            return None if _NEGATED.search(match.group("fill") or "") else match
+            if _NEGATED.search(match.group("fill") or "") or _NEITHER.search(
+                text, max(begin, match.start() - 12), match.start()
+            ):
+                return None
+            return match
         name = match.group("name")
         if not name or not re.match(r"\S+ \S", name):
             return None
@@ -585,6 +615,10 @@ def _judge(
         person = _person_at(text, end, "counterfactual")
         return (start, person.end(), "counterfactual") if person else None
 
+    if group == "supposed" and m.group().startswith("too much"):
+        person = _person_at(text, end, "counterfactual")
+        return (start, person.end(), "counterfactual") if person else None
+
     if group in ("passed", "knowbetter", "supposed"):
         if group == "knowbetter" and not _subject(
             text, c_begin, start, "counterfactual", modal=True
@@ -608,8 +642,11 @@ def _judge(
             return None
         if group == "weak" and not _harmful(text, m, c_begin, c_end):
             return None
-        if _HYPOTHETICAL.search(clause):
-            return None
+        if any(
+            not (h.start() < end and start < h.end())
+            for h in _HYPOTHETICAL.finditer(text, c_begin, c_end)
+        ):
+            return None  # "so that nobody can delete", but not "let the certificate expire" itself
         if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
             return None
         if (
@@ -631,8 +668,10 @@ def _judge(
             return None
         if _OBJECT_NEGATED.match(text, end):
             return None
-        person = _subject(text, c_begin, start, "agent") or _coordinated_subject(
-            text, s_begin, c_begin, start, "agent"
+        passive = _PASSIVE_AUX.search(text, max(c_begin, start - 12), start)
+        person = not passive and (
+            _subject(text, c_begin, start, "agent")
+            or _coordinated_subject(text, s_begin, c_begin, start, "agent")
         )
         if person and _LOAD.match(m.group()) and _AUDIENCE.search(person.group()):
             return None  # "the students overloaded the nodes": demand, not a person's fault
@@ -666,7 +705,7 @@ def _fault(
     if (
         _TECH_COMPOUND.match(text, end)
         or _NEGATED.search(before)
-        or re.search(r"\b(?:no|without|any)\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE)
+        or re.search(r"\b(?:no|without|any)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?$", before, re.IGNORECASE)
     ):
         return None
     owner = _POSSESSOR.search(text, max(c_begin, start - 160), start)
@@ -715,6 +754,36 @@ def _rest(
 
     if group == "sanction":
         return start, end, "accountability"
+
+    if group == "why":
+        who = _original(text, m, "why_who") or _original(text, m, "how_who")
+        if who and _who(who, "counterfactual"):
+            return start, end, "counterfactual" if m.group("why_who") else "cognitive"
+        return None
+
+    if group == "mind":
+        return (
+            (start, end, "cognitive")
+            if _who(_original(text, m, "minder") or "", "cognitive")
+            else None
+        )
+
+    if group == "door":
+        for name in ("door_who", "name_who", "head_who", "made_who", "own_who", "named_who"):
+            who = _original(text, m, name)
+            if who is not None:
+                if name == "door_who" and not (
+                    re.search(r"(?:door|doorstep|feet)$", m.group())
+                    or re.search(
+                        r"\b(?:blame|responsibility|fault|liability|culpability|failure|outage|incident|"
+                        r"mistake|error|failed|lost|missed|breach|damage|loss)\w*\b",
+                        text[c_begin:start],
+                        re.IGNORECASE,
+                    )
+                ):
+                    return None
+                return (start, end, "accountability") if _who(who, "accountability") else None
+        return None
 
     if group == "watch":
         return (
@@ -926,6 +995,11 @@ _SOONER = re.compile(
     r"immediately|at once|right away|first|then|straight away|at the time|in time|weeks ago|days ago|"
     r"months ago)\b"
 )
+_MORE_CARE = re.compile(
+    r"\bwith (?:even )?(?:a (?:little|bit) )?(?:more|better|basic|a minimum of|minimal|some|a bit of|any|a little more|"
+    r"a bit more) (?:care|attention|diligence|thought|focus|caution|rigou?r)\b",
+    re.IGNORECASE,
+)
 _NOT_CAUSE_SUBJECT = re.compile(r"\b(?:we|i|you|us)\s*$", re.IGNORECASE)
 
 
@@ -976,6 +1050,10 @@ def _modal(
             ) or re.search(r"\b(?:this|it|that)\s*$", subject.strip()):
                 return start, end, "counterfactual"
         return None
+    if modal in ("would", "could") and _MORE_CARE.search(text, s_begin, start):
+        person = _subject(text, c_begin, start, "counterfactual", modal=True)
+        if person:
+            return person.start(), end, "counterfactual"
     if modal in ("would", "might", "must"):
         return None
     if modal == "could" and participle not in (

@@ -80,6 +80,7 @@ _IRREGULAR = {
     "stick": ("stuck", "stuck"),
     "overtake": ("overtook", "overtaken"),
     "mislead": ("misled", "misled"),
+    "override": ("overrode", "overridden"),
     "misdeal": ("misdealt", "misdealt"),
     "sell": ("sold", "sold"),
     "tell": ("told", "told"),
@@ -284,6 +285,17 @@ COGNITIVE_VERBS = (
     "misapply",
     "mis-set",
     "lose patience",
+    "confuse",
+    "muddle up",
+    "fall down on the job",
+    "throw it over the wall",
+    "jump over",
+    "choose not to",
+    "get complacent",
+    "go rogue",
+    "wing it",
+    "leave us holding the bag",
+    "play fast and loose",
 )
 #: "did not check", "never tested": negated checking verbs; blame with a person subject
 CHECK_VERBS = (
@@ -342,6 +354,14 @@ CHECK_VERBS = (
     "sanity-check",
     "load-test",
     "test-drive",
+    "glance at",
+    "take care of",
+    "control",
+    "run the test suite",
+    "read the release notes",
+    "open the plan",
+    "give it a second thought",
+    "double-check",
 )
 #: manner adverbs that judge how a person acted: blame with a person subject
 COGNITIVE_ADVERBS = (
@@ -458,6 +478,11 @@ AGENT_STRONG = (
     "bulldoze",
     "derail",
     "sink",
+    "starve",
+    "flatten",
+    "hog",
+    "rm -rf",
+    "lock out",
 )
 #: what makes a weak act harmful: how it was done, what it hit, what followed
 DAMAGE_MARKERS = (
@@ -569,6 +594,28 @@ DAMAGE_MARKERS = (
     "mid-deploy",
     "during the freeze",
     "in the middle of",
+    "two times",
+    "three times",
+    "thought it was",
+    "while cleaning",
+    "real customers",
+    "told no one",
+    "without telling anyone",
+    "to speed up",
+    "even though",
+    "in defiance of",
+    "mid-shift",
+    "w/o",
+    "->",
+    "every customer",
+    "locked out",
+    "both",
+    "before (?:he|she|they) (?:checked|verified|tested|asked)",
+    "was not (?:his|her|their)",
+    "which broke",
+    "and broke",
+    "and locked",
+    "and stopped every",
 )
 #: what a destructive act (delete, drop, revoke) must not hit
 CRITICAL_OBJECTS = (
@@ -665,6 +712,17 @@ DESTRUCTIVE = (
     "deactivate",
     "suspend",
     "override",
+    "reload",
+    "re-run",
+    "rerun",
+    "cordon",
+    "bump",
+    "switch off",
+    "swap",
+    "silence",
+    "override",
+    "overwrite",
+    "turn off",
 )
 #: acts that harm only in context ("deleted the wrong bucket", "deployed an untested build"): the
 #: destructive ones, and everyday changes that need the clause to tell the harm
@@ -736,6 +794,9 @@ AGENT_WEAK = DESTRUCTIVE + (
 )
 #: what makes the same act a repair or a planned change ("removed the stale zone after the review")
 REPAIR_MARKERS = (
+    "planned (?:window|maintenance|change|outage|downtime|failover)",
+    "maintenance window",
+    "as the (?:[\\w-]+ ){0,2}?(?:MOP|runbook|plan|procedure|checklist) (?:described|said|specified|required)",
     "following (?:[\\w-]+ ){0,8}?(?:runbook|playbook|procedure|checklist|plan|instructions)",
     "per (?:the |our )?(?:[\\w-]+ )?(?:runbook|playbook|procedure|plan|checklist)",
     (
@@ -804,6 +865,11 @@ REPAIR_MARKERS = (
     "restoring",
     "mitigating",
     "recovering",
+    "stolen",
+    "reported (?:stolen|lost|compromised)",
+    "saving",
+    "to stop",
+    "when the (?:[\\w-]+ ){0,3}(?:diverged|hung|stalled|looped|ran away)",
 )
 #: verbs that make a person the cause of a harm named after them ("introduced the regression")
 AGENT_CAUSE = (
@@ -995,6 +1061,13 @@ FAULT_NOUNS = (
     "gaffes",
     "bungles",
     "liability",
+    "mismanagement",
+    "corner-cutting",
+    "wrong manipulation",
+    "entry error",
+    "hasty mistake",
+    "inattention",
+    "negligent handling",
 )
 
 #: predicates that hold a person accountable ("was at fault", "bears responsibility")
@@ -1075,6 +1148,12 @@ ACCOUNTABLE_VERBS = (
     "take responsibility for the (outage|mistake|incident|downtime|failure)",
     "be made an example of",
     "be (let go|sacked|dismissed|suspended|demoted)",
+    "carry the guilt",
+    "carry the responsibility",
+    "bear (?:the )?(?:whole|full|primary|sole|ultimate|main) responsibility",
+    "be to blame",
+    "have consequences",
+    "own the (?:outage|incident|failure|fiasco|mess)",
 )
 #: frames in which the person comes after ("the blame lies with", "the outage falls on")
 BLAME_FRAMES = (
@@ -1266,6 +1345,24 @@ CHARACTER = (
     "gung-ho",
     "fly-by-night",
     "careless with",
+    "plays? fast and loose",
+    "played fast and loose",
+    "loose cannon",
+    "went rogue",
+    "a menace",
+    "walking incident",
+    "perfunctory",
+    "box-ticking",
+    "never heard of",
+    "no discipline",
+    "lacking seriousness",
+    "lacks seriousness",
+    "not capable",
+    "fallen (?:well )?short of the standard",
+    "resident expert",
+    "chaotic and",
+    "a danger for",
+    "a danger to",
 )
 #: the judgement-free technical uses of some of those words
 TECHNICAL = (
@@ -1524,6 +1621,57 @@ PHRASE_WORDS = (
     "owner of the",
     "watch",
     "wrong",
+    "chalked",
+    "put down to",
+    "attaches",
+    "assigned",
+    "lies at",
+    "lay at",
+    "laid at",
+    "rests at",
+    "sits at",
+    "is at",
+    "door",
+    "name",
+    "head",
+    "responsib",
+    "liable",
+    "guilty",
+    "answerable",
+    "to own",
+    "to answer",
+    "to carry",
+    "cross to bear",
+    "why",
+    "how come",
+    "how did",
+    "how could",
+    "how can",
+    "how do",
+    "slip",
+    "mind",
+    "memory",
+    "escaped",
+    "went clean",
+    "too much to ask",
+    "job to",
+    "task to",
+    "duty to",
+    "no need",
+    "no reason",
+    "no business",
+    "with even",
+    "with more",
+    "with basic",
+    "with minimal",
+    "with some",
+    "with any",
+    "with better",
+    "with less",
+    "with a ",
+    "all over it",
+    "are on",
+    "were on",
 )
 
 #: every word without which no kind can find anything

@@ -177,7 +177,6 @@ ROLE_NOUNS = (
     "shepherd",
     "handler",
     "dispatcher",
-    "controller",
     "planner",
     "scheduler on duty",
     "buyer",
@@ -199,6 +198,29 @@ ROLE_NOUNS = (
     "field engineer",
     "remote hands",
     "remote-hands tech",
+    "signatory",
+    "chair",
+    "chairperson",
+    "pharmacist",
+    "charge nurse",
+    "ramp agent",
+    "gate agent",
+    "travel agent",
+    "replacement",
+    "deputy",
+    "stand-in",
+    "new guy",
+    "new girl",
+    "lot",
+    "crowd",
+    "gang",
+    "powers that be",
+    "higher-ups",
+    "higher ups",
+    "bosses",
+    "one of ours",
+    "one of us",
+    "one of them",
 )
 _PLURALS = {
     "staff",
@@ -231,7 +253,6 @@ TEAM_NOUNS = (
     "folks",
     "shift",
     "rota",
-    "rotation",
     "leadership",
     "management",
     "division",
@@ -330,7 +351,8 @@ QUALIFIER = (
     r"Thursday|Friday|Saturday|Sunday))?"
     r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose|and|but)\b)[^,.;:!?()]){1,60}?"
     r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?"
-    r"|\s+(?:at|from|in|of|on|with|for|behind|under)\s+(?:the|our|a|an|their|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"|\s+(?:at|from|in|of|on|with|for|behind|under)\s+(?:the|our|a|an|their|that|another|some|one|other|every)\s+"
+    r"[\w-]+(?:\s+[\w-]+)?"
     r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z][\w-]+(?:\s+(?!the\b)[a-z][\w-]+)??"
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
@@ -344,7 +366,8 @@ _UPPER = "[A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXT_A if c.isupper()) + "]"
 _LOWER = "[a-zß-öø-ÿ" + "".join(c for c in _EXT_A if c.islower()) + "]"
 #: a capitalised word or two: a name when :func:`is_name` says so
 CAPITALISED = (
-    rf"(?<![\w@.-])(?:(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+)?{_UPPER}{_LOWER}(?:{_LOWER}|['’])*(?:[- ]{_UPPER}{_LOWER}+)?"
+    rf"(?<![\w@.-])(?:(?:Mr|Mrs|Ms|Dr|Mx|Mme|Mlle|Frau|Herr|Sr|Sra|Prof|Miss|Dame)\.?\s+)?{_UPPER}{_LOWER}(?:{_LOWER}|['’])*(?:[- ]{_UPPER}{_LOWER}+)?"
+    r"(?:-(?:san|sama|kun|chan|sensei))?"
     r"(?![\w-])"
 )
 PERSON = (
@@ -962,6 +985,13 @@ _COMMON_ENDING = re.compile(
 )
 
 
+def _common_shape(word: str) -> bool:
+    """A word shaped like an English noun or verb ("Replication") that the word list lacks."""
+    if re.search(r"(?:ing|tion|sion|ment|ness|ity|ism|ship|ware)$", word):
+        return True
+    return bool(_COMMON_ENDING.search(word)) and len(word) > 7  # not "Bence", "Florence"
+
+
 @functools.lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """The given names of :file:`first_names.txt`."""
@@ -990,7 +1020,15 @@ def common_words() -> frozenset[str]:
 
 def name_strength(word: str) -> int:
     """2: surely a person ('Amara', 'Jo Bakker'); 1: maybe ('Brannigan'); 0: not a person ('Postgres', 'Add')."""
-    word = re.sub(r"^(?:Mr|Mrs|Ms|Dr|Mx)\.?\s+", "", word)
+    titled = re.match(
+        r"(?:Mr|Mrs|Ms|Dr|Mx|Mme|Mlle|Frau|Herr|Sr|Sra|Prof|Miss|Dame)\\.?\\s+", word
+    ) or word.endswith(("-san", "-sama", "-kun", "-chan", "-sensei"))
+    word = re.sub(
+        r"^(?:Mr|Mrs|Ms|Dr|Mx|Mme|Mlle|Frau|Herr|Sr|Sra|Prof|Miss|Dame)\\.?\\s+", "", word
+    )
+    word = re.sub(r"-(?:san|sama|kun|chan|sensei)$", "", word)
+    if titled and word[:1].isupper() and word not in NOT_NAMES:
+        return 2
     if word != word.strip():
         return 2
     parts = re.split(r"[- ]", word.replace("’", "'").split("'")[0])
@@ -998,7 +1036,7 @@ def name_strength(word: str) -> int:
     if (
         re.search(r"[A-Z]", first[1:])
         or re.search(r"\d", first)
-        or (len(parts) == 1 and first not in given_names() and _COMMON_ENDING.search(first))
+        or (len(parts) == 1 and first not in given_names() and _common_shape(first))
     ):
         return 0
     if first in NOT_NAMES or first.upper() == first:
@@ -1007,7 +1045,8 @@ def name_strength(word: str) -> int:
         return 2
     if len(parts) == 2 and parts[1] not in NOT_NAMES:
         return 2 if parts[1][:1].isupper() and first not in NOT_NAMES else 1
-    if first.lower() in common_words():
+    lowered = first.lower()
+    if lowered in common_words() or (lowered.endswith("s") and lowered[:-1] in common_words()):
         return 0
     return 1
 
