@@ -32,7 +32,8 @@ _BETWEEN = (
     r"proceeded to|chose to|decided to|opted to|tried to|got to|went and) have|"
     r"(?:then |also )?(?:went on to|proceeded to|chose to|decided to|opted to|happened to|managed to|went and|"
     r"keeps?|kept|continued to|continues to|started|began|"
-    r"got|tried to|went ahead and|just|somehow)|who|that)|\s*,\s*(?:apparently|evidently|once again|again|"
+    r"got|tried to|went ahead and|just|somehow|took it upon (?:himself|herself|themselves) to)|who|that)|"
+    r"\s*:(?=\s)|\s*,\s*(?:apparently|evidently|once again|again|"
     r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who"
 )
 FILLER = rf"(?:{_BETWEEN})*"
@@ -89,7 +90,8 @@ META = re.compile(
     r"(?:nobody|no one|no-one)(?! else)(?!\s+(?:in|on|from|at|of)\s)(?!\s+(?:\w+\s+)?(?:bothered|cared|thought to|"
     r"could be bothered))|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
     r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
-    r"(?:the|this) (?:label|term|phrase|word|words)(?![-\w])|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
+    r"(?:the|this) (?:label|term|phrase|word|words)(?![-\w])|counterfactuals?|hindsight bias|"
+    r"left out of this (?:report|review|postmortem|document)|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
     r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
     r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
     r"(?:blame|naming|blaming|words)|"
@@ -935,11 +937,50 @@ def _part_person(text: str, after: re.Match[str]) -> bool:
 def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
     """Whether a weak act ('deleted', 'pushed') did harm as the clause tells it."""
     clause = text[c_begin:c_end]
+    sentence_end = _SENTENCE_END.search(text, c_end).start()  # type: ignore[union-attr]
+    if any(
+        not re.search(
+            r"\b(?:the|a|an|this|that|its|their)\s+$", text[max(c_begin, o.start() - 8) : o.start()]
+        )
+        for o in _OVERRIDE.finditer(text, c_begin, sentence_end)
+    ):
+        return (
+            True  # "the old cluster while players were still queued on it": harm outweighs cleanup
+        )
     if _REPAIR.search(clause):
         return False
     if _DAMAGE.search(clause):
         return True
-    return bool(m.group().lower() in _DESTRUCTIVE and _CRITICAL.search(text, m.end(), c_end))
+    if m.group().lower() in _DESTRUCTIVE and _CRITICAL.search(text, m.end(), c_end):
+        return True
+    # the harm told as what followed: "..., so 140k users talked to staging", "-> 41k subs dropped"
+    following = _FOLLOWING.match(text, c_end)
+    if following:
+        rest = text[c_end:sentence_end]
+        return bool(_CONSEQUENCE.search(rest) or _DAMAGE.search(rest)) and not _REPAIR.search(rest)
+    return False
+
+
+#: what tells harm whatever else the sentence says
+_OVERRIDE = re.compile(
+    r"\b(?:by accident|accidentally|by mistake|mistakenly|inadvertently|the wrong|a wrong|"
+    r"while (?:\w+\s+){0,3}?(?:was|were) still|still (?:in use|serving|needed|used|queued|connected|live|in production)|"
+    r"instead of the|not (?:his|her|their) (?:own|local))\b",
+    re.IGNORECASE,
+)
+_FOLLOWING = re.compile(
+    r"\s*(?:[,;:]\s*)?(?:and (?:so |then )?|so |which |so that |therefore |hence |because |as |->\s*|→\s*|[—–]\s*|"
+    r"(?=causing|leaving|taking|breaking|wiping|locking|knocking|bringing|putting|sending))",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|$")
+#: what a following clause tells as harm: people or systems losing something
+_CONSEQUENCE = re.compile(
+    r"\b(?:outage|down|offline|broke|broken|lost|locked out|dropped|rejected|failed|failing|crashed|"
+    r"stopped|wrong|corrupt\w*|deleted|wiped|unavailable|could(?: not|n't)|nobody could|no one could|"
+    r"every|all (?:of )?(?:the|our)|whole|entire|\d[\d,.]*\s*(?:k|m|%|users|customers|subs|orders|requests))\b",
+    re.IGNORECASE,
+)
 
 
 _SYSTEM_AGENT = re.compile(

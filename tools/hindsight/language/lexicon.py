@@ -81,6 +81,8 @@ _IRREGULAR = {
     "overtake": ("overtook", "overtaken"),
     "mislead": ("misled", "misled"),
     "override": ("overrode", "overridden"),
+    "re-run": ("re-ran", "re-run"),
+    "rerun": ("reran", "rerun"),
     "misdeal": ("misdealt", "misdealt"),
     "sell": ("sold", "sold"),
     "tell": ("told", "told"),
@@ -487,7 +489,7 @@ AGENT_STRONG = (
 #: what makes a weak act harmful: how it was done, what it hit, what followed
 DAMAGE_MARKERS = (
     "without (?:any|proper|adequate|a proper|much)\\s+(?:verification|check|checks|checking|review|approval|testing|validation|confirmation|thought)",
-    "with (?:a |an )?(?:blank|empty|test|dummy|stale|zeroed|wrong) ",
+    "with (?:a |an |his |her |their )?(?:blank|empty|test|dummy|stale|zeroed|wrong) ",
     "unsigned",
     "unencrypted",
     "unvalidated",
@@ -658,6 +660,19 @@ CRITICAL_OBJECTS = (
     "live workspace",
     "main",
     "core",
+    "alarms",
+    "alerts",
+    "alerting",
+    "monitoring",
+    "antivirus",
+    "mfa",
+    "2fa",
+    "autoscaling",
+    "firewall",
+    "freeze",
+    "the safety",
+    "safeguard",
+    "guardrail",
 )
 DESTRUCTIVE = (
     "delete",
@@ -842,6 +857,8 @@ REPAIR_MARKERS = (
     "following the runbook",
     "after (the|a|an|their|his|her) (review|approval|sign-off|signoff|change review|go-ahead)",
     "with (the |an? )?(approval|sign-off|go-ahead)",
+    "with (?:the |an? |their |his |her )?(?:[\\w'’-]+ ){0,3}?(?:approval|sign-off|go-ahead|consent|permission)",
+    "to (?:ship|deploy|roll out|apply|release) (?:the|a|an) (?:[\\w-]+ )?(?:fix|patch|hotfix|mitigation)",
     "once (the )?(review|approval)",
     (
         "to (free|restore|recover|fix|mitigate|stop|unblock|relieve|reduce|clear|contain|limit|end|halt|"

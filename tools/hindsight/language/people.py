@@ -322,6 +322,9 @@ PRONOUNS_PERSON = (
     "everybody",
     "anybody",
     "anyone",
+    "one of ours",
+    "one of us",
+    "one of them",
 )
 PRONOUNS_MAYBE = ("they", "them", "themselves")
 
@@ -352,8 +355,8 @@ QUALIFIER = (
     r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose|and|but)\b)[^,.;:!?()]){1,60}?"
     r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?"
     r"|\s+(?:at|from|in|of|on|with|for|behind|under)\s+(?:the|our|a|an|their|that|another|some|one|other|every)\s+"
-    r"[\w-]+(?:\s+[\w-]+)?"
-    r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z][\w-]+(?:\s+(?!the\b)[a-z][\w-]+)??"
+    r"[\w-]+(?:\s+[\w-]+){0,2}?"
+    r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[A-Za-z0-9][\w-]*(?:\s+(?!the\b)[A-Za-z0-9][\w-]*){0,2}?"
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
     r"|\s+to\s+(?:touch|run|approve|review|deploy|merge|change|edit|handle|push|ship|own)\s+(?:[\w-]+\s+){0,3}?[\w-]+"
@@ -374,7 +377,7 @@ PERSON = (
     rf"(?P<mark>{MARK}+)"
     r"|(?P<handle>@[\w.-]*\w)"
     rf"|(?P<role>(?i:{_DET}\s+{_MOD}(?:{_ROLE_ALT})|(?:{_MOD}(?:new|junior|senior|on-call|oncall)\s+)?"
-    rf"(?:engineers|developers|devs|operators|admins|SREs|DBAs|reviewers|approvers|contractors|consultants|"
+    rf"(?:people|folks|engineers|developers|devs|operators|admins|SREs|DBAs|reviewers|approvers|contractors|consultants|"
     rf"interns|trainees|responders|on-callers|analysts|managers|testers|staff|employees|colleagues))\b)"
     rf"|(?P<team>(?i:(?:the|our|their|a|an|that|this|one|another)\s+{_MOD}(?:{_TEAM_ALT}|NOC|SOC|helpdesk|help desk))\b"
     rf"|{CAPITALISED}['’]s\s+(?i:{_MOD}(?:{_TEAM_ALT}|{_ROLE_ALT}))\b"

@@ -8,7 +8,10 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|esp|cf|Dr|Mr|Mrs|Ms|St|Jr|Sr|No|Fig|al|ca)|"
     r"\b[A-Z])$"
 )
-_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[^a-z\s]|\s*$)|\n\s*\n|(?<=:)\s*\n")
+_END = re.compile(
+    r"[.!?]+[\"'”’)]*(?=\s+[^a-z\s]|\s*$)|\n\s*\n|(?<=:)\s*\n"
+    r"|(?<=\S)\s+(?=[*+]\s+\S|-\s+\[)"  # list items that the paragraph joined: each is a sentence
+)
 #: quotes, code spans and chat lines are other people's words: every branch opens with its mark
 QUOTED = re.compile(
     r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|‘[^’\n]{1,200}’|'(?<![\w']')[^'\n]{1,80}'(?![\w])|«[^»\n]{1,200}»"
