@@ -40,7 +40,7 @@ CLEAN_KINDS = {
 }
 #: (recall at least, false-alarm rate at most) reached on each part
 FLOORS = {
-    "blame-tune.tsv": (0.935, 0.005),
+    "blame-tune.tsv": (0.93, 0.005),
     "blame-tune-2a.tsv": (0.95, 0.005),
     "blame-tune-2b.tsv": (0.85, 0.005),
     "blame-tune-2c.tsv": (0.79, 0.005),
