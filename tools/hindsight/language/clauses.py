@@ -541,6 +541,16 @@ def _expressions(lowered: str, begin: int, end: int) -> Iterator[re.Match[str]]:
     return _DISPATCH.finditer(lowered, begin, end)
 
 
+_BY_NEAR = re.compile(r"\s+(?:[\w-]+\s+)?by\s")
+
+
+def _nobody_near(text: str, s_begin: int, start: int, end: int) -> bool:
+    """Whether no person can be linked to the words at ``start``: none is named before them in
+    the sentence (subject, coordinated subject) and no by-agent follows them. Cheap, and it
+    spares the long subject patterns on most sentences, which name nobody."""
+    return not PERSON_HINT.search(text, s_begin, start) and not _BY_NEAR.match(text, end)
+
+
 def _original(text: str, m: re.Match[str], name: str) -> str | None:
     """The words of group ``name`` as the text has them (the match is on the lower-cased text)."""
     return None if m.start(name) < 0 else text[m.start(name) : m.end(name)]
@@ -575,6 +585,10 @@ def _judge(
         return None
 
     if group in ("cog", "cneg", "cstate", "wrongly"):
+        if _nobody_near(text, s_begin, start, end) and not (
+            group == "cog" and PERSON_HINT.search(text, end, min(len(text), end + 100))
+        ):
+            return None  # a cognitive noun ("the blunder of the on-call engineer") names its owner after
         if group == "cog" and _OBJECT_NEGATED.match(text, end):
             return None
         if group == "cneg" and _SYSTEM_OBJECT.match(text, end):
@@ -639,6 +653,8 @@ def _judge(
         if owned:
             return owned
     if group in ("strong", "weak", "cause", "takedown"):
+        if _nobody_near(text, s_begin, start, end):
+            return None
         # the cheapest tests first: many forms are nouns ("the change"), most acts tell no harm
         if group in ("strong", "weak") and _NOMINAL.search(text, max(c_begin, start - 40), start):
             return None
