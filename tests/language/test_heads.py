@@ -68,7 +68,7 @@ def test_the_shipped_beginnings_are_those_of_the_patterns() -> None:
         (Path(clauses.__file__).with_name(clauses.STARTS)).read_text(encoding="utf-8")
     )
     current = {
-        fingerprint(alternative, 3): sorted(starts(alternative, 3) or ())
+        fingerprint(alternative, heads.DEPTH): sorted(starts(alternative, heads.DEPTH) or ())
         for alternative in clauses.alternatives()
     }
     assert shipped == current, "run: python -m hindsight.language.heads"

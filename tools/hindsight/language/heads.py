@@ -29,6 +29,10 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MA
 _Prefix = tuple[str, bool]
 
 
+#: letters read at the start of each alternative: enough to tell "the blame" from "the build"
+DEPTH = 5
+
+
 class _Unknown(Exception):
     """A node this reader does not know: the caller falls back to scanning every position."""
 
@@ -148,7 +152,7 @@ class Dispatch:
         self,
         guard: str,
         alternatives: list[str],
-        depth: int = 3,
+        depth: int = DEPTH,
         known: dict[str, list[str]] | None = None,
     ) -> None:
         """``known``: :func:`starts` of alternatives already read, by :func:`fingerprint`."""
@@ -214,9 +218,9 @@ def write_starts() -> None:
     from hindsight.language import clauses
 
     table = {
-        fingerprint(alternative, 3): sorted(starts(alternative, 3) or ())
+        fingerprint(alternative, DEPTH): sorted(starts(alternative, DEPTH) or ())
         for alternative in clauses.alternatives()
-        if starts(alternative, 3) is not None
+        if starts(alternative, DEPTH) is not None
     }
     path = Path(clauses.__file__).with_name(clauses.STARTS)
     path.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
