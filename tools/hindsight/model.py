@@ -136,13 +136,6 @@ class Section(NamedTuple):
     text_line: int
     key: str | None = None
 
-    @property
-    def prose(self) -> str:
-        """The section's text without HTML comments (template guidance)."""
-        from hindsight.load.markdown import strip_comments
-
-        return strip_comments(self.text)
-
 
 class ActionItem(NamedTuple):
     """A row of the action-items table; cells are kept as written."""
