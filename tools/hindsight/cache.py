@@ -122,9 +122,14 @@ class Cache:
                 return cls(folder, mark, error=exc)
             return cls(folder, mark)  # not a database, or another layout: made again on writing
 
+    @property
+    def usable(self) -> bool:
+        """True when entries may be found: a cache file of this fingerprint (else every incident is checked)."""
+        return self._db is not None and self._fits
+
     def get(self, name: str, digest: str | None) -> Outcome | None:
         """The outcome kept for incident ``name`` when its files' digest is still ``digest``."""
-        if digest is None or self._db is None or not self._fits:
+        if digest is None or not self.usable:
             return None
         try:
             row = self._db.execute(
