@@ -46,10 +46,11 @@ def fingerprint(settings: Settings) -> str:
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     # The code's bytes, not its times: CI installs the same release afresh on every run.
+    # Its data too (the blame rules read language/first_names.txt): every file but bytecode.
     for top, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "defaults", "site"))
         for name in sorted(files):
-            if name.endswith(".py"):
+            if not name.endswith((".pyc", ".pyo")):
                 with open(os.path.join(top, name), "rb") as source:
                     digest.update(b"%s\0%s\0" % (name.encode(), source.read()))
     for path in (
