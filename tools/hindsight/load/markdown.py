@@ -36,7 +36,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 def strip_comments(text: str) -> str:
     """``text`` without HTML comments."""
-    return _COMMENT.sub("", text)
+    return _COMMENT.sub("", text) if "<!--" in text else text
 
 
 @lru_cache(maxsize=1024)
