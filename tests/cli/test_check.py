@@ -479,3 +479,23 @@ def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, mo
     parallel = run("check", "--format", "json", "--no-cache")
     assert json.loads(serial.out)["errors"] > 4
     assert parallel.out == serial.out and parallel.code == serial.code == 1
+
+
+def test_the_pool_is_no_larger_than_the_cpu_limit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A container's CPU limit, not the machine's processors, says how many processes check."""
+    import os
+
+    from hindsight import checking
+
+    monkeypatch.delenv("HINDSIGHT_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    limit = tmp_path / "cpu.max"
+    monkeypatch.setattr(checking, "CPU_MAX", limit)
+    assert checking.cores() == 16  # no cgroup file
+    for written, cores in (("max 100000\n", 16), ("100000 100000\n", 1), ("150000 100000", 2)):
+        limit.write_text(written)
+        assert checking.cores() == cores, written
+    limit.write_text("50000 100000")
+    assert checking._workers(10_000) == 1 and checking._workers(10) == 1
+    monkeypatch.setenv("HINDSIGHT_JOBS", "3")
+    assert checking._workers(10_000) == 3

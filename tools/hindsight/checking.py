@@ -88,15 +88,36 @@ def _check_batch(folders: list[Path]) -> list[Checked]:
 
 
 def _workers(count: int) -> int:
+    """How many processes check ``count`` incidents: ``HINDSIGHT_JOBS``, else one per core."""
+    if count < PARALLEL_FROM:
+        return 1
     import multiprocessing
 
-    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("HINDSIGHT_JOBS")
+    return max(1, int(wanted)) if wanted and wanted.isdigit() else cores()
+
+
+#: cgroup v2's CPU limit of this process's group: "max 100000", or "150000 100000" for 1.5 CPUs
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def cores() -> int:
+    """The processors this process may use: those it may run on, within its group's CPU limit.
+
+    A container given ``--cpus 1`` on a machine of 16 still sees 16 processors; 16 processes
+    sharing one CPU would be slower than one, so the limit is read too.
+    """
     available = (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     )
-    return max(1, int(wanted)) if wanted and wanted.isdigit() else available
+    try:
+        quota, period = CPU_MAX.read_text(encoding="ascii").split()[:2]
+        limit = -(-int(quota) // int(period))  # rounded up: 1.5 CPUs are worth two processes
+    except (OSError, ValueError):  # no cgroup v2, or "max": no limit
+        return available
+    return max(1, min(available, limit))
 
 
 def _context(
