@@ -224,6 +224,68 @@ def test_changed_since_checks_only_changed_incidents(archive: Path, run) -> None
     assert run("check", "--changed-since", "HEAD", "incidents").code == 2
 
 
+def test_changed_since_reads_nothing_of_the_incidents_that_did_not_change(  # type: ignore[no-untyped-def]
+    archive: Path, run, monkeypatch, tmp_path: Path
+) -> None:
+    """A pull request's check opens, hashes and looks up only what it changed; the rest is names.
+
+    The other incidents are kept in the cache from a whole check, and one of them is made
+    unreadable (its postmortem a folder): neither its bytes, nor its digest, nor its entry is
+    read, and the settings are read once.
+    """
+    import builtins
+    import io
+    import os
+
+    import hindsight.cache
+    import hindsight.checking
+    import hindsight.config
+
+    monkeypatch.setenv("HINDSIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    _branch(archive, "2026-11-01-a", "2026-11-02-b", "2026-11-03-c")
+    assert run("check").code == 0
+    incident(archive, "2026-11-02-b", GOOD.format(id="2026-11-02-b").replace("SEV3", "SEV7"))
+    _commit(archive, "edit b")
+    unreadable = archive / "incidents" / "2026-11-03-c" / "postmortem.md"
+    unreadable.unlink()
+    unreadable.mkdir()
+    git(archive, "update-index", "--assume-unchanged", "incidents/2026-11-03-c/postmortem.md")
+    opened: list[str] = []
+    spied = ((builtins, "open"), (io, "open"), (os, "open"), (os, "stat"), (os, "lstat"))
+    for module, name in spied:
+        real = getattr(module, name)
+
+        def spy(path, *args, real=real, **kwargs):  # type: ignore[no-untyped-def]
+            opened.append(os.fspath(path) if isinstance(path, (str, os.PathLike)) else "")
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    hashed: list[object] = []
+    real_key = hindsight.checking.key
+    monkeypatch.setattr(hindsight.checking, "key", lambda s: hashed.append(s) or real_key(s))
+    looked_up: list[str] = []
+    real_get = hindsight.cache.Cache.get
+    monkeypatch.setattr(
+        hindsight.cache.Cache, "get", lambda c, n, d: looked_up.append(n) or real_get(c, n, d)
+    )
+    monkeypatch.setattr(hindsight.cache.Cache, "retain", lambda c, names: looked_up.append("*"))
+    settings_read: list[Path] = []
+    real_settings = hindsight.config.load_settings
+    monkeypatch.setattr(
+        hindsight.config, "load_settings", lambda r: settings_read.append(r) or real_settings(r)
+    )
+
+    result = run("check", "--changed-since", "main")
+
+    assert result.out.splitlines()[-1] == "1 incident checked: 1 error(s), 0 warning(s)"
+    assert "HS113" in result.out and "2026-11-03-c" not in result.out + result.err
+    assert any("2026-11-02-b/postmortem.md" in p for p in opened)  # the spies see reads
+    others = [p for p in opened if "2026-11-01-a" in p or "2026-11-03-c" in p]
+    assert others == [], f"read files of incidents that did not change: {others}"
+    assert hashed and all(b"id: 2026-11-02-b" in sources[0] for sources in hashed)  # type: ignore[index, operator]
+    assert looked_up == ["2026-11-02-b"] and len(settings_read) == 1
+
+
 def test_changed_settings_check_everything(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     incident(archive, "2026-11-01-a")
     git(archive, "init", "-q", "-b", "main")
@@ -348,7 +410,7 @@ def test_what_the_history_scan_leaves_alone(archive: Path, run) -> None:  # type
 def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> None:
     """An added line that reads like a diff header, CRLF lines, no final newline, a deleted
     incident, a merge commit, and one secret added twice: each read as git meant it."""
-    from hindsight.checking import changed
+    from hindsight.changes import changed
     from hindsight.config import load_settings
 
     _branch(archive, "2026-11-01-a", "2026-11-02-b")
@@ -417,3 +479,23 @@ def test_a_pool_of_processes_finds_what_one_process_finds(archive: Path, run, mo
     parallel = run("check", "--format", "json", "--no-cache")
     assert json.loads(serial.out)["errors"] > 4
     assert parallel.out == serial.out and parallel.code == serial.code == 1
+
+
+def test_the_pool_is_no_larger_than_the_cpu_limit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A container's CPU limit, not the machine's processors, says how many processes check."""
+    import os
+
+    from hindsight import checking
+
+    monkeypatch.delenv("HINDSIGHT_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    limit = tmp_path / "cpu.max"
+    monkeypatch.setattr(checking, "CPU_MAX", limit)
+    assert checking.cores() == 16  # no cgroup file
+    for written, cores in (("max 100000\n", 16), ("100000 100000\n", 1), ("150000 100000", 2)):
+        limit.write_text(written)
+        assert checking.cores() == cores, written
+    limit.write_text("50000 100000")
+    assert checking._workers(10_000) == 1 and checking._workers(10) == 1
+    monkeypatch.setenv("HINDSIGHT_JOBS", "3")
+    assert checking._workers(10_000) == 3

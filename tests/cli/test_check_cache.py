@@ -297,3 +297,24 @@ def test_the_pool_fills_the_cache_as_one_process_does(archive: Path, run, monkey
         == run("check", "--format", "json", "--no-cache").out
     )
     assert json.loads(pooled.out)["errors"] >= 4
+
+
+def test_a_cache_of_other_code_or_data_is_not_trusted(  # type: ignore[no-untyped-def]
+    archive: Path, cached: Path, run, monkeypatch, tmp_path: Path
+) -> None:
+    """A change to any file of the package, its data as well as its code, starts a new cache."""
+    import shutil
+
+    import hindsight.cache
+
+    package = tmp_path / "package"
+    shutil.copytree(hindsight.cache._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(hindsight.cache, "_PACKAGE", package)
+    incident(archive, "2026-11-01-a", GOOD.format(id="2026-11-01-a").replace("SEV3", "SEV7"))
+    run("check")
+    for changed in ("language/first_names.txt", "rules/blame.py"):
+        alter(cached, "UPDATE outcome SET data = replace(data, 'must be one of', 'STALE')")
+        assert "STALE" in run("check").out  # the same code and data: the cache is read
+        with (package / changed).open("a", encoding="utf-8") as file:
+            file.write("\n# changed\n")
+        assert "STALE" not in run("check").out, f"{changed} changed, the cache was trusted"

@@ -31,7 +31,10 @@ ALL_WORKFLOWS = sorted(
     {*(REPO / ".github" / "workflows").glob("*.yml"), *(PACKAGED / "workflows").glob("*.yml")}
 )
 #: the values of the expressions the workflows' ``env:`` may use, as on a pull request into main
-EXPRESSIONS = {"github.base_ref": "main"}
+EXPRESSIONS = {
+    "github.base_ref": "main",
+    "hashFiles('hindsight.yml', 'templates/incident/**')": "5f0c" * 16,
+}
 NOW = "2026-11-21T14:05Z"
 
 
@@ -90,6 +93,7 @@ def _run(root: Path, step: dict[str, Any], summary: Path) -> subprocess.Complete
         os.environ,
         HINDSIGHT_NOW=NOW,
         GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_OUTPUT=str(summary.with_name("output")),
         CI="true",
         GITHUB_ACTIONS="true",
         NO_MKDOCS_2_WARNING="1",
@@ -137,7 +141,7 @@ def test_the_archive_files_here_are_what_init_creates() -> None:
 
 def test_pull_requests_are_checked_changes_first_then_all_then_the_site() -> None:
     workflow = _workflow(PACKAGED / "workflows" / "check.yml")
-    assert set(_on(workflow)) == {"pull_request"}
+    assert _on(workflow) == {"pull_request": None, "push": {"branches": ["main"]}}
     steps = _steps(workflow)
     runs = [s.get("run", "") for s in steps]
     uses = [s.get("uses", "") for s in steps]
@@ -147,13 +151,35 @@ def test_pull_requests_are_checked_changes_first_then_all_then_the_site() -> Non
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     assert any(r.strip() == "mkdocs build --strict" for r in runs)
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
-    kept = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@"))
-    assert kept["path"] == ".hindsight-cache" and kept["restore-keys"] == "hindsight-check-"
-    assert uses.index(next(u for u in uses if u.startswith("actions/cache@"))) < runs.index(
-        next(r for r in runs if "--format sarif" in r)
-    ), "the cache is restored before the checks"
+    restore = uses.index("actions/cache/restore@v4")
+    save = uses.index("actions/cache/save@v4")
+    whole = runs.index(next(r for r in runs if "--format sarif" in r))
+    assert restore < whole < save, "the cache is restored before the checks and kept after"
+    assert "!cancelled()" in steps[save]["if"], "kept also when the check found errors"
+    prefix = "${{ steps.cache.outputs.prefix }}"
+    for step in (steps[restore], steps[save]):
+        assert step["with"]["path"] == ".hindsight-cache"
+        assert step["with"]["key"] == prefix + "${{ github.run_id }}-${{ github.run_attempt }}"
+    assert steps[restore]["with"]["restore-keys"] == prefix
+    assert "--changed-since" in runs[restore + 1] and "pull_request" in steps[restore + 1]["if"]
     job = next(iter(workflow["jobs"].values()))
     assert job["permissions"] == {"contents": "read", "security-events": "write"}
+
+
+def test_the_check_cache_is_named_after_the_version_and_the_settings(
+    archive: Path, tmp_path: Path
+) -> None:
+    """Another Hindsight or other settings never restore this one's cache (the cache checks too)."""
+    from hindsight import __version__
+
+    summary = tmp_path / "summary.md"
+    steps = _steps(_workflow(archive / ".github" / "workflows" / "check.yml"))
+    named = next(s for s in steps if s.get("id") == "cache")
+    assert named["env"]["SETTINGS"] == "${{ hashFiles('hindsight.yml', 'templates/incident/**') }}"
+    done = _run(archive, named, summary)
+    assert done.returncode == 0, done.stderr
+    output = summary.with_name("output").read_text(encoding="utf-8")
+    assert output == f"prefix=hindsight-check-{__version__}-{'5f0c' * 4}-\n"
 
 
 def test_the_site_is_deployed_on_push_to_main_and_every_day() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hindsight.checking import changed, check_paths
+from hindsight.changes import changed
+from hindsight.checking import check_paths
 from hindsight.config import parse_settings
 from hindsight.engine import judge, outcome
 from hindsight.load.incident import load_incident

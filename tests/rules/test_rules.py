@@ -170,9 +170,10 @@ def test_a_password_in_a_url_is_a_secret_however_simple(check: Check) -> None:
 
 
 def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match() -> None:
+    """The prefilters, of a line and of each pattern, pass every line the pattern matches."""
     # The prefilter reads a lower-cased line; the patterns ignore case the way ``re`` does,
     # which also takes the dotted and dotless i and the long s for ASCII letters.
-    from hindsight.rules.security import SECRETS, may_hold_secret
+    from hindsight.rules.security import _NEEDS, SECRETS, _patterns_for, may_hold_secret
 
     tokens = [
         "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
@@ -207,6 +208,9 @@ def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match
     for line in tokens + assigned:
         assert any(p.search(line) for _, p in SECRETS), line
         assert may_hold_secret(f"In the log: {line}."), line
+        matching = {kind for kind, p in SECRETS if p.search(line)}
+        assert matching <= {kind for kind, _ in _patterns_for(f"In the log: {line}.")}, line
+    assert {kind for kind, _ in SECRETS} == set(_NEEDS), "every pattern says what it needs"
     assert not may_hold_secret("The deploy at 14:02 doubled the error rate for 12 minutes.")
 
 

@@ -46,10 +46,11 @@ def fingerprint(settings: Settings) -> str:
 
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     # The code's bytes, not its times: CI installs the same release afresh on every run.
+    # Its data too (the blame rules read language/first_names.txt): every file but bytecode.
     for top, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "defaults", "site"))
         for name in sorted(files):
-            if name.endswith(".py"):
+            if not name.endswith((".pyc", ".pyo")):
                 with open(os.path.join(top, name), "rb") as source:
                     digest.update(b"%s\0%s\0" % (name.encode(), source.read()))
     for path in (
@@ -122,9 +123,14 @@ class Cache:
                 return cls(folder, mark, error=exc)
             return cls(folder, mark)  # not a database, or another layout: made again on writing
 
+    @property
+    def usable(self) -> bool:
+        """True when entries may be found: a cache file of this fingerprint (else every incident is checked)."""
+        return self._db is not None and self._fits
+
     def get(self, name: str, digest: str | None) -> Outcome | None:
         """The outcome kept for incident ``name`` when its files' digest is still ``digest``."""
-        if digest is None or self._db is None or not self._fits:
+        if digest is None or not self.usable:
             return None
         try:
             row = self._db.execute(

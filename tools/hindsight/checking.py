@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from hindsight.cache import Cache, key
 from hindsight.config import CONFIG_NAME, Settings
@@ -28,8 +25,7 @@ from hindsight.load.incident import load_incident, read_sources
 from hindsight.model import Finding
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
-from hindsight.rules._base import Added, History
-from hindsight.rules.repo import INCIDENT_FILES
+from hindsight.rules._base import History
 
 
 def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
@@ -59,165 +55,6 @@ def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
             )
         chosen.append(settings.incidents_path / folder.name)
     return sorted(set(chosen)) if chosen else discover(settings)
-
-
-def _start(root: Path, *args: str, binary: bool = False) -> subprocess.Popen[Any]:
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(root), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=not binary,
-        )
-    except FileNotFoundError:
-        raise HindsightError("--changed-since needs git, which is not installed") from None
-
-
-def _output(process: subprocess.Popen[Any]) -> Any:
-    out, err = process.communicate()
-    if process.returncode != 0:
-        if isinstance(err, bytes):
-            err = err.decode("utf-8", "replace")
-        detail = (err.strip().splitlines() or ["git failed"])[-1]
-        args = list(process.args[3:])  # type: ignore[index]
-        while args[:1] == ["-c"]:  # a setting for this run only, not the command
-            del args[:2]
-        raise HindsightError(f"git {' '.join(a for a in args[:2])}: {detail}")
-    return out
-
-
-def _git(root: Path, *args: str) -> str:
-    return _output(_start(root, *args))
-
-
-class Changes(NamedTuple):
-    """What changed since ``--changed-since``'s ref."""
-
-    #: incident folders changed (committed, staged, unstaged or untracked); None when
-    #: ``hindsight.yml`` or the templates changed: then every incident may check differently
-    folders: list[Path] | None
-    #: what the branch's commits added, for the history rules
-    history: History
-
-
-def changed(settings: Settings, ref: str) -> Changes:
-    """The incidents changed since ``ref`` (from where the branch left it) and what its commits added."""
-    root = settings.root
-    try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except HindsightError as exc:
-        if "not a git repository" in str(exc).lower():
-            raise HindsightError(
-                f"--changed-since needs a git repository; {root} is not one"
-            ) from None
-        raise HindsightError(
-            f"--changed-since: '{ref}' is not a commit, branch or tag in this repository; "
-            "in CI, fetch it first (git fetch origin main)"
-        ) from None
-    base = _git(root, "merge-base", ref, "HEAD").strip()
-    prefix = settings.incidents_dir.strip("/") + "/"
-    # Both walk the working tree, the larger part of the cost in a large archive: at once,
-    # and the history beside them.
-    diff = _start(root, "diff", "--name-only", "--relative", "--no-renames", base, "--")
-    untracked = _start(root, "ls-files", "--others", "--exclude-standard")
-    log = _start(
-        root,
-        "-c",
-        "core.quotePath=off",
-        "log",
-        "--reverse",
-        "--format=%x00%H",
-        "-p",
-        "--unified=0",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-renames",
-        "--relative",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        f"{base}..HEAD",
-        "--",
-        prefix,
-        binary=True,
-    )
-    history = _history(log, prefix, root)
-    names = _output(diff).splitlines() + _output(untracked).splitlines()
-    return Changes(_changed_folders(settings, names, prefix), history)
-
-
-def _changed_folders(settings: Settings, names: list[str], prefix: str) -> list[Path] | None:
-    """The incident folders holding the changed files ``names``; None if the settings or templates changed."""
-    folders = set()
-    for name in names:
-        if name == "hindsight.yml" or name.startswith("templates/"):
-            return None
-        if name.startswith(prefix):
-            first = name[len(prefix) :].split("/", 1)[0]
-            if is_incident_name(first) and (settings.incidents_path / first).is_dir():
-                folders.add(first)
-    return [settings.incidents_path / name for name in sorted(folders)]
-
-
-_HUNK = re.compile(rb"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
-
-def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
-    """The lines ``git log -p --unified=0`` says were added to postmortems and timelines and
-    that may hold a secret, with their ignore comments; and those files as they are now."""
-    from hindsight.load.markdown import ignores
-    from hindsight.rules.security import may_hold_secret
-
-    added: list[Added] = []
-    commit = path = incident = ""
-    first, old_left, new_left, lines = 0, 0, 0, []
-    assert log.stdout is not None
-    for raw in log.stdout:
-        if old_left or new_left:  # inside a hunk: its header said how many lines go and come
-            if raw.startswith(b"+"):
-                new_left -= 1
-                lines.append(raw[1:].rstrip(b"\r\n").decode("utf-8", "replace"))
-            elif raw.startswith(b"-"):
-                old_left -= 1
-            elif not raw.startswith(b"\\"):  # "\ No newline at end of file" counts for neither
-                old_left, new_left = max(old_left - 1, 0), max(new_left - 1, 0)
-            if not (old_left or new_left) and path and lines:
-                silenced = ignores("\n".join(lines), first) if path.endswith(".md") else {}
-                added.extend(
-                    Added(
-                        commit,
-                        incident,
-                        path,
-                        first + i,
-                        text,
-                        silenced.get(first + i, frozenset()),
-                    )
-                    for i, text in enumerate(lines)
-                    if may_hold_secret(text)
-                )
-            continue
-        if raw.startswith(b"\0"):
-            commit, path = raw[1:].strip().decode("ascii", "replace"), ""
-        elif raw.startswith(b"+++ "):
-            name = raw[4:].rstrip(b"\r\n").rstrip(b"\t").decode("utf-8", "replace")
-            name = name[2:] if name.startswith("b/") else ""
-            parts = name[len(prefix) :].split("/") if name.startswith(prefix) else []
-            path = name if len(parts) == 2 and parts[1] in INCIDENT_FILES else ""
-            incident = parts[0] if path else ""
-        elif raw.startswith(b"@@"):
-            hunk = _HUNK.match(raw)
-            if hunk is not None:
-                old_left = int(hunk[1] if hunk[1] is not None else 1)
-                first, new_left = int(hunk[2]), int(hunk[3] if hunk[3] is not None else 1)
-                lines = []
-    _output(log)
-    current: dict[str, str | None] = {}
-    for path in {a.path for a in added}:
-        try:
-            current[path] = (root / path).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            current[path] = None
-    return History(tuple(added), current)
 
 
 #: below this many incidents, starting worker processes may cost more than it saves (two cores,
@@ -251,15 +88,36 @@ def _check_batch(folders: list[Path]) -> list[Checked]:
 
 
 def _workers(count: int) -> int:
+    """How many processes check ``count`` incidents: ``HINDSIGHT_JOBS``, else one per core."""
+    if count < PARALLEL_FROM:
+        return 1
     import multiprocessing
 
-    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("HINDSIGHT_JOBS")
+    return max(1, int(wanted)) if wanted and wanted.isdigit() else cores()
+
+
+#: cgroup v2's CPU limit of this process's group: "max 100000", or "150000 100000" for 1.5 CPUs
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def cores() -> int:
+    """The processors this process may use: those it may run on, within its group's CPU limit.
+
+    A container given ``--cpus 1`` on a machine of 16 still sees 16 processors; 16 processes
+    sharing one CPU would be slower than one, so the limit is read too.
+    """
     available = (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     )
-    return max(1, int(wanted)) if wanted and wanted.isdigit() else available
+    try:
+        quota, period = CPU_MAX.read_text(encoding="ascii").split()[:2]
+        limit = -(-int(quota) // int(period))  # rounded up: 1.5 CPUs are worth two processes
+    except (OSError, ValueError):  # no cgroup v2, or "max": no limit
+        return available
+    return max(1, min(available, limit))
 
 
 def _context(
@@ -314,7 +172,7 @@ def check_folders(
     if history is not None:
         findings.extend(history_findings(history, ctx, ALL_RULES, levels))
     stale = folders
-    if cache is not None:
+    if cache is not None and cache.usable:
         stale = []
         for folder in folders:
             kept = cache.get(folder.name, key(read_sources(folder)))
@@ -326,8 +184,11 @@ def check_folders(
         if cache is not None:
             cache.put(name, digest, done)
         findings.extend(judge(done, ctx, levels))
-    if cache is not None:
-        cache.retain({name for name, kind in entries if kind == "dir"})
+    existing = {name for name, kind in entries if kind == "dir"}
+    if cache is not None and existing <= {folder.name for folder in folders}:
+        # a whole check forgets deleted folders; a partial one (a pull request's) reads
+        # nothing of the incidents it was not given, the cache's list of them included
+        cache.retain(existing)
     return report(findings, len(folders))
 
 

@@ -226,23 +226,26 @@ def check(
     Unchanged incidents are not checked again: their findings are kept in .hindsight-cache/
     ($HINDSIGHT_CACHE_DIR), with what depends on today and the other incidents judged anew.
     """
-    from hindsight import clock
-    from hindsight.cache import Cache
-    from hindsight.checking import changed, check_folders, select
-    from hindsight.reporters import REPORTERS
+    from hindsight import changes, clock
 
     day = clock.parse_day(today) if today else clock.today()
+    if changed_since is not None and paths:
+        raise click.UsageError("give PATHS or --changed-since, not both")
+    # git walks the working tree while the rules are imported and the cache is opened
+    pending = None if changed_since is None else changes.start(archive.settings, changed_since)
+    from hindsight.cache import Cache
+    from hindsight.checking import check_folders, select
+    from hindsight.reporters import REPORTERS
+
+    cache = None if no_cache else Cache.open(archive.settings)
     history = None
-    if changed_since is not None:
-        if paths:
-            raise click.UsageError("give PATHS or --changed-since, not both")
-        folders, history = changed(archive.settings, changed_since)
+    if pending is not None:
+        folders, history = pending.result()
         if folders is None:
             click.echo("hindsight.yml or templates/ changed: checking every incident", err=True)
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
-    cache = None if no_cache else Cache.open(archive.settings)
     report = check_folders(archive.settings, folders, day, cache, history)
     click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     if cache is not None:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.humane import duration, moment
+from hindsight.load.markdown import strip_comments
 from hindsight.model import Incident, Milestone, TimelineEvent
 from hindsight.rules.structure import filled
 
@@ -87,7 +88,7 @@ def _section_text(incident: Incident, key: str) -> str:
     section = incident.section(key)
     if section is None or not filled(section):
         return ""  # nothing written yet: comments, sub-headings or an empty table header only
-    return _BLANK_RUN.sub("\n\n", section.prose).strip()
+    return _BLANK_RUN.sub("\n\n", strip_comments(section.text)).strip()
 
 
 def _person(handle: str | None, settings: Settings) -> dict[str, str] | None:

@@ -31,7 +31,7 @@ class Status(str, enum.Enum):
     @property
     def rank(self) -> int:
         """Position in the lifecycle: investigating is 0, approved is 3."""
-        return _STATUS_ORDER.index(self)
+        return _STATUS_RANK[self]
 
     @classmethod
     def parse(cls, value: object) -> Status | None:
@@ -42,7 +42,7 @@ class Status(str, enum.Enum):
             return None
 
 
-_STATUS_ORDER = list(Status)
+_STATUS_RANK = {status: rank for rank, status in enumerate(Status)}
 
 
 class Visibility(str, enum.Enum):
@@ -135,13 +135,6 @@ class Section(NamedTuple):
     text: str
     text_line: int
     key: str | None = None
-
-    @property
-    def prose(self) -> str:
-        """The section's text without HTML comments (template guidance)."""
-        from hindsight.load.markdown import strip_comments
-
-        return strip_comments(self.text)
 
 
 class ActionItem(NamedTuple):

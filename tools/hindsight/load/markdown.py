@@ -36,7 +36,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 def strip_comments(text: str) -> str:
     """``text`` without HTML comments."""
-    return _COMMENT.sub("", text)
+    return _COMMENT.sub("", text) if "<!--" in text else text
 
 
 @lru_cache(maxsize=1024)
@@ -80,7 +80,7 @@ def content_lines(lines: Sequence[str]) -> Iterable[tuple[int, str, bool]]:
             in_comment = "-->" not in line
             yield i, line, False
             continue
-        match = _FENCE.match(line)
+        match = _FENCE.match(line) if ("`" in line or "~" in line) else None
         if match:
             fence = match.group(1)
             yield i, line, False
@@ -105,7 +105,7 @@ def headings(lines: Sequence[str]) -> list[tuple[int, int, str, int]]:
         if not content:
             paragraph = None
             continue
-        atx = _ATX.match(line)
+        atx = _ATX.match(line) if "#" in line[:4] else None
         if atx:
             found.append((i, len(atx.group(1)), (atx.group(2) or "").strip(), i + 1))
             paragraph = None
@@ -286,7 +286,7 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
     Headings and table rows are paragraphs of their own. With ``quotes=False``, block quotes
     and pasted chat logs are left out too: they are other people's words.
     """
-    lines = _COMMENT.sub(_blank, text).split("\n")
+    lines = (_COMMENT.sub(_blank, text) if "<!--" in text else text).split("\n")
     found: list[Prose] = []
     parts: list[str] = []
     starts: list[tuple[int, int, int]] = []
@@ -319,7 +319,7 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
         if not content:  # fenced code, or a comment left open
             flush()
             continue
-        line = _INLINE_CODE.sub(_blank, raw)
+        line = _INLINE_CODE.sub(_blank, raw) if "`" in raw else raw
         if not line.strip():
             flush()
             chat = message = False
@@ -335,9 +335,9 @@ def prose(text: str, first_line: int, *, quotes: bool = True) -> list[Prose]:
             flush()
             chat = not line.lstrip().startswith(">")
             continue
-        if _TABLE_RULE.match(line) and "-" in line:
+        if "-" in line and _TABLE_RULE.match(line):
             continue
-        heading = _HEADING_MARK.match(line)
+        heading = _HEADING_MARK.match(line) if "#" in line[:4] else None
         if heading or line.lstrip().startswith("|"):
             flush()
             add(_HEADING_MARK.sub(lambda m: " " * len(m.group()), line), number)

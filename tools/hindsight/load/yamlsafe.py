@@ -8,6 +8,7 @@ Plain scalars are resolved exactly as ``yaml.safe_load`` would.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, NamedTuple
 
@@ -88,7 +89,7 @@ class _Reader:
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """The value of a scalar, resolved as ``safe_load`` would, or None if refused."""
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag, value, ok = _resolved(event.value, event.implicit)
         if event.tag is not None and event.tag not in ("!", tag):
             self.report(
                 "HS105",
@@ -96,24 +97,13 @@ class _Reader:
                 f"tag '{_short(event.tag)}' is not allowed; write a plain value",
             )
             return None
-        if tag in _VERBATIM:
-            value: Any = event.value
-        else:
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-            try:
-                value = _CONSTRUCTOR.construct_object(node)
-            except (ValueError, OverflowError, yaml.YAMLError):
-                self.report(
-                    "HS108",
-                    event.start_mark,
-                    f"'{event.value}' looks like a date but is not a real one; use YYYY-MM-DD",
-                )
-                return None
-            finally:
-                # construct_object remembers every node it built until a whole document is
-                # constructed, which never happens here: without this, a check of a large
-                # archive would keep every scalar of every front matter.
-                _CONSTRUCTOR.constructed_objects.clear()
+        if not ok:
+            self.report(
+                "HS108",
+                event.start_mark,
+                f"'{event.value}' looks like a date but is not a real one; use YYYY-MM-DD",
+            )
+            return None
         if isinstance(value, str) and CONTROL.search(value):
             self.report(
                 "HS109",
@@ -220,6 +210,27 @@ class _Reader:
             parent.duplicates.add(key)
         parent.key_pos[key] = pos
         return key
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(text: str, implicit: tuple[bool, bool]) -> tuple[str, Any, bool]:
+    """(tag, value, whether it could be built) of a scalar written ``text``.
+
+    Kept for the words every front matter repeats (statuses, severities, handles, dates):
+    the values are immutable (text, numbers, dates, None), so one can serve every file.
+    """
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, implicit)
+    if tag in _VERBATIM:
+        return tag, text, True
+    try:
+        return tag, _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, text)), True
+    except (ValueError, OverflowError, yaml.YAMLError):
+        return tag, None, False
+    finally:
+        # construct_object remembers every node it built until a whole document is
+        # constructed, which never happens here: without this, a check of a large
+        # archive would keep every scalar of every front matter.
+        _CONSTRUCTOR.constructed_objects.clear()
 
 
 class _TooDeep(Exception):

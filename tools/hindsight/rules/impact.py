@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from hindsight.load.markdown import strip_comments
 from hindsight.model import Category, Finding, Incident, Status
 from hindsight.rules._base import CheckContext, rule
 
@@ -63,9 +64,10 @@ def impact_unquantified(incident: Incident, ctx: CheckContext) -> Iterator[Findi
     ```
     """
     section = incident.section(SECTION)
-    if section is None or not section.prose.strip():
+    text = strip_comments(section.text) if section is not None else ""
+    if not text.strip():
         return  # section-missing and section-empty say it
-    if not QUANTITY.search(section.prose):
+    if not QUANTITY.search(text):
         yield impact_unquantified.finding(
             incident,
             section.line,
@@ -107,7 +109,7 @@ def data_loss_unexplained(incident: Incident, ctx: CheckContext) -> Iterator[Fin
     if incident.meta.get("data_loss") is not True:
         return
     section = incident.section(SECTION)
-    if section is not None and _LOSS.search(section.prose):
+    if section is not None and _LOSS.search(strip_comments(section.text)):
         return
     line = section.line if section else incident.key_lines.get("data_loss")
     yield data_loss_unexplained.finding(

@@ -22,10 +22,13 @@ _TEMPLATE = Path("templates", "incident", "postmortem.md.j2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
+_TABLE_RULE_CHARS = frozenset("|-: ")
+
+
 def filled(section: Section) -> bool:
     """Whether a section says anything: text beyond comments, sub-headings and table headers."""
     rows = [line.strip() for line in strip_comments(section.text).split("\n")]
-    words = [r for r in rows if r and not r.startswith("#") and not set(r) <= set("|-: ")]
+    words = [r for r in rows if r and not r.startswith("#") and not set(r) <= _TABLE_RULE_CHARS]
     if all(r.startswith("|") for r in words):
         return len(words) > 1  # a table needs a row below its header
     return bool(words)
@@ -205,7 +208,8 @@ def template_text_left(incident: Incident, ctx: CheckContext) -> Iterator[Findin
     reported: set[int] = set()
     lines = incident.body.split("\n")
     for index, line in enumerate(lines):
-        if " ".join(line.split()) in known:
+        # a known line is 25 characters or more, and a line only shortens when spaces fold
+        if len(line) >= 25 and " ".join(line.split()) in known:
             number = incident.body_line + index
             section = next((s for s in incident.sections if s.line <= number <= s.end_line), None)
             first = section.line if section else number
