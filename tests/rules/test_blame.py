@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hindsight.config import DEFAULT_SECTIONS, Settings
+from hindsight.language import find
 from hindsight.language.people import mask_names
 from hindsight.language.sentences import mask_quotes
 from hindsight.rules import blame
@@ -163,3 +164,21 @@ def test_wording_in_any_case_gets_past_the_prefilter(
     names: tuple[str, ...], text: str, code: str
 ) -> None:
     assert codes(text, names) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # what HS308's documentation says it flags, and what it says it leaves alone
+        ("The buck stops with Amara.", "accountability"),
+        ("The outage happened on Amara's watch.", "accountability"),
+        ("The failed orders can be chalked up to the night shift.", "accountability"),
+        ("Fault: Amara", "accountability"),
+        ("Heads should roll after this.", "accountability"),
+        ("Amara was removed from the organisation.", None),
+        ("Amara is responsible for the billing service.", None),
+        ("Amara should be removed from the on-call rotation.", "accountability"),
+    ],
+)
+def test_the_accountability_frames_the_rule_documents(text: str, kind: str | None) -> None:
+    assert [hit.kind for hit in find(text)] == ([kind] if kind else [])

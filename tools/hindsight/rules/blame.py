@@ -417,9 +417,11 @@ def accountability_frame(incident: Incident, ctx: CheckContext) -> Iterator[Find
     Accountability predicates ("was at fault", "is to blame", "bears responsibility for the
     downtime", "is responsible for the outage") with a person as subject, frames that put a
     person after them ("the blame lies with", "the outage falls on the storage group", "we
-    have Amara to thank for the downtime", "this one is on the DBA"), and sanctions ("should
-    face consequences", "must be held accountable") are flagged. Ownership of a service ("is
-    responsible for the billing service") is not.
+    have Amara to thank for the downtime", "this one is on the DBA", "the buck stops with",
+    "it happened on Amara's watch", "can be chalked up to the night shift"), labels in notes
+    ("Fault: Amara"), and sanctions ("should face consequences", "must be held accountable",
+    "heads should roll") are flagged. Ownership of a service ("is responsible for the billing
+    service") and a plain fact ("was removed from the organisation") are not.
 
     ## Why is this bad?
     A postmortem that finds a culprit has found nothing the organisation can change, and
