@@ -174,7 +174,7 @@ class Dispatch:
             positions(frozenset(self.by_prefix)) if not self.anywhere and self.by_prefix else None
         )
         self._whole: re.Pattern[str] | None = None
-        self._single: dict[int, re.Pattern[str]] = {}
+        self._single: dict[tuple[int, int], re.Pattern[str]] = {}
         self._chosen: dict[str, tuple[re.Pattern[str], ...]] = {}
 
     def finditer(self, text: str, begin: int, end: int) -> Iterator[re.Match[str]]:
@@ -200,14 +200,29 @@ class Dispatch:
                     break
 
     def _choose(self, key: str) -> tuple[re.Pattern[str], ...]:
-        """The alternatives that can begin with ``key``'s letters, compiled, in their order."""
+        """The alternatives that can begin with ``key``'s letters, compiled, in their order.
+
+        Alternatives that follow each other are compiled together (one ``match`` instead of
+        one per alternative); together or apart, the first that matches wins.
+        """
         indexes = set(self.anywhere)
         for length in range(1, len(key) + 1):
             indexes |= self.by_prefix.get(key[:length], set())
-        for index in indexes - set(self._single):
-            self._single[index] = re.compile(f"{self.guard}(?:{self.alternatives[index]})")
-        chosen = self._chosen[key] = tuple(self._single[i] for i in sorted(indexes))
+        runs: list[tuple[int, int]] = []
+        for index in sorted(indexes):
+            if runs and runs[-1][1] == index:
+                runs[-1] = (runs[-1][0], index + 1)
+            else:
+                runs.append((index, index + 1))
+        chosen = self._chosen[key] = tuple(self._run(first, last) for first, last in runs)
         return chosen
+
+    def _run(self, first: int, last: int) -> re.Pattern[str]:
+        pattern = self._single.get((first, last))
+        if pattern is None:
+            body = "|".join(self.alternatives[first:last])
+            pattern = self._single[first, last] = re.compile(f"{self.guard}(?:{body})")
+        return pattern
 
 
 def write_starts() -> None:
