@@ -45,6 +45,7 @@ FLOORS = {
     "blame-tune-2b.tsv": (0.85, 0.005),
     "blame-tune-2c.tsv": (0.79, 0.005),
     "blame-tune-2d.tsv": (0.86, 0.005),
+    "blame-tune-2f.tsv": (0.88, 0.005),
     "blame-heldout.tsv": (0.69, 0.04),
 }
 TUNE = tuple(name for name in FLOORS if name != "blame-heldout.tsv")

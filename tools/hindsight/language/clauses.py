@@ -32,7 +32,7 @@ _BETWEEN = (
     r"proceeded to|chose to|decided to|opted to|tried to|got to|went and) have|"
     r"(?:then |also )?(?:went on to|proceeded to|chose to|decided to|opted to|happened to|managed to|went and|"
     r"keeps?|kept|continued to|continues to|started|began|"
-    r"got|tried to|went ahead and|just|somehow|took it upon (?:himself|herself|themselves) to)|who|that)|"
+    r"got|tried to|went ahead and|just|somehow|took it upon (?:himself|herself|themselves) to|between them)|who|that)|"
     r"\s*:(?=\s)|\s*,\s*(?:apparently|evidently|once again|again|"
     r"it seems|it turns out|unfortunately|predictably|as usual|of course)\s*,|\s*,\s*who"
 )
@@ -49,8 +49,7 @@ _SUBJECT_MODAL = re.compile(
 )
 _LEAD = (
     r"(?:\s*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:UTC|Z|[AP]M))?\s*[-–—:|]?\s*)?"
-    r"(?:(?:[A-Z][\w' -]{0,40}|\d[\w:' -]{0,40}),\s+|(?:Root cause|Cause|Trigger|Why|Because|Reason|Fault|"
-    r"Owner|Culprit|Note|Summary|Impact|Finding|Contributing factor)[\w ]{0,30}:\s+)?"
+    r"(?:(?:[A-Z][\w' -]{0,40}|\d[\w:' -]{0,40}),\s+|[A-Z][\w -]{0,30}:\s+)?"
     r"(?:(?i:then|later|next|finally|eventually|so|and|because|since|as|when|once|after|until|although|though|"
     r"but|it was|it's|it is)\s+)?)"
 )
@@ -91,7 +90,8 @@ META = re.compile(
     r"could be bothered))|no single|not (?:any|one) (?:single )?(?:person|individual|engineer)|"
     r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
     r"(?:the|this) (?:label|term|phrase|word|words)(?![-\w])|counterfactuals?|hindsight bias|"
-    r"left out of this (?:report|review|postmortem|document)|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
+    r"left out of this (?:report|review|postmortem|document)|not a single (?:person|one|individual|engineer)|"
+    r"whether (?:anyone|anybody|someone|somebody)|outside the scope|not a question we ask|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
     r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
     r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
     r"(?:blame|naming|blaming|words)|"
@@ -244,7 +244,8 @@ _EXPRESSION = (
     r"|\b(?:belongs|belonged) (?:\w+ly\s+)?to"
     r"|(?:^|(?<=[\s(*_-]))(?:Fault|Culprit|At fault|Blame|Responsible|Owner of the (?:failure|outage|mistake|incident))"
     r"\s*:"
-    r"|\b(?:(?:this|that|it|this one|that one|the (?:outage|incident|failure|mistake|miss|downtime|breakage))"
+    r"|\b(?:(?:this|that|it|this one|that one|the (?:[\w-]+\s+)?(?:outage|incident|failure|mistake|miss|downtime|"
+    r"breakage))"
     r"(?:\s+(?:is|was)|\s*['’]s)\s+(?:\w+ly\s+|all\s+)?on)"
     r"|\b(?:was|is|were|are)\s+(?:all\s+|\w+ly\s+)?(?:down|due|owing)\s+to"
     r"|\bbecause of)"
@@ -260,7 +261,8 @@ _EXPRESSION = (
     r"(?:was|is|were|are) on)\s+(?P<door_who>[^,;.]{1,50}?)(?:['’]s? (?:door|doorstep|feet))?(?=[,;.!?]|\s*$|\s+(?:and|but|for|who|,))"
     r"|\b(?:has|have|had|with) (?P<name_who>[^,;.]{1,40}?)['’]s? name (?:written )?all over it\b"
     r"|\b(?:wants?|wanted|calling for|call for|demands?) (?P<head_who>[^,;.]{1,40}?)['’]s? head\b"
-    r"|\b(?:make|makes|made|hold|holds|held|consider|considers|considered|deem|deems|deemed) (?P<made_who>[^,;.]{1,50}?)\s+"
+    r"|\b(?:make|makes|made|hold|holds|held|consider|considers|considered|deem|deems|deemed|found|finds|find) "
+    r"(?P<made_who>[^,;.]{1,50}?)\s+"
     r"(?:responsible|accountable|liable|culpable|answerable|guilty)\b"
     r"|\b(?:is|was|'s) (?P<own_who>[^,;.]{1,40}?)['’]s (?:to own|to answer for|to carry|cross to bear)\b"
     r"|\bnames? (?P<named_who>[^,;.]{1,40}?) as (?:the )?(?:\w+ )?(?:culpable|responsible|at fault|guilty|to blame|"
@@ -298,7 +300,7 @@ _EXPRESSION = (
     r"an attentive|a seasoned|a responsible|a sensible|a halfway|a half-decent|an alert|any half-decent|"
     r"any competent|any careful|any experienced|any reasonable)\s+(?:[\w-]+\s+){0,2}?(?:engineer|developer|"
     r"reviewer|operator|admin|administrator|DBA|SRE|approver|person|on-call(?:er)?|responder|analyst|tester|"
-    r"team|professional|programmer|coder|manager|lead)s?\s+(?:than\s+\S+\s+)?(?:would|could|should)(?: not| never)?(?:'ve| have)"
+    r"team|professional|programmer|coder|manager|lead|owner|code owner|maintainer|operator)s?\s+(?:than\s+\S+\s+)?(?:would|could|should)(?: not| never)?(?:'ve| have)"
     r"|\b(?:anyone|anybody|everyone|any one)\s+(?:\w+\s+){1,5}?(?:would|could)(?: not| never)?(?:'ve| have))"
     r"|(?P<modal>\b"
     + lx.MODAL_HINDSIGHT
@@ -325,6 +327,8 @@ _EXPRESSION = (
     r"|\bcut (?:the )?power\b|\bpull(?:ed|s|ing)? the plug\b|\bforced? (?:[\w-]+\s+){1,3}through\b)"
     r"|(?P<cadv>\b(?:" + _alt(lx.COGNITIVE_ADVERBS) + r")\b)"
     r"|(?P<cog>\b(?:" + _alt(lx.COGNITIVE_FORMS) + r")\b(?![-]))"
+    # any past tense made with mis-: "mis-scanned", "misrouted", "misapplied"
+    r"|(?P<mis>\bmis-?[a-z]{3,}ed\b)"
     r"|(?P<strong>\b(?:" + _alt(lx.AGENT_STRONG_FORMS) + r")\b(?![-]))"
     r"|(?P<weak>\b(?:" + _alt(lx.AGENT_WEAK_FORMS) + r")\b(?![-]))"
     r"|(?P<fault>\b(?:" + _alt(lx.FAULT_NOUNS) + r")\b(?![-]))"
@@ -363,7 +367,6 @@ _JUSTIFIED = re.compile(
     r"which is the (?:\w+\s+){0,2}?(?:option|default|setting|choice|procedure|step)\b|"
     r"as the (?:[\w-]+\s+){0,2}?(?:MOP|runbook|plan|procedure|checklist|ticket|change request) "
     r"(?:described|said|specified|required|prescribes|describes|says)|"
-    r"(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)|"
     r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
     re.IGNORECASE,
 )
@@ -383,7 +386,10 @@ _PASSIVE_AUX = re.compile(
 #: "all changes", "a missing or broken mechanism": the verb's form is a noun or an adjective here
 _NOMINAL = re.compile(
     r"(?:^|\s)(?:a|an|the|all|any|some|these|those|its|their|our|his|her|this|that|every|each|no|of|"
-    r"several|many|most|other|such)\s+(?:[\w-]+(?:ing|ed|en|ful|less|ive|al|ous)\s+(?:or|and)\s+)?$",
+    r"several|many|most|other|such)\s+(?:[\w-]+(?:ing|ed|en|ful|less|ive|al|ous)\s+(?:or|and)\s+|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|nightly|daily|weekly|monthly|quarterly|yearly|scheduled|planned|"
+    r"first|second|third|last|next|initial|final|previous|latest|big|small|same|new)\s+)?$",
     re.IGNORECASE,
 )
 #: load that an audience puts on a system is demand, not an act: "the students overloaded the nodes"
@@ -394,6 +400,15 @@ _AUDIENCE = re.compile(
     re.IGNORECASE,
 )
 _FAULT_WORDS = frozenset(f.lower() for f in lx.FAULT_NOUNS)
+#: a lapse with a plain reason: "forgot the page because her phone had died"
+_EXCUSED = re.compile(
+    r"\b(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)\b",
+    re.IGNORECASE,
+)
+#: a person's act as the subject of a damaging verb: "Filmon's force-push to the repo erased"
+_ACT_OF = re.compile(
+    rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})['’]s\s+[\w-]+(?:\s+[^,.;:]{{0,60}}?)?\s+(?:also\s+|then\s+)?$"
+)
 _HUMAN = frozenset({"cognitive", "counterfactual", "accountability", "fault"})
 
 
@@ -584,6 +599,8 @@ def _judge(
     if meta:
         return None
 
+    if group == "mis":
+        group = "cog"
     if group in ("cog", "cneg", "cstate", "wrongly"):
         if _nobody_near(text, s_begin, start, end) and not (
             group == "cog" and PERSON_HINT.search(text, end, min(len(text), end + 100))
@@ -594,7 +611,9 @@ def _judge(
         if group == "cneg" and _SYSTEM_OBJECT.match(text, end):
             return None
         passive = group == "cog" and _PASSIVE_AUX.search(text, max(c_begin, start - 12), start)
-        if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)):
+        if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)) or _EXCUSED.search(
+            text, end, min(len(text), c_end + 120)
+        ):
             return None
         if group != "cstate" and _hypothetical(text, c_begin, end, c_end):
             return None
@@ -698,6 +717,10 @@ def _judge(
         by = _BY.match(text, end)
         if by:
             return start, by.end(), "agent" if _by_person(text, by) else None  # type: ignore[return-value]
+        if group == "strong" and not passive:
+            owner = _ACT_OF.search(text, max(c_begin, start - 120), start)
+            if owner and _person_ok(owner, "agent"):
+                return owner.start(), end, "agent"  # "Filmon's force-push to the repo erased …"
         return None
 
     if group == "causedby":
@@ -1111,6 +1134,19 @@ def _modal(
         person = _subject(text, c_begin, start, "counterfactual", modal=True)
         if person:
             return person.start(), end, "counterfactual"
+    if (
+        modal == "would"
+        and participle
+        in ("prevented", "avoided", "stopped", "caught", "spotted", "noticed", "saved")
+        and re.search(r"\b(?:just|simply|only) by\b|\bby (?:just|simply)\b", text[end : end + 60])
+    ):
+        person = _subject(text, c_begin, start, "counterfactual", modal=True)
+        if person:
+            return (
+                person.start(),
+                end,
+                "counterfactual",
+            )  # "Thilini would have prevented it just by …"
     if modal in ("would", "might", "must"):
         return None
     if modal == "could" and participle not in (

@@ -485,6 +485,7 @@ AGENT_STRONG = (
     "hog",
     "rm -rf",
     "lock out",
+    "erase",
 )
 #: what makes a weak act harmful: how it was done, what it hit, what followed
 DAMAGE_MARKERS = (
@@ -618,6 +619,7 @@ DAMAGE_MARKERS = (
     "and broke",
     "and locked",
     "and stopped every",
+    "mid-[a-z]+",
 )
 #: what a destructive act (delete, drop, revoke) must not hit
 CRITICAL_OBJECTS = (
@@ -887,6 +889,11 @@ REPAIR_MARKERS = (
     "saving",
     "to stop",
     "when the (?:[\\w-]+ ){0,3}(?:diverged|hung|stalled|looped|ran away)",
+    "once the (?:fix|fixed|patch|patched|new|corrected)",
+    "and re-?imaged",
+    "(?:kept|were|was) failing",
+    "(?:for|during) (?:the|a) planned",
+    "deliberately for",
 )
 #: verbs that make a person the cause of a harm named after them ("introduced the regression")
 AGENT_CAUSE = (
@@ -1171,6 +1178,8 @@ ACCOUNTABLE_VERBS = (
     "be to blame",
     "have consequences",
     "own the (?:outage|incident|failure|fiasco|mess)",
+    "owe (?:[\\w-]+ ){0,3}an explanation",
+    "owes (?:[\\w-]+ ){0,3}an explanation",
 )
 #: frames in which the person comes after ("the blame lies with", "the outage falls on")
 BLAME_FRAMES = (
@@ -1380,6 +1389,9 @@ CHARACTER = (
     "chaotic and",
     "a danger for",
     "a danger to",
+    "showed poor judge?ment",
+    "not fit to",
+    "how little (?:he|she|they) (?:understands?|knows?)",
 )
 #: the judgement-free technical uses of some of those words
 TECHNICAL = (

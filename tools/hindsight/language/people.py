@@ -221,6 +221,8 @@ ROLE_NOUNS = (
     "one of ours",
     "one of us",
     "one of them",
+    "friend",
+    "code owner",
 )
 _PLURALS = {
     "staff",
@@ -270,6 +272,9 @@ TEAM_NOUNS = (
     "board",
     "committee",
     "council",
+    "directorate",
+    "cell",
+    "panel",
 )
 DEPARTMENTS = (
     "Platform",
@@ -355,7 +360,7 @@ QUALIFIER = (
     r"|\s+(?:who|that)\s+(?:(?!\b(?:that|which|whose|and|but)\b)[^,.;:!?()]){1,60}?"
     r"|\s+\w+ing\s+(?:the|a|an|this|that|our|their)\s+[\w-]+(?:\s+[\w-]+)?"
     r"|\s+(?:at|from|in|of|on|with|for|behind|under)\s+(?:the|our|a|an|their|that|another|some|one|other|every)\s+"
-    r"[\w-]+(?:\s+[\w-]+){0,2}?"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}?"
     r"|\s+(?:from|in|at|of)\s+(?!the\b|a\b|an\b|our\b|their\b)[A-Za-z0-9][\w-]*(?:\s+(?!the\b)[A-Za-z0-9][\w-]*){0,2}?"
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
