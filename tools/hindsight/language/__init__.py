@@ -1,8 +1,8 @@
 """Reading postmortem prose for blame: sentences, people, a lexicon of faults, and clauses that link them.
 
 :func:`find` is the one entry point: the blame rules (``rules/blame.py``) call it on each
-paragraph, title and timeline event. It costs one prefilter search on text that holds none
-of the lexicon's words, which is most text.
+paragraph, title and timeline event. It costs one prefilter search on text where no fault
+expression can begin.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from hindsight.language import lexicon
 from hindsight.language.people import mask_names
 from hindsight.language.sentences import mask_quotes, sentences
 
@@ -35,17 +34,15 @@ class Hit(NamedTuple):
     kind: str
 
 
-_PREFILTER: re.Pattern[str] | None = None
-
-
 def prefilter() -> re.Pattern[str]:
-    """One search over every surface form of the lexicon (compiled on first use)."""
-    global _PREFILTER
-    if _PREFILTER is None:
-        from hindsight.rules._base import any_of
+    """One search that finds where any fault expression could begin (see :mod:`.heads`).
 
-        _PREFILTER = any_of(lexicon.SURFACE_WORDS)
-    return _PREFILTER
+    It is read from the expressions themselves, so it cannot miss one: a text it finds
+    nothing in holds no blameful wording, and costs nothing more.
+    """
+    from hindsight.language.clauses import candidates
+
+    return candidates()
 
 
 def _folded(text: str) -> str:
@@ -66,11 +63,8 @@ def find(
     they look like; ``phrases`` are the archive's own blameful phrases (kind 'phrase');
     wording that overlaps one of ``allow`` is never reported.
     """
-    if not phrases and not prefilter().search(_folded(text)):
-        return []
-    from hindsight.language.clauses import link
-
     masked = mask_names(mask_quotes(text), names)
+    lowered = _folded(masked)
     hits: list[Hit] = []
 
     def add(start: int, end: int, kind: str) -> None:
@@ -80,13 +74,12 @@ def find(
             return
         hits.append(Hit(start, end, kind))
 
-    words = prefilter()
-    lowered = _folded(masked)
-    for span in sentences(masked):
-        if not words.search(lowered, *span):
-            continue  # no fault word in this sentence: nothing to link
-        for found in sorted(link(masked, span, lowered), key=lambda h: (h.start, -h.end)):
-            add(found.start, found.end, found.kind)
+    if prefilter().search(lowered):
+        from hindsight.language.clauses import link
+
+        for span in sentences(masked):
+            for found in sorted(link(masked, span, lowered), key=lambda h: (h.start, -h.end)):
+                add(found.start, found.end, found.kind)
     for phrase in phrases:
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):
             add(match.start(), match.end(), "phrase")

@@ -551,6 +551,14 @@ def _dispatch() -> Dispatch:
 _DISPATCH = _dispatch()
 
 
+_EVERYWHERE = re.compile("")
+
+
+def candidates() -> re.Pattern[str]:
+    """A pattern found wherever a fault expression may begin (everywhere, if that is unknown)."""
+    return _DISPATCH.candidates or _EVERYWHERE
+
+
 def _expressions(lowered: str, begin: int, end: int) -> Iterator[re.Match[str]]:
     """Every fault expression in ``lowered[begin:end]``, as ``finditer`` of the whole pattern finds them."""
     return _DISPATCH.finditer(lowered, begin, end)
