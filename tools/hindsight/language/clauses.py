@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from hindsight.language import lexicon as lx
-from hindsight.language.heads import Dispatch, branches
+from hindsight.language.heads import DEPTH, Dispatch, branches, fingerprint, starts
 from hindsight.language.people import PERSON, PERSON_HINT, PERSON_PLAIN, QUALIFIER, name_strength
 from hindsight.language.sentences import clause_end, clause_start
 
@@ -535,8 +535,8 @@ def _dispatch() -> Dispatch:
     """The expressions, each tried only where it can begin.
 
     Reading where they begin from the pattern costs a few tenths of a second; the result is
-    kept in :data:`STARTS` beside this module (``python -m hindsight.language.heads`` writes
-    it, a test checks it is current) and read again only for an expression it lacks.
+    kept in :data:`STARTS` beside this module (``python -m hindsight.language.clauses``
+    writes it, a test checks it is current) and read again only for an expression it lacks.
     """
     import json
     from importlib import resources
@@ -1179,3 +1179,21 @@ def _modal(
     if person and not _NOT_CAUSE_SUBJECT.search(text[person.start() : person.end()]):
         return person.start(), end, "counterfactual"
     return None
+
+
+def write_starts() -> None:
+    """Write :data:`STARTS`: where each expression can begin, as :class:`Dispatch` reads it."""
+    import json
+    from pathlib import Path
+
+    table = {}
+    for alternative in alternatives():
+        found = starts(alternative, DEPTH)
+        if found is not None:
+            table[fingerprint(alternative, DEPTH)] = sorted(found)
+    path = Path(__file__).with_name(STARTS)
+    path.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_starts()

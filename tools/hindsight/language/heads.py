@@ -223,23 +223,3 @@ class Dispatch:
             body = "|".join(self.alternatives[first:last])
             pattern = self._single[first, last] = re.compile(f"{self.guard}(?:{body})")
         return pattern
-
-
-def write_starts() -> None:
-    """Write the beginnings of the blame rules' expressions beside :mod:`hindsight.language.clauses`."""
-    import json
-    from pathlib import Path
-
-    from hindsight.language import clauses
-
-    table = {
-        fingerprint(alternative, DEPTH): sorted(starts(alternative, DEPTH) or ())
-        for alternative in clauses.alternatives()
-        if starts(alternative, DEPTH) is not None
-    }
-    path = Path(clauses.__file__).with_name(clauses.STARTS)
-    path.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    write_starts()
