@@ -42,9 +42,10 @@ CLEAN_KINDS = {
 FLOORS = {
     "blame-tune.tsv": (0.93, 0.005),
     "blame-tune-2a.tsv": (0.95, 0.005),
-    "blame-tune-2b.tsv": (0.85, 0.005),
-    "blame-tune-2c.tsv": (0.79, 0.005),
+    "blame-tune-2b.tsv": (0.86, 0.005),
+    "blame-tune-2c.tsv": (0.80, 0.005),
     "blame-tune-2d.tsv": (0.86, 0.005),
+    "blame-tune-2e.tsv": (0.81, 0.01),
     "blame-tune-2f.tsv": (0.88, 0.005),
     "blame-heldout.tsv": (0.69, 0.04),
 }

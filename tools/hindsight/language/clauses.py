@@ -76,7 +76,9 @@ _ON_PART = re.compile(
     rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|on behalf of|within|among|"
     rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER})"
 )
-_BELONGS = re.compile(rf"\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)")
+_BELONGS = re.compile(
+    rf"(?:\s+(?:that|which)\s+[^,.;]{{1,80}}?)?\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)"
+)
 _OBJECT_NEGATED = re.compile(
     r"\s+(?:no|nothing|none|neither|nobody|not a single|zero)\b", re.IGNORECASE
 )
@@ -102,6 +104,8 @@ META = re.compile(
     r"(?:as\s+)?(?:careless|sloppy|negligent|lazy|incompetent|should|was|is|forgot|ignored|missed|at fault|"
     r"to blame|responsible)|"
     r"rather than (?:ask(?:ing)?|wonder(?:ing)?) (?:why|whether|who|if)|none of this (?:is|was) about|"
+    r"would (?:miss|be missing) the point|(?:pinning|blaming|putting) (?:this|it) on \S+ would|"
+    r"rewrote (?:it|the chain|the answer|the why)|"
     r"did nothing wrong|(?:did|does)(?: not|n't) do anything wrong|(?:was|were|is|are)(?: not|n't) at fault|"
     r"no fault of|through no fault|"
     r"what any(?:one|body)?\b[^.;]{0,40}would have done)\b",
@@ -200,7 +204,7 @@ _EXPRESSION = (
     _GUARD + r"(?:"
     r"(?P<label>" + lx.LABELS + ")"
     r"|(?P<cneg>\b(?:paid (?:no|little|scant|zero) (?:attention|heed|mind)|could(?: not|n't) be bothered|couldn't care less|(?:did(?: not|n't)|never) (?:dig|look) "
-    r"(?:any )?(?:deeper|further|closer)|took (?:[\w-]+ ){1,3}at face value|(?:was|were)(?: not|n't) "
+    r"(?:any )?(?:deeper|further|closer)|took (?:[\w-]+ ){1,3}at face value|(?:was|were)(?: not|n't) (?:\w+ly )?"
     r"(?:concentrating|focused|focusing|listening|watching|looking|paying attention)|had every (?:chance|"
     r"opportunity)|"
     r"(?:did(?: not|n't)|does(?: not|n't)|do(?: not|n't)|never|could(?: not|n't)|would(?: not|n't)|"
@@ -231,7 +235,7 @@ _EXPRESSION = (
     r"|(?P<owns>\b(?:is|was|'s)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+|wholly\s+)?(?:on\s+)?(?P<owner>[^,.;]{1,40}?)['’]s\s+"
     r"(?:own\s+)?(?:doing|fault|responsibility|problem|mess|handiwork|shoulders|head|record|call)\b"
     r"|\b(?:is|was)\s+(?:all\s+)?(?:his|hers|theirs)\b)"
-    r"|(?P<frame>\b(?:the\s+)?(?:blame|responsibility|fault|guilt|culpability|accountability|onus)\s+(?:for\s+[^,.;]{1,60}?\s+)?(?:lies|lay|rests|rested|"
+    r"|(?P<frame>\b(?:the\s+)?(?:blame|responsibility|fault|guilt|culpability|accountability|onus|liability)\s+(?:for\s+[^,.;]{1,60}?\s+)?(?:lies|lay|rests|rested|"
     r"falls|fell|sits|sat|goes|went|belongs|is|was|lands|landed)\s+(?:\w+ly\s+)?(?:with|on|to)"
     r"|\b(?:falls|fell|lies|lay|rests|rested|lands|landed)\s+(?:\w+ly\s+)?(?:on|with)"
     r"|\b(?:(?:blame|responsibility|fault|guilt|culpability|accountability)\s+for\s+[^,.;]{1,60}?\s+(?:is|was|lies|"
@@ -240,7 +244,8 @@ _EXPRESSION = (
     r"(?:\s+[\w-]+)?|the whole thing|everything)\s+on"
     r"|\b(?:blame|blamed|blames|blaming)|\bat the (?:feet|door|doorstep) of|\bcourtesy of"
     r"|\bpoint(?:ed|ing|s)? (?:the|a|our) finger at|\bfinger-pointing at"
-    r"|\bthe buck stops (?:here )?with|\bthe finger (?:points|pointed) (?:squarely )?at"
+    r"|\bthe buck (?:for [^,.;]{1,60}? )?stops (?:here )?with|\bthe (?:culpable|guilty|responsible) party\b"
+    r"(?: (?:in|for) [^,.;]{1,50}?)? (?:was|is)|\bthe finger (?:points|pointed) (?:squarely )?at"
     r"|\b(?:belongs|belonged) (?:\w+ly\s+)?to"
     r"|(?:^|(?<=[\s(*_-]))(?:Fault|Culprit|At fault|Blame|Responsible|Owner of the (?:failure|outage|mistake|incident))"
     r"\s*:"
@@ -323,7 +328,7 @@ _EXPRESSION = (
     r"|\b(?:left|leave|leaves|leaving)\s+(?:[\w'’-]+\s+){1,4}?(?:open to|exposed|unlocked|public|broken|in a broken|"
     r"world-readable|world readable|publicly readable|wide open|unprotected|unpatched|unencrypted|"
     r"half-(?:finished|done|applied|migrated)|inconsistent|corrupt)"
-    r"|\b(?:let|lets|letting)\s+(?:[\w'’-]+\s+){1,4}?(?:lapse|expire|run out|rot|fill up)\b"
+    r"|\b(?:let|lets|letting)\s+(?:[\w'’-]+\s+){1,4}?(?:lapse|expire|run out|rot|fill up|fill|fail|die|overflow)\b"
     r"|\bcut (?:the )?power\b|\bpull(?:ed|s|ing)? the plug\b|\bforced? (?:[\w-]+\s+){1,3}through\b)"
     r"|(?P<cadv>\b(?:" + _alt(lx.COGNITIVE_ADVERBS) + r")\b)"
     r"|(?P<cog>\b(?:" + _alt(lx.COGNITIVE_FORMS) + r")\b(?![-]))"
@@ -364,7 +369,9 @@ _JUSTIFIED = re.compile(
     r"offered|says?|said|permits?|permitted|recommends?|recommended|describes?|described|marks?|marked|tells?|told|"
     r"instructs?|instructed|asks?|asked|requires?|required)|"
     r"known false positive|as (?:allowed|permitted|documented|instructed|agreed|planned)|"
-    r"which is the (?:\w+\s+){0,2}?(?:option|default|setting|choice|procedure|step)\b|"
+    r"which is the (?:\w+\s+){0,2}?(?:option|default|setting|choice|procedure|step)\b|on purpose|"
+    r"as the (?:[\w-]+\s+){0,2}?(?:runbook|playbook|script|plan|procedure|checklist) (?:advises|advised|planned|"
+    r"suggests|suggested|says|said|requires|required)|"
     r"as the (?:[\w-]+\s+){0,2}?(?:MOP|runbook|plan|procedure|checklist|ticket|change request) "
     r"(?:described|said|specified|required|prescribes|describes|says)|"
     r"because (?:the|it|its|a) (?:page|link|doc|runbook|tool|dashboard|alert)\b",
@@ -399,6 +406,8 @@ _AUDIENCE = re.compile(
     r"viewers|readers|buyers|members|the public|everyone)\b",
     re.IGNORECASE,
 )
+_ITS = re.compile(r"\bits\b", re.IGNORECASE)
+_RELEASE = re.compile(r"\b(?:release|branch|tag|build|rc|version|candidate)s?\b", re.IGNORECASE)
 _FAULT_WORDS = frozenset(f.lower() for f in lx.FAULT_NOUNS)
 #: a lapse with a plain reason: "forgot the page because her phone had died"
 _EXCUSED = re.compile(
@@ -602,6 +611,8 @@ def _judge(
             return None
         if _FIRST_PERSON.search(text, max(s_begin, start - 30), start):
             return None
+        if re.match(r"\s+of\b", text[end : end + 4]):
+            return None  # "careless of ordering guarantees": heedless of, said of a thing
         return start, end, "character"
 
     if meta:
@@ -718,6 +729,19 @@ def _judge(
             _subject(text, c_begin, start, "agent")
             or _coordinated_subject(text, s_begin, c_begin, start, "agent")
         )
+        if (
+            person
+            and person.group("name")
+            and name_strength(person.group("name")) < 2
+            and _ITS.search(text, end, _SENTENCE_END.search(text, end).start())  # type: ignore[union-attr]
+        ):
+            return None  # "Slurm killed every job when its state file was truncated": a thing
+        if (
+            group in ("strong", "weak")
+            and m.group().lower().startswith("cut")
+            and _RELEASE.search(text, max(s_begin, start - 40), min(len(text), end + 40))
+        ):
+            return None  # "the release was cut by Rosnah": release engineering, not damage
         if person and _LOAD.match(m.group()) and _AUDIENCE.search(person.group()):
             return None  # "the students overloaded the nodes": demand, not a person's fault
         if person:
@@ -994,6 +1018,8 @@ def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
         return (
             True  # "the old cluster while players were still queued on it": harm outweighs cleanup
         )
+    if _STRONG_CONSEQUENCE.search(text, c_end, sentence_end):
+        return True  # "…with a stale export, which took their storefront offline"
     if _REPAIR.search(clause):
         return False
     if _DAMAGE.search(clause):
@@ -1001,7 +1027,7 @@ def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
     if m.group().lower() in _DESTRUCTIVE and _CRITICAL.search(text, m.end(), c_end):
         return True
     # the harm told as what followed: "..., so 140k users talked to staging", "-> 41k subs dropped"
-    following = _FOLLOWING.match(text, c_end)
+    following = _FOLLOWING_ANYWHERE.search(text, c_end, sentence_end)
     if following:
         rest = text[c_end:sentence_end]
         return bool(_CONSEQUENCE.search(rest) or _DAMAGE.search(rest)) and not _REPAIR.search(rest)
@@ -1018,6 +1044,17 @@ _OVERRIDE = re.compile(
 _FOLLOWING = re.compile(
     r"\s*(?:[,;:]\s*)?(?:and (?:so |then )?|so |which |so that |therefore |hence |because |as |->\s*|→\s*|[—–]\s*|"
     r"(?=causing|leaving|taking|breaking|wiping|locking|knocking|bringing|putting|sending))",
+    re.IGNORECASE,
+)
+_FOLLOWING_ANYWHERE = re.compile(
+    r"(?:[,;]\s*(?:and (?:so |then )?|so |which |so that |therefore |hence )|\s(?:->|→)\s*|\s[—–]\s*|"
+    r",\s*(?=causing|leaving|taking|breaking|wiping|locking|knocking|bringing|putting|sending|emptying))",
+    re.IGNORECASE,
+)
+#: what a following clause tells as plain harm, whatever the act looked like
+_STRONG_CONSEQUENCE = re.compile(
+    r"[,;]\s*(?:and |which |so )?(?:[\w'’-]+\s+){0,6}?(?:took (?:[\w'’-]+\s+){0,4}?(?:offline|down)|went (?:dark|down|offline)|"
+    r"lost (?:a|all|every|their|our|two|three|several|\d)|broke|are now bricks|bricked|emptied|corrupted)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|$")

@@ -486,6 +486,12 @@ AGENT_STRONG = (
     "rm -rf",
     "lock out",
     "erase",
+    "double-post",
+    "double-charge",
+    "double-bill",
+    "double-book",
+    "double-count",
+    "double-process",
 )
 #: what makes a weak act harmful: how it was done, what it hit, what followed
 DAMAGE_MARKERS = (
@@ -620,6 +626,9 @@ DAMAGE_MARKERS = (
     "and locked",
     "and stopped every",
     "mid-[a-z]+",
+    "with a (?:syntax )?error",
+    "with (?:a|the) (?:bug|typo|broken)",
+    "(?:out|replaced|swapped|pulled|removed|killed|drained|rebooted|stopped|wiped) the healthy",
 )
 #: what a destructive act (delete, drop, revoke) must not hit
 CRITICAL_OBJECTS = (
@@ -808,6 +817,8 @@ AGENT_WEAK = DESTRUCTIVE + (
     "turn on",
     "flip",
     "toggle",
+    "flash",
+    "hand-edit",
 )
 #: what makes the same act a repair or a planned change ("removed the stale zone after the review")
 REPAIR_MARKERS = (
@@ -894,6 +905,17 @@ REPAIR_MARKERS = (
     "(?:kept|were|was) failing",
     "(?:for|during) (?:the|a) planned",
     "deliberately for",
+    "on purpose",
+    "quarantined",
+    "(?:and|then) re-?flashed",
+    "so (?:that )?(?:[\\w-]+ ){1,3}could be (?:restored|recovered|rebuilt|repaired|migrated|reflashed)",
+    "to confirm",
+    "to verify",
+    "game-day",
+    "game day",
+    "which freed",
+    "let (?:\\w+ ){0,3}resume",
+    "when (?:he|she|they) saw",
 )
 #: verbs that make a person the cause of a harm named after them ("introduced the regression")
 AGENT_CAUSE = (
@@ -1180,6 +1202,7 @@ ACCOUNTABLE_VERBS = (
     "own the (?:outage|incident|failure|fiasco|mess)",
     "owe (?:[\\w-]+ ){0,3}an explanation",
     "owes (?:[\\w-]+ ){0,3}an explanation",
+    "be the one who (?:has|have|had|needs?|will have) to (?:own|answer for|carry)",
 )
 #: frames in which the person comes after ("the blame lies with", "the outage falls on")
 BLAME_FRAMES = (
@@ -1392,6 +1415,8 @@ CHARACTER = (
     "showed poor judge?ment",
     "not fit to",
     "how little (?:he|she|they) (?:understands?|knows?)",
+    "shocking lack of",
+    "treats? (?:\\w+ )?as optional",
 )
 #: the judgement-free technical uses of some of those words
 TECHNICAL = (

@@ -223,6 +223,8 @@ ROLE_NOUNS = (
     "one of them",
     "friend",
     "code owner",
+    "kid",
+    "new kid",
 )
 _PLURALS = {
     "staff",
@@ -365,11 +367,12 @@ QUALIFIER = (
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
     r"|\s+to\s+(?:touch|run|approve|review|deploy|merge|change|edit|handle|push|ship|own)\s+(?:[\w-]+\s+){0,3}?[\w-]+"
+    r"|\s+(?:sent|hired|brought in|contracted|assigned|engaged) by (?:the|our|a|an|their)\s+[\w-]+(?:\s+[\w-]+){0,2}?"
     r"|,\s+[^,;:.!?]{1,60},)*"
 )
 #: capital and small letters of the Latin scripts, Latin Extended-A included ("Zdeněk", "Bogumił"):
 #: Extended-A alternates capital and small letters, so it is listed letter by letter
-_EXT_A = [chr(c) for c in range(0x100, 0x17F)]
+_EXT_A = [chr(c) for c in range(0x100, 0x250)]  # Latin Extended-A and -B ("Ionuț")
 _UPPER = "[A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXT_A if c.isupper()) + "]"
 _LOWER = "[a-zß-öø-ÿ" + "".join(c for c in _EXT_A if c.islower()) + "]"
 #: a capitalised word or two: a name when :func:`is_name` says so
@@ -389,7 +392,8 @@ PERSON = (
     r"|\b(?:Team|Squad|Crew|Tribe|Guild)\s+[A-Z][\w-]+\b"
     rf"|\b(?:{'|'.join(re.escape(d) for d in DEPARTMENTS)})\b(?!\s+(?:for|of|tool\w*|system|service|page|API|"
     r"endpoint|ticket|dashboard|cluster|server|host|job|pipeline|queue|database|account|alert|run|portal)\b))"
-    rf"|(?P<whoever>\b(?i:whoever|whomever|the person who|the one who)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){{1,50}}?)"
+    rf"|(?P<whoever>\b(?i:whoever|whomever|whichever (?:of|one of) (?:the|our|their)\s+[\w-]+(?:\s+[\w-]+)?|"
+    rf"the person who|the one who)\s+(?:(?!\b(?:that|which)\b)[^,.;:!?()]){{1,50}}?)"
     rf"|(?P<pronoun>\b(?i:{'|'.join(PRONOUNS_PERSON)})\b)"
     rf"|(?P<they>\b(?i:{'|'.join(PRONOUNS_MAYBE)})\b)"
     rf"|(?P<name>{CAPITALISED})"
