@@ -223,7 +223,7 @@ _LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX])\][ \t
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _OWNER = re.compile(
-    r"\b(?:owners?|owned by|assignee|assigned to)\s*[:=]?\s*@?([A-Za-z0-9][A-Za-z0-9-]*)",
+    r"\b(?:(?:owner|assignee)\s*:\s*@?|(?:owned by|assigned to)\s+@)([A-Za-z0-9][A-Za-z0-9-]*)",
     re.IGNORECASE,
 )
 _DUE = re.compile(r"\b(?:due(?: date)?|deadline|by)\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
