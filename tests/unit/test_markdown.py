@@ -158,3 +158,14 @@ def test_a_list_item_becomes_a_row_keeping_its_words() -> None:
         ),
         ("| Process: A \\| pipe ✅ |  |  |  | open |", False, False),
     ]
+
+
+def test_long_runs_of_blanks_in_a_list_are_read_in_linear_time() -> None:
+    """RELIABILITY: a hostile item (100,000 blanks after 'due') is read in well under a second."""
+    import time
+
+    blanks = " " * 100_000
+    text = f"- due{blanks}x\n- a{blanks}b\n- Owner:{blanks}\n- due :{blanks}x\n"
+    started = time.perf_counter()
+    rows = [table_row(item) for item in list_items(text, 1)]
+    assert len(rows) == 4 and time.perf_counter() - started < 2

@@ -219,14 +219,16 @@ def action_items(section: Section) -> tuple[list[ActionItem], dict[str, int] | N
     return [], None
 
 
-_LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX])\][ \t]+)?(\S.*?)\s*$")
+_LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX])\][ \t]+)?(\S.*)$")
 _NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _OWNER = re.compile(
     r"\b(?:(?:owner|assignee)\s*:\s*@?|(?:owned by|assigned to)\s+@)([A-Za-z0-9][A-Za-z0-9-]*)",
     re.IGNORECASE,
 )
-_DUE = re.compile(r"\b(?:due(?: date)?|deadline|by)\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
+_DUE = re.compile(
+    r"\b(?:due(?: date)?|deadline|by)(?:\s*[:=]\s*|\s+)(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE
+)
 _URL = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>|(https?://[^\s)>\]]+)")
 _KEY = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]+-\d+|#\d+)\b")
 _DONE = re.compile(r"\u2705|\((?:done|completed?)\)\s*$", re.IGNORECASE)
@@ -262,7 +264,8 @@ def list_items(text: str, first_line: int) -> list[ListItem]:
             group, open_item = (heading.group(2) or "").strip() or None, False
         elif item:
             checked = None if item.group(2) is None else item.group(2) != " "
-            items.append(ListItem(first_line + i, item.group(3), checked, group, (i,)))
+            text = item.group(3).rstrip()  # not in the pattern: a lazy match there is quadratic
+            items.append(ListItem(first_line + i, text, checked, group, (i,)))
             open_item = True
         elif open_item and content and line[:1] in (" ", "\t") and line.strip():
             last = items[-1]
