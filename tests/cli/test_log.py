@@ -312,3 +312,18 @@ def test_insertion_goes_after_the_last_event_not_later(tmp_path: Path) -> None:
     ]
     record(path, datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc), "first", None)
     assert path.read_text().splitlines()[1] == "2026-11-21T12:00Z first"
+
+
+def test_the_recorded_time_is_shown_in_the_local_zone_with_utc_beside_it() -> None:
+    """Away from UTC, log's confirmation gives the local date and time, its offset, and UTC."""
+    from hindsight.logbook import recorded_at
+
+    berlin = timezone(timedelta(hours=1))
+    moment = datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc)
+    current = datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)
+    assert recorded_at(moment, current, berlin) == (
+        "Recorded for Sat 2026-11-21 00:30 +01:00 (Fri 2026-11-20 23:30 UTC), 14h 35m ago."
+    )
+    assert recorded_at(current, current, berlin) == (
+        "Recorded for Sat 2026-11-21 15:05 +01:00 (14:05 UTC), now."
+    )

@@ -216,7 +216,8 @@ def recorded_at(moment: datetime, current: datetime, zone: tzinfo) -> str:
     shown = local.strftime("%a %Y-%m-%d %H:%M" + (":%S" if local.second else ""))
     offset = local.strftime("%z")
     if offset and offset not in ("+0000", "-0000"):
-        utc = moment.astimezone(timezone.utc).strftime("%H:%M")
+        in_utc = moment.astimezone(timezone.utc)
+        utc = in_utc.strftime("%H:%M" if in_utc.date() == local.date() else "%a %Y-%m-%d %H:%M")
         shown += f" {offset[:3]}:{offset[3:]} ({utc} UTC)"
     else:
         shown += " UTC"
