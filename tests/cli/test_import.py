@@ -159,8 +159,11 @@ def test_a_blog_post_with_toml_front_matter(archive: Path, run) -> None:  # type
         or "## Root cause\n\n<!-- hindsight import: was 'Root cause of the outage' -->" in text
     )
     assert (
-        "## Action items\n\n<!-- hindsight import: was 'Future measures' -->\n\n- Alert on disk usage above 80%"
-        in text
+        "## Action items\n\n<!-- hindsight import: was 'Future measures' -->\n\n"
+        "<!-- hindsight import: the source listed these actions; each is a row now. An empty "
+        "Owner, Due or Ticket is one the source did not give: fill it in before review -->\n\n"
+        "| Action | Owner | Due | Ticket | Status |\n| --- | --- | --- | --- | --- |\n"
+        "| Alert on disk usage above 80% |  |  |  | open |\n\n## Thanks" in text
     )
     assert "## Thanks\n" in text
     assert "- 23:40 UTC" not in text  # the events moved to timeline.log
@@ -346,3 +349,72 @@ def test_front_matter_nested_too_deep_or_with_aliases_is_reported_not_fatal(
     result = _import(run, str(source))
     assert result.code == 0, result.err
     assert "nesting deeper than 32 levels" in result.out and "Traceback" not in result.err
+
+
+LISTED = """\
+# Queue backlog
+
+## Summary
+
+The order queue grew for two hours.
+
+## Timeline
+
+- 2026-05-02 02:10 UTC: The consumer stops
+- 2026-05-02 02:20 UTC: An alert fires for queue depth
+- 2026-05-02 04:10 UTC: Consumer restarted, queue drained, resolved
+
+## Follow-ups
+
+What we will change:
+
+### Alerting
+
+- [ ] Alert on queue depth above 10,000 for 5 minutes (Owner: @lee, due 2026-12-15)
+- [x] Page the owning team, not the platform rota ([#88](https://github.com/o/r/issues/88))
+
+### Process
+
+1. Rehearse a consumer restart
+   in the next game day
+"""
+
+
+def test_action_items_listed_in_the_source_become_the_table(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: each item keeps its words; owner, due date, ticket and ticks fill their cells."""
+    source = write(archive.parent / "queue.md", LISTED)
+    result = _import(run, "--status", "in-review", "--severity", "SEV3", str(source))
+    assert result.code == 0, result.err
+    text = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    section = text[text.index("## Follow-ups") : text.index("## Impact")]
+    assert section == (
+        "## Follow-ups\n\nWhat we will change:\n\n"
+        "<!-- hindsight import: the source listed these actions; each is a row now. An empty "
+        "Owner, Due or Ticket is one the source did not give: fill it in before review -->\n\n"
+        "| Action | Owner | Due | Ticket | Status |\n| --- | --- | --- | --- | --- |\n"
+        "| Alerting: Alert on queue depth above 10,000 for 5 minutes (Owner: @lee, due "
+        "2026-12-15) | lee | 2026-12-15 |  | open |\n"
+        "| Alerting: Page the owning team, not the platform rota "
+        "([#88](https://github.com/o/r/issues/88)) |  |  | https://github.com/o/r/issues/88 | done |\n"
+        "| Process: Rehearse a consumer restart in the next game day |  |  |  | open |\n\n"
+    )
+    line = text.split("\n").index("| Action | Owner | Due | Ticket | Status |") + 1
+    assert (
+        f"  guessed:    the 3 action items, a list in the source, became a table (postmortem.md "
+        f"line {line}); the source gives no owner for 2 and no due date for 2: fill them in "
+        "before review\n"
+    ) in result.out
+    found = [ln.split(": ", 1)[1].split(" ")[0] for ln in result.out.splitlines() if ": HS4" in ln]
+    assert sorted(found) == ["HS402", "HS402", "HS403", "HS403", "HS404", "HS404"]
+
+
+def test_a_table_in_the_source_is_kept_as_written(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A source that already has the table keeps it, lists around it and all."""
+    table = "| Action | Owner | Due |\n| --- | --- | --- |\n| Add an alert | lee | 2026-06-01 |\n"
+    source = write(
+        archive.parent / "t.md",
+        LISTED.split("## Follow-ups")[0] + "## Action items\n\n" + table + "\n- a note\n",
+    )
+    assert _import(run, str(source)).code == 0
+    text = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    assert table + "\n- a note\n" in text and "the source listed these actions" not in text

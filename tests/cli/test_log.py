@@ -40,6 +40,7 @@ def test_appends_to_the_incident_under_investigation(incident: Path, run) -> Non
     assert result.out == (
         f"Appended to {TIMELINE}:\n"
         "  2026-11-21T14:05Z [detected] Pager: checkout 5xx above 5%\n"
+        "Recorded for Sat 2026-11-21 14:05 UTC, now.\n"
         "0s since detection (2026-11-21T14:05Z).\n"
     )
     assert events(incident)[-1] == "2026-11-21T14:05Z [detected] Pager: checkout 5xx above 5%"
@@ -55,6 +56,46 @@ def test_backdated_events_are_inserted_in_order_touching_one_line(incident: Path
         after
         == before[:3] + ["2026-11-21T13:58Z [start] Deploy 4812 reached all hosts\n"] + before[3:]
     )
+
+
+def test_a_clock_time_later_than_now_is_refused_not_moved_to_yesterday(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 21: --at 14:25 at 14:05 names no past time in an incident begun today; nothing is written."""
+    before = incident.read_bytes()
+    result = run("log", "--at", "14:25", "-m", "start", "Deploy 4812 reached all hosts")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err == (
+        "hindsight: error: --at '14:25' (it is now 2026-11-21 14:05 UTC): 14:25 today is 20 min "
+        "in the future; 14:25 yesterday is 23 h 40 min ago, before the incident's first day "
+        "(2026-11-21, from its id); give the date: --at '2026-11-20 14:25 UTC'\n"
+    )
+    assert incident.read_bytes() == before
+
+
+def test_the_date_the_refusal_suggests_is_logged_with_its_day(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Given the date, the event is recorded, and log prints the full date it recorded."""
+    result = run("log", "--at", "2026-11-21 13:58 UTC", "-m", "start", "Deploy reached all hosts")
+    assert result.code == 0, result.err
+    assert "Recorded for Sat 2026-11-21 13:58 UTC, 7m ago.\n" in result.out
+
+
+def test_yesterday_is_taken_when_the_incident_began_yesterday(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An incident dated the day before: 23:50 is last night, and log says which day it used."""
+    assert run("new", "Night outage", "--severity", "SEV2", "--date", "2026-11-20").code == 0
+    result = run("log", "--at", "23:50", "-m", "start", "Batch job started")
+    assert result.code == 0, result.err
+    assert "  2026-11-20T23:50Z [start] Batch job started\n" in result.out
+    assert "Recorded for Fri 2026-11-20 23:50 UTC, 14h 15m ago.\n" in result.out
+
+
+def test_a_logged_start_bounds_the_span(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """With [start] at 13:58, a clock time before it is refused and the start is named."""
+    assert run("log", "--at", "13:58", "-m", "start", "Deploy reached all hosts").code == 0
+    result = run("log", "--at", "13:40", "Config change merged")
+    assert result.code == 2
+    assert (
+        "13:40 today is 25 min ago, before the incident's start (2026-11-21T13:58Z); "
+        "13:40 yesterday is 24 h 25 min ago; give the date: --at '2026-11-21 13:40 UTC'"
+    ) in result.err
 
 
 def test_a_milestone_is_logged_once(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -271,3 +312,18 @@ def test_insertion_goes_after_the_last_event_not_later(tmp_path: Path) -> None:
     ]
     record(path, datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc), "first", None)
     assert path.read_text().splitlines()[1] == "2026-11-21T12:00Z first"
+
+
+def test_the_recorded_time_is_shown_in_the_local_zone_with_utc_beside_it() -> None:
+    """Away from UTC, log's confirmation gives the local date and time, its offset, and UTC."""
+    from hindsight.logbook import recorded_at
+
+    berlin = timezone(timedelta(hours=1))
+    moment = datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc)
+    current = datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)
+    assert recorded_at(moment, current, berlin) == (
+        "Recorded for Sat 2026-11-21 00:30 +01:00 (Fri 2026-11-20 23:30 UTC), 14h 35m ago."
+    )
+    assert recorded_at(current, current, berlin) == (
+        "Recorded for Sat 2026-11-21 15:05 +01:00 (14:05 UTC), now."
+    )

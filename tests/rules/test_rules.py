@@ -381,3 +381,65 @@ def test_repo_rules(check: Check, tmp_path: Path) -> None:
     assert not any("outside" in f.message or "linked/" in f.path for f in found), (
         "a linked folder is never followed"
     )
+
+
+TABLE = """| Action | Owner | Due | Ticket | Status |
+| --- | --- | --- | --- | --- |
+| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |"""
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "- Validate pool size against host memory",
+        "* Validate pool size against host memory",
+        "+ Validate pool size against host memory",
+        "1. Validate pool size against host memory",
+        "- [ ] Validate pool size against host memory",
+        "- [x] Validate pool size against host memory",
+    ],
+)
+def test_action_items_in_a_list_are_one_precise_finding_not_hs401(
+    check: Check, listed: str
+) -> None:
+    """Issue 21: a list under Action items gets HS408, naming its line and the row to write."""
+    body = BODY.replace(TABLE, f"{listed}\n{listed.replace('Validate', 'Load-test')}")
+    found = check(body=body)
+    assert codes(found) == ["HS408"]
+    line = BODY.split("\n").index(TABLE.split("\n")[0]) + 13  # after the front matter
+    assert (found[0].path, found[0].line) == ("incidents/2026-11-21-example/postmortem.md", line)
+    status = "done" if "[x]" in listed else "open"
+    assert found[0].message == (
+        f"action items are a list (2 items, lines {line}-{line + 1}); the archive tracks owners "
+        "and due dates in a table: replace the list with "
+        "'| Action | Owner | Due | Ticket | Status |', then '| --- | --- | --- | --- | --- |', "
+        f"then one row per item, like '| Validate pool size against host memory |  |  |  | {status} |', "
+        "and fill in each owner (a handle), due date (YYYY-MM-DD) and ticket"
+    )
+
+
+def test_a_list_below_the_templates_empty_table_is_a_list(check: Check) -> None:
+    """Bullets written under the scaffold's empty table get HS408, not 'no action items'."""
+    body = BODY.replace(TABLE, "\n".join(TABLE.split("\n")[:2]) + "\n\n- Validate pool size")
+    (found,) = check(body=body)
+    assert found.code == "HS408"
+    assert (
+        "in a table: give each item a row in the table and delete the list, like '| Validate pool size |  |  |  | open |'"
+        in found.message
+    )
+
+
+def test_no_list_and_no_table_is_still_hs401(check: Check) -> None:
+    """Prose, a list in a code block or a list in a comment is not a list of actions."""
+    body = BODY.replace(
+        TABLE, "We will look into it.\n\n```\n- not an action\n```\n<!--\n- nor this\n-->"
+    )
+    assert codes(check(body=body)) == ["HS401"]
+
+
+def test_the_list_finding_waits_for_review_and_can_be_ignored(check: Check) -> None:
+    """HS408 is an error from in-review, like HS401; an ignore comment silences it on its line."""
+    body = BODY.replace(TABLE, "- Validate pool size")
+    assert codes(check(body=body, status="draft")) == []
+    ignored = BODY.replace(TABLE, "<!-- hindsight: ignore HS408 -->\n- Validate pool size")
+    assert codes(check(body=ignored)) == []

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hindsight.clock import TimeError, now, resolve_at
+from hindsight.clock import Since, TimeError, now, resolve_at
 
 UTC = timezone.utc
 CURRENT = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
@@ -42,3 +42,62 @@ def test_clock_can_be_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     """$HINDSIGHT_NOW freezes the clock for tests and documentation."""
     monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T15:05+01:00")
     assert now() == CURRENT
+
+
+ISSUE_NOW = datetime(2026, 12, 4, 13, 38, tzinfo=UTC)
+DAY_START = Since(datetime(2026, 12, 4, tzinfo=UTC), "the incident's first day (2026-12-04)")
+
+
+def test_a_clock_time_later_than_now_is_refused_with_both_readings() -> None:
+    """13:58 at 13:38 in an incident declared today: neither reading fits, so the date is asked for."""
+    with pytest.raises(TimeError) as error:
+        resolve_at("13:58", ISSUE_NOW, UTC, DAY_START)
+    assert str(error.value) == (
+        "--at '13:58' (it is now 2026-12-04 13:38 UTC): 13:58 today is 20 min in the future; "
+        "13:58 yesterday is 23 h 40 min ago, before the incident's first day (2026-12-04); "
+        "give the date: --at '2026-12-03 13:58 UTC'"
+    )
+
+
+def test_the_suggested_date_is_accepted_back() -> None:
+    """The --at the refusal suggests reads as the moment it names."""
+    assert resolve_at("2026-12-03 13:58 UTC", ISSUE_NOW, UTC, DAY_START) == datetime(
+        2026, 12, 3, 13, 58, tzinfo=UTC
+    )
+
+
+def test_yesterday_is_taken_when_the_incident_spans_it() -> None:
+    """A clock time later than now is yesterday's when the incident had started by then."""
+    since = Since(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), "the incident's start")
+    assert resolve_at("13:58", ISSUE_NOW, UTC, since) == datetime(2026, 12, 3, 13, 58, tzinfo=UTC)
+
+
+def test_a_past_time_today_within_the_span_is_taken() -> None:
+    """13:30 at 13:38 is today's 13:30."""
+    assert resolve_at("13:30", ISSUE_NOW, UTC, DAY_START) == datetime(
+        2026, 12, 4, 13, 30, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize("text", ["13:39", "13:43"])
+def test_a_minute_or_a_few_ahead_is_not_taken_as_now(text: str) -> None:
+    """SPEC records what happened: even a clock-skew minute ahead is refused, never future-dated."""
+    with pytest.raises(TimeError, match=rf"{text} today is \d+ min in the future"):
+        resolve_at(text, ISSUE_NOW, UTC, DAY_START)
+
+
+def test_a_time_before_the_start_event_is_refused() -> None:
+    """Both readings before the logged start: the message says so once and suggests today's date."""
+    since = Since(datetime(2026, 12, 4, 13, 30, tzinfo=UTC), "the incident's start (13:30)")
+    with pytest.raises(TimeError) as error:
+        resolve_at("13:20", ISSUE_NOW, UTC, since)
+    assert "13:20 today is 18 min ago, before the incident's start (13:30); " in str(error.value)
+    assert "13:20 yesterday is 24 h 18 min ago; give the date: --at '2026-12-04 13:20 UTC'" in str(
+        error.value
+    )
+
+
+def test_the_readings_are_in_the_local_zone() -> None:
+    """In Berlin, 15:00 at 14:38 local is refused and the date comes back with its offset."""
+    with pytest.raises(TimeError, match=r"give the date: --at '2026-12-03 15:00 \+01:00'"):
+        resolve_at("15:00", ISSUE_NOW, BERLIN, DAY_START)

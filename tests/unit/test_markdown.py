@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from hindsight.config import DEFAULT_SECTIONS
-from hindsight.load.markdown import action_items, ignores, match_section, sections
+from hindsight.load.markdown import (
+    action_items,
+    ignores,
+    list_items,
+    match_section,
+    sections,
+    table_row,
+)
 
 BODY = """\
 # Title
@@ -81,3 +88,84 @@ def test_ignore_comments_cover_their_line_and_the_next() -> None:
         6: frozenset({"HS801", "HS802"}),
         8: frozenset({"HS801", "HS802"}),
     }
+
+
+LISTS = """\
+We will do this:
+
+- Alert on disk usage above 80%
+  when it stays there
+* [x] Delete old snapshots ([#2226](https://github.com/o/r/issues/2226))
++ Teach the product owners about CVEs
+  - PR https://github.com/o/r/pull/9
+
+### Process
+
+1. Owner: @lee Write the runbook, due 2026-12-15 (PLAT-77)
+2) [ ] A | pipe ✅
+
+* * *
+
+```
+- not an item
+```
+<!--
+- nor this
+-->
+"""
+
+
+def test_list_items_of_every_kind_with_their_lines() -> None:
+    """Bullets, numbers and checkboxes are items; wrapped lines and sub-items join them."""
+    found = [(i.line, i.text, i.checked, i.group) for i in list_items(LISTS, 10)]
+    assert found == [
+        (12, "Alert on disk usage above 80% when it stays there", None, None),
+        (14, "Delete old snapshots ([#2226](https://github.com/o/r/issues/2226))", True, None),
+        (15, "Teach the product owners about CVEs; PR https://github.com/o/r/pull/9", None, None),
+        (20, "Owner: @lee Write the runbook, due 2026-12-15 (PLAT-77)", None, "Process"),
+        (21, "A | pipe ✅", False, "Process"),
+    ]
+
+
+def test_a_list_item_becomes_a_row_keeping_its_words() -> None:
+    """Owner, due date, ticket and a ticked box fill their cells; the rest is left empty."""
+    rows = [table_row(item) for item in list_items(LISTS, 1)]
+    assert rows == [
+        ("| Alert on disk usage above 80% when it stays there |  |  |  | open |", False, False),
+        (
+            (
+                "| Delete old snapshots ([#2226](https://github.com/o/r/issues/2226)) |  |  | "
+                "https://github.com/o/r/issues/2226 | done |"
+            ),
+            False,
+            False,
+        ),
+        (
+            (
+                "| Teach the product owners about CVEs; PR https://github.com/o/r/pull/9 |  |  | "
+                "https://github.com/o/r/pull/9 | open |"
+            ),
+            False,
+            False,
+        ),
+        (
+            (
+                "| Process: Owner: @lee Write the runbook, due 2026-12-15 (PLAT-77) | lee | "
+                "2026-12-15 | PLAT-77 | open |"
+            ),
+            True,
+            True,
+        ),
+        ("| Process: A \\| pipe ✅ |  |  |  | open |", False, False),
+    ]
+
+
+def test_long_runs_of_blanks_in_a_list_are_read_in_linear_time() -> None:
+    """RELIABILITY: a hostile item (100,000 blanks after 'due') is read in well under a second."""
+    import time
+
+    blanks = " " * 100_000
+    text = f"- due{blanks}x\n- a{blanks}b\n- Owner:{blanks}\n- due :{blanks}x\n"
+    started = time.perf_counter()
+    rows = [table_row(item) for item in list_items(text, 1)]
+    assert len(rows) == 4 and time.perf_counter() - started < 2

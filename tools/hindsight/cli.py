@@ -159,7 +159,7 @@ def new(
     "--at",
     "at",
     metavar="TIME",
-    help="When it happened: 2026-11-21T14:03Z, 14:03 (local time) or -10m (default: now).",
+    help="When it happened: 2026-11-21T14:03Z, 14:03 (local time, within the incident) or -10m (default: now).",
 )
 @click.option(
     "--milestone",
@@ -181,11 +181,13 @@ def log(
 
     settings = archive.settings
     folder = logbook.find_incident(settings, incident_id)
-    current = clock.now()
-    moment = clock.resolve_at(at, current, clock.local_zone()) if at else current
+    current, zone = clock.now(), clock.local_zone()
+    moment = current
+    if at:
+        moment = clock.resolve_at(at, current, zone, logbook.span_start(folder, current))
     mark = Milestone(milestone.lower()) if milestone else None
     logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
-    for line in logbook.summary(logged, current, settings):
+    for line in logbook.summary(logged, current, settings, zone):
         click.echo(line)
 
 

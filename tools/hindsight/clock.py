@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 from hindsight.errors import HindsightError
 from hindsight.load.timeline import parse_time
@@ -21,6 +22,13 @@ _UNITS = "h", "m", "s"
 
 class TimeError(HindsightError):
     """A time given on the command line that cannot be read; the message says how to write it."""
+
+
+class Since(NamedTuple):
+    """Where the incident's span begins, and how to say so: ``the incident's start (…)``."""
+
+    moment: datetime
+    what: str
 
 
 def now() -> datetime:
@@ -52,12 +60,15 @@ def parse_day(text: str) -> date:
         raise TimeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 
 
-def resolve_at(text: str, current: datetime, zone: tzinfo) -> datetime:
+def resolve_at(text: str, current: datetime, zone: tzinfo, since: Since | None = None) -> datetime:
     """The moment ``--at`` names.
 
     Accepted: ``now``; an ISO 8601 time with a zone (``2026-11-21T14:03Z``,
-    ``2026-11-21 14:03 +01:00``); a clock time in ``zone`` (``14:03``, the latest such
-    time not in the future); a time ago (``-10m``, ``-1h30m``, ``-45s``).
+    ``2026-11-21 14:03 +01:00``); a time ago (``-10m``, ``-1h30m``, ``-45s``); a clock
+    time in ``zone`` (``14:03``): the most recent past such time, but only when it is at
+    or after ``since``, the start of the incident's span. Otherwise, or when it would be
+    in the future, the time is refused with both readings and the date to add: an event
+    silently moved to yesterday shifts every figure by a day.
     """
     value = text.strip()
     if value.lower() == "now":
@@ -68,7 +79,7 @@ def resolve_at(text: str, current: datetime, zone: tzinfo) -> datetime:
         return current - timedelta(hours=h, minutes=m, seconds=s)
     clock = _CLOCK.match(value)
     if clock:
-        return _latest_clock_time(clock, current, zone)
+        return _clock_time(clock, current, zone, since)
     moment, error, end = parse_time(value)
     if moment is not None and not value[end:].strip():
         return moment
@@ -78,15 +89,61 @@ def resolve_at(text: str, current: datetime, zone: tzinfo) -> datetime:
     )
 
 
-def _latest_clock_time(match: re.Match[str], current: datetime, zone: tzinfo) -> datetime:
+def _clock_time(
+    match: re.Match[str], current: datetime, zone: tzinfo, since: Since | None
+) -> datetime:
+    """The most recent past reading of a clock time, when it lies in the incident's span.
+
+    A time even a minute ahead of the clock is refused rather than taken as now: SPEC
+    (section 2.3) records what happened, in time order, and says nothing of events to come.
+    """
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise TimeError(f"--at {match.group(0)!r} is not a clock time; write HH:MM, like 14:03")
     local_now = current.astimezone(zone)
-    candidate = local_now.replace(hour=hour, minute=minute, second=second, microsecond=0)
-    if candidate > local_now + timedelta(minutes=5):
-        # Logging "23:55" just after midnight means yesterday evening.
-        candidate = (local_now - timedelta(days=1)).replace(
-            hour=hour, minute=minute, second=second, microsecond=0
-        )
-    return candidate.astimezone(timezone.utc)
+    at = time(hour, minute, second)
+    today = datetime.combine(local_now.date(), at, tzinfo=zone)
+    yesterday = datetime.combine(local_now.date() - timedelta(days=1), at, tzinfo=zone)
+    latest = today if today <= current else yesterday
+    if since is None or latest >= since.moment:
+        return latest.astimezone(timezone.utc)
+    first, second = (
+        _reading(match.group(0), "today", today, current),
+        _reading(match.group(0), "yesterday", yesterday, current),
+    )
+    if today <= current:  # both readings are past, both before the span: say so once
+        first += f", before {since.what}"
+    else:
+        second += f", before {since.what}"
+    raise TimeError(
+        f"--at {match.group(0)!r} (it is now {_local(current, zone)}): {first}; {second}; "
+        f"give the date: --at '{_local(latest, zone)}'"
+    )
+
+
+def _reading(typed: str, day: str, moment: datetime, current: datetime) -> str:
+    """``13:58 today is 20 min in the future``, ``13:58 yesterday is 23 h 40 min ago``."""
+    if moment > current:
+        return f"{typed} {day} is {_hours(moment - current)} in the future"
+    return f"{typed} {day} is {_hours(current - moment)} ago"
+
+
+def _hours(delta: timedelta) -> str:
+    """``23 h 40 min``, ``20 min``, ``less than a minute``: hours, not days, for a day's span."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(
+        p for p in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if p
+    )
+
+
+def _local(moment: datetime, zone: tzinfo) -> str:
+    """``2026-12-03 13:58 UTC`` or ``2026-12-03 14:58 +01:00``: a time ``--at`` accepts back."""
+    local = moment.astimezone(zone)
+    shown = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+    offset = local.strftime("%z")
+    if not offset or offset in ("+0000", "-0000"):
+        return f"{shown} UTC"
+    return f"{shown} {offset[:3]}:{offset[3:]}"

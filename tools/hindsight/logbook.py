@@ -10,11 +10,12 @@ waited, so concurrent appends and insertions never tear or drop a line.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
 from hindsight.atomic import replace
+from hindsight.clock import Since
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
@@ -71,6 +72,34 @@ def find_incident(settings: Settings, wanted: str | None) -> Path:
     raise HindsightError(
         f"{len(investigating)} incidents are under investigation; "
         f"choose one with --incident ID:\n{listing}"
+    )
+
+
+def span_start(folder: Path, current: datetime) -> Since:
+    """Where the incident's span begins, for reading a clock time given without a date.
+
+    Its ``[start]`` event when one is logged; otherwise 00:00 UTC of the day its id
+    names, which SPEC (section 2) makes the day the incident started. Not "the last
+    24 hours": the most recent past reading of a clock time always falls within them, so
+    that bound would never refuse, and a start logged as ``--at 13:58`` at 13:38 would
+    still become yesterday. A folder whose name holds no date falls back to those 24 h.
+    """
+    try:
+        text = (folder / "timeline.log").read_text(encoding="utf-8", errors="replace")
+    except OSError:  # record() reports the unreadable file
+        text = ""
+    start = next(
+        (e for e in parse(text, "timeline.log")[0] if e.milestone is Milestone.START), None
+    )
+    if start is not None:
+        return Since(start.time, f"the incident's start ({format_time(start.time)})")
+    try:
+        day = date.fromisoformat(folder.name[:10])
+    except ValueError:
+        return Since(current - timedelta(hours=24), "the last 24 hours")
+    return Since(
+        datetime.combine(day, time(), tzinfo=timezone.utc),
+        f"the incident's first day ({day.isoformat()}, from its id)",
     )
 
 
@@ -181,11 +210,35 @@ def elapsed(delta: timedelta) -> str:
     return f"{sign}{minutes}m" if minutes else f"{sign}{secs}s"
 
 
-def summary(logged: Logged, current: datetime, settings: Settings) -> list[str]:
-    """What to tell the responder: where the event went, time since detection, comms due."""
+def recorded_at(moment: datetime, current: datetime, zone: tzinfo) -> str:
+    """``Recorded for Sat 2026-11-21 13:58 UTC, 7m ago.``: the full date, so a wrong day shows."""
+    local = moment.astimezone(zone)
+    shown = local.strftime("%a %Y-%m-%d %H:%M" + (":%S" if local.second else ""))
+    offset = local.strftime("%z")
+    if offset and offset not in ("+0000", "-0000"):
+        in_utc = moment.astimezone(timezone.utc)
+        utc = in_utc.strftime("%H:%M" if in_utc.date() == local.date() else "%a %Y-%m-%d %H:%M")
+        shown += f" {offset[:3]}:{offset[3:]} ({utc} UTC)"
+    else:
+        shown += " UTC"
+    ago = current - moment
+    when = "now" if abs(ago) < timedelta(seconds=1) else f"{elapsed(ago)} ago"
+    if ago < timedelta(0):
+        when = f"{elapsed(-ago)} from now"
+    return f"Recorded for {shown}, {when}."
+
+
+def summary(
+    logged: Logged, current: datetime, settings: Settings, zone: tzinfo = timezone.utc
+) -> list[str]:
+    """What to tell the responder: where the event went and when, time since detection, comms due."""
     rel = relative(logged.path, settings.root)
     where = "inserted in time order into" if logged.inserted else "appended to"
-    out = [f"{where.capitalize()} {rel}:", f"  {logged.line}"]
+    out = [
+        f"{where.capitalize()} {rel}:",
+        f"  {logged.line}",
+        recorded_at(logged.moment, current, zone),
+    ]
     events = logged.events
     marks = {e.milestone: e for e in events if e.milestone and e.milestone.once}
     origin = marks.get(Milestone.DETECTED) or marks.get(Milestone.START)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
+from hindsight.importing.actions import Converted, lists_to_table
 from hindsight.importing.document import (
     Found,
     Mapped,
@@ -260,10 +261,15 @@ def import_file(
         len(readable),
     )
     guesses += body_notes
+    body, actions = lists_to_table(body, settings.sections)
+    head = (
+        _front_matter(meta, notes) + f"<!-- Imported from {comment_text(shown)} on {today} by "
+        "hindsight import; the source file was not changed. -->\n\n"
+    )
+    if actions is not None:
+        guesses.append(_actions_note(actions, head.count("\n") + actions.line))
     files = {
-        "postmortem.md": _front_matter(meta, notes)
-        + f"<!-- Imported from {comment_text(shown)} on {today} by hindsight "
-        "import; the source file was not changed. -->\n\n" + body,
+        "postmortem.md": head + body,
         "timeline.log": timeline_text(
             incident_id, comment_text(Path(shown).name), today, timeline, marks
         ),
@@ -297,6 +303,18 @@ def import_file(
         tuple(missing),
         tuple(findings),
     )
+
+
+def _actions_note(actions: Converted, line: int) -> str:
+    """``the 3 action items, a list in the source, became a table; …: fill them in``."""
+    items = "action item" if actions.items == 1 else f"{actions.items} action items"
+    gaps = [
+        f"no {what} for {count}"
+        for what, count in (("owner", actions.no_owner), ("due date", actions.no_due))
+        if count
+    ]
+    said = f"; the source gives {' and '.join(gaps)}: fill them in before review" if gaps else ""
+    return f"the {items}, a list in the source, became a table (postmortem.md line {line}){said}"
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:

@@ -219,6 +219,90 @@ def action_items(section: Section) -> tuple[list[ActionItem], dict[str, int] | N
     return [], None
 
 
+_LIST_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX])\][ \t]+)?(\S.*)$")
+_NESTED_ITEM = re.compile(r"^\s+(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_OWNER = re.compile(
+    r"\b(?:(?:owner|assignee)\s*:\s*@?|(?:owned by|assigned to)\s+@)([A-Za-z0-9][A-Za-z0-9-]*)",
+    re.IGNORECASE,
+)
+_DUE = re.compile(
+    r"\b(?:due(?: date)?|deadline|by)(?:\s*[:=]\s*|\s+)(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE
+)
+_URL = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>|(https?://[^\s)>\]]+)")
+_KEY = re.compile(r"(?<![\w/-])([A-Z][A-Z0-9]+-\d+|#\d+)\b")
+_DONE = re.compile(r"\u2705|\((?:done|completed?)\)\s*$", re.IGNORECASE)
+TABLE_HEAD = ("| Action | Owner | Due | Ticket | Status |", "| --- | --- | --- | --- | --- |")
+
+
+class ListItem(NamedTuple):
+    """One item of a bullet, numbered or checkbox list: its file line, text and checkbox."""
+
+    line: int
+    text: str  # wrapped lines and sub-items joined on one line
+    checked: bool | None  # None: no checkbox
+    group: str | None  # the sub-heading it is listed under
+    indices: tuple[int, ...]  # its lines, 0-based within the section's text
+
+
+def list_items(text: str, first_line: int) -> list[ListItem]:
+    """The items of every list in ``text``: ``- ``, ``* ``, ``+ ``, ``1. ``, ``- [ ] ``, ``- [x] ``.
+
+    A wrapped line or a sub-item belongs to the item above it; lists in fenced code or
+    comments are not lists.
+    """
+    lines = text.split("\n")
+    items: list[ListItem] = []
+    group: str | None = None
+    open_item = False
+    for i, line, content in content_lines(lines):
+        heading = _ATX.match(line) if content and "#" in line[:4] else None
+        item = _LIST_ITEM.match(line) if content and not _BREAK.match(line) else None
+        if item and open_item and len(item.group(1)) >= 2:  # a sub-item of the one above
+            item = None
+        if heading:
+            group, open_item = (heading.group(2) or "").strip() or None, False
+        elif item:
+            checked = None if item.group(2) is None else item.group(2) != " "
+            text = item.group(3).rstrip()  # not in the pattern: a lazy match there is quadratic
+            items.append(ListItem(first_line + i, text, checked, group, (i,)))
+            open_item = True
+        elif open_item and content and line[:1] in (" ", "\t") and line.strip():
+            last = items[-1]
+            nested = _NESTED_ITEM.match(line)
+            more = line[nested.end() :] if nested else line
+            joined = f"{last.text}{'; ' if nested else ' '}{more.strip()}"
+            items[-1] = last._replace(text=joined, indices=(*last.indices, i))
+        elif line.strip() or not content:
+            open_item = False
+    return items
+
+
+def table_row(item: ListItem) -> tuple[str, bool, bool]:
+    """The table row for a list item, and whether the item named its owner and its due date.
+
+    The text is kept whole (under a sub-heading, after it); a handle after ``Owner:``, an ISO
+    date after ``due`` or ``by``, the first link or ticket key and a ticked box or ✅ fill
+    the cells; what the item does not say is left empty for ``check`` to ask for.
+    """
+    text = f"{item.group}: {item.text}" if item.group else item.text
+    owner = _OWNER.search(item.text)
+    due = _DUE.search(item.text)
+    url = _URL.search(item.text)
+    key = _KEY.search(item.text)
+    ticket = next(g for g in url.groups() if g) if url else key.group(1) if key else ""
+    done = item.checked or (item.checked is None and bool(_DONE.search(item.text)))
+    cells = [
+        text,
+        owner.group(1) if owner else "",
+        due.group(1) if due else "",
+        ticket.rstrip(".,;:"),
+        "done" if done else "open",
+    ]
+    row = "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return row, owner is not None, due is not None
+
+
 def ignores(text: str, first_line: int) -> dict[int, frozenset[str]]:
     """File line -> rule codes silenced there by ``<!-- hindsight: ignore HS301 -->``.
 

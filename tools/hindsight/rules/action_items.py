@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from hindsight.config import suggest
+from hindsight.load.markdown import TABLE_HEAD, list_items, table_row
 from hindsight.model import HANDLE, ActionItem, Category, Finding, Incident, Level, Status
 from hindsight.rules._base import CheckContext, Facts, rule
 
@@ -46,7 +47,7 @@ def owner_handle(item: ActionItem) -> str:
 
 @rule("HS401", "action-items-missing", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
 def action_items_missing(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
-    """Flags an Action items section without a table of at least one action.
+    """Flags an Action items section without a table of at least one action (a list is HS408).
 
     ## Why is this bad?
     A postmortem that changes nothing will be written again. Even a small incident
@@ -70,7 +71,7 @@ def action_items_missing(incident: Incident, ctx: CheckContext) -> Iterator[Find
     ```
     """
     section = incident.section(SECTION)
-    if section is None or incident.action_items:
+    if section is None or incident.action_items or list_items(section.text, section.text_line):
         return
     yield action_items_missing.finding(
         incident,
@@ -275,6 +276,59 @@ def action_kind(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+@rule("HS408", "action-items-list", Category.ACTION_ITEMS, applies_from=Status.IN_REVIEW)
+def action_items_list(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags action items written as a bullet, numbered or checkbox list instead of the table.
+
+    ## Why is this bad?
+    Most postmortems list their actions, but a list has no place for the one person who
+    owns each action, the date it is due or its ticket, so the archive's list of open
+    actions and its figures never see them. Keep each item's words; give it a row.
+    `hindsight import` makes the table from a list by itself.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    - Alert on checkout 5xx above 1% for 5 minutes
+    - [x] Roll back deploy 4812
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Alert on checkout 5xx above 1% for 5 minutes | lee | 2026-12-15 | PLAT-123 | open |
+    | Roll back deploy 4812 | dana | 2026-11-21 | PLAT-124 | done |
+    ```
+    """
+    section = incident.section(SECTION)
+    if section is None or incident.action_items:
+        return
+    items = list_items(section.text, section.text_line)
+    if not items:
+        return
+    lines = (
+        f"line {items[0].line}" if len(items) == 1 else f"lines {items[0].line}-{items[-1].line}"
+    )
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    write = (
+        "give each item a row in the table and delete the list, "
+        if incident.action_columns
+        else f"replace the list with '{TABLE_HEAD[0]}', then '{TABLE_HEAD[1]}', then one row "
+        "per item, "
+    )
+    yield action_items_list.finding(
+        incident,
+        items[0].line,
+        f"action items are a list ({count}, {lines}); the archive tracks owners and due dates "
+        f"in a table: {write}like '{table_row(items[0])[0]}', and fill in "
+        "each owner (a handle), due date (YYYY-MM-DD) and ticket",
+    )
+
+
 def open_items(incident: Incident) -> list[list[int | str | None]]:
     """``[line, due date, column of the due date]`` of each open action item with an ISO due date."""
     return [
@@ -338,4 +392,5 @@ RULES = (
     action_status,
     action_kind,
     action_overdue,
+    action_items_list,
 )
