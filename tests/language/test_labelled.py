@@ -45,8 +45,10 @@ FLOORS = {
     "blame-tune-2b.tsv": (0.86, 0.005),
     "blame-tune-2c.tsv": (0.80, 0.005),
     "blame-tune-2d.tsv": (0.86, 0.005),
-    "blame-tune-2e.tsv": (0.81, 0.01),
-    "blame-tune-2f.tsv": (0.88, 0.005),
+    "blame-tune-2e.tsv": (0.83, 0.01),
+    "blame-tune-2f.tsv": (0.89, 0.005),
+    "blame-tune-2g.tsv": (0.88, 0.005),
+    "blame-tune-2h.tsv": (0.87, 0.005),
     "blame-heldout.tsv": (0.69, 0.04),
 }
 TUNE = tuple(name for name in FLOORS if name != "blame-heldout.tsv")

@@ -73,9 +73,11 @@ _MADE = re.compile(
     r"(?:\s+[\w-]+)?\s+$"
 )
 _ON_PART = re.compile(
-    rf"\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|on behalf of|within|among|"
-    rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER})"
+    rf"(?:\s+(?:in|of) (?:the )?[\w-]+)?(?:\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|"
+    r"on behalf of|within|among|"
+    rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER}))"
 )
+_MADE_AFTER = re.compile(rf"\s+(?:that\s+|which\s+)?(?:{PERSON})\s+(?:had\s+)?(?:made|committed)\b")
 _BELONGS = re.compile(
     rf"(?:\s+(?:that|which)\s+[^,.;]{{1,80}}?)?\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)"
 )
@@ -93,7 +95,9 @@ META = re.compile(
     r"not (?:a|the) (?:person|people|individual)|not (?:the|any) (?:person|individual)'s|"
     r"(?:the|this) (?:label|term|phrase|word|words)(?![-\w])|counterfactuals?|hindsight bias|"
     r"left out of this (?:report|review|postmortem|document)|not a single (?:person|one|individual|engineer)|"
-    r"whether (?:anyone|anybody|someone|somebody)|outside the scope|not a question we ask|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that)|"
+    r"whether (?:anyone|anybody|someone|somebody)|outside the scope|not a question we ask|(?:labell?(?:ed|ing)|calls?|calling|called) (?:it|this|that) (?:[\"'“‘]|human|operator|user|pilot|a mistake|"
+    r"an error|negligence|carelessness)|(?:reject|rejected|dispute|disputed|drop|dropped) the (?:framing|claim|idea|"
+    r"suggestion|wording)|"
     r"(?:stops?|stopping|stopped|ends?|ending|ended) (?:the )?(?:analysis|inquiry|investigation|conversation)|"
     r"would (?:stop|end|cut short)|we do not|we don't|we never|we avoid|avoid(?:s|ed|ing)? "
     r"(?:blame|naming|blaming|words)|"
@@ -106,6 +110,7 @@ META = re.compile(
     r"rather than (?:ask(?:ing)?|wonder(?:ing)?) (?:why|whether|who|if)|none of this (?:is|was) about|"
     r"would (?:miss|be missing) the point|(?:pinning|blaming|putting) (?:this|it) on \S+ would|"
     r"rewrote (?:it|the chain|the answer|the why)|"
+    r"(?:reads?|read|comes? across|came across) as blam\w*|"
     r"did nothing wrong|(?:did|does)(?: not|n't) do anything wrong|(?:was|were|is|are)(?: not|n't) at fault|"
     r"no fault of|through no fault|"
     r"what any(?:one|body)?\b[^.;]{0,40}would have done)\b",
@@ -221,7 +226,7 @@ _EXPRESSION = (
     r"at fault|to blame|culpable|guilty|liable|blameworthy|accountable for|answerable for|the culprit|"
     r"the guilty party|the weak link|the (?:person|one|engineer|party|team|individual) (?:at fault|to blame|"
     r"responsible)|the reason (?:we|for|that|why|the)\b(?=[^.;]{0,60}\b(?:down|outage|broke|broken|failed|lost|"
-    r"incident|downtime|corrupt|breach\w*|SLA|late|delay\w*|took \w+ (?:hours|days|weeks?)|missed|fail\w*))|(?:the )?(?:root )?cause of (?:the|this|our|that)|the (?:root )?cause\b(?!\s+\w)|"
+    r"incident|downtime|corrupt|breach\w*|SLA|late|delay\w*|took \w+ (?:hours|days|weeks?)|missed|fail\w*|times|twice|duplicate\w*|same))|(?:the )?(?:root )?cause of (?:the|this|our|that)|the (?:root )?cause\b(?!\s+\w)|"
     r"the problem(?=\s*(?:[.,;!?]|$|here|all along))|"
     r"(?:\w+ly\s+)?responsible for (?:(?:the|this|that|our|today's|yesterday's|last night's|the whole|"
     r"the entire|all|much of the|most of the|some of the)\s+)?(?:[\w-]+\s+){0,2}?(?:"
@@ -231,10 +236,10 @@ _EXPRESSION = (
     r"wiped|corrupted|messed|screwed)))"
     r"|(?P<accv>\b(?:" + _alt(lx.ACCOUNTABLE_VERB_FORMS) + r")\b)"
     r"|(?P<thank>\b(?:have|has|had|got)\s+(?P<thanked>.{1,60}?)\s+to thank for\b)"
-    r"|(?P<hold>\b(?:hold|holds|holding|held)\s+(?P<held>.{1,60}?)\s+(?:accountable|responsible|liable|culpable|to account)\b)"
+    r"|(?P<hold>\b(?:hold|holds|holding|held)\s+(?P<held>.{1,60}?)\s+(?:accountable|responsible|liable|culpable|to account|at fault)\b)"
     r"|(?P<owns>\b(?:is|was|'s)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+|wholly\s+)?(?:on\s+)?(?P<owner>[^,.;]{1,40}?)['’]s\s+"
     r"(?:own\s+)?(?:doing|fault|responsibility|problem|mess|handiwork|shoulders|head|record|call)\b"
-    r"|\b(?:is|was)\s+(?:all\s+)?(?:his|hers|theirs)\b)"
+    r"|\b(?:is|was)\s+(?:all\s+)?(?:his|hers|theirs)\b(?!\s+[a-z]))"
     r"|(?P<frame>\b(?:the\s+)?(?:blame|responsibility|fault|guilt|culpability|accountability|onus|liability)\s+(?:for\s+[^,.;]{1,60}?\s+)?(?:lies|lay|rests|rested|"
     r"falls|fell|sits|sat|goes|went|belongs|is|was|lands|landed)\s+(?:\w+ly\s+)?(?:with|on|to)"
     r"|\b(?:falls|fell|lies|lay|rests|rested|lands|landed)\s+(?:\w+ly\s+)?(?:on|with)"
@@ -247,7 +252,8 @@ _EXPRESSION = (
     r"|\bthe buck (?:for [^,.;]{1,60}? )?stops (?:here )?with|\bthe (?:culpable|guilty|responsible) party\b"
     r"(?: (?:in|for) [^,.;]{1,50}?)? (?:was|is)|\bthe finger (?:points|pointed) (?:squarely )?at"
     r"|\b(?:belongs|belonged) (?:\w+ly\s+)?to"
-    r"|(?:^|(?<=[\s(*_-]))(?:Fault|Culprit|At fault|Blame|Responsible|Owner of the (?:failure|outage|mistake|incident))"
+    r"|(?:^|(?<=[\s(*_-]))(?:Fault|Culprit|Culpable|At fault|Blame|Responsible(?: party)?|Root cause|Primary cause|Main cause|"
+    r"Direct cause|Cause|Owner of the (?:failure|outage|mistake|incident))"
     r"\s*:"
     r"|\b(?:this|that|it|this one|that one|outage|incident|failure|mistake|miss|downtime|breakage)"
     r"(?:\s+(?:is|was)|\s*['’]s)\s+(?:\w+ly\s+|all\s+)?on"
@@ -263,6 +269,8 @@ _EXPRESSION = (
     r"|(?P<door>\b(?:chalked up to|put down to|(?:lies|lay|laid|rests|sits|is) at(?! the (?:feet|door|doorstep) of)|"
     r"attaches to|assigned to|"
     r"(?:was|is|were|are) on)\s+(?P<door_who>[^,;.]{1,50}?)(?:['’]s? (?:door|doorstep|feet))?(?=[,;.!?]|\s*$|\s+(?:and|but|for|who|,))"
+    r"|\b(?:lay|laid|lays|put|puts|place|placed) (?:[\w'’-]+\s+){1,6}?at (?P<lay_who>[^,;.]{1,40}?)['’]s? "
+    r"(?:door|doorstep|feet)\b"
     r"|\b(?:has|have|had|with) (?P<name_who>[^,;.]{1,40}?)['’]s? name (?:written )?all over it\b"
     r"|\b(?:wants?|wanted|calling for|call for|demands?) (?P<head_who>[^,;.]{1,40}?)['’]s? head\b"
     r"|\b(?:make|makes|made|hold|holds|held|consider|considers|considered|deem|deems|deemed|found|finds|find) "
@@ -279,7 +287,7 @@ _EXPRESSION = (
     + r"(?i:had)\s+(?P<had_who>[^,;.]{1,60}?)\s+(?:(?:only|just|actually|"
     r"really|bothered to|not)\s+)?(?:" + _PARTICIPLE + r"))"
     r"|(?P<care>\bwith (?:even )?(?:a (?:little|bit) )?(?:more|better|less|a little more|a bit more|basic|a minimum of|"
-    r"minimal|some|a bit of|any) (?:care|attention|"
+    r"minimal|some|a bit of|any|proper|real|actual) (?:care|attention|testing|review|reviewing|checks|"
     r"diligence|thought|focus|patience|caution|rigour|rigor)\s+(?:from|by|on the part of)\s+"
     r"|\b(?:a|one|another) (?:second|closer|proper|careful|quick|real|single) look (?:by|from)\s+)"
     r"|(?P<passed>\b(?:should|ought to|could)(?: not| never)?(?: have|'ve) (?:passed|got past|gotten past|"
@@ -292,7 +300,10 @@ _EXPRESSION = (
     r"[^.;]{1,80}?(?:,\s*)?(?:but|and)(?: (?:he|she|they|\S+))? (?:didn't|did not|never did|never|waited|"
     r"went straight|instead|chose not)\b"
     r"|\bhad no (?:need|reason|business) to [^.;]{1,80}?,?\s*but (?:he|she|they|\S+) did\b"
-    r"|\btoo much to ask (?:for|of)\s)"
+    r"|\btoo much to ask (?:for|of)\s"
+    r"|\bcould(?:'ve| have) [a-z]+(?:ed|en|wn|t)\b[^.;]{0,40}? (?:instead of|rather than)\b"
+    r"|\b(?:was|were) (?:supposed|meant|expected) to [^.;]{1,80}? first\b"
+    r"|\bneeded to [^.;]{1,60}? (?:at once|immediately|instead of|rather than|right away|not (?:\w+\s+){0,3}later)\b)"
     r"|(?P<were>"
     + _CLAUSE_OPENS
     + r"(?i:were|was)\s+(?P<were_who>[^,;.]{1,60}?)\s+(?:more|less|a bit more|"
@@ -410,7 +421,10 @@ _RELEASE = re.compile(r"\b(?:release|branch|tag|build|rc|version|candidate)s?\b"
 _FAULT_WORDS = frozenset(f.lower() for f in lx.FAULT_NOUNS)
 #: a lapse with a plain reason: "forgot the page because her phone had died"
 _EXCUSED = re.compile(
-    r"\b(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)\b",
+    r"\b(?:her|his|their) (?:laptop|phone|charger|badge|keys|lunch|password manager|coat|headset)\b|"
+    r"\bbecause (?:he|she|they) (?:was|were) (?:already |busy )?(?:on|in|handling|working|dealing|paged)\b|"
+    r"\bmissed (?:the |a |his |her |their )?(?:\d{1,2}:\d{2} )?(?:stand-?up|meeting|call|sync|retro|1:1|train|bus|"
+    r"flight|lunch)\b",
     re.IGNORECASE,
 )
 #: a person's act as the subject of a damaging verb: "Filmon's force-push to the repo erased"
@@ -630,7 +644,7 @@ def _judge(
             return None
         passive = group == "cog" and _PASSIVE_AUX.search(text, max(c_begin, start - 12), start)
         if _JUSTIFIED.search(text, end, min(len(text), c_end + 120)) or _EXCUSED.search(
-            text, end, min(len(text), c_end + 120)
+            text, start, min(len(text), c_end + 120)
         ):
             return None
         if group != "cstate" and _hypothetical(text, c_begin, end, c_end):
@@ -671,6 +685,12 @@ def _judge(
     if group == "supposed" and m.group().startswith("too much"):
         person = _person_at(text, end, "counterfactual")
         return (start, person.end(), "counterfactual") if person else None
+    if group == "supposed" and re.match(
+        r"needed to|(?:was|were) (?:supposed|meant|expected) to .* first$", m.group()
+    ):
+        # "Kasun needed to roll back at once", "was supposed to stage it first": about whom?
+        person = _subject(text, c_begin, start, "counterfactual", modal=True)
+        return (person.start(), end, "counterfactual") if person else None
 
     if group in ("passed", "knowbetter", "supposed"):
         if group == "knowbetter" and not _subject(
@@ -794,6 +814,9 @@ def _fault(
     after = _ON_PART.match(text, end)
     if after and _part_person(text, after):
         return start, after.end(), "fault"
+    maker = _MADE_AFTER.match(text, end)
+    if maker and _person_ok(maker, "fault"):
+        return start, maker.end(), "fault"  # "a mistake Marlene made while replaying the queue"
     belongs = _BELONGS.match(text, end)
     if belongs and _person_ok(
         _PERSON_HERE.match(
@@ -841,7 +864,15 @@ def _rest(
         )
 
     if group == "door":
-        for name in ("door_who", "name_who", "head_who", "made_who", "own_who", "named_who"):
+        for name in (
+            "door_who",
+            "lay_who",
+            "name_who",
+            "head_who",
+            "made_who",
+            "own_who",
+            "named_who",
+        ):
             who = _original(text, m, name)
             if who is not None:
                 if name == "door_who" and not (
@@ -890,7 +921,13 @@ def _rest(
         if words.startswith("because of") and not re.match(r"\s*(?:the|a|an|our)?\s*", text[end:]):
             return None
         person = _person_at(text, end, "accountability")
-        if person and not re.match(r"['’]s?\b", text[person.end() : person.end() + 2]):
+        if (
+            person
+            and (
+                words.endswith(":")  # "Root cause: @ystrand's deploy", "Culprit: Glenn (merged …)"
+                or not re.match(r"['’]s?\b", text[person.end() : person.end() + 2])
+            )
+        ):
             return start, person.end(), "accountability"
         return None
 
@@ -1017,7 +1054,7 @@ def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
         return (
             True  # "the old cluster while players were still queued on it": harm outweighs cleanup
         )
-    if _STRONG_CONSEQUENCE.search(text, c_end, sentence_end):
+    if _STRONG_CONSEQUENCE.search(text, m.end(), sentence_end):
         return True  # "…with a stale export, which took their storefront offline"
     if _REPAIR.search(clause):
         return False
@@ -1026,9 +1063,9 @@ def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
     if m.group().lower() in _DESTRUCTIVE and _CRITICAL.search(text, m.end(), c_end):
         return True
     # the harm told as what followed: "..., so 140k users talked to staging", "-> 41k subs dropped"
-    following = _FOLLOWING_ANYWHERE.search(text, c_end, sentence_end)
+    following = _FOLLOWING_ANYWHERE.search(text, m.end(), sentence_end)
     if following:
-        rest = text[c_end:sentence_end]
+        rest = text[following.start() : sentence_end]
         return bool(_CONSEQUENCE.search(rest) or _DAMAGE.search(rest)) and not _REPAIR.search(rest)
     return False
 
@@ -1037,7 +1074,7 @@ def _harmful(text: str, m: re.Match[str], c_begin: int, c_end: int) -> bool:
 _OVERRIDE = re.compile(
     r"\b(?:by accident|accidentally|by mistake|mistakenly|inadvertently|the wrong|a wrong|"
     r"while (?:\w+\s+){0,3}?(?:was|were) still|still (?:in use|serving|needed|used|queued|connected|live|in production)|"
-    r"instead of the|not (?:his|her|their) (?:own|local))\b",
+    r"instead of the|not (?:his|her|their) (?:own|local)|(?:our|the) only production)\b",
     re.IGNORECASE,
 )
 _FOLLOWING = re.compile(
@@ -1053,7 +1090,9 @@ _FOLLOWING_ANYWHERE = re.compile(
 #: what a following clause tells as plain harm, whatever the act looked like
 _STRONG_CONSEQUENCE = re.compile(
     r"[,;]\s*(?:and |which |so )?(?:[\w'’-]+\s+){0,6}?(?:took (?:[\w'’-]+\s+){0,4}?(?:offline|down)|went (?:dark|down|offline)|"
-    r"lost (?:a|all|every|their|our|two|three|several|\d)|broke|are now bricks|bricked|emptied|corrupted)\b",
+    r"lost (?:a|all|every|their|our|two|three|several|\d)|broke|are now bricks|bricked|emptied|corrupted|"
+    r"(?:also )?stopped (?:all |every |the )?(?:\w+ )?(?:processing|payments|traffic|deliveries|orders)|"
+    r"(?:leaving|left) [\d,.]+ \w+ (?:unbalanced|broken|offline|without))\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|$")
@@ -1061,7 +1100,9 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|$")
 _CONSEQUENCE = re.compile(
     r"\b(?:outage|down|offline|broke|broken|lost|locked out|dropped|rejected|failed|failing|crashed|"
     r"stopped|wrong|corrupt\w*|deleted|wiped|unavailable|could(?: not|n't)|nobody could|no one could|"
-    r"every|all (?:of )?(?:the|our)|whole|entire|\d[\d,.]*\s*(?:k|m|%|users|customers|subs|orders|requests))\b",
+    r"every|all (?:of )?(?:the|our)|whole|entire|\d[\d,.]*\s*(?:k|m|%|users|customers|subs|orders|requests|accounts|"
+    r"records|devices|people|rows|payments|messages|emails|jobs|hosts|servers|sites|stores|clients|subscribers)|"
+    r"filled|removed the|duplicate\w*|failing|went through)\b",
     re.IGNORECASE,
 )
 

@@ -426,6 +426,7 @@ COGNITIVE_STATES = (
     "negligent",
     "reckless",
     "inattentive",
+    "too (?:wrapped up|caught up|preoccupied|distracted|busy)(?: (?:in|with) [^.;]{1,50}?)? to (?:notice|see|check|look|read|respond|answer)",
 )
 
 #: damaging acts whose harm is in the verb: blame with a person subject
@@ -629,6 +630,13 @@ DAMAGE_MARKERS = (
     "with a (?:syntax )?error",
     "with (?:a|the) (?:bug|typo|broken)",
     "(?:out|replaced|swapped|pulled|removed|killed|drained|rebooted|stopped|wiped) the healthy",
+    "malformed",
+    "the busiest",
+    "told (?:to hold|not to)",
+    "on (?:his|her|their) way out",
+    "outdated",
+    "the last (?:two|three|four|five|\\d+) (?:nights|days|weeks|hours|months) of",
+    "without (?:waiting|updating|telling|asking)",
 )
 #: what a destructive act (delete, drop, revoke) must not hit
 CRITICAL_OBJECTS = (
@@ -749,6 +757,8 @@ DESTRUCTIVE = (
     "override",
     "overwrite",
     "turn off",
+    "overrule",
+    "patch out",
 )
 #: acts that harm only in context ("deleted the wrong bucket", "deployed an untested build"): the
 #: destructive ones, and everyday changes that need the clause to tell the harm
@@ -819,6 +829,8 @@ AGENT_WEAK = DESTRUCTIVE + (
     "toggle",
     "flash",
     "hand-edit",
+    "enter",
+    "feed",
 )
 #: what makes the same act a repair or a planned change ("removed the stale zone after the review")
 REPAIR_MARKERS = (
@@ -916,6 +928,11 @@ REPAIR_MARKERS = (
     "which freed",
     "let (?:\\w+ ){0,3}resume",
     "when (?:he|she|they) saw",
+    "(?:came|come|comes) back",
+    "back (?:up|online|to normal)",
+    "(?:was|were) restored",
+    "recovered within",
+    "resumed",
 )
 #: verbs that make a person the cause of a harm named after them ("introduced the regression")
 AGENT_CAUSE = (
@@ -1114,6 +1131,9 @@ FAULT_NOUNS = (
     "hasty mistake",
     "inattention",
     "negligent handling",
+    "faux pas",
+    "slip of the keyboard",
+    "slip of the finger",
 )
 
 #: predicates that hold a person accountable ("was at fault", "bears responsibility")
@@ -1199,10 +1219,14 @@ ACCOUNTABLE_VERBS = (
     "bear (?:the )?(?:whole|full|primary|sole|ultimate|main) responsibility",
     "be to blame",
     "have consequences",
-    "own the (?:outage|incident|failure|fiasco|mess)",
+    (
+        "own the (?:[\\w-]+ ){0,2}?(?:dropped|failed|lost|broken|botched|wiped|corrupted|missed|outage|incident|"
+        "failure|fiasco|mess|downtime|breach|wipe)"
+    ),
     "owe (?:[\\w-]+ ){0,3}an explanation",
     "owes (?:[\\w-]+ ){0,3}an explanation",
     "be the one who (?:has|have|had|needs?|will have) to (?:own|answer for|carry)",
+    "own this (?:incident|mess|one|breakage|outage)",
 )
 #: frames in which the person comes after ("the blame lies with", "the outage falls on")
 BLAME_FRAMES = (
@@ -1417,6 +1441,13 @@ CHARACTER = (
     "how little (?:he|she|they) (?:understands?|knows?)",
     "shocking lack of",
     "treats? (?:\\w+ )?as optional",
+    "sheer stubbornness",
+    "out of stubbornness",
+    "never the most meticulous",
+    "not the most careful",
+    "a rubber stamp",
+    "hacky",
+    "irresponsible of",
 )
 #: the judgement-free technical uses of some of those words
 TECHNICAL = (

@@ -225,6 +225,13 @@ ROLE_NOUNS = (
     "code owner",
     "kid",
     "new kid",
+    "moderator",
+    "triager",
+    "build cop",
+    "cop",
+    "packager",
+    "scrum master",
+    "release shepherd",
 )
 _PLURALS = {
     "staff",
@@ -367,6 +374,7 @@ QUALIFIER = (
     r"|\s+(?:upstairs|downstairs|above|at the top|in charge|of the day|brought in for the [\w-]+|"
     r"covering for [\w-]+(?: [\w-]+)?)"
     r"|\s+to\s+(?:touch|run|approve|review|deploy|merge|change|edit|handle|push|ship|own)\s+(?:[\w-]+\s+){0,3}?[\w-]+"
+    r"|\s*\([^()]{1,60}\)"
     r"|\s+(?:sent|hired|brought in|contracted|assigned|engaged) by (?:the|our|a|an|their)\s+[\w-]+(?:\s+[\w-]+){0,2}?"
     r"|,\s+[^,;:.!?]{1,60},)*"
 )
@@ -388,7 +396,7 @@ PERSON = (
     rf"(?:people|folks|engineers|developers|devs|operators|admins|SREs|DBAs|reviewers|approvers|contractors|consultants|"
     rf"interns|trainees|responders|on-callers|analysts|managers|testers|staff|employees|colleagues))\b)"
     rf"|(?P<team>(?i:(?:the|our|their|a|an|that|this|one|another)\s+{_MOD}(?:{_TEAM_ALT}|NOC|SOC|helpdesk|help desk))\b"
-    rf"|{CAPITALISED}['’]s\s+(?i:{_MOD}(?:{_TEAM_ALT}|{_ROLE_ALT}))\b"
+    rf"|(?:{CAPITALISED}|@[\w.-]*\w)['’]s\s+(?i:{_MOD}(?:{_TEAM_ALT}|{_ROLE_ALT}))\b"
     r"|\b(?:Team|Squad|Crew|Tribe|Guild)\s+[A-Z][\w-]+\b"
     rf"|\b(?:{'|'.join(re.escape(d) for d in DEPARTMENTS)})\b(?!\s+(?:for|of|tool\w*|system|service|page|API|"
     r"endpoint|ticket|dashboard|cluster|server|host|job|pipeline|queue|database|account|alert|run|portal)\b))"
@@ -405,6 +413,35 @@ PERSON_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", PERSON)
 #: capitalised words that are not people: sentence openers, days, months, products, places
 NOT_NAMES = frozenset(
     [
+        "Patroni",
+        "Stolon",
+        "Orchestrator",
+        "Logrotate",
+        "Cron",
+        "Systemd",
+        "Slurm",
+        "Autovacuum",
+        "Pgbouncer",
+        "PgBouncer",
+        "Keepalived",
+        "Pacemaker",
+        "Corosync",
+        "Velero",
+        "Rook",
+        "Longhorn",
+        "Harbor",
+        "Nexus",
+        "Artifactory",
+        "Sonarqube",
+        "SonarQube",
+        "Dependabot",
+        "Certmanager",
+        "Kubelet",
+        "Kubectl",
+        "Nagios",
+        "Cloudwatch",
+        "CloudWatch",
+        "Route53",
         "The",
         "This",
         "That",
