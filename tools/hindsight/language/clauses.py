@@ -1077,11 +1077,6 @@ _OVERRIDE = re.compile(
     r"instead of the|not (?:his|her|their) (?:own|local)|(?:our|the) only production)\b",
     re.IGNORECASE,
 )
-_FOLLOWING = re.compile(
-    r"\s*(?:[,;:]\s*)?(?:and (?:so |then )?|so |which |so that |therefore |hence |because |as |->\s*|→\s*|[—–]\s*|"
-    r"(?=causing|leaving|taking|breaking|wiping|locking|knocking|bringing|putting|sending))",
-    re.IGNORECASE,
-)
 _FOLLOWING_ANYWHERE = re.compile(
     r"(?:[,;]\s*(?:and (?:so |then )?|so |which |so that |therefore |hence )|\s(?:->|→)\s*|\s[—–]\s*|"
     r",\s*(?=causing|leaving|taking|breaking|wiping|locking|knocking|bringing|putting|sending|emptying))",

@@ -951,51 +951,6 @@ AGENT_CAUSE = (
     "unleash",
     "inflict",
 )
-HARM_NOUNS = (
-    "outage",
-    "outages",
-    "incident",
-    "incidents",
-    "downtime",
-    "disruption",
-    "breakage",
-    "regression",
-    "bug",
-    "bugs",
-    "defect",
-    "typo",
-    "failure",
-    "failures",
-    "data loss",
-    "loss of data",
-    "corruption",
-    "mess",
-    "problem",
-    "problems",
-    "issue",
-    "damage",
-    "havoc",
-    "chaos",
-    "crash",
-    "crashes",
-    "degradation",
-    "leak",
-    "breach",
-    "misconfiguration",
-    "error",
-    "errors",
-    "mistake",
-    "fault",
-    "fire",
-    "meltdown",
-    "page storm",
-    "cascade",
-    "whole thing",
-    "entire thing",
-    "all of this",
-    "this",
-    "it",
-)
 
 #: nouns that are faults when a person owns them ("Amara's oversight", "a slip by the operator")
 FAULT_NOUNS = (
@@ -1136,34 +1091,6 @@ FAULT_NOUNS = (
     "slip of the finger",
 )
 
-#: predicates that hold a person accountable ("was at fault", "bears responsibility")
-ACCOUNTABLE = (
-    "at fault",
-    "to blame",
-    "culpable",
-    "guilty",
-    "liable",
-    "blameworthy",
-    "responsible for (the|this|that|our|today's|last night's|the whole|the entire)",
-    "solely responsible",
-    "directly responsible",
-    "personally responsible",
-    "ultimately responsible",
-    "entirely responsible",
-    "wholly responsible",
-    "fully responsible",
-    "accountable for",
-    "answerable for",
-    "the culprit",
-    "the guilty party",
-    "the cause of",
-    "the root cause",
-    "the reason (for|the|we|that|why)",
-    "the one (who|that) (caused|broke|deleted|took|brought|started|triggered|pushed)",
-    "the weak link",
-    "the problem here",
-    "the problem",
-)
 #: verbs of accountability whose object is the person ("we have Amara to thank for the downtime")
 ACCOUNTABLE_VERBS = (
     "bear responsibility",
@@ -1227,33 +1154,6 @@ ACCOUNTABLE_VERBS = (
     "owes (?:[\\w-]+ ){0,3}an explanation",
     "be the one who (?:has|have|had|needs?|will have) to (?:own|answer for|carry)",
     "own this (?:incident|mess|one|breakage|outage)",
-)
-#: frames in which the person comes after ("the blame lies with", "the outage falls on")
-BLAME_FRAMES = (
-    (
-        "blame (lies|lay|rests|rested|falls|fell|sits|sat|goes|went|belongs|is|was) (squarely |entirely |solely )?"
-        "(with|on|to)"
-    ),
-    "responsibility (lies|lay|rests|rested|falls|fell|sits|sat|is|was) (squarely |entirely |solely )?(with|on)",
-    "fault (lies|lay|rests|rested|is|was) (squarely |entirely |solely )?(with|on)",
-    "(falls|fell|lies|lay|rests|rested|sits|sat|lands|landed) (squarely |entirely |solely |firmly )?(on|with)",
-    "(pin|pinned|pins|pinning|blame|blamed|blames|blaming|lay|laid|lays) (it|this|the \\w+|the whole thing) on",
-    "(blame|blamed|blames|blaming)",
-    "at the feet of",
-    "at the door of",
-    "at the doorstep of",
-    "(down|due|owing) to (the )?(carelessness|negligence|sloppiness|incompetence|laziness|haste) of",
-    "(was|is|were|are) (all |entirely |solely )?(down|due) to",
-    "(have|has|had) .{1,60}? to thank for",
-    "thanks to",
-    "courtesy of",
-    "point(ed|ing|s)? (the|a) finger at",
-    "finger-pointing at",
-    "hold (?P<held>.{1,60}?) (accountable|responsible)",
-    "is on",
-    "was on",
-    "(is|was) entirely on",
-    "because of",
 )
 
 #: judgements of character or competence: blameful about anyone, person named or not
