@@ -20,6 +20,28 @@ from hindsight.language.heads import DEPTH, Dispatch, branches, fingerprint, sta
 from hindsight.language.people import PERSON, PERSON_HINT, PERSON_PLAIN, QUALIFIER, name_strength
 from hindsight.language.sentences import clause_end, clause_start
 
+
+class _Lazy:
+    """A pattern compiled the first time it is used.
+
+    The patterns that hold :data:`PERSON` are long; compiling all of them costs about a
+    fifth of a second, paid by every ``hindsight`` process that reads prose, though most
+    checks need only a few of them.
+    """
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+
+    def __getattr__(self, name: str) -> object:  # only until compiled: then the methods are ours
+        compiled = re.compile(self._source, self._flags)
+        self.search, self.match, self.finditer = compiled.search, compiled.match, compiled.finditer
+        return getattr(compiled, name)
+
+
+def _lazy(source: str, flags: int = 0) -> re.Pattern[str]:
+    return _Lazy(source, flags)  # type: ignore[return-value]
+
+
 #: what may stand between a subject and its verb: auxiliaries, adverbs, "went on to", "who"
 _BETWEEN = (
     r"\s+(?:had|has|have|'d|'s|was|were|is|are|did|does|do|also|then|simply|just|apparently|clearly|obviously|"
@@ -43,8 +65,8 @@ _MODAL_FILLER = (
     r"may|might|could|would|shall|is going to|are going to|is to|are to|was to|not|never))*"
 )
 
-_SUBJECT = re.compile(rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s*$")
-_SUBJECT_MODAL = re.compile(
+_SUBJECT = _lazy(rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s*$")
+_SUBJECT_MODAL = _lazy(
     rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{_MODAL_FILLER})\s*$"
 )
 _LEAD = (
@@ -53,32 +75,32 @@ _LEAD = (
     r"(?:(?i:then|later|next|finally|eventually|so|and|because|since|as|when|once|after|until|although|though|"
     r"but|it was|it's|it is)\s+)?)"
 )
-_SENTENCE_SUBJECT = re.compile(rf"{_LEAD}(?:{PERSON})(?:{QUALIFIER})")
+_SENTENCE_SUBJECT = _lazy(rf"{_LEAD}(?:{PERSON})(?:{QUALIFIER})")
 _COORDINATED = re.compile(
     rf"(?:,?\s+(?:and|but|then|and then|yet|so|before|after|or|only to)|,)(?P<fill>{FILLER})\s*$",
     re.IGNORECASE,
 )
-_BY = re.compile(rf"\s+(?:[\w-]+\s+)?by\s+(?:{PERSON})(?:{QUALIFIER})")
-_PERSON_HERE = re.compile(rf"\s*(?:{PERSON})(?:{QUALIFIER})")
-_POSSESSOR = re.compile(
+_BY = _lazy(rf"\s+(?:[\w-]+\s+)?by\s+(?:{PERSON})(?:{QUALIFIER})")
+_PERSON_HERE = _lazy(rf"\s*(?:{PERSON})(?:{QUALIFIER})")
+_POSSESSOR = _lazy(
     rf"(?:(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})['’]s?|\b(?i:his|her|their))\s+(?:(?i:own|simple|big|silly|careless|"
     r"costly|obvious|basic|small|tiny|critical|fatal|honest|early|first|second|latest|earlier|repeated|"
     r"unfortunate|understandable|single|one|major|minor|classic|typical|usual|sheer|uncharacteristic|rare|"
     r"hurried|rushed|late-night|late|clumsy|quick|careless)\s+|[\w-]+\s+(?=(?:[\w-]+\s+)?$))*$"
 )
-_MADE = re.compile(
+_MADE = _lazy(
     rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})(?:{QUALIFIER})(?P<fill>{FILLER})\s+(?i:made|makes|make|making|"
     r"committed|commits|owned up to|admitted|admits|repeated)\s+(?i:a|an|the|another|one|two|three|several|"
     r"his|her|their|some|that|this|the same|a (?:simple|silly|big|costly|basic|careless|critical|classic))"
     r"(?:\s+[\w-]+)?\s+$"
 )
-_ON_PART = re.compile(
+_ON_PART = _lazy(
     rf"(?:\s+(?:in|of) (?:the )?[\w-]+)?(?:\s+on\s+(?:{PERSON_PLAIN})['’]s?\s+(?:part|side|end)|\s+(?:of|by|from|on the part of|"
     r"on behalf of|within|among|"
     rf"made by|committed by|introduced by|caused by)\s+(?:{PERSON_PLAIN})(?:{QUALIFIER}))"
 )
-_MADE_AFTER = re.compile(rf"\s+(?:that\s+|which\s+)?(?:{PERSON})\s+(?:had\s+)?(?:made|committed)\b")
-_BELONGS = re.compile(
+_MADE_AFTER = _lazy(rf"\s+(?:that\s+|which\s+)?(?:{PERSON})\s+(?:had\s+)?(?:made|committed)\b")
+_BELONGS = _lazy(
     rf"(?:\s+(?:that|which)\s+[^,.;]{{1,80}}?)?\s+(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?(?:{PERSON})['’]s?(?!\w)"
 )
 _OBJECT_NEGATED = re.compile(
@@ -428,7 +450,7 @@ _EXCUSED = re.compile(
     re.IGNORECASE,
 )
 #: a person's act as the subject of a damaging verb: "Filmon's force-push to the repo erased"
-_ACT_OF = re.compile(
+_ACT_OF = _lazy(
     rf"(?:^|(?<=[\s,;:(\"“]))(?:{PERSON})['’]s\s+[\w-]+(?:\s+[^,.;:]{{0,60}}?)?\s+(?:also\s+|then\s+)?$"
 )
 _HUMAN = frozenset({"cognitive", "counterfactual", "accountability", "fault"})
@@ -502,7 +524,7 @@ def _person_at(text: str, at: int, kind: str) -> re.Match[str] | None:
     return match if match and _person_ok(match, kind) else None
 
 
-_WHO = re.compile(rf"(?:{PERSON})(?:{QUALIFIER})(?:\s+\w+ly)?\s*$")
+_WHO = _lazy(rf"(?:{PERSON})(?:{QUALIFIER})(?:\s+\w+ly)?\s*$")
 
 
 def _who(words: str, kind: str) -> bool:

@@ -202,20 +202,25 @@ class Dispatch:
     def _choose(self, key: str) -> tuple[re.Pattern[str], ...]:
         """The alternatives that can begin with ``key``'s letters, compiled, in their order.
 
-        Alternatives that follow each other are compiled together (one ``match`` instead of
-        one per alternative); together or apart, the first that matches wins.
+        Short alternatives that follow each other are compiled together (one ``match``
+        instead of one per alternative); together or apart, the first that matches wins.
         """
         indexes = set(self.anywhere)
         for length in range(1, len(key) + 1):
             indexes |= self.by_prefix.get(key[:length], set())
         runs: list[tuple[int, int]] = []
         for index in sorted(indexes):
-            if runs and runs[-1][1] == index:
+            if runs and runs[-1][1] == index and not self._big(index) and not self._big(index - 1):
                 runs[-1] = (runs[-1][0], index + 1)
             else:
                 runs.append((index, index + 1))
         chosen = self._chosen[key] = tuple(self._run(first, last) for first, last in runs)
         return chosen
+
+    def _big(self, index: int) -> bool:
+        """A long alternative (a lexicon's trie) is compiled on its own, once: compiling it
+        again inside every run it could join would cost more than the calls it saves."""
+        return len(self.alternatives[index]) > 2000
 
     def _run(self, first: int, last: int) -> re.Pattern[str]:
         pattern = self._single.get((first, last))
