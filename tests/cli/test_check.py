@@ -15,9 +15,32 @@ title: Example
 status: draft
 severity: SEV3
 visibility: internal
+reviewers: [sam]
 ---
 
 ## Summary
+
+Text.
+
+## Impact
+
+About 120 users saw errors for 45 minutes.
+
+## Root cause
+
+Text.
+
+## Resolution
+
+Text.
+
+## Action items
+
+| Action | Owner | Due | Ticket | Status |
+| --- | --- | --- | --- | --- |
+| Add a check | @sam | 2027-06-01 | OPS-1 | open |
+
+## Lessons learned
 
 Text.
 """
@@ -120,9 +143,9 @@ def test_an_ignore_comment_silences_one_line(archive: Path, run) -> None:  # typ
             for f in json.loads(run("check", "--format", "json").out)["findings"]
         ]
 
-    assert found(b"Caf\xe9.\n") == [("HS109", 12)]
+    assert found(b"Caf\xe9.\n") == [("HS109", 35)]
     assert found(b"Caf\xe9. <!-- hindsight: ignore HS109 -->\n") == []
-    assert found(b"Caf\xe9. <!-- hindsight: ignore HS301 -->\n") == [("HS109", 12)]
+    assert found(b"Caf\xe9. <!-- hindsight: ignore HS301 -->\n") == [("HS109", 35)]
 
 
 def test_paths_select_incidents(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -155,9 +178,7 @@ def test_every_listed_handle_is_checked(archive: Path, run) -> None:  # type: ig
         incident(
             archive,
             name,
-            GOOD.format(id=name).replace(
-                "visibility: internal", f"visibility: internal\nreviewers: {listed}"
-            ),
+            GOOD.format(id=name).replace("reviewers: [sam]", f"reviewers: {listed}"),
         )
     out = run("check").out
     assert "'reviewers' must be a list of handles, like [lee, sam]; None is not one" in out
@@ -361,7 +382,7 @@ def test_a_secret_removed_by_a_later_commit_is_found_in_the_history(  # type: ig
     assert result.out.splitlines() == [
         (
             f"incidents/2026-11-01-a/postmortem.md:1:1: HS805 a GitHub token (40 characters) was added by commit "
-            f"{first[:12]} (line 13) and removed later, but stays in the branch's git history: revoke it, then "
+            f"{first[:12]} (line 36) and removed later, but stays in the branch's git history: revoke it, then "
             "rewrite the branch without it (git rebase -i) before merging [security]"
         ),
         (
