@@ -103,9 +103,11 @@ class Rule(NamedTuple):
     def early(self) -> Status | None:
         """The status from which the rule warns ahead of ``applies_from``, if it does.
 
-        A rule that applies from in-review warns from the start unless it says otherwise
+        A rule that applies from in-review warns from draft unless it says otherwise
         (SPEC §3): what review will demand is a warning at the line to fix while the
-        incident is investigating or draft, not a surprise when it moves to in-review.
+        postmortem is being written, not a surprise when it moves to in-review. Not from
+        investigating: while the incident is live the document is a scratchpad, SPEC §3 asks
+        only for valid front matter and timeline then, and ``check --as in-review`` shows all.
         Warnings rather than one "before review: N to fix" line, because a warning reads the
         same in every place a writer looks: the terminal lists it with its line, an editor's
         problem matcher underlines the section, and a pull request shows a yellow annotation
