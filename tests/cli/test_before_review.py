@@ -59,3 +59,25 @@ def test_check_as_an_unknown_or_earlier_status_is_a_usage_error(archive: Path, r
         f"hindsight: error: --as investigating: {ID} is already draft; "
         "--as takes its status or a later one: draft, in-review, approved\n"
     )
+
+
+def test_moving_to_draft_says_what_review_will_demand(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """``status ID draft`` succeeds and prints the count and the first findings review will block."""
+    run("new", "Checkout down", "--severity", "SEV3")
+    for at, milestone in (("13:58", "start"), ("14:01", "detected"), ("14:04", "resolved")):
+        run("log", "--at", at, "--milestone", milestone, milestone)
+    result = run("status", ID, "draft")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[:2] == [
+        f"incidents/{ID}/postmortem.md: status investigating → draft",
+        (
+            f"before review: 9 errors to fix (hindsight check --as in-review incidents/{ID} "
+            "lists them all), first:"
+        ),
+    ]
+    assert len(lines) == 5
+    assert lines[2] == (
+        f"  incidents/{ID}/postmortem.md:12: HS704 no reviewer named; "
+        "list who must sign it off: reviewers: [handle]"
+    )
