@@ -103,11 +103,10 @@ class Rule(NamedTuple):
     def early(self) -> Status | None:
         """The status from which the rule warns ahead of ``applies_from``, if it does.
 
-        A rule that applies from in-review warns from draft unless it says otherwise
-        (SPEC §3): what review will demand is a warning at the line to fix while the
-        postmortem is being written, not a surprise when it moves to in-review. Not from
-        investigating: while the incident is live the document is a scratchpad, SPEC §3 asks
-        only for valid front matter and timeline then, and ``check --as in-review`` shows all.
+        A rule that applies from in-review warns from investigating unless it says otherwise
+        (SPEC §3: before in-review, what review will demand shows as warnings): it is a
+        warning at the line to fix from the first ``check`` after ``hindsight new``, not a
+        surprise when the incident moves to in-review.
         Warnings rather than one "before review: N to fix" line, because a warning reads the
         same in every place a writer looks: the terminal lists it with its line, an editor's
         problem matcher underlines the section, and a pull request shows a yellow annotation
@@ -117,7 +116,7 @@ class Rule(NamedTuple):
         if self.warns_from is not None:
             return self.warns_from
         if self.applies_from is Status.IN_REVIEW:
-            return Status.DRAFT
+            return Status.INVESTIGATING
         return None
 
     def runs_at(self, status: Status) -> bool:
