@@ -22,7 +22,7 @@ from hindsight.engine import (
 )
 from hindsight.errors import HindsightError
 from hindsight.load.incident import load_incident, read_sources
-from hindsight.model import Finding
+from hindsight.model import Finding, Status
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
 from hindsight.rules._base import History
@@ -61,7 +61,7 @@ def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
 #: generated archive: the two break even near 80 incidents; at 150 the pool is 25% faster)
 PARALLEL_FROM = 160
 _BATCH = 64
-_WORKER_STATE: tuple[Settings, CheckContext, dict[str, str]] | None = None
+_WORKER_STATE: tuple[Settings, CheckContext, dict[str, str], Status | None] | None = None
 
 Checked = tuple[
     str, str | None, Outcome
@@ -69,16 +69,17 @@ Checked = tuple[
 
 
 def _check(
-    folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]
+    folders: list[Path],
+    settings: Settings,
+    ctx: CheckContext,
+    levels: dict[str, str],
+    checked_as: Status | None = None,
 ) -> Iterator[Checked]:
     """Load and check ``folders``, one at a time, each outcome given as soon as it is known."""
     for folder in folders:
         sources = read_sources(folder)
-        yield (
-            folder.name,
-            key(sources),
-            outcome(load_incident(folder, settings, sources=sources), ctx, ALL_RULES, levels),
-        )
+        loaded = load_incident(folder, settings, sources=sources)
+        yield folder.name, key(sources), outcome(loaded, ctx, ALL_RULES, levels, checked_as)
 
 
 def _check_batch(folders: list[Path]) -> list[Checked]:
@@ -131,17 +132,21 @@ def _context(
 
 
 def _fresh(
-    folders: list[Path], settings: Settings, ctx: CheckContext, levels: dict[str, str]
+    folders: list[Path],
+    settings: Settings,
+    ctx: CheckContext,
+    levels: dict[str, str],
+    checked_as: Status | None = None,
 ) -> Iterator[Checked]:
     """Check ``folders``: in this process, or by a pool of forked processes for many."""
     global _WORKER_STATE
     workers = _workers(len(folders))
     if workers == 1:
-        yield from _check(folders, settings, ctx, levels)
+        yield from _check(folders, settings, ctx, levels, checked_as)
         return
     import multiprocessing
 
-    _WORKER_STATE = (settings, ctx, levels)
+    _WORKER_STATE = (settings, ctx, levels, checked_as)
     batches = [folders[i : i + _BATCH] for i in range(0, len(folders), _BATCH)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -157,13 +162,16 @@ def check_folders(
     today: date,
     cache: Cache | None = None,
     history: History | None = None,
+    checked_as: Status | None = None,
 ) -> Report:
     """Check ``folders`` in depth, and the ids of the whole archive, as of ``today``.
 
     With a ``cache``, an incident whose files did not change since it was kept is not checked
     again: only its judged rules are (today, the ids), and the cache is updated in memory (the
     caller saves it). Large archives are checked by a pool of forked processes, one per core
-    (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way.
+    (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way. With
+    ``checked_as``, every incident is checked as if it were at that status, and the cache is
+    neither read nor written.
     """
     entries, ctx, levels = _context(settings, today)
     findings = archive_findings(
@@ -172,6 +180,8 @@ def check_folders(
     if history is not None:
         findings.extend(history_findings(history, ctx, ALL_RULES, levels))
     stale = folders
+    if checked_as is not None:
+        cache = None
     if cache is not None and cache.usable:
         stale = []
         for folder in folders:
@@ -180,7 +190,7 @@ def check_folders(
                 stale.append(folder)
             else:
                 findings.extend(judge(kept, ctx, levels))
-    for name, digest, done in _fresh(stale, settings, ctx, levels):
+    for name, digest, done in _fresh(stale, settings, ctx, levels, checked_as):
         if cache is not None:
             cache.put(name, digest, done)
         findings.extend(judge(done, ctx, levels))
@@ -189,7 +199,7 @@ def check_folders(
         # a whole check forgets deleted folders; a partial one (a pull request's) reads
         # nothing of the incidents it was not given, the cache's list of them included
         cache.retain(existing)
-    return report(findings, len(folders))
+    return report(findings, len(folders), checked_as)
 
 
 def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Report:
@@ -198,9 +208,14 @@ def check_paths(settings: Settings, paths: Iterable[Path], today: date) -> Repor
 
 
 def check_candidate(
-    settings: Settings, folder: Path, postmortem: bytes, today: date
+    settings: Settings,
+    folder: Path,
+    postmortem: bytes,
+    today: date,
+    checked_as: Status | None = None,
 ) -> list[Finding]:
     """The findings ``folder`` would have if its postmortem.md held ``postmortem``."""
     _entries, ctx, levels = _context(settings, today)
     loaded = load_incident(folder, settings, postmortem)
-    return sorted(incident_findings(loaded, ctx, ALL_RULES, levels), key=Finding.sort_key)
+    found = incident_findings(loaded, ctx, ALL_RULES, levels, checked_as)
+    return sorted(found, key=Finding.sort_key)

@@ -214,6 +214,12 @@ def log(
     is_flag=True,
     help="Check every incident afresh; neither read nor write .hindsight-cache/.",
 )
+@click.option(
+    "--as",
+    "checked_as",
+    type=click.Choice(["investigating", "draft", "in-review", "approved"]),
+    help="Check as if the incidents were at this later status (nothing is written).",
+)
 @click.pass_obj
 def check(
     archive: Archive,
@@ -222,11 +228,13 @@ def check(
     changed_since: str | None,
     today: str | None,
     no_cache: bool,
+    checked_as: str | None,
 ) -> int:
     """Check incidents (all, or the folders in PATHS); exit 1 on errors.
 
     Unchanged incidents are not checked again: their findings are kept in .hindsight-cache/
     ($HINDSIGHT_CACHE_DIR), with what depends on today and the other incidents judged anew.
+    --as in-review shows what review will demand of a draft, at error level.
     """
     from hindsight import changes, clock
 
@@ -237,9 +245,11 @@ def check(
     pending = None if changed_since is None else changes.start(archive.settings, changed_since)
     from hindsight.cache import Cache
     from hindsight.checking import check_folders, select
+    from hindsight.model import Status
     from hindsight.reporters import REPORTERS
 
-    cache = None if no_cache else Cache.open(archive.settings)
+    as_status = Status(checked_as) if checked_as else None
+    cache = None if no_cache or as_status else Cache.open(archive.settings)
     history = None
     if pending is not None:
         folders, history = pending.result()
@@ -248,7 +258,7 @@ def check(
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
-    report = check_folders(archive.settings, folders, day, cache, history)
+    report = check_folders(archive.settings, folders, day, cache, history, as_status)
     click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
     if cache is not None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from hindsight.errors import HindsightError
 from hindsight.model import Finding, Incident, Level, LoadedIncident, Status
 from hindsight.rules import Archive, CheckContext, Rule, by_code
 from hindsight.rules._base import Facts, History
@@ -15,6 +16,7 @@ class Report(NamedTuple):
 
     findings: tuple[Finding, ...]
     incidents_checked: int
+    checked_as: Status | None = None
 
     @property
     def errors(self) -> int:
@@ -60,19 +62,42 @@ class Outcome(NamedTuple):
     ignored: tuple[tuple[int, str], ...] = ()
 
 
+def checked_status(incident: Incident, checked_as: Status | None) -> Status:
+    """The status ``incident`` is checked at: its own, or ``checked_as`` when that is later.
+
+    Raises HindsightError when ``checked_as`` is earlier than the incident's own status:
+    checking a reviewed postmortem as a draft would only hide findings.
+    """
+    own = incident.status or Status.INVESTIGATING
+    if checked_as is None or checked_as is own:
+        return own
+    if checked_as.rank < own.rank:
+        later = [s.value for s in Status if s.rank >= own.rank]
+        raise HindsightError(
+            f"--as {checked_as.value}: {incident.id} is already {own.value}; "
+            f"--as takes its status or a later one: {', '.join(later)}"
+        )
+    return checked_as
+
+
 def outcome(
-    item: LoadedIncident, ctx: CheckContext, rules: Iterable[Rule], levels: dict[str, str]
+    item: LoadedIncident,
+    ctx: CheckContext,
+    rules: Iterable[Rule],
+    levels: dict[str, str],
+    checked_as: Status | None = None,
 ) -> Outcome:
     """Loader problems plus every rule that applies at the incident's status and is not off.
 
-    Rules other than the judged ones see the context sealed: no today, no ids.
+    Rules other than the judged ones see the context sealed: no today, no ids. With
+    ``checked_as``, the incident is checked as if it were at that later status.
     """
     found = list(item.problems)
     facts: list[tuple[str, Facts]] = []
     incident = item.incident
     ignored: tuple[tuple[int, str], ...] = ()
     if incident is not None:
-        status = incident.status or Status.INVESTIGATING
+        status = checked_status(incident, checked_as)
         sealed = ctx.sealed()
         for rule in rules:
             if not rule.per_incident or not rule.runs_at(status) or levels.get(rule.code) == "off":
@@ -122,10 +147,14 @@ def _ignored(finding: Finding, incident: Incident | None) -> bool:
 
 
 def incident_findings(
-    item: LoadedIncident, ctx: CheckContext, rules: tuple[Rule, ...], levels: dict[str, str]
+    item: LoadedIncident,
+    ctx: CheckContext,
+    rules: tuple[Rule, ...],
+    levels: dict[str, str],
+    checked_as: Status | None = None,
 ) -> list[Finding]:
     """The findings of one incident after hindsight.yml's levels and the ignore comments."""
-    return judge(outcome(item, ctx, rules, levels), ctx, levels)
+    return judge(outcome(item, ctx, rules, levels, checked_as), ctx, levels)
 
 
 def archive_findings(
@@ -151,6 +180,6 @@ def history_findings(
     return [f for f in found if f is not None]
 
 
-def report(findings: Iterable[Finding], count: int) -> Report:
+def report(findings: Iterable[Finding], count: int, checked_as: Status | None = None) -> Report:
     """A Report of ``findings`` sorted by place."""
-    return Report(tuple(sorted(findings, key=Finding.sort_key)), count)
+    return Report(tuple(sorted(findings, key=Finding.sort_key)), count, checked_as)

@@ -117,4 +117,35 @@ def move(settings: Settings, folder: Path, target: Status, today: date) -> Outco
             written=False,
         )
     edit.write()
-    return Outcome(edit.label, (f"{edit.label}: status {current or '(none)'} → {target.value}",))
+    moved = f"{edit.label}: status {current or '(none)'} → {target.value}"
+    return Outcome(
+        edit.label, (moved, *_before_review(settings, folder, edit.data(), today, target))
+    )
+
+
+#: how many of the findings that would block review ``status`` names
+SHOWN = 3
+
+
+def _before_review(
+    settings: Settings, folder: Path, postmortem: bytes, today: date, status: Status
+) -> list[str]:
+    """What review will demand of a postmortem moved to ``status``, when that is before review."""
+    from hindsight.checking import check_candidate
+
+    if status.rank >= Status.IN_REVIEW.rank:
+        return []
+    errors = [
+        f
+        for f in check_candidate(settings, folder, postmortem, today, Status.IN_REVIEW)
+        if f.level is Level.ERROR
+    ]
+    if not errors:
+        return ["in-review will demand nothing more: it can move on when it is written"]
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    where = relative(folder, settings.root)
+    lines = [
+        f"before review: {count} to fix (hindsight check --as in-review {where} lists them all), first:"
+    ]
+    lines += [f"  {f.path}:{f.line or 1}: {f.code} {f.message}" for f in errors[:SHOWN]]
+    return lines

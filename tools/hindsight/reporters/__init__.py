@@ -8,10 +8,21 @@ from collections.abc import Callable
 from hindsight.engine import Report
 from hindsight.model import Finding
 
+#: what a status is called after "to fix before"
+_BEFORE = {"draft": "the draft", "in-review": "review", "approved": "approval"}
+
 
 def _summary(report: Report) -> str:
     noun = "incident" if report.incidents_checked == 1 else "incidents"
-    return f"{report.incidents_checked} {noun} checked: {report.errors} error(s), {report.warnings} warning(s)"
+    counts = f"{report.errors} error(s), {report.warnings} warning(s)"
+    if report.checked_as is None:
+        return f"{report.incidents_checked} {noun} checked: {counts}"
+    status = report.checked_as.value
+    errors = f"{report.errors} error{'' if report.errors == 1 else 's'}"
+    return (
+        f"{report.incidents_checked} {noun} checked as {status}: {errors} to fix before "
+        f"{_BEFORE.get(status, status)}, {report.warnings} warning(s); no file was changed"
+    )
 
 
 def _place(f: Finding) -> str:

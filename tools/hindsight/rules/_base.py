@@ -95,18 +95,38 @@ class Rule(NamedTuple):
             return "commits since --changed-since"
         if self.archive:
             return "whole archive"
-        if self.warns_from is not None:
-            return f"warning from {self.warns_from.value}, {self.level.value} from {self.applies_from.value}"
+        if self.early is not None:
+            return f"warning from {self.early.value}, {self.level.value} from {self.applies_from.value}"
         return f"from {self.applies_from.value}"
+
+    @property
+    def early(self) -> Status | None:
+        """The status from which the rule warns ahead of ``applies_from``, if it does.
+
+        A rule that applies from in-review warns from investigating unless it says otherwise
+        (SPEC §3: before in-review, what review will demand shows as warnings): it is a
+        warning at the line to fix from the first ``check`` after ``hindsight new``, not a
+        surprise when the incident moves to in-review.
+        Warnings rather than one "before review: N to fix" line, because a warning reads the
+        same in every place a writer looks: the terminal lists it with its line, an editor's
+        problem matcher underlines the section, and a pull request shows a yellow annotation
+        there, while a count alone would say nothing in the editor or the annotations. They
+        never fail the check: the exit code stays 0 until in-review.
+        """
+        if self.warns_from is not None:
+            return self.warns_from
+        if self.applies_from is Status.IN_REVIEW:
+            return Status.INVESTIGATING
+        return None
 
     def runs_at(self, status: Status) -> bool:
         """Whether the rule looks at an incident at ``status`` (at warning level before applies_from)."""
-        first = self.warns_from or self.applies_from
+        first = self.early or self.applies_from
         return first.rank <= status.rank
 
     def warns_only_at(self, status: Status) -> bool:
         """Whether, at ``status``, the rule's findings are warnings whatever its level."""
-        return self.warns_from is not None and status.rank < self.applies_from.rank
+        return self.early is not None and status.rank < self.applies_from.rank
 
     @property
     def per_incident(self) -> bool:
