@@ -60,3 +60,22 @@ def test_the_index_filters_instantly_and_without_javascript(site: Path) -> None:
         # the same filter as a page, for readers without JavaScript
         page.goto(base + "incidents/year/2025/")
         assert page.locator(".hs-table tbody tr").count() == 1
+
+
+def test_an_incident_gives_its_action_items_the_width_they_need(site: Path) -> None:
+    """At 1280 px the action reads on one line, with no empty navigation column beside it;
+    at 390 px the table scrolls in its own box and the page does not widen."""
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(base + "incidents/2026-10-02-slow-checkout/")
+        table = page.locator("table.hs-postmortem-actions")
+        action = table.locator("tbody td").first
+        assert "Validate pool size" in action.inner_text()
+        line = float(action.evaluate("td => parseFloat(getComputedStyle(td).lineHeight)"))
+        assert action.bounding_box()["height"] < 2 * line + 20  # type: ignore[index]
+        assert not page.locator(".md-sidebar--primary").is_visible()
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(base + "incidents/2026-10-02-slow-checkout/")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        assert page.locator(".hs-scroll table.hs-postmortem-actions").count() == 1

@@ -332,3 +332,24 @@ def test_charts_count_by_month_and_quarter(tmp_path: Path) -> None:
     assert "2026 Q4: 2 open" in items
     assert charts.months(date(2026, 2, 1), 3) == ["2025-12", "2026-01", "2026-02"]
     assert charts.quarters(date(2026, 2, 1), 2) == ["2025 Q4", "2026 Q1"]
+
+
+def test_the_action_items_table_is_marked_and_no_other() -> None:
+    from hindsight.site.pages import mark_action_table
+
+    html = (
+        '<h2 id="impact">Impact</h2><table><tr><td>a</td></tr></table>'
+        '<h2 id="action-items">Action items</h2><p>x</p><table>\n<tr><td>b</td></tr></table>'
+        '<h2 id="lessons">Lessons</h2><table><tr><td>c</td></tr></table>'
+    )
+    marked = mark_action_table(html)
+    assert marked.count("hs-postmortem-actions") == 1
+    assert (
+        '<div class="hs-scroll"><table class="hs-table hs-postmortem-actions">\n<tr><td>b' in marked
+    )
+    assert marked.endswith('<h2 id="lessons">Lessons</h2><table><tr><td>c</td></tr></table>')
+    no_table = (
+        '<h2 id="action-items">Action items</h2><ul><li>x</li></ul><h2 id="l">L</h2><table></table>'
+    )
+    assert mark_action_table(no_table) == no_table
+    assert mark_action_table("<p>nothing</p>") == "<p>nothing</p>"

@@ -148,6 +148,31 @@ def page_head(title: str, *, listing: bool = False) -> str:
     return f"---\ntitle: {quoted}\n{extra}---\n\n# {text(title)}\n\n"
 
 
+_ACTION_HEADING = re.compile(r'<h2[^>]*\bid="action-items[^"]*"')
+
+
+def mark_action_table(html: str) -> str:
+    """Give the action-items section's table the classes that lay it out (hindsight.css).
+
+    The action is the long column: the short ones (owner, due, ticket, status) keep to one
+    line, so the action reads on one or two lines instead of four; on a narrow screen the
+    table scrolls sideways in its own box instead of widening the page.
+    """
+    heading = _ACTION_HEADING.search(html)
+    if heading is None:
+        return html
+    end = html.find("<h2", heading.end())
+    at = html.find("<table", heading.end(), end if end != -1 else len(html))
+    close = html.find("</table>", at)
+    if at == -1 or close == -1:
+        return html
+    table = html[at + len("<table") : close]
+    return (
+        f'{html[:at]}<div class="hs-scroll"><table class="hs-table hs-postmortem-actions"{table}'
+        f"</table></div>{html[close + len('</table>') :]}"
+    )
+
+
 def incident_path(incident_id: str) -> str:
     """Site path of an incident's page."""
     return f"incidents/{incident_id}/"

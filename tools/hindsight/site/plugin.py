@@ -295,6 +295,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         incident = self.incident_pages.get(page.file.src_uri)
         if incident is not None:
             page.edit_url = pages.edit_url(incident, self.repo_url, self.settings.edit_uri)
+            # the site's sections are in the header; an incident needs the width for its tables
+            page.meta.setdefault("hide", ["navigation"])
         return markdown
 
     def on_page_content(
@@ -329,7 +331,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         """
         from hindsight.site.sanitize import sanitize
 
-        html = sanitize(html)
+        html = pages.mark_action_table(sanitize(html))
         card = pages.card(incident, data, href, page.edit_url)
         self.later[page.file.src_uri] = (card, incident, href)
         html = html.replace(
