@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
 
 BLOG = """\
@@ -418,3 +420,24 @@ def test_a_table_in_the_source_is_kept_as_written(archive: Path, run) -> None:  
     assert _import(run, str(source)).code == 0
     text = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
     assert table + "\n- a note\n" in text and "the source listed these actions" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "folder"),
+    [
+        ("2025-07-30/31: Hex outage", "Hex outage", "2025-07-30-hex-outage"),
+        ("PM2019-009 - Cluster reverted", "Cluster reverted", "2025-07-30-cluster-reverted"),
+        ("July 30th, 2025 — API down", "API down", "2025-07-30-api-down"),
+    ],
+)
+def test_ids_and_titles_drop_the_date_or_number_a_source_puts_first(  # type: ignore[no-untyped-def]
+    archive: Path, run, heading: str, title: str, folder: str
+) -> None:
+    source = write(
+        archive.parent / "report.md",
+        f"# {heading}\n\nOn 2025-07-30 the site was down for two hours.\n",
+    )
+    result = _import(run, str(source), "--date", "2025-07-30")
+    assert result.code == 0, result.err
+    postmortem = (archive / "incidents" / folder / "postmortem.md").read_text(encoding="utf-8")
+    assert f"title: {title}\n" in postmortem or f'title: "{title}"\n' in postmortem

@@ -18,6 +18,7 @@ from hindsight.importing.actions import Converted, lists_to_table
 from hindsight.importing.document import (
     Found,
     Mapped,
+    clean_title,
     comment_text,
     date_of,
     people_and_services,
@@ -201,6 +202,7 @@ def import_file(
     title, title_index = title_of(source)
     year = year_hint(source)
     in_title = find_date(title.value, year)
+    title = Found(clean_title(title.value), title.source)
     preliminary = (
         Found(day, "--date")
         if day

@@ -199,6 +199,26 @@ def title_of(source: Source) -> tuple[Found, int | None]:
     return Found(stem[:1].upper() + stem[1:] or "Imported postmortem", "the file name"), None
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: what sources put before the title itself: a date (a range too), a number, a report's code
+_TITLE_NOISE = re.compile(
+    rf"^(?:(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s*(?:/|-|–|to)\s*\d{{1,2}}(?![-/.\d]))?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|#\d+|\d+[.)]|(?:PM|INC|IR|Incident|Postmortem|Post-mortem)[ #-]?\d[\w-]*)[\s:|–—-]+)+",
+    re.IGNORECASE,
+)
+
+
+def clean_title(title: str) -> str:
+    """The title without the date, number or report code a source puts before it.
+
+    "2025-07-30/31: Hex outage" and "PM2019-009 - Cluster reverted" become "Hex outage" and
+    "Cluster reverted"; a title that is nothing else is kept as it is.
+    """
+    cleaned = _TITLE_NOISE.sub("", title).strip()
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else title
+
+
 def _plain(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return " ".join(re.sub(r"[*_`]", "", text).split())
