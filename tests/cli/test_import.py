@@ -428,6 +428,8 @@ def test_a_table_in_the_source_is_kept_as_written(archive: Path, run) -> None:  
         ("2025-07-30/31: Hex outage", "Hex outage", "2025-07-30-hex-outage"),
         ("PM2019-009 - Cluster reverted", "Cluster reverted", "2025-07-30-cluster-reverted"),
         ("July 30th, 2025 — API down", "API down", "2025-07-30-api-down"),
+        ("DNS outage on 2025-07-30", "DNS outage on 2025-07-30", "2025-07-30-dns-outage"),
+        ("Flags outage, July 30, 2025", "Flags outage, July 30, 2025", "2025-07-30-flags-outage"),
     ],
 )
 def test_ids_and_titles_drop_the_date_or_number_a_source_puts_first(  # type: ignore[no-untyped-def]

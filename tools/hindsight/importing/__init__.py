@@ -31,6 +31,12 @@ from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
 
+#: a date at the end of a title's slug ("dns-outage-on-2023-01-25"): the id starts with it already
+_TRAILING_DATE = re.compile(
+    r"(?:-(?:on|for|of|from))?-(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?:-\d{1,2}(?:st|nd|rd|th)?)?-\d{4})$"
+)
 _DETECT = re.compile(
     r"\b(?:alerts?|alerted|alarms?|paged|pager|pages|notic(?:ed|es|e)|reports?|reported|detected|"
     r"discover(?:s|ed)|aware|spotted|observed|e-?mails?|flagged|raised|first noticed)\b",
@@ -223,7 +229,8 @@ def import_file(
     started = date_of(source, day, first) or Found(today, "today (the document gives no date)")
     if started.source != "--date":
         guesses.append(f"the date {started.value} comes from {started.source}")
-    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", slugify(title.value)) or "incident"
+    slug = _TRAILING_DATE.sub("", re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", slugify(title.value)))
+    slug = slug or "incident"
     incident_id = f"{started.value.isoformat()}-{slug}"
     roles, services, not_handles = people_and_services(source)
     guesses += [
