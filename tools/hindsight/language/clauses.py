@@ -31,15 +31,26 @@ class _Lazy:
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
 
-    def __getattr__(self, name: str) -> object:  # only until compiled: then the methods are ours
-        compiled = re.compile(self._source, self._flags)
-        self.search, self.match, self.finditer = compiled.search, compiled.match, compiled.finditer
-        return getattr(compiled, name)
+    def __getattr__(self, name: str) -> object:  # for what is not an attribute of ours yet
+        if self._compiled is None:
+            self._compiled = compiled = re.compile(self._source, self._flags)
+            self.search, self.match, self.finditer = (
+                compiled.search,
+                compiled.match,
+                compiled.finditer,
+            )
+        return getattr(self._compiled, name)
 
 
 def _lazy(source: str, flags: int = 0) -> re.Pattern[str]:
     return _Lazy(source, flags)  # type: ignore[return-value]
+
+
+def _lower_letters(pattern: str) -> str:
+    """``pattern`` for lower-cased text: its capitals lowered, escapes (``\\S``) and ``(?P`` kept."""
+    return re.sub(r"(?<![\\?])[A-Z]+", lambda m: m.group().lower(), pattern)
 
 
 #: what may stand between a subject and its verb: auxiliaries, adverbs, "went on to", "who"
@@ -139,7 +150,7 @@ META = re.compile(
     re.IGNORECASE,
 )
 #: the same, on the lower-cased text, without re.IGNORECASE (four times faster)
-_META_LOWERED = re.compile(re.sub(r"(?<![\\?])[A-Z]+", lambda m: m.group().lower(), META.pattern))
+_META_LOWERED = re.compile(_lower_letters(META.pattern))
 _NOBODY = re.compile(r"(?:nobody|no one|no-one)$", re.IGNORECASE)
 #: words about a label, for the label and judgement kinds: "we look at the system rather than 'human error'"
 _LABEL_META = re.compile(
@@ -375,7 +386,7 @@ _EXPRESSION = (
 #: same offsets): without re.IGNORECASE, re compares letters as they are, which is nearly twice
 #: as fast on a pattern of this size. Capitals in the pattern are lowered with the text.
 #: the fault expressions, lower-cased, to match on the lower-cased text
-_LOWERED = re.sub(r"(?<![\\?])[A-Z]+", lambda m: m.group().lower(), _EXPRESSION)
+_LOWERED = _lower_letters(_EXPRESSION)
 _TECHNICAL = re.compile(lx.TECHNICAL, re.IGNORECASE)
 _DAMAGE = re.compile(rf"\b(?:{_alt(lx.DAMAGE_MARKERS)})(?!\w)", re.IGNORECASE)
 _CRITICAL = re.compile(rf"\b(?:{_alt(lx.CRITICAL_OBJECTS)})\b", re.IGNORECASE)

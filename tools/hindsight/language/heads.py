@@ -37,7 +37,7 @@ class _Unknown(Exception):
     """A node this reader does not know: the caller falls back to scanning every position."""
 
 
-def starts(pattern: str, depth: int = 3) -> frozenset[str] | None:
+def starts(pattern: str, depth: int = DEPTH) -> frozenset[str] | None:
     """Strings of up to ``depth`` letters one of which begins every match of ``pattern``.
 
     None when some match may begin with anything (an empty prefix) or the pattern cannot be

@@ -1041,30 +1041,24 @@ def _common_shape(word: str) -> bool:
     return bool(_COMMON_ENDING.search(word)) and len(word) > 7  # not "Bence", "Florence"
 
 
-@functools.lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """The given names of :file:`first_names.txt`."""
-    text = (
-        resources.files("hindsight.language")
-        .joinpath("first_names.txt")
-        .read_text(encoding="utf-8")
-    )
+def _word_list(name: str) -> frozenset[str]:
+    """The words of a list beside this module: whitespace-separated, '#' lines are comments."""
+    text = resources.files("hindsight.language").joinpath(name).read_text(encoding="utf-8")
     return frozenset(
         w for line in text.splitlines() if not line.startswith("#") for w in line.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """The given names of :file:`first_names.txt`."""
+    return _word_list("first_names.txt")
 
 
 @functools.lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Everyday English words that are not names (:file:`common_words.txt`), lower case."""
-    text = (
-        resources.files("hindsight.language")
-        .joinpath("common_words.txt")
-        .read_text(encoding="utf-8")
-    )
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
+    return _word_list("common_words.txt")
 
 
 def name_strength(word: str) -> int:
