@@ -170,51 +170,6 @@ def test_a_password_in_a_url_is_a_secret_however_simple(check: Check) -> None:
     assert codes(check(body=BODY + "\nThe old password=letmein was rotated.\n")) == []
 
 
-def test_the_secret_prefilter_lets_through_every_line_a_secret_pattern_can_match() -> None:
-    """The prefilters, of a line and of each pattern, pass every line the pattern matches."""
-    # The prefilter reads a lower-cased line; the patterns ignore case the way ``re`` does,
-    # which also takes the dotted and dotless i and the long s for ASCII letters.
-    from hindsight.rules.security import _NEEDS, SECRETS, _patterns_for, may_hold_secret
-
-    tokens = [
-        "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
-        "AKIA" + "Q3EGRTB2XWZP7KLM",
-        "AIza" + "x" * 35,
-        "xoxb-" + "1" * 12,
-        "-----BEGIN RSA PRIVATE KEY-----",
-        "https://hooks.slack.com/services/T1/B2/c3",
-        "sk_live_" + "a" * 24,
-        "npm_" + "b" * 36,
-        "SG." + "c" * 22 + "." + "d" * 43,
-        "eyJ" + "e" * 8 + ".eyJ" + "f" * 8 + "." + "g" * 8,
-        "postgres://admin:Zq8vW3mK1pR7@db.internal",
-        "glpat-" + "h" * 20,
-        "github_pat_" + "i" * 60,
-    ]
-    assigned = [
-        f"{key}{sep}Zq8vW3mK1pR7tY2u"
-        for key in (
-            "PASSWORD",
-            "Pwd",
-            "SeCrEt",
-            "API-Key",
-            "Auth_Token",
-            "CREDENTIALS",
-            "pa\u017f\u017fword",
-            "credent\u0130al",
-            "\u0131dentity token",
-        )
-        for sep in ("=", ": ")
-    ]
-    for line in tokens + assigned:
-        assert any(p.search(line) for _, p in SECRETS), line
-        assert may_hold_secret(f"In the log: {line}."), line
-        matching = {kind for kind, p in SECRETS if p.search(line)}
-        assert matching <= {kind for kind, _ in _patterns_for(f"In the log: {line}.")}, line
-    assert {kind for kind, _ in SECRETS} == set(_NEEDS), "every pattern says what it needs"
-    assert not may_hold_secret("The deploy at 14:02 doubled the error rate for 12 minutes.")
-
-
 def test_placeholders_and_values_that_are_not_secrets(check: Check) -> None:
     body = (
         BODY
@@ -326,16 +281,6 @@ def test_places_gives_each_line_holding_a_hint_once_with_its_file_line() -> None
         ("incidents/i/timeline.log", 1, "@ first"),
     ]
     assert [p.line for p in places(incident, hints, head=False)] == [8, 10, 1]
-
-
-def test_secret_hints_fall_back_to_every_line_when_folding_changes_a_length(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from hindsight.rules import security
-
-    assert list(security._secret_hints("a\nb\nc")) == []
-    monkeypatch.setattr(security, "folded", lambda text: text.lower() + "\u0307")
-    assert list(security._secret_hints("a\nb\nc")) == [0, 2, 4]
 
 
 def test_ipv6_addresses_are_found_on_any_line_of_either_file(check: Check) -> None:

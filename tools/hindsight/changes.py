@@ -138,10 +138,10 @@ _HUNK = re.compile(rb"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
     """The lines ``git log -p --unified=0`` says were added to postmortems and timelines and
     that may hold a secret, with their ignore comments; and those files as they are now."""
+    from hindsight.leaks import may_hold
     from hindsight.load.markdown import ignores
     from hindsight.rules._base import Added, History
     from hindsight.rules.repo import INCIDENT_FILES
-    from hindsight.rules.security import may_hold_secret
 
     added: list[Added] = []
     commit = path = incident = ""
@@ -168,7 +168,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
                         silenced.get(first + i, frozenset()),
                     )
                     for i, text in enumerate(lines)
-                    if may_hold_secret(text)
+                    if may_hold(text)
                 )
             continue
         if raw.startswith(b"\0"):

@@ -12,14 +12,18 @@ service ids, host names, addresses) in what customers read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.humane import duration, moment
 from hindsight.load.markdown import strip_comments
 from hindsight.model import Incident, Milestone, TimelineEvent
 from hindsight.rules.structure import filled
+
+if TYPE_CHECKING:
+    from hindsight.leaks import Secret
 
 AUDIENCES = ("internal", "external", "summary")
 
@@ -211,17 +215,28 @@ def missing(data: dict[str, Any], audience: str) -> tuple[str, ...]:
     return tuple(gaps)
 
 
-def review(text: str, audience: str, incident: Incident, settings: Settings) -> tuple[str, ...]:
-    """Why ``text`` should not go to ``audience`` as it is; empty when it may."""
+def review(
+    text: str,
+    audience: str,
+    incident: Incident,
+    settings: Settings,
+    secrets: Sequence[Secret] = (),
+) -> tuple[str, ...]:
+    """Why ``text`` should not go to ``audience`` as it is; empty when it may.
+
+    ``secrets`` are those :func:`render_update` found and redacted in the text before.
+    """
+    from hindsight import leaks
     from hindsight.rules import blame
-    from hindsight.rules.security import find_addresses, find_denied, find_secrets
+    from hindsight.rules.security import find_addresses, find_denied
 
     problems: list[str] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        for kind, column, _length in find_secrets(line):
-            problems.append(
-                f"line {number}, column {column}: {kind}; remove it (the value is not shown here)"
-            )
+    for found in secrets:
+        problems.append(
+            f"line {found.line}, column {found.column}: {found.describe()}, printed above as "
+            f"{leaks.redaction(found.kind)}; take it out of the postmortem, timeline or --message "
+            "it came from, and revoke it"
+        )
     for _offset, name in find_denied(text, settings.security_deny):
         problems.append(
             f"'{name}' is listed under security.deny in hindsight.yml; say who or what it is instead"
@@ -265,15 +280,18 @@ def render_update(
     incident: Incident, settings: Settings, audience: str, now: datetime, message: str | None = None
 ) -> Update:
     """The message for ``audience`` from ``templates/comms/<audience>.md.j2``."""
+    from hindsight import leaks
     from hindsight.templating import environment, render
 
     data = context(incident, settings, now, message)
     text = render(environment(settings.root), f"comms/{audience}.md.j2", data)
     text = _BLANK_RUN.sub("\n\n", text).strip() + "\n"
+    secrets = leaks.scan(text)  # never printed, never logged: redacted, and a reason not to send
+    text = leaks.redact(text, secrets)
     return Update(
         audience,
         text,
         f"{LOG_LABELS[audience]}: {headline(text)}",
-        review(text, audience, incident, settings),
+        review(text, audience, incident, settings, secrets),
         missing(data, audience),
     )

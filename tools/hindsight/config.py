@@ -61,6 +61,7 @@ class Settings(NamedTuple):
     review_sev2_business_days: int = 5
     security_allow: tuple[str, ...] = ()
     security_deny: tuple[str, ...] = ()
+    site_secrets: str = "refuse"
 
     def severity_rank(self, name: object) -> int:
         """Position of severity ``name`` on the scale, most severe first; unknown ones after all."""
@@ -105,6 +106,15 @@ def _positive_int(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value, None
     return None, "must be a whole number above 0"
+
+
+def _choice(*choices: str) -> Check:
+    def check(value: Any) -> tuple[Any, str | None]:
+        if value in choices:
+            return value, None
+        return None, f"must be one of: {', '.join(choices)}"
+
+    return check
 
 
 def _str_list(value: Any) -> tuple[Any, str | None]:
@@ -174,6 +184,7 @@ SCHEMA: Mapping[str, Any] = {
         "tracker_url": ("tracker_url", _optional_url),
         "repo_url": ("repo_url", _optional_url),
         "edit_uri": ("edit_uri", _str),
+        "secrets": ("site_secrets", _choice("refuse", "redact")),
     },
     "comms": {
         "cadence_minutes": ("comms_cadence_minutes", _positive_int),

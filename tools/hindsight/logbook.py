@@ -149,6 +149,25 @@ def _insertion_index(events: list[TimelineEvent], moment: datetime, end: int) ->
     return events[0].line - 1 if events else end
 
 
+def refuse_secrets(text: str) -> None:
+    """Refuse an event that holds a secret: timeline.log is append-only and kept in git history.
+
+    There is no flag to record one anyway; the message says how to record the event without it.
+    """
+    from hindsight import leaks
+
+    found = leaks.scan(text)
+    if not found:
+        return
+    places = "; ".join(f"{s.describe()} at column {s.column}" for s in found)
+    shown = leaks.redact(text, found)
+    raise HindsightError(
+        f"the event holds {places}; it was not recorded, because timeline.log is kept in git "
+        f"history for everyone who can read the repository. Record it without the value, for "
+        f"example: {shown!r} or say which secret it was ('the deploy token'), and revoke it"
+    )
+
+
 def record(
     path: Path, moment: datetime, text: str, milestone: Milestone | None, root: Path | None = None
 ) -> Logged:
@@ -162,6 +181,7 @@ def record(
             f"the event text is {len(text)} characters; keep it under {MAX_TEXT} "
             "and put details in postmortem.md"
         )
+    refuse_secrets(text)
     line = format_event(moment, text, milestone)
     fd = _open_locked(path)
     try:

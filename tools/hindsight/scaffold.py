@@ -118,6 +118,14 @@ def declaration(
             f"the title contains an invisible character (U+{ord(hidden.group(0)):04X}); "
             "retype it without control or direction characters"
         )
+    from hindsight import leaks
+
+    secrets = leaks.scan(title)
+    if secrets:
+        raise HindsightError(
+            f"the title holds {secrets[0].describe()}; nothing was written. Say what is broken "
+            "without it, and revoke it"
+        )
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")

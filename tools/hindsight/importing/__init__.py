@@ -283,6 +283,7 @@ def import_file(
             incident_id, comment_text(Path(shown).name), today, timeline, marks
         ),
     }
+    guesses += _redact_secrets(files)
     try:
         folder = write_incident(settings, incident_id, files)
     except HindsightError as exc:
@@ -312,6 +313,23 @@ def import_file(
         tuple(missing),
         tuple(findings),
     )
+
+
+def _redact_secrets(files: dict[str, str]) -> list[str]:
+    """Redact every secret in the new incident's files, in place; a note for each."""
+    from hindsight import leaks
+
+    notes = []
+    for name, text in files.items():
+        found = leaks.scan(text)
+        if found:
+            files[name] = leaks.redact(text, found)
+        notes += [
+            f"{name} line {s.line}: {s.describe()} from the source was written as "
+            f"{leaks.redaction(s.kind)}; revoke it, since the source still holds it"
+            for s in found
+        ]
+    return notes
 
 
 def _actions_note(actions: Converted, line: int) -> str:

@@ -9,18 +9,16 @@ from __future__ import annotations
 import functools
 import html
 import ipaddress
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from hindsight import leaks
 from hindsight.model import Category, Finding, Incident, Level
 from hindsight.rules._base import (
     CheckContext,
     History,
     body_prose,
-    folded,
     per_incident,
     rule,
 )
@@ -74,166 +72,6 @@ def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
     ]
 
 
-_URL_PASSWORD, _KEY_VALUE = "a password in a URL", "a value after a secret-like key"
-#: (what it is, with its article; pattern); a group named ``value`` is the secret when only part of the match is
-SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-        ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-        (
-            "a GitHub token",
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b",
-        ),
-        ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-        (
-            "a Slack webhook URL",
-            r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+",
-        ),
-        ("a Stripe live key", r"\b[rs]k_live_[0-9A-Za-z]{20,}"),
-        ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-        ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-        ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b"),
-        ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        (_URL_PASSWORD, r"\b[a-z][a-z0-9+.-]*://[^/\s:@]{1,64}:(?P<value>[^/\s@]{1,128})@[\w.-]+"),
-        (
-            _KEY_VALUE,
-            (
-                r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|"
-                r"auth[_-]?token|private[_-]?key|credentials?)\b[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'`,;)]{12,200})"
-            ),
-        ),
-    )
-)
-_PLACEHOLDER = re.compile(
-    r"^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_]+|%[^%]+%|\{\{.*\}\})$|redacted|example|"
-    r"changeme|placeholder|your[_-]|xxxx|\*\*\*\*",
-    re.IGNORECASE,
-)
-_GENERIC = (
-    _URL_PASSWORD,
-    _KEY_VALUE,
-)  # their value is looked at: no placeholder; random after a key
-
-
-def entropy(value: str) -> float:
-    """Shannon entropy of ``value`` in bits per character."""
-    counts = Counter(value)
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-
-
-def _looks_secret(kind: str, value: str) -> bool:
-    if _PLACEHOLDER.search(value):
-        return False
-    if kind == _URL_PASSWORD:  # any password in a URL, however simple
-        return True
-    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
-    return classes >= 2 and entropy(value) >= 3.5
-
-
-#: something every pattern above needs, in lower case: a line without any holds no secret
-_SECRET_WORDS = (
-    "-----begin",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "glpat-",
-    "xox",
-    "hooks.slack",
-    "_live_",
-    "npm_",
-    "sg.",
-    "eyj",
-    "://",
-    "pass",
-    "pwd",
-    "secret",
-    "token",
-    "key",
-    "credential",
-    "auth",
-)
-_AWS_HINT = re.compile(r"A[KSGIRN][IASOPN][ADAP]|AIza")
-
-
-def may_hold_secret(text: str) -> bool:
-    """False when no pattern in SECRETS can match ``text``: the cheap test most lines stop at."""
-    return next(iter(_secret_hints(text)), None) is not None
-
-
-def _secret_hints(text: str) -> Iterator[int]:
-    """Offsets in ``text`` (one line or many) of something every pattern in SECRETS needs.
-
-    The words are found in the lower-cased text with ``str.find``, word by word: a fraction
-    of one pattern's search of every position; none spans lines. The offsets come unsorted.
-    """
-    lowered = folded(text)
-    if len(lowered) != len(text):  # a letter that lower-cases into two: then look at every line
-        yield 0
-        yield from (match.end() for match in re.finditer("\n", text))
-        return
-    for word in _SECRET_WORDS:
-        at = lowered.find(word)
-        while at != -1:
-            yield at
-            at = lowered.find(word, at + len(word))
-    for match in _AWS_HINT.finditer(text):
-        yield match.start()
-
-
-def find_secrets(text: str) -> Iterator[tuple[str, int, int]]:
-    """(kind, column, length) of each secret in a line; nothing of the value itself."""
-    for kind, start, value in _secrets(text):
-        yield kind, start + 1, len(value)
-
-
-#: kind of secret -> words one of which its pattern needs, lower-cased: a pattern runs only on
-#: the lines that hold one (most hinted lines hold a 'key' or a 'token', not a GitHub token)
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "a private key": ("-----begin",),
-    "an AWS access key id": ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"),
-    "a GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    "a GitLab token": ("glpat-",),
-    "a Slack token": ("xox",),
-    "a Slack webhook URL": ("hooks.slack",),
-    "a Stripe live key": ("_live_",),
-    "a Google API key": ("aiza",),
-    "an npm token": ("npm_",),
-    "a SendGrid key": ("sg.",),
-    "a JSON Web Token": ("eyj",),
-    _URL_PASSWORD: ("://",),
-    _KEY_VALUE: ("pass", "pwd", "secret", "token", "key", "credential"),
-}
-
-
-def _patterns_for(text: str) -> Iterable[tuple[str, re.Pattern[str]]]:
-    """The patterns of SECRETS that may match ``text``: those whose words it holds."""
-    lowered = folded(text)
-    if len(lowered) != len(text):  # a letter that lower-cases into two: try them all
-        return SECRETS
-    return [(kind, p) for kind, p in SECRETS if any(word in lowered for word in _NEEDS[kind])]
-
-
-def _secrets(text: str) -> Iterator[tuple[str, int, str]]:
-    """(kind, offset, value) of each secret in a line. The value never leaves this module."""
-    taken: list[range] = []
-    for kind, pattern in _patterns_for(text):
-        for match in pattern.finditer(text):
-            value_group = "value" if "value" in pattern.groupindex else 0
-            value = match.group(value_group)
-            if kind in _GENERIC and not _looks_secret(kind, value):
-                continue
-            start = match.start(value_group)
-            if any(start in r for r in taken):
-                continue
-            taken.append(range(match.start(), match.end()))
-            yield kind, start, value
-
-
 @rule("HS801", "secret", Category.SECURITY)
 def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags what looks like a secret: cloud keys, code-host and chat tokens, private keys, JWTs.
@@ -260,15 +98,15 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     The job authenticated with a token from the old vault path (since rotated).
     ```
     """
-    for place in places(incident, _secret_hints):
-        for kind, column, length in find_secrets(place.text):
+    for path, first, text in _texts(incident):
+        for found in leaks.scan(text, first):
             yield secret.finding(
                 incident,
-                place.line,
-                f"this looks like {kind} ({length} characters); delete it and revoke "
-                "it: once pushed it stays in git history",
-                path=place.path,
-                column=column,
+                found.line,
+                f"this looks like {found.describe()}; delete it and revoke it: once pushed it "
+                "stays in git history",
+                path=path,
+                column=found.column,
             )
 
 
@@ -313,13 +151,14 @@ def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
         if {"HS801", "HS805"} & added.ignored:
             continue
         now = history.current.get(added.path)
-        for kind, _start, value in _secrets(added.text):
+        for kind, start, end in leaks.scan_line(added.text):
+            value = added.text[start:end]
             if (now is not None and value in now) or (added.path, value) in reported:
                 continue
             reported.add((added.path, value))
             yield secret_in_history.at(
                 added.path,
-                f"{kind} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
+                f"{kind.what} ({len(value)} characters) was added by commit {added.commit[:12]} (line "
                 f"{added.line}) and removed later, but stays in the branch's git history: revoke it, then "
                 "rewrite the branch without it (git rebase -i) before merging",
                 added.incident,

@@ -69,6 +69,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.later: dict[str, tuple[Any, Any, Href]] = {}  # page -> (card, incident, href)
         self.marker_nonce = ""
         self.repo_url: str | None = None
+        self.secrets_found: list[str] = []
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -158,6 +159,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             add(src, markdown.pop(incident.id))
             self.incident_pages[src] = incident
             self._attachments(incident, files, config)
+        self._refuse_secrets()
 
         def listing(
             src: str, title: str, build: Callable[[Href], str], *, in_nav: bool = False
@@ -231,7 +233,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             if incident is None or errors:
                 broken.append(errors or loaded.problems)
             elif pages.published(incident, self.settings):
-                published.append(incident)
+                published.append(self._without_secrets(incident, folder))
+        self._refuse_secrets()
         if broken:
             lines = [_where(p) for problems in broken for p in problems]
             if self.config.broken == "fail":
@@ -247,6 +250,71 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             f"or unreadable, {len(broken)} skipped"
         )
         return published
+
+    # --- secrets -----------------------------------------------------------------------------
+
+    def _found_secret(self, where: str, secret: Any) -> None:
+        """Note a secret met on the way to the site: redacted now (said), or refused at the end."""
+        from hindsight import leaks
+
+        place = f"{where}:{secret.line}:{secret.column}: {secret.describe()}"
+        if self.settings.site_secrets == "redact":
+            log.info(f"{place}: published as {leaks.redaction(secret.kind)} (site.secrets: redact)")
+        else:
+            self.secrets_found.append(place)
+
+    def _without_secrets(self, incident: Any, folder: Path) -> Any:
+        """``incident`` as it may be published: the same, or read again with its secrets redacted.
+
+        A line that silences HS801 (``<!-- hindsight: ignore HS801 -->``) is let be, as in
+        ``hindsight check``.
+        """
+        from hindsight import leaks
+        from hindsight.load.incident import Sources, load_incident
+
+        allowed = {n for n, codes in incident.ignores.items() if leaks.CODE in codes}
+        texts = (
+            (incident.postmortem_path, "postmortem.md", allowed),
+            (incident.timeline_path, "timeline.log", ()),
+        )
+        redacted: dict[str, bytes] = {}
+        for path, name, lines in texts:
+            full = (
+                incident.head + incident.body if name == "postmortem.md" else incident.timeline_text
+            )
+            if not leaks.may_hold(full):
+                continue
+            try:
+                text = (folder / name).read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):  # read once already: changed since
+                text = full
+            found = leaks.scan(text, 1, lines)
+            for secret in found:
+                self._found_secret(path, secret)
+            if found:
+                redacted[name] = leaks.redact(text, found).encode("utf-8")
+        if not redacted or self.settings.site_secrets != "redact":
+            return incident
+        sources = Sources(
+            redacted.get("postmortem.md") or (folder / "postmortem.md").read_bytes(),
+            redacted.get("timeline.log") or (folder / "timeline.log").read_bytes(),
+        )
+        return load_incident(folder, self.settings, sources=sources).incident or incident
+
+    def _refuse_secrets(self) -> None:
+        """Stop the build when a page would publish a secret (unless ``site.secrets: redact``)."""
+        if not self.secrets_found:
+            return
+        places = self.secrets_found
+        self.secrets_found = []
+        count = f"{len(places)} secret{'s' if len(places) != 1 else ''}"
+        raise PluginError(
+            f"{count} would be published; the site was not built:\n  "
+            + "\n  ".join(places)
+            + "\nRemove each one and revoke it ('hindsight check' reports them as HS801), or "
+            "silence a false alarm with <!-- hindsight: ignore HS801 --> on its line. To publish "
+            "with the values redacted instead, set 'site: {secrets: redact}' in hindsight.yml."
+        )
 
     def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:
         """Copy a published incident's ``attachments/``: regular files only, never symlinks."""
@@ -270,14 +338,40 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                     stack.append((Path(entry.path), f"{rel}{entry.name}/"))
                 elif entry.is_file(follow_symlinks=False):
                     src = f"incidents/{incident.id}/attachments/{rel}{entry.name}"
+                    where = f"{incident.folder}/attachments/{rel}{entry.name}"
+                    content = self._attachment_text(where, entry)
                     files.append(
                         File.generated(
                             config,
                             src,
-                            abs_src_path=entry.path,
+                            abs_src_path=None if content is not None else entry.path,
+                            content=content,
                             inclusion=InclusionLevel.NOT_IN_NAV,
                         )
                     )
+
+    def _attachment_text(self, where: str, entry: os.DirEntry[str]) -> str | None:
+        """An attachment's text with its secrets redacted, when it is text holding one; else None.
+
+        Text attachments (logs, configs) are scanned like the postmortem; files over 20 MB and
+        files that are not UTF-8 text are copied as they are.
+        """
+        from hindsight import leaks
+
+        try:
+            if entry.stat(follow_symlinks=False).st_size > 20_000_000:
+                return None
+            with open(entry.path, "rb") as handle:
+                data = handle.read()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if "\0" in text or not leaks.may_hold(text):
+            return None
+        found = leaks.scan(text)
+        for secret in found:
+            self._found_secret(where, secret)
+        return leaks.redact(text, found) if found else None
 
     def _rule_pages(self, add: Callable[..., None]) -> None:
         from hindsight.rules import ALL_RULES
@@ -293,11 +387,33 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
     ) -> str:
         """Point an incident page's edit link at its postmortem.md in the repository."""
         incident = self.incident_pages.get(page.file.src_uri)
+        if incident is None and page.file.generated_by is None:
+            markdown = self._page_without_secrets(markdown, page)
         if incident is not None:
             page.edit_url = pages.edit_url(incident, self.repo_url, self.settings.edit_uri)
             # the site's sections are in the header; an incident needs the width for its tables
             page.meta.setdefault("hide", ["navigation"])
         return markdown
+
+    def _page_without_secrets(self, markdown: str, page: Page) -> str:
+        """A page of docs/ as it may be published: refused or redacted when it holds a secret."""
+        from hindsight import leaks
+        from hindsight.load.markdown import ignores
+
+        if not leaks.may_hold(markdown):
+            return markdown
+        source = page.file.content_string
+        first = (
+            source[: len(source) - len(markdown)].count("\n") + 1
+            if source.endswith(markdown)
+            else 1
+        )
+        allowed = {n for n, codes in ignores(markdown, first).items() if leaks.CODE in codes}
+        found = leaks.scan(markdown, first, allowed)
+        for secret in found:
+            self._found_secret(_shown_path(page.file.abs_src_path, self.settings.root), secret)
+        self._refuse_secrets()
+        return leaks.redact(markdown, found) if found else markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -417,6 +533,16 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def _shown_path(path: str | None, root: Path) -> str:
+    """``path`` relative to the archive's root, with ``/``, when it is inside it."""
+    if not path:
+        return "?"
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -1,0 +1,109 @@
+"""The one secret scanner: every kind found, redacted the same way, placeholders let be."""
+
+from __future__ import annotations
+
+import pytest
+
+from hindsight import leaks
+from tests.canaries import CANARIES
+
+
+def test_every_kind_has_a_canary() -> None:
+    assert {c.kind for c in CANARIES} == {k.id for k in leaks.KINDS}
+
+
+@pytest.mark.parametrize("canary", CANARIES, ids=[c.kind for c in CANARIES])
+def test_each_kind_is_found_with_its_value_and_redacted(canary) -> None:  # type: ignore[no-untyped-def]
+    text = f"Intro line.\n\n{canary.line}\n\nLast line.\n"
+    found = leaks.scan(text)
+    assert [s.kind.id for s in found] == [canary.kind]
+    secret = found[0]
+    assert text[secret.start : secret.end] == canary.value
+    assert secret.line == 3 + canary.line[: canary.line.index(canary.value)].count("\n")
+    assert canary.value not in secret.describe()
+    redacted = leaks.redact(text, found)
+    assert canary.value not in redacted
+    assert f"REDACTED({canary.kind})" in redacted
+    assert redacted.count("\n") == text.count("\n"), "lines stay where they were"
+    assert leaks.scan(redacted) == []
+
+
+def test_a_private_key_block_is_redacted_to_its_end_line() -> None:
+    key = next(c for c in CANARIES if c.kind == "private-key")
+    text = f"```\n{key.value}\n```\nAfter.\n"
+    redacted = leaks.redact(text)
+    assert "q8W2e4R6" not in redacted and "MIIE" not in redacted
+    assert redacted == "```\nREDACTED(private-key)\n\n\n\n```\nAfter.\n"
+
+
+def test_lines_allowed_by_a_comment_are_let_be() -> None:
+    token = next(c for c in CANARIES if c.kind == "github-token")
+    text = f"a\n{token.line}\n"
+    assert leaks.scan(text, 10, allowed={11}) == []
+    assert [s.line for s in leaks.scan(text, 10)] == [11]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Set password=${DB_PASSWORD} and token: <redacted>.",
+        "See https://user:***@db.example.",
+        "The old password=letmein was rotated.",  # a word: not reported however bad it is
+        "password: rotated on 2026-11-21",
+        "Passwordless login: enabled",
+        "password = os.environ['DB_PASSWORD']",
+        "password=settings.db_password",
+        "token: tokenRefreshInterval",
+        "The API key rotation job (api_key: see vault) ran at 14:02.",
+        "aws_secret_access_key = " + "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY",  # AWS's docs
+        "secret_key: ********",
+        "Bearer tokens expired after 3600 seconds.",
+        "Authorization: Bearer $TOKEN",
+        "The deploy at 14:02 doubled the error rate for 12 minutes.",
+        "pwd=/home/deploy/app",
+        "key: value",
+    ],
+)
+def test_placeholders_and_prose_are_not_secrets(line: str) -> None:
+    assert leaks.scan(line) == []
+
+
+def test_a_password_people_chose_is_a_secret() -> None:
+    found = leaks.scan("The db had password: Summer2024! and DB_PASS=hunter22")
+    assert [s.kind.id for s in found] == ["password", "password"]
+
+
+def test_the_prefilter_lets_through_every_line_a_kind_can_match() -> None:
+    """The prefilters, of a text and of each kind, pass every line a kind's pattern matches."""
+    # The prefilter reads a lower-cased line; the patterns ignore case the way ``re`` does,
+    # which also takes the dotted and dotless i and the long s for ASCII letters.
+    assigned = [
+        f"{key}{sep}Zq8vW3mK1pR7tY2u"
+        for key in (
+            "PASSWORD",
+            "Pwd",
+            "SeCrEt",
+            "API-Key",
+            "Auth_Token",
+            "CREDENTIALS",
+            "pa\u017f\u017fword",
+            "credent\u0130al",
+            "\u0131dentity token",
+        )
+        for sep in ("=", ": ")
+    ]
+    for line in [c.line for c in CANARIES] + assigned:
+        sentence = f"In the log: {line}."
+        matching = {k.id for k in leaks.KINDS if k.pattern.search(line)}
+        assert matching, line
+        assert leaks.may_hold(sentence), line
+        assert matching <= {k.id for k in leaks._kinds_for(sentence)}, line
+    assert not leaks.may_hold("The deploy at 14:02 doubled the error rate for 12 minutes.")
+
+
+def test_hints_fall_back_to_every_line_when_folding_changes_a_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert list(leaks._hints("a\nb\nc")) == []
+    monkeypatch.setattr(leaks, "folded", lambda text: text.lower() + "\u0307")
+    assert list(leaks._hints("a\nb\nc")) == [0, 2, 4]
