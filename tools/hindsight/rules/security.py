@@ -76,8 +76,11 @@ def _texts(incident: Incident, head: bool = True) -> list[tuple[str, int, str]]:
 def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags what looks like a secret: cloud keys, code-host and chat tokens, private keys, JWTs.
 
-    Also passwords in URLs and long random values after words like `password`, `token`
-    or `api_key`. The finding names the kind and length of the value, never the value.
+    Also passwords in URLs and after `password=`, and random values after names like
+    `token`, `api_key` or `AWS_SECRET_ACCESS_KEY`; placeholders such as `${DB_PASSWORD}` or
+    `<redacted>` are not secrets. The finding names the kind and length of the value, never
+    the value. The same scanner makes `log` refuse and `comms`, `import` and the site build
+    redact or refuse a secret.
 
     ## Why is this bad?
     A postmortem is read by the whole company, published on the archive site and kept

@@ -234,7 +234,6 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 broken.append(errors or loaded.problems)
             elif pages.published(incident, self.settings):
                 published.append(self._without_secrets(incident, folder))
-        self._refuse_secrets()
         if broken:
             lines = [_where(p) for problems in broken for p in problems]
             if self.config.broken == "fail":
