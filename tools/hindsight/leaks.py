@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from hindsight.rules._base import folded
+from hindsight.rules._base import any_of, folded
 
 #: what a redacted value becomes: ``REDACTED(github-token)``; no Markdown or HTML meaning
 REDACTED = "REDACTED({})"
@@ -207,6 +207,8 @@ _PLACEHOLDER = re.compile(
 _IDENTIFIER = re.compile(r"^(?:[A-Za-z_]+\.)+[A-Za-z_]+$|^[A-Z][A-Z_]+$|^[a-z]+(?:[A-Z][a-z]+)+$")
 #: a word every kind needs, lower-cased: a text without any holds no secret
 _HINTS = tuple(sorted({word for kind in KINDS for word in kind.needs}))
+#: the same words as one pattern, a trie: one pass over the text, half the time of a find per word
+_HINT = any_of(_HINTS)
 _AWS_HINT = re.compile(r"A[KSBCGIRN][IASOPNBC][ADAP]|AIza")
 
 
@@ -274,19 +276,16 @@ def may_hold(text: str) -> bool:
 def _hints(text: str) -> Iterator[int]:
     """Offsets in ``text`` of a word some kind needs, unsorted; each line holding none is safe.
 
-    The words are found in the lower-cased text with ``str.find``, word by word: a fraction
-    of one pattern's search of every position; none spans lines.
+    The words are found in the lower-cased text by one pattern without case folding, which
+    costs a fraction of the kinds' own patterns; none spans lines.
     """
     lowered = folded(text)
     if len(lowered) != len(text):  # a letter that lower-cases into two: then look at every line
         yield 0
         yield from (match.end() for match in re.finditer("\n", text))
         return
-    for word in _HINTS:
-        at = lowered.find(word)
-        while at != -1:
-            yield at
-            at = lowered.find(word, at + len(word))
+    for match in _HINT.finditer(lowered):
+        yield match.start()
     for match in _AWS_HINT.finditer(text):
         yield match.start()
 

@@ -272,27 +272,26 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         from hindsight.load.incident import Sources, load_incident
 
         allowed = {n for n, codes in incident.ignores.items() if leaks.CODE in codes}
-        texts = (
-            (incident.postmortem_path, "postmortem.md", allowed),
-            (incident.timeline_path, "timeline.log", ()),
-        )
+        redacting = self.settings.site_secrets == "redact"
         redacted: dict[str, bytes] = {}
-        for path, name, lines in texts:
-            full = (
-                incident.head + incident.body if name == "postmortem.md" else incident.timeline_text
-            )
-            if not leaks.may_hold(full):
-                continue
-            try:
-                text = (folder / name).read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):  # read once already: changed since
-                text = full
-            found = leaks.scan(text, 1, lines)
+        for path, name, parts in (
+            (
+                incident.postmortem_path,
+                "postmortem.md",
+                ((incident.head, 1), (incident.body, incident.body_line)),
+            ),
+            (incident.timeline_path, "timeline.log", ((incident.timeline_text, 1),)),
+        ):
+            found = [s for text, first in parts for s in leaks.scan(text, first, allowed)]
             for secret in found:
                 self._found_secret(path, secret)
-            if found:
-                redacted[name] = leaks.redact(text, found).encode("utf-8")
-        if not redacted or self.settings.site_secrets != "redact":
+            if found and redacting:
+                try:  # redact the file as it is, so that it reads as it did
+                    text = (folder / name).read_bytes().decode("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = "".join(text for text, _ in parts)
+                redacted[name] = leaks.redact(text, leaks.scan(text, 1, allowed)).encode("utf-8")
+        if not redacted:
             return incident
         sources = Sources(
             redacted.get("postmortem.md") or (folder / "postmortem.md").read_bytes(),
