@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.folding import folded
 from hindsight.language import clauses, heads
 from hindsight.language.heads import Dispatch, branches, fingerprint, starts
-from hindsight.rules._base import folded
 
 DATA = Path(__file__).parent / "data"
 

@@ -200,7 +200,7 @@ def test_unsafe_html_outside_code_only(check: Check) -> None:
     ],
 )
 def test_placeholders_in_any_case_pass_the_prefilter(text: str) -> None:
-    from hindsight.rules._base import folded
+    from hindsight.folding import folded
     from hindsight.rules.structure import _PLACEHOLDER, _PLACEHOLDER_HINT
 
     assert _PLACEHOLDER.search(text)

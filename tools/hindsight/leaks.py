@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from hindsight.rules._base import any_of, folded
+from hindsight.folding import any_of, folded
 
 #: what a redacted value becomes: ``REDACTED(github-token)``; no Markdown or HTML meaning
 REDACTED = "REDACTED({})"

@@ -46,7 +46,7 @@ def prefilter() -> re.Pattern[str]:
 
 
 def _folded(text: str) -> str:
-    from hindsight.rules._base import folded
+    from hindsight.folding import folded
 
     return folded(text)
 

@@ -382,7 +382,7 @@ _EXPRESSION = (
     r"|(?P<fault>\b(?:" + _alt(lx.FAULT_NOUNS) + r")\b(?![-]))"
     r"|(?P<char>\b(?:" + _alt(lx.CHARACTER) + r")\b(?![-])))"
 )
-#: the fault expressions, matched on the lower-cased text (:func:`hindsight.rules._base.folded`,
+#: the fault expressions, matched on the lower-cased text (:func:`hindsight.folding.folded`,
 #: same offsets): without re.IGNORECASE, re compares letters as they are, which is nearly twice
 #: as fast on a pattern of this size. Capitals in the pattern are lowered with the text.
 #: the fault expressions, lower-cased, to match on the lower-cased text
@@ -546,11 +546,11 @@ def _who(words: str, kind: str) -> bool:
 def link(text: str, sentence: tuple[int, int], lowered: str | None = None) -> list[Link]:
     """Every fault expression in ``text[sentence]`` that this module ties to a person.
 
-    ``lowered`` is ``text`` lower-cased by :func:`hindsight.rules._base.folded`, when the
+    ``lowered`` is ``text`` lower-cased by :func:`hindsight.folding.folded`, when the
     caller has it already.
     """
     if lowered is None:
-        from hindsight.rules._base import folded
+        from hindsight.folding import folded
 
         lowered = folded(text)
     s_begin, s_end = sentence

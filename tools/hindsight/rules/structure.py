@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from hindsight.folding import any_of, folded
 from hindsight.load.markdown import strip_comments
 from hindsight.model import Category, Finding, Incident, Section, Status
-from hindsight.rules._base import CheckContext, any_of, body_prose, folded, rule
+from hindsight.rules._base import CheckContext, body_prose, rule
 
 _PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?<!\$)\{[^{}\n]{1,60}\}|\[(?:insert|add|fill in|describe|your)\b[^\]\n]*\](?!\()"
