@@ -34,17 +34,25 @@ class Kind(NamedTuple):
 
     id: str  #: short name, as in a redaction: ``github-token``
     what: str  #: with its article, for messages: ``a GitHub token``
-    pattern: re.Pattern[
-        str
-    ]  #: a group named ``value`` is the secret when only part of the match is
+    #: its pattern; a group named ``value`` is the secret when only part of the match is
+    source: str
     needs: tuple[str, ...]  #: lower-case words one of which every match holds
     check: str = ""  #: "" (the match is the secret), "random", "password" or "url"
+    flags: int = 0
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern, compiled when first needed: most events ``log`` reads need none."""
+        return _compile(self.source, self.flags)
+
+
+_compile = functools.lru_cache(maxsize=None)(re.compile)
 
 
 def _kind(
     id: str, what: str, pattern: str, needs: Iterable[str], check: str = "", flags: int = 0
 ) -> Kind:
-    return Kind(id, what, re.compile(pattern, flags), tuple(needs), check)
+    return Kind(id, what, pattern, tuple(needs), check, flags)
 
 
 _GITLAB = ("glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "gloas-", "glft-", "glimt-", "glagent-")
@@ -193,18 +201,17 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 _BY_ID = {kind.id: kind for kind in KINDS}
+# The patterns below are compiled when first used (:func:`_compile`), as the kinds' are.
 #: the lines of a private key block, up to its END line (or the first blank line)
-_KEY_BLOCK = re.compile(
-    r"-----BEGIN[^\n]*\n(?:(?![ \t>]*-----END)[^\n]*\S[^\n]*\n)*(?:[ \t>]*-----END[^\n]*)?"
-)
-_PLACEHOLDER = re.compile(
+_KEY_BLOCK = r"-----BEGIN[^\n]*\n(?:(?![ \t>]*-----END)[^\n]*\S[^\n]*\n)*(?:[ \t>]*-----END[^\n]*)?"
+_PLACEHOLDER = (
+    "(?i)"
     r"^(?:\*+|x+|\.+|-+|<[^>]*>?|\$\{[^}]*\}?|\$\(.*|\$[A-Za-z_]\w*|%[^%]+%|\{\{.*|null|none|nil|"
     r"true|false|undefined|empty|unset|n/?a|tbd|todo)$|redacted|example|changeme|placeholder|"
-    r"your[_-]|xxxx|\*\*\*|dummy|<|>|\{|\[|\(|^[@/~%$]|^https?:",
-    re.IGNORECASE,
+    r"your[_-]|xxxx|\*\*\*|dummy|<|>|\{|\[|\(|^[@/~%$]|^https?:"
 )
 #: a name in code, not a value: ``settings.db_password``, ``DB_PASSWORD``, ``getPassword``
-_IDENTIFIER = re.compile(r"^(?:[A-Za-z_]+\.)+[A-Za-z_]+$|^[A-Z][A-Z_]+$|^[a-z]+(?:[A-Z][a-z]+)+$")
+_IDENTIFIER = r"^(?:[A-Za-z_]+\.)+[A-Za-z_]+$|^[A-Z][A-Z_]+$|^[a-z]+(?:[A-Z][a-z]+)+$"
 #: a word every kind needs, lower-cased: a text without any holds no secret
 _HINTS = tuple(sorted({word for kind in KINDS for word in kind.needs}))
 #: the same words as one pattern, a trie: one pass over the text, half the time of a find per word
@@ -258,7 +265,7 @@ def _looks_secret(kind: Kind, value: str) -> bool:
             value,
             re.IGNORECASE,
         )
-    if _PLACEHOLDER.search(value) or _IDENTIFIER.match(value):
+    if _compile(_PLACEHOLDER).search(value) or _compile(_IDENTIFIER).match(value):
         return False
     if kind.check == "password":  # people choose them: 'hunter2', 'Summer2024!'
         plain = value.rstrip(".!?:").lower()
@@ -335,7 +342,7 @@ def scan(text: str, first_line: int = 1, allowed: Iterable[int] = ()) -> list[Se
         for kind, s, e in scan_line(line):
             s, e = start + s, start + e
             if kind.id == "private-key":
-                block = _KEY_BLOCK.match(text, s)
+                block = _compile(_KEY_BLOCK).match(text, s)
                 if block:
                     e = block.end()
                     covered = e
