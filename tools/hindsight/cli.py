@@ -437,7 +437,7 @@ def import_(
     import json
 
     from hindsight import clock
-    from hindsight.importing import import_file, parse_zone, report_text
+    from hindsight.importing import import_files, parse_zone, report_text
     from hindsight.model import Status
     from hindsight.scaffold import severity_name
 
@@ -451,8 +451,7 @@ def import_(
         "today": clock.parse_day(today) if today else clock.today(),
     }
     results = []
-    for path in files:
-        result = import_file(settings, path, **options)  # type: ignore[arg-type]
+    for result in import_files(settings, files, **options):  # type: ignore[arg-type]
         results.append(result)
         if fmt == "text":
             click.echo(report_text(result))
