@@ -82,6 +82,7 @@ def run(corpus: Path, root: Path) -> int:
     )
     print(f"kept as plain text: {actions['plain']}")
     print(f"anchors rewritten:  {actions['anchor']}")
+    print(f"raw HTML, said only: {actions['html']}")
     passed = build.returncode == 0 and not warnings
     print(f"mkdocs build --strict: {'passed' if passed else 'FAILED'}, {len(warnings)} warning(s)")
     for line in warnings:

@@ -600,3 +600,26 @@ def test_imported_documents_with_broken_links_build_strictly(archive: Path, run)
     assert "WARNING" not in build.stderr
     page = (archive / "site/incidents/2024-05-01-disk-full/index.html").read_text()
     assert "../2024-05-02-upload-errors/" in page
+
+
+def test_wrapped_links_linked_images_and_raw_html(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A link whose words wrap, an image inside a link, and raw HTML, which is said, not changed."""
+    source = write(
+        archive.parent / "src" / "queue.md",
+        "# Queue backlog\n\n## Summary\n\nOn 2026-05-02 the queue grew, as [the queue\n"
+        "dashboard](dash/queue.md) showed.\n\n[![Depth](img/depth.png)](https://grafana.example.com/d/1)\n\n"
+        '<img src="img/raw.png" alt="Raw">\n',
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    assert "as the queue\ndashboard showed." in body
+    assert "[Depth](https://grafana.example.com/d/1)" in body
+    assert '<img src="img/raw.png" alt="Raw">' in body
+    out = result.out
+    assert f"    {source}:5: link to 'dash/queue.md', not imported:" in out
+    assert f"    {source}:8: image 'img/depth.png', not imported:" in out
+    assert (
+        f"    {source}:10: 'img/raw.png' in raw HTML, not imported: left as written; fix or "
+        "remove it by hand\n" in out
+    )

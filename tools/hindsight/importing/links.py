@@ -24,7 +24,7 @@ from hindsight.load.markdown import content_lines
 #: front-matter keys under which a source gives the address it was read at, in this order
 ADDRESS_KEYS = ("source_url", "original_url", "canonical_url", "canonical", "url", "source")
 _INLINE = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]"
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"
     r"\((?P<target><[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
     r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
 )
@@ -33,6 +33,11 @@ _DEFINITION = re.compile(
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)|<!--.*?-->")
+#: a relative address in raw HTML: ``<img src="img/a.png">``, ``<a href="b.md">``
+_HTML_ATTRIBUTE = re.compile(
+    r"<(?:img|a|source|video|audio|iframe)\b[^>]*?\s(?:src|href)\s*=\s*[\"']?(?P<target>[^\"'\s>]+)",
+    re.IGNORECASE,
+)
 _WAS = re.compile(r"<!-- hindsight import: was '(.*)' -->")
 
 
@@ -40,7 +45,7 @@ class LinkNote(NamedTuple):
     """A link the import changed: its source line, what was done (a word) and the words for people."""
 
     line: int
-    action: str  # "plain", "address", "incident", "anchor"
+    action: str  # "plain", "address", "incident", "anchor", "html" (said, not changed)
     message: str
 
 
@@ -95,7 +100,7 @@ def _site_markdown(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any]]:
         """mkdocs.yml may name Python objects (``!!python/name:``) and variables (``!ENV``)."""
 
     def tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-        return _named(suffix) if suffix.startswith("name:") else None
+        return _Named(suffix.removeprefix("name:")) if suffix.startswith("name:") else None
 
     _Loader.add_multi_constructor("tag:yaml.org,2002:python/", tagged)
     _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
@@ -112,14 +117,23 @@ def _site_markdown(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any]]:
             names.update({k: v if isinstance(v, dict) else {} for k, v in entry.items()})
     extensions = ["toc", "tables", "fenced_code"]
     extensions += [e for e in ("attr_list",) if e in names or f"markdown.extensions.{e}" in names]
-    return extensions, names.get("toc", names.get("markdown.extensions.toc", {}))
+    toc = dict(names.get("toc", names.get("markdown.extensions.toc", {})))
+    if isinstance(toc.get("slugify"), _Named):
+        toc["slugify"] = _imported(toc["slugify"])
+    elif not callable(toc.get("slugify")):
+        toc.pop("slugify", None)
+    return extensions, toc
 
 
-def _named(suffix: str) -> Any:
-    """``name:pymdownx.slugs.slugify`` -> that function, as MkDocs would import it to build."""
-    module, _, name = suffix.removeprefix("name:").rpartition(".")
+class _Named(str):
+    """A ``!!python/name:`` value of mkdocs.yml, imported only if it is the toc's slugify."""
+
+
+def _imported(name: str) -> Any:
+    """``pymdownx.slugs.uslugify`` -> that function, as MkDocs imports it to build the site."""
+    module, _, attribute = name.rpartition(".")
     try:
-        return getattr(importlib.import_module(module), name)
+        return getattr(importlib.import_module(module), attribute)
     except (ImportError, AttributeError, ValueError):
         return None
 
@@ -137,10 +151,19 @@ def fix_links(
     present = {anchor for anchor, _ in links.slugify(_without_title(body))}
     fixer = _Fixer(links, anchors, present, source_lines, first_line)
     labels = fixer.definitions(lines)
-    for i, line, content in content_lines(lines):
-        if content and ("[" in line):
-            lines[i] = fixer.line(line, labels)
-    return "\n".join(lines), sorted(fixer.notes, key=lambda n: n.line)
+    code = {i for i, _line, content in content_lines(lines) if not content}
+    masked = "\n".join(
+        "\0" * len(line) if i in code else _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
+        for i, line in enumerate(lines)
+    )
+    text = fixer.inline("\n".join(lines), masked)
+    if any(v is None for v in labels.values()):
+        text = "\n".join(
+            line if i in code else _drop_references(line, labels)
+            for i, line in enumerate(text.split("\n"))
+        )
+    fixer.html(masked)
+    return text, sorted(fixer.notes, key=lambda n: n.line)
 
 
 def _without_title(body: str) -> str:
@@ -189,7 +212,7 @@ class _Fixer:
         self.links = links
         self.anchors = anchors
         self.present = present
-        self.source_lines = source_lines
+        self.source = "\n".join(source_lines)
         self.first_line = first_line
         self.notes: list[LinkNote] = []
         self._found: dict[str, int] = {}
@@ -210,24 +233,46 @@ class _Fixer:
             lines[i] = "" if new is None else line.replace(match["target"], new, 1)
         return labels
 
-    def line(self, line: str, labels: Mapping[str, str | None]) -> str:
-        """One line with its inline links fixed, and references to dropped definitions made text."""
-        masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line)
+    def inline(self, text: str, masked: str) -> str:
+        """``text`` with its inline links and images fixed; ``masked`` hides its code and comments."""
         out, at = [], 0
         for match in _INLINE.finditer(masked):
-            raw = line[match.start() : match.end()]
+            raw = text[match.start() : match.end()]
             target = match["target"].strip("<>")
-            text = line[match.start("text") : match.end("text")]
-            new = self.target(target, text, bool(match["bang"]), raw)
-            if new == target:
+            words = text[match.start("text") : match.end("text")]
+            inner = (
+                self.inline(words, masked[match.start("text") : match.end("text")])
+                if "](" in words
+                else words
+            )
+            new = self.target(target, words, bool(match["bang"]), raw)
+            if new == target and inner == words:
                 continue
-            out.append(line[at : match.start()])
-            out.append(text if new is None else raw.replace(match["target"], new, 1))
+            out.append(text[at : match.start()])
+            if new is None:
+                out.append(inner)
+            else:
+                out += [
+                    text[match.start() : match.start("text")],
+                    inner,
+                    text[match.end("text") : match.start("target")],
+                    new if new == target or not match["target"].startswith("<") else f"<{new}>",
+                    text[match.end("target") : match.end()],
+                ]
             at = match.end()
-        line = "".join(out) + line[at:]
-        if labels and any(v is None for v in labels.values()):
-            line = _drop_references(line, labels)
-        return line
+        return "".join(out) + text[at:]
+
+    def html(self, masked: str) -> None:
+        """Relative addresses in raw HTML are said, not changed: the tags are the author's."""
+        for match in _HTML_ATTRIBUTE.finditer(masked):
+            target = match["target"]
+            if _SCHEME.match(target) or target.startswith(("#", "//")):
+                continue
+            self._note(
+                match.group(),
+                "html",
+                f"'{target}' in raw HTML, not imported: left as written; fix or remove it by hand",
+            )
 
     def target(self, target: str, text: str, image: bool, raw: str) -> str | None:
         """The new target of a link (the same when it works, None to keep only its text)."""
@@ -250,8 +295,9 @@ class _Fixer:
             new = urljoin(address, target)
             self._note(raw, "address", f"{what}, not imported: now {new} (the source's {key})")
             return new
-        kept = f"its alt text '{_short(text)}' kept" if text.strip() else "it had no alt text"
-        done = f"dropped, {kept}" if image else f"the link removed, its text '{_short(text)}' kept"
+        words = "alt text" if image else "text"
+        kept = f"its {words} '{_short(text)}' kept" if text.strip() else f"it had no {words}"
+        done = f"dropped, {kept}" if image else f"the link removed, {kept}"
         self._note(raw, "plain", f"{what}, not imported: {done}")
         return None
 
@@ -273,16 +319,14 @@ class _Fixer:
         return None
 
     def _note(self, raw: str, action: str, message: str) -> None:
-        """Note ``message`` at the source line of the next occurrence of ``raw``."""
-        start = self._found.get(raw, -1) + 1
-        index = next(
-            (i for i in range(start, len(self.source_lines)) if raw in self.source_lines[i]),
-            None,
-        )
-        if index is None:
-            index = next((i for i, x in enumerate(self.source_lines) if raw in x), 0)
-        self._found[raw] = index
-        self.notes.append(LinkNote(self.first_line + index, action, message))
+        """Note ``message`` at the source line of the next occurrence of ``raw`` (or its target)."""
+        at = self.source.find(raw, self._found.get(raw, -1) + 1)
+        if at == -1:  # the import re-wrapped it (an action item became a table row)
+            target = re.search(r"\]\s*(?:\(|:)\s*(\S+?)[\s)]", raw)
+            at = self.source.find(target.group(1)) if target else -1
+        self._found[raw] = at
+        line = self.source.count("\n", 0, max(at, 0))
+        self.notes.append(LinkNote(self.first_line + line, action, message))
 
 
 def _drop_references(line: str, labels: Mapping[str, str | None]) -> str:
