@@ -431,8 +431,10 @@ def import_(
 ) -> int:
     """Turn postmortems written elsewhere (Markdown) into incident folders; never changes FILES.
 
-    Prints, for each file, what was mapped, what was guessed, what is missing for the status
-    and the check findings. Exit 2 if a file could not be imported; the others still are.
+    Prints, for each file, what was mapped, what was guessed, what is missing for the status,
+    the links changed so that the site builds (a file not imported, a renamed heading) and
+    the check findings. Files that link to each other should be imported together. Exit 2 if
+    a file could not be imported; the others still are.
     """
     import json
 
