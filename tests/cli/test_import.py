@@ -623,3 +623,27 @@ def test_wrapped_links_linked_images_and_raw_html(archive: Path, run) -> None:  
         f"    {source}:10: 'img/raw.png' in raw HTML, not imported: left as written; fix or "
         "remove it by hand\n" in out
     )
+
+
+def test_a_link_to_itself_by_file_name_and_the_json_report(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """'uploads.md#analysis' inside uploads.md is an anchor; --format json lists each link."""
+    source = write(
+        archive.parent / "src" / "uploads.md",
+        LINKED.replace("[disk check](#analysis)", "[disk check](uploads.md#analysis)"),
+    )
+    result = _import(run, "--format", "json", str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2024-05-02-upload-errors/postmortem.md").read_text()
+    assert "The [disk check](#root-cause) was off." in body
+    (report,) = json.loads(result.out)["files"]
+    assert report["links"][0] == {
+        "line": 5,
+        "action": "plain",
+        "message": "link to 'runbooks/uploads.md', not imported: the link removed, its text "
+        "'the runbook' kept",
+    }
+    assert [(n["line"], n["action"]) for n in report["links"]][3:6] == [
+        (9, "plain"),
+        (13, "anchor"),
+        (15, "plain"),
+    ]

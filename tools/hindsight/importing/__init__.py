@@ -365,7 +365,7 @@ def import_file(
         source.body.split("\n"),
         source.body_line,
         Links(
-            path.parent,
+            path,
             together or {},
             source_address(source.meta),
             toc_slugger(settings.root / "mkdocs.yml"),
@@ -508,7 +508,8 @@ def report_text(result: Imported) -> str:
     if result.missing:
         out.append(f"  missing:    {'; '.join(result.missing)}")
     if result.links:
-        out.append(f"  links:      {len(result.links)} changed so that the site builds")
+        count = len(result.links)
+        out.append(f"  links:      {count} that would not work in the archive; what was done:")
         out += [f"    {result.source}:{n.line}: {n.message}" for n in result.links]
     errors = sum(f.level is Level.ERROR for f in result.findings)
     out.append(f"  check:      {errors} error(s), {len(result.findings) - errors} warning(s)")

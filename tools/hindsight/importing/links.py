@@ -52,7 +52,7 @@ class LinkNote(NamedTuple):
 class Links(NamedTuple):
     """What the links of one document need: the files imported with it, its address, its anchors."""
 
-    folder: Path  # the source's folder, for relative links
+    source: Path  # the source file; relative links start from its folder
     together: Mapping[Path, str]  # resolved source path -> incident id, for the whole run
     address: tuple[str, str] | None  # (the source's own URL, the front-matter key it came from)
     slugify: Callable[[str], list[tuple[str, str]]]  # Markdown -> [(anchor id, heading text)]
@@ -282,9 +282,11 @@ class _Fixer:
             return self._anchor(target[1:], text, raw)
         parts = urlsplit(target)
         what = f"image '{target}'" if image else f"link to '{target}'"
-        path = Path(unquote(parts.path))
+        path = _resolved(self.links.source.parent / unquote(parts.path))
         if not parts.path.startswith("/"):
-            imported = self.links.together.get(_resolved(self.links.folder / path))
+            if parts.fragment and path == _resolved(self.links.source):  # itself, by name
+                return self._anchor(parts.fragment, text, raw)
+            imported = self.links.together.get(path)
             if imported is not None:
                 new = f"../{imported}/index.md"
                 dropped = f" (its '#{parts.fragment}' was dropped)" if parts.fragment else ""
@@ -292,7 +294,7 @@ class _Fixer:
                 return new
         if self.links.address is not None:
             address, key = self.links.address
-            new = urljoin(address, target)
+            new = urljoin(address, target.replace(" ", "%20"))
             self._note(raw, "address", f"{what}, not imported: now {new} (the source's {key})")
             return new
         words = "alt text" if image else "text"
