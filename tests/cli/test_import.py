@@ -647,3 +647,25 @@ def test_a_link_to_itself_by_file_name_and_the_json_report(archive: Path, run) -
         (13, "anchor"),
         (15, "plain"),
     ]
+
+
+def test_anchors_are_read_with_the_slugify_the_site_is_built_with(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """With pymdownx's Unicode slugs, '#überblick' names a heading and stays a link."""
+    mkdocs_yml = archive / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace(
+            "      permalink: true\n",
+            "      permalink: true\n      slugify: !!python/object/apply:pymdownx.slugs.slugify"
+            " {kwds: {case: lower}}\n",
+        )
+    )
+    source = write(
+        archive.parent / "src" / "q.md",
+        "# Queue backlog\n\n## Überblick\n\nOn 2026-05-02 it grew.\n\n## Analysis\n\n"
+        "See [above](#überblick) and [below](#analysis).\n",
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    assert "See [above](#überblick) and [below](#root-cause)." in body
+    assert "could not be imported" not in result.out

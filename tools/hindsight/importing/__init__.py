@@ -30,7 +30,14 @@ from hindsight.importing.document import (
     title_of,
     year_hint,
 )
-from hindsight.importing.links import LinkNote, Links, fix_links, source_address, toc_slugger
+from hindsight.importing.links import (
+    LinkNote,
+    Links,
+    fix_links,
+    site_markdown,
+    source_address,
+    toc_slugger,
+)
 from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
@@ -359,6 +366,7 @@ def import_file(
         len(readable),
     )
     guesses += body_notes
+    guesses += [p for p in [site_markdown(settings.root / "mkdocs.yml")[2]] if p]
     body, actions = lists_to_table(body, settings.sections)
     body, links = fix_links(
         body,

@@ -76,7 +76,7 @@ def toc_slugger(mkdocs_yml: Path) -> Callable[[str], list[tuple[str, str]]]:
     """
     import markdown
 
-    extensions, toc = _site_markdown(mkdocs_yml)
+    extensions, toc, _problem = site_markdown(mkdocs_yml)
     config = {k: v for k, v in toc.items() if k in ("slugify", "separator") and v is not None}
 
     def anchors(text: str) -> list[tuple[str, str]]:
@@ -93,20 +93,29 @@ def _flatten(tokens: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
         yield from _flatten(token["children"])
 
 
-def _site_markdown(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any]]:
+@functools.lru_cache(maxsize=4)
+def site_markdown(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any], str | None]:
+    """The Markdown extensions and toc settings of the archive's site, and a problem to say."""
     import yaml
 
     class _Loader(yaml.SafeLoader):
         """mkdocs.yml may name Python objects (``!!python/name:``) and variables (``!ENV``)."""
 
     def tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-        return _Named(suffix.removeprefix("name:")) if suffix.startswith("name:") else None
+        kind, _, name = suffix.partition(":")
+        if kind == "name":
+            return _Named(name)
+        if kind == "object/apply" and isinstance(node, yaml.MappingNode):
+            # slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
+            arguments = loader.construct_mapping(node, deep=True)
+            return _Named(name, arguments.get("kwds") or {})
+        return None
 
     _Loader.add_multi_constructor("tag:yaml.org,2002:python/", tagged)
     _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     try:
         config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError):
         config = None
     entries = config.get("markdown_extensions") if isinstance(config, dict) else None
     names: dict[str, Any] = {}
@@ -118,23 +127,31 @@ def _site_markdown(mkdocs_yml: Path) -> tuple[list[str], dict[str, Any]]:
     extensions = ["toc", "tables", "fenced_code"]
     extensions += [e for e in ("attr_list",) if e in names or f"markdown.extensions.{e}" in names]
     toc = dict(names.get("toc", names.get("markdown.extensions.toc", {})))
-    if isinstance(toc.get("slugify"), _Named):
-        toc["slugify"] = _imported(toc["slugify"])
-    elif not callable(toc.get("slugify")):
-        toc.pop("slugify", None)
-    return extensions, toc
+    named, problem = toc.pop("slugify", None), None
+    if isinstance(named, _Named):
+        toc["slugify"] = _imported(named)
+        if toc["slugify"] is None:
+            problem = (
+                f"{mkdocs_yml.name}: the toc's slugify '{named.name}' could not be imported; "
+                "anchors were made as Python-Markdown's toc makes them by default"
+            )
+    return extensions, toc, problem
 
 
-class _Named(str):
-    """A ``!!python/name:`` value of mkdocs.yml, imported only if it is the toc's slugify."""
+class _Named(NamedTuple):
+    """A ``!!python/name:`` (or ``object/apply:``) value of mkdocs.yml: imported only for toc."""
+
+    name: str
+    kwds: dict[str, Any] | None = None
 
 
-def _imported(name: str) -> Any:
+def _imported(named: _Named) -> Any:
     """``pymdownx.slugs.uslugify`` -> that function, as MkDocs imports it to build the site."""
-    module, _, attribute = name.rpartition(".")
+    module, _, attribute = named.name.rpartition(".")
     try:
-        return getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError, ValueError):
+        found = getattr(importlib.import_module(module), attribute)
+        return found if named.kwds is None else found(**named.kwds)
+    except (ImportError, AttributeError, ValueError, TypeError):
         return None
 
 
