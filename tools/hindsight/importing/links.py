@@ -216,7 +216,7 @@ def _plain(text: str) -> str:
 
 
 class _Fixer:
-    """Rewrites links line by line and keeps a note of each one changed."""
+    """Rewrites the links of one document and keeps a note of each one it changes."""
 
     def __init__(
         self,
@@ -247,7 +247,8 @@ class _Fixer:
                 continue
             label = " ".join(match["label"].lower().split())
             labels[label] = new
-            lines[i] = "" if new is None else line.replace(match["target"], new, 1)
+            start, end = match.span("target")
+            lines[i] = "" if new is None else f"{line[:start]}{new}{line[end:]}"
         return labels
 
     def inline(self, text: str, masked: str) -> str:
