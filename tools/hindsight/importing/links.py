@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
-from hindsight.load.markdown import content_lines
+from hindsight.load.markdown import content_lines, headings
 
 #: front-matter keys under which a source gives the address it was read at, in this order
 ADDRESS_KEYS = ("source_url", "original_url", "canonical_url", "canonical", "url", "source")
@@ -81,10 +81,22 @@ def toc_slugger(mkdocs_yml: Path) -> Callable[[str], list[tuple[str, str]]]:
 
     def anchors(text: str) -> list[tuple[str, str]]:
         md = markdown.Markdown(extensions=extensions, extension_configs={"toc": config})
-        md.convert(text)
+        md.convert(_heading_lines(text))
         return list(_flatten(md.toc_tokens))  # type: ignore[attr-defined]
 
     return anchors
+
+
+def _heading_lines(text: str) -> str:
+    """Only the headings of ``text``, as ATX lines: what toc reads, without the rest to parse.
+
+    Python-Markdown takes seconds on a few kilobytes of unclosed brackets; the headings alone
+    give the same anchors. A heading over 300 characters is left out: no one links to it.
+    """
+    marks = headings(text.split("\n"))
+    return "\n\n".join(
+        f"{'#' * level} {title}" for _i, level, title, _ in marks if len(title) <= 300
+    )
 
 
 def _flatten(tokens: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
