@@ -443,3 +443,239 @@ def test_ids_and_titles_drop_the_date_or_number_a_source_puts_first(  # type: ig
     assert result.code == 0, result.err
     postmortem = (archive / "incidents" / folder / "postmortem.md").read_text(encoding="utf-8")
     assert f"title: {title}\n" in postmortem or f'title: "{title}"\n' in postmortem
+
+
+# --- Links that would break the site (issue 21, point 4) -------------------------------------
+
+LINKED = """\
+# Upload errors
+
+## Summary
+
+Uploads failed for an hour; see [the runbook](runbooks/uploads.md) and the
+[earlier outage](older.md#impact).
+
+![Error rate during the outage](img/errors.png)
+![](./img/latency.png)
+
+## Analysis
+
+The [disk check](#analysis) was off. Old [notes][n] say why. See [Analysis] too.
+
+[n]: notes/disks.md "Disk notes"
+[Analysis]: #analysis
+
+## Timeline of events
+
+- 2024-05-02 10:00 UTC: Uploads fail
+- 2024-05-02 10:10 UTC: An alert fires
+- 2024-05-02 11:00 UTC: Disk cleaned, resolved
+
+More in [the timeline](#timeline-of-events) and `[not a link](code.md)`.
+"""
+
+
+def _linked(archive: Path, run, text: str = LINKED, *extra: str):  # type: ignore[no-untyped-def]
+    source = write(archive.parent / "src" / "uploads.md", text)
+    result = _import(run, str(source), *extra)
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2024-05-02-upload-errors/postmortem.md").read_text()
+    return source, body, result.out
+
+
+def test_a_link_to_a_file_not_imported_keeps_its_text_and_is_reported(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The link goes, its words stay, and the summary says so with the source's file and line."""
+    source, body, out = _linked(archive, run)
+    assert "see the runbook and the\nearlier outage.\n" in body
+    assert "runbooks/uploads.md" not in body and "older.md" not in body
+    assert (
+        f"    {source}:5: link to 'runbooks/uploads.md', not imported: the link removed, its "
+        "text 'the runbook' kept\n" in out
+    )
+    assert f"    {source}:6: link to 'older.md#impact', not imported:" in out
+    assert "Old notes say why." in body and "notes/disks.md" not in body  # reference style
+    assert f"    {source}:15: link to 'notes/disks.md', not imported:" in out
+    assert "`[not a link](code.md)`" in body  # code is not a link
+
+
+def test_an_image_not_imported_keeps_its_alt_text_and_is_reported(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An image whose file did not come along becomes its alt text; one without any goes."""
+    source, body, out = _linked(archive, run)
+    assert "\nError rate during the outage\n\n" in body and "img/" not in body
+    assert (
+        f"    {source}:8: image 'img/errors.png', not imported: dropped, its alt text "
+        "'Error rate during the outage' kept\n" in out
+    )
+    assert (
+        f"    {source}:9: image './img/latency.png', not imported: dropped, it had no alt text\n"
+        in out
+    )
+
+
+def test_a_source_that_gives_its_address_has_its_links_pointed_there(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A front-matter address resolves relative links as a browser would from that page."""
+    address = "https://code.example.com/org/postmortems/blob/main/2024/uploads.md"
+    _source, body, out = _linked(archive, run, f"---\nsource_url: {address}\n---\n" + LINKED)
+    base = "https://code.example.com/org/postmortems/blob/main/2024/"
+    assert f"[the runbook]({base}runbooks/uploads.md)" in body
+    assert f"![Error rate during the outage]({base}img/errors.png)" in body
+    assert f'[n]: {base}notes/disks.md "Disk notes"' in body
+    assert f"now {base}runbooks/uploads.md (the source's source_url)" in out
+
+
+@pytest.mark.parametrize(
+    ("toc", "root_cause", "timeline"),
+    [
+        ("  - toc:\n      permalink: true\n", "root-cause", "[the timeline](#timeline)"),
+        # with '_' the source's own '#timeline-of-events' named no heading: its words stay
+        ("  - toc:\n      separator: _\n", "root_cause", "the timeline and"),
+    ],
+    ids=["toc-defaults", "toc-separator"],
+)
+def test_a_link_to_a_renamed_heading_follows_it(  # type: ignore[no-untyped-def]
+    archive: Path, run, toc: str, root_cause: str, timeline: str
+) -> None:
+    """'Analysis' became 'Root cause': links to it take the anchor the archive's toc gives it."""
+    mkdocs_yml = archive / "mkdocs.yml"
+    text = mkdocs_yml.read_text()
+    mkdocs_yml.write_text(text.replace("  - toc:\n      permalink: true\n", toc))
+    source, body, out = _linked(archive, run)
+    assert f"The [disk check](#{root_cause}) was off." in body
+    assert f"[Analysis]: #{root_cause}" in body
+    assert f"More in {timeline}" in body
+    assert (
+        f"    {source}:13: link to '#analysis': heading 'Analysis' was renamed; now "
+        f"'#{root_cause}'\n" in out
+    )
+
+
+def test_links_between_documents_imported_together_point_to_their_incidents(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Two reports that link to each other by file name link to each other's incident pages."""
+    first = write(
+        archive.parent / "src" / "PM-1 disk full.md",
+        "# Disk full\n\nOn 2024-05-01 the disk filled. It came back in [PM-2](PM-2%20uploads.md).\n",
+    )
+    second = write(
+        archive.parent / "src" / "PM-2 uploads.md",
+        "# Uploads failed\n\nOn 2024-05-02 uploads failed, as [before][pm1].\n\n"
+        "[pm1]: <PM-1 disk full.md#summary>\n",
+    )
+    result = _import(run, str(first), str(second))
+    assert result.code == 0, result.err
+    one = (archive / "incidents/2024-05-01-disk-full/postmortem.md").read_text()
+    two = (archive / "incidents/2024-05-02-uploads-failed/postmortem.md").read_text()
+    assert "[PM-2](../2024-05-02-uploads-failed/index.md)" in one
+    assert "[pm1]: ../2024-05-01-disk-full/index.md\n" in two
+    assert (
+        f"    {first}:3: link to 'PM-2%20uploads.md', imported together: now "
+        "../2024-05-02-uploads-failed/index.md\n" in result.out
+    )
+    assert "(its '#summary' was dropped)" in result.out
+
+
+@pytest.mark.slow
+def test_imported_documents_with_broken_links_build_strictly(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """End to end: invented documents with every kind of link import into a site that builds."""
+    import os
+    import subprocess
+    import sys
+
+    first = write(archive.parent / "src" / "uploads.md", LINKED.replace("older.md", "disk.md"))
+    second = write(
+        archive.parent / "src" / "disk.md",
+        "# Disk full\n\n## Impact\n\nOn 2024-05-01 uploads were slow; [later](uploads.md#analysis).\n",
+    )
+    assert _import(run, str(first), str(second)).code == 0
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    build = subprocess.run(  # noqa: PLW1510 - the return code is asserted below
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(archive / "site")],
+        cwd=archive,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr
+    page = (archive / "site/incidents/2024-05-01-disk-full/index.html").read_text()
+    assert "../2024-05-02-upload-errors/" in page
+
+
+def test_wrapped_links_linked_images_and_raw_html(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A link whose words wrap, an image inside a link, and raw HTML, which is said, not changed."""
+    source = write(
+        archive.parent / "src" / "queue.md",
+        "# Queue backlog\n\n## Summary\n\nOn 2026-05-02 the queue grew, as [the queue\n"
+        "dashboard](dash/queue.md) showed.\n\n[![Depth](img/depth.png)](https://grafana.example.com/d/1)\n\n"
+        '<img src="img/raw.png" alt="Raw">\n',
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    assert "as the queue\ndashboard showed." in body
+    assert "[Depth](https://grafana.example.com/d/1)" in body
+    assert '<img src="img/raw.png" alt="Raw">' in body
+    out = result.out
+    assert f"    {source}:5: link to 'dash/queue.md', not imported:" in out
+    assert f"    {source}:8: image 'img/depth.png', not imported:" in out
+    assert (
+        f"    {source}:10: 'img/raw.png' in raw HTML, not imported: left as written; fix or "
+        "remove it by hand\n" in out
+    )
+
+
+def test_a_link_to_itself_by_file_name_and_the_json_report(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """'uploads.md#analysis' inside uploads.md is an anchor; --format json lists each link."""
+    source = write(
+        archive.parent / "src" / "uploads.md",
+        LINKED.replace("[disk check](#analysis)", "[disk check](uploads.md#analysis)"),
+    )
+    result = _import(run, "--format", "json", str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2024-05-02-upload-errors/postmortem.md").read_text()
+    assert "The [disk check](#root-cause) was off." in body
+    (report,) = json.loads(result.out)["files"]
+    assert report["links"][0] == {
+        "line": 5,
+        "action": "plain",
+        "message": "link to 'runbooks/uploads.md', not imported: the link removed, its text "
+        "'the runbook' kept",
+    }
+    assert [(n["line"], n["action"]) for n in report["links"]][3:6] == [
+        (9, "plain"),
+        (13, "anchor"),
+        (15, "plain"),
+    ]
+
+
+def test_anchors_are_read_with_the_slugify_the_site_is_built_with(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """With pymdownx's Unicode slugs, '#überblick' names a heading and stays a link."""
+    mkdocs_yml = archive / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace(
+            "      permalink: true\n",
+            "      permalink: true\n      slugify: !!python/object/apply:pymdownx.slugs.slugify"
+            " {kwds: {case: lower}}\n",
+        )
+    )
+    source = write(
+        archive.parent / "src" / "q.md",
+        "# Queue backlog\n\n## Überblick\n\nOn 2026-05-02 it grew.\n\n## Analysis\n\n"
+        "See [above](#überblick) and [below](#analysis).\n",
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    body = (archive / "incidents/2026-05-02-queue-backlog/postmortem.md").read_text()
+    assert "See [above](#überblick) and [below](#root-cause)." in body
+    assert "could not be imported" not in result.out
+
+
+def test_unclosed_brackets_do_not_stall_the_import(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Anchors are read from the headings alone: Python-Markdown took seconds per kilobyte here."""
+    import time
+
+    text = "# Queue backlog\n\n## Summary\n\nOn 2026-05-02 " + "[a" * 20000 + "\n"
+    started = time.perf_counter()
+    assert _import(run, str(write(archive.parent / "q.md", text))).code == 0
+    assert time.perf_counter() - started < 20  # was about half an hour for 50,000

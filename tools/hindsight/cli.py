@@ -431,13 +431,15 @@ def import_(
 ) -> int:
     """Turn postmortems written elsewhere (Markdown) into incident folders; never changes FILES.
 
-    Prints, for each file, what was mapped, what was guessed, what is missing for the status
-    and the check findings. Exit 2 if a file could not be imported; the others still are.
+    Prints, for each file, what was mapped, what was guessed, what is missing for the status,
+    the links changed so that the site builds (a file not imported, a renamed heading) and
+    the check findings. Files that link to each other should be imported together. Exit 2 if
+    a file could not be imported; the others still are.
     """
     import json
 
     from hindsight import clock
-    from hindsight.importing import import_file, parse_zone, report_text
+    from hindsight.importing import import_files, parse_zone, report_text
     from hindsight.model import Status
     from hindsight.scaffold import severity_name
 
@@ -451,8 +453,7 @@ def import_(
         "today": clock.parse_day(today) if today else clock.today(),
     }
     results = []
-    for path in files:
-        result = import_file(settings, path, **options)  # type: ignore[arg-type]
+    for result in import_files(settings, files, **options):  # type: ignore[arg-type]
         results.append(result)
         if fmt == "text":
             click.echo(report_text(result))

@@ -8,6 +8,8 @@ findings of the new incident. An incident that exists is never overwritten.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,6 +20,7 @@ from hindsight.importing.actions import Converted, lists_to_table
 from hindsight.importing.document import (
     Found,
     Mapped,
+    Source,
     clean_title,
     comment_text,
     date_of,
@@ -26,6 +29,14 @@ from hindsight.importing.document import (
     rebuild,
     title_of,
     year_hint,
+)
+from hindsight.importing.links import (
+    LinkNote,
+    Links,
+    fix_links,
+    site_markdown,
+    source_address,
+    toc_slugger,
 )
 from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
@@ -72,6 +83,7 @@ class Imported(NamedTuple):
     milestones: tuple[tuple[str, int], ...] = ()  # (milestone, source line)
     missing: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    links: tuple[LinkNote, ...] = ()  # links changed so that the site builds
 
     def as_json(self) -> dict[str, Any]:
         """The report as the JSON of ``hindsight import --format json``."""
@@ -100,6 +112,9 @@ class Imported(NamedTuple):
             },
             "milestones": {name: line for name, line in self.milestones},
             "missing": list(self.missing),
+            "links": [
+                {"line": n.line, "action": n.action, "message": n.message} for n in self.links
+            ],
             "findings": [
                 {
                     "path": f.path,
@@ -184,26 +199,24 @@ def _front_matter(values: dict[str, Any], notes: dict[str, str]) -> str:
     return "\n".join(lines + ["---", ""])
 
 
-def import_file(
-    settings: Settings,
-    path: Path,
-    *,
-    day: date | None,
-    zone: Zone | None,
-    status: Status,
-    severity: str | None,
-    restricted: bool,
-    today: date,
-    label: str | None = None,
-) -> Imported:
-    """Import one file into a new incident folder; the report says how it went."""
-    from hindsight.scaffold import slugify, write_incident
+class Read(NamedTuple):
+    """A source as read, with its title, timeline and incident id: all known before writing."""
 
-    shown = label or str(path)
-    try:
-        source = read_source(path)
-    except OSError as exc:
-        return Imported(shown, error=f"cannot read: {exc.strerror or exc}")
+    source: Source
+    title: Found
+    title_index: int | None
+    timeline: Timeline
+    readable: list[Event]
+    started: Found
+    incident_id: str
+    guesses: tuple[str, ...]
+
+
+def read_file(path: Path, *, day: date | None, zone: Zone | None, today: date) -> Read:
+    """Read ``path`` and choose its incident's id; raises OSError when it cannot be read."""
+    from hindsight.scaffold import slugify
+
+    source = read_source(path)
     guesses = list(source.problems)
     title, title_index = title_of(source)
     year = year_hint(source)
@@ -232,6 +245,89 @@ def import_file(
     slug = _TRAILING_DATE.sub("", re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", slugify(title.value)))
     slug = slug or "incident"
     incident_id = f"{started.value.isoformat()}-{slug}"
+    return Read(
+        source, title, title_index, timeline, readable, started, incident_id, tuple(guesses)
+    )
+
+
+def import_files(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    day: date | None,
+    zone: Zone | None,
+    today: date,
+    **options: Any,
+) -> Iterator[Imported]:
+    """Import each of ``paths``; links between them point to each other's new incident pages.
+
+    Every file is read first, so that each knows the ids the others will have. An id that two
+    files would take, or that the archive has already, is not linked to.
+    """
+    reads: dict[Path, Read | OSError] = {}
+    for path in paths:
+        try:
+            reads[path] = read_file(path, day=day, zone=zone, today=today)
+        except OSError as exc:
+            reads[path] = exc
+    ids = Counter(r.incident_id for r in reads.values() if isinstance(r, Read))
+    together = {
+        _resolved(path): r.incident_id
+        for path, r in reads.items()
+        if isinstance(r, Read)
+        and ids[r.incident_id] == 1
+        and not (settings.incidents_path / r.incident_id).exists()
+    }
+    for path in paths:
+        yield import_file(
+            settings,
+            path,
+            day=day,
+            zone=zone,
+            today=today,
+            read=reads[path],
+            together=together,
+            **options,
+        )
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def import_file(
+    settings: Settings,
+    path: Path,
+    *,
+    day: date | None,
+    zone: Zone | None,
+    status: Status,
+    severity: str | None,
+    restricted: bool,
+    today: date,
+    label: str | None = None,
+    read: Read | OSError | None = None,
+    together: Mapping[Path, str] | None = None,
+) -> Imported:
+    """Import one file into a new incident folder; the report says how it went.
+
+    ``together`` maps the resolved paths of files imported in the same run to their ids.
+    """
+    from hindsight.scaffold import write_incident
+
+    shown = label or str(path)
+    if read is None:
+        try:
+            read = read_file(path, day=day, zone=zone, today=today)
+        except OSError as exc:
+            read = exc
+    if isinstance(read, OSError):
+        return Imported(shown, error=f"cannot read: {read.strerror or read}")
+    source, title, title_index, timeline, readable, started, incident_id, _ = read
+    guesses = list(read.guesses)
     roles, services, not_handles = people_and_services(source)
     guesses += [
         f"'{name}' is not a handle, so it is not in the front matter" for name in not_handles
@@ -270,7 +366,19 @@ def import_file(
         len(readable),
     )
     guesses += body_notes
+    guesses += [p for p in [site_markdown(settings.root / "mkdocs.yml")[2]] if p]
     body, actions = lists_to_table(body, settings.sections)
+    body, links = fix_links(
+        body,
+        source.body.split("\n"),
+        source.body_line,
+        Links(
+            path,
+            together or {},
+            source_address(source.meta),
+            toc_slugger(settings.root / "mkdocs.yml"),
+        ),
+    )
     head = (
         _front_matter(meta, notes) + f"<!-- Imported from {comment_text(shown)} on {today} by "
         "hindsight import; the source file was not changed. -->\n\n"
@@ -312,6 +420,7 @@ def import_file(
         tuple((m.value, e.line) for m, e in marks.items()),
         tuple(missing),
         tuple(findings),
+        tuple(links),
     )
 
 
@@ -424,6 +533,10 @@ def report_text(result: Imported) -> str:
     out += [f"  guessed:    {g}" for g in result.guesses]
     if result.missing:
         out.append(f"  missing:    {'; '.join(result.missing)}")
+    if result.links:
+        count = len(result.links)
+        out.append(f"  links:      {count} that would not work in the archive; what was done:")
+        out += [f"    {result.source}:{n.line}: {n.message}" for n in result.links]
     errors = sum(f.level is Level.ERROR for f in result.findings)
     out.append(f"  check:      {errors} error(s), {len(result.findings) - errors} warning(s)")
     out += [f"    {f.path}:{f.line or 1}: {f.code} {f.message}" for f in result.findings]
