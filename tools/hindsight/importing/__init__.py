@@ -18,6 +18,7 @@ from hindsight.importing.actions import Converted, lists_to_table
 from hindsight.importing.document import (
     Found,
     Mapped,
+    NotText,
     clean_title,
     comment_text,
     date_of,
@@ -204,6 +205,8 @@ def import_file(
         source = read_source(path)
     except OSError as exc:
         return Imported(shown, error=f"cannot read: {exc.strerror or exc}")
+    except NotText as exc:
+        return Imported(shown, error=f"{exc}; nothing was imported")
     guesses = list(source.problems)
     title, title_index = title_of(source)
     year = year_hint(source)

@@ -222,6 +222,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 f"{PREVIEW} is set: this is a preview of {len(chosen)} of {len(folders)} incidents, "
                 "and its listings and figures leave the others out; unset it to build the archive"
             )
+        restricted = unpublished = 0
         for folder in chosen:
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
@@ -230,8 +231,12 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 self.restricted_ids.append(folder.name)
             if incident is None or errors:
                 broken.append(errors or loaded.problems)
+            elif incident.restricted:
+                restricted += 1
             elif pages.published(incident, self.settings):
                 published.append(incident)
+            else:
+                unpublished += 1
         if broken:
             lines = [_where(p) for problems in broken for p in problems]
             if self.config.broken == "fail":
@@ -242,9 +247,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 )
             for line in lines:
                 log.warning(f"skipped: {line}")
+        # each incident counted once: a broken one is skipped even when it is also restricted
         log.info(
-            f"{plural(len(published), 'incident')} published, {len(self.restricted_ids)} restricted "
-            f"or unreadable, {len(broken)} skipped"
+            f"{plural(len(chosen), 'incident')}: {len(published)} published, {restricted} "
+            f"restricted, {unpublished} in a status the site does not publish, "
+            f"{len(broken)} skipped as unreadable"
         )
         return published
 

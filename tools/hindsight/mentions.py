@@ -1,0 +1,138 @@
+"""Where a public text names a restricted incident: by its id, or by its title word for word.
+
+A restricted incident must appear nowhere in the published archive (SPEC §5, §7). The site
+leaves its own pages out; this finds the other ways in: a public postmortem, its timeline or
+a hand-written page under ``docs/`` that names it. The checker (HS810) and the site plugin
+both use it, so that what ``hindsight check`` passes, the build does not refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from hindsight.config import Settings
+from hindsight.paths import discover, head
+
+#: a title shorter than this (or of fewer words) is too common a phrase to look for
+MIN_TITLE_CHARS, MIN_TITLE_WORDS = 12, 3
+_PLAINLY_INTERNAL = re.compile(
+    rb"^visibility:[ \t]*[\"']?internal[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE
+)
+_VISIBILITY = re.compile(rb"^[\"']?visibility[\"']?[ \t]*:", re.MULTILINE)
+
+
+class Hidden(NamedTuple):
+    """A restricted incident: its id and, when it could be read, its title."""
+
+    id: str
+    title: str | None
+    unreadable: bool = False  # its visibility could not be read: restricted, to be safe
+
+
+class Mention(NamedTuple):
+    """Where a text names a restricted incident."""
+
+    line: int
+    column: int
+    incident: Hidden
+    by: str  # "id" or "title"
+
+
+class Names(NamedTuple):
+    """The restricted incidents to look for, as one pattern."""
+
+    pattern: re.Pattern[str] | None
+    by_key: dict[str, tuple[Hidden, str]]
+
+    def find(self, text: str) -> Iterator[Mention]:
+        """Every place in ``text`` that names one of them, by line."""
+        if self.pattern is None:
+            return
+        for number, line in enumerate(text.split("\n"), 1):
+            for match in self.pattern.finditer(line):
+                hidden, by = self.by_key[_key(match.group(0))]
+                yield Mention(number, match.start() + 1, hidden, by)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def names(hidden: Iterable[Hidden]) -> Names:
+    """A finder for the ids and titles of ``hidden`` (case and spacing ignored)."""
+    by_key: dict[str, tuple[Hidden, str]] = {}
+    for item in hidden:
+        by_key.setdefault(_key(item.id), (item, "id"))
+        title = item.title.strip() if isinstance(item.title, str) else ""
+        if len(title) >= MIN_TITLE_CHARS and len(title.split()) >= MIN_TITLE_WORDS:
+            by_key.setdefault(_key(title), (item, "title"))
+    if not by_key:
+        return Names(None, {})
+    # longest first, so that a title holding an id is found as the title
+    parts = sorted(by_key, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in parts)
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    return Names(pattern, by_key)
+
+
+def restricted(settings: Settings, loaded: Iterable[tuple[str, str | None, bool]] = ()) -> Names:
+    """The restricted incidents of the archive, read from disk (and ``loaded``: id, title, hidden).
+
+    Only the head of each postmortem.md is read (as ``hindsight log`` does), and in full only
+    when it does not plainly say ``visibility: internal``: a check of a pull request's changes
+    stays fast in a large archive. An incident whose visibility cannot be read counts as
+    restricted (fail closed, as the site does), by its id.
+    """
+    from hindsight.load.frontmatter import split
+
+    known = {i: (title, hidden) for i, title, hidden in loaded}
+    found = [Hidden(i, title) for i, (title, hidden) in known.items() if hidden]
+    for folder in discover(settings):
+        start = b"" if folder.name in known else head(str(folder / "postmortem.md"), None)
+        if folder.name in known or start is None or plainly_internal(start):
+            continue  # no postmortem.md: nothing of it exists to be named
+        try:
+            data = (folder / "postmortem.md").read_bytes() if start else b""
+        except OSError:
+            data = b""
+        if not data:  # missing, empty or unreadable: restricted, as the site treats it
+            found.append(Hidden(folder.name, None, unreadable=True))
+            continue
+        doc = split(data, "postmortem.md", folder.name)
+        meta = doc.meta if doc.readable else {}
+        if doc.readable and meta.get("visibility") == "internal" and not doc.meta.duplicates:
+            continue
+        title = meta.get("title")
+        title = title if isinstance(title, str) else None
+        found.append(Hidden(folder.name, title, unreadable=meta.get("visibility") != "restricted"))
+    return names(found)
+
+
+def plainly_internal(data: bytes) -> bool:
+    """Whether a postmortem's front matter has one ``visibility:`` line, and it says internal."""
+    head = data.split(b"\n---", 1)[0]
+    return len(_VISIBILITY.findall(head)) == 1 and bool(_PLAINLY_INTERNAL.search(head))
+
+
+def docs_pages(settings: Settings) -> list[Path]:
+    """The hand-written Markdown pages under ``docs/``, sorted; symbolic links are not followed."""
+    base = settings.root / "docs"
+    pages = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        pages.extend(Path(folder) / f for f in files if f.endswith(".md"))
+    return sorted(p for p in pages if not p.is_symlink())
+
+
+def describe(mention: Mention) -> str:
+    """What was found, for a message."""
+    which = mention.incident.id
+    if mention.incident.unreadable:
+        which += " (its visibility cannot be read, so it counts as restricted)"
+    if mention.by == "id":
+        return f"names the restricted incident {which}"
+    return f"repeats the title of the restricted incident {which}"
