@@ -312,12 +312,59 @@ def test_incident_files_inside_docs_dir_are_not_published(tmp_path: Path, build:
 def test_a_restricted_id_named_in_a_hand_written_page_fails_the_build(
     tmp_path: Path, build: Build
 ) -> None:
+    """Issue 20 point 6: the message names the page and line that did it, and no partial site
+    is left behind: the last good site stays as it was, and nothing is left beside it."""
     make_incident(tmp_path, "2026-11-21-secret", visibility="restricted")
-    write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-secret.\n")
-    with pytest.raises(
-        BuildFailed, match="search_index.json names the restricted incident 2026-11-21-sec"
-    ):
+    make_incident(tmp_path, "2026-11-20-public", title="Public incident")
+    site = build()
+    good = _all_files(site)
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-SECRET.\n")
+    with pytest.raises(BuildFailed) as failed:
         build()
+    assert "docs/index.md:3:5: HS810 names the restricted incident 2026-11-21-secret" in str(
+        failed.value
+    )
+    assert "a page in docs/ or an include" not in str(failed.value)
+    assert _all_files(site) == good
+    assert sorted(p.name for p in tmp_path.iterdir() if "site" in p.name) == ["site"]
+    shutil.rmtree(site)
+    with pytest.raises(BuildFailed):
+        build()
+    assert not [p.name for p in tmp_path.iterdir() if "site" in p.name], "a partial site is left"
+
+
+def test_a_public_postmortem_naming_a_restricted_incident_fails_the_build_at_its_line(
+    tmp_path: Path, build: Build
+) -> None:
+    """Issue 20 point 6: by id or title, in the body or the timeline; ``related:`` is not shown."""
+    make_incident(
+        tmp_path, "2026-11-21-secret", visibility="restricted", title="Vault keys were exposed"
+    )
+    make_incident(
+        tmp_path,
+        "2026-11-20-public",
+        related=["2026-11-21-secret"],
+        body=BODY + "\nSame cause as vault keys\nwere exposed; see 2026-11-21-secret.\n",
+        timeline=TIMELINE + "2026-11-20T17:00Z Compared with Vault keys were exposed\n",
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build()
+    message = str(failed.value)
+    body_line = next(
+        n
+        for n, line in enumerate(
+            (tmp_path / "incidents/2026-11-20-public/postmortem.md").read_text().splitlines(), 1
+        )
+        if "see 2026-11-21-secret" in line
+    )
+    assert "3 places in public pages name a restricted incident" in message
+    assert (
+        f"incidents/2026-11-20-public/postmortem.md:{body_line - 1}:15: HS810 repeats the title"
+        in message
+    )
+    assert f"incidents/2026-11-20-public/postmortem.md:{body_line}:19: HS810 names" in message
+    assert "incidents/2026-11-20-public/timeline.log:" in message
+    assert not (tmp_path / "site").exists()
 
 
 def test_the_built_site_calls_no_third_party(tmp_path: Path, build: Build) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hindsight.config import Settings
+from hindsight.model import Incident
 from hindsight.paths import discover, head
 
 #: a title shorter than this (or of fewer words) is too common a phrase to look for
@@ -22,6 +23,7 @@ MIN_TITLE_CHARS, MIN_TITLE_WORDS = 12, 3
 _PLAINLY_INTERNAL = re.compile(
     rb"^visibility:[ \t]*[\"']?internal[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE
 )
+_KEY_LINE = re.compile(r"^(?:---|\.\.\.|[^\s#-][^:]*:)")
 _VISIBILITY = re.compile(rb"^[\"']?visibility[\"']?[ \t]*:", re.MULTILINE)
 
 
@@ -49,13 +51,16 @@ class Names(NamedTuple):
     by_key: dict[str, tuple[Hidden, str]]
 
     def find(self, text: str) -> Iterator[Mention]:
-        """Every place in ``text`` that names one of them, by line."""
+        """Every place in ``text`` that names one of them (a title may run over lines)."""
         if self.pattern is None:
             return
-        for number, line in enumerate(text.split("\n"), 1):
-            for match in self.pattern.finditer(line):
-                hidden, by = self.by_key[_key(match.group(0))]
-                yield Mention(number, match.start() + 1, hidden, by)
+        line, counted = 1, 0
+        for match in self.pattern.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            column = match.start() - text.rfind("\n", 0, match.start())
+            hidden, by = self.by_key[_key(match.group(0))]
+            yield Mention(line, column, hidden, by)
 
 
 def _key(text: str) -> str:
@@ -126,6 +131,32 @@ def docs_pages(settings: Settings) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         pages.extend(Path(folder) / f for f in files if f.endswith(".md"))
     return sorted(p for p in pages if not p.is_symlink())
+
+
+def without_related(front_matter: str) -> str:
+    """``front_matter`` with the lines of its ``related:`` key blanked (line numbers kept).
+
+    The site links a related incident only when it is published: an id there is never shown.
+    """
+    lines = front_matter.split("\n")
+    inside = False
+    for number, line in enumerate(lines):
+        if _KEY_LINE.match(line):
+            inside = line.startswith(("related:", '"related":', "'related':"))
+        if inside:
+            lines[number] = ""
+    return "\n".join(lines)
+
+
+def in_incident(finder: Names, incident: Incident) -> Iterator[tuple[str, Mention]]:
+    """``(path, mention)`` for each place a loaded incident's files name a restricted one."""
+    for where, text, first in (
+        (incident.postmortem_path, without_related(incident.head), 1),
+        (incident.postmortem_path, incident.body, incident.body_line),
+        (incident.timeline_path, incident.timeline_text, 1),
+    ):
+        for mention in finder.find(text):
+            yield where, mention._replace(line=mention.line + first - 1)
 
 
 def describe(mention: Mention) -> str:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from hindsight.mentions import describe, docs_pages, plainly_internal, restricted
+from hindsight.mentions import (
+    describe,
+    docs_pages,
+    plainly_internal,
+    restricted,
+    without_related,
+)
 from hindsight.model import Category, Finding
 from hindsight.paths import relative
 from hindsight.rules._base import Archive, CheckContext, rule
@@ -71,6 +77,8 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
             text = path.read_bytes().decode("utf-8", errors="replace")
         except OSError:
             continue
+        if path.name == "postmortem.md" and incident is not None:
+            text = _related_blanked(text)
         label = relative(path, settings.root)
         for mention in hidden.find(text):
             yield Finding(
@@ -84,6 +92,16 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
                 "remove the mention, or describe it without its id or title",
                 incident,
             )
+
+
+def _related_blanked(text: str) -> str:
+    """The postmortem with its front matter's ``related:`` lines blanked (never published)."""
+    text = text.removeprefix("\ufeff")
+    if not text.startswith("---"):
+        return text
+    end = text.find("\n---", 3)
+    end = len(text) if end < 0 else end
+    return without_related(text[:end]) + text[end:]
 
 
 RULES = (restricted_named,)
