@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -245,6 +246,32 @@ def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "WARNING" in result.stderr and "2026-11-20-bad/postmortem.md:4:1" in result.stderr
     assert (tmp_path / "site" / "incidents" / "2026-11-21-good" / "index.html").exists()
+
+
+def test_binary_postmortems_are_never_published_and_each_incident_is_counted_once(
+    tmp_path: Path, build: Build, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 20 points 5 and 8: a binary postmortem fails the build (or is skipped), and the
+    summary gives one outcome per incident, a broken restricted one included."""
+    make_incident(tmp_path, "2026-11-21-good")
+    make_incident(tmp_path, "2026-11-20-draft", status="investigating")
+    make_incident(tmp_path, "2026-11-19-secret", visibility="restricted")
+    broken_secret = make_incident(tmp_path, "2026-11-18-broken-secret", visibility="restricted")
+    (broken_secret / "postmortem.md").write_text("---\nid: [unclosed\n---\n")
+    elf = make_incident(tmp_path, "2026-11-17-elf")
+    (elf / "postmortem.md").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8)
+    with pytest.raises(BuildFailed, match=r"2026-11-17-elf/postmortem.md:1: HS109 not a text file"):
+        build()
+    assert not (tmp_path / "site").exists()
+    caplog.set_level(logging.INFO)
+    publish = HINDSIGHT_YML.replace("site:\n", "site:\n  publish: [draft, in-review, approved]\n")
+    site = build(mkdocs_yml=SKIP_BROKEN, hindsight_yml=publish, strict=False)
+    files = _all_files(site)
+    assert not [n for n in files if "elf" in n] and not any(b"\x7fELF" in c for c in files.values())
+    assert (
+        "5 incidents: 1 published, 1 restricted, 1 in a status the site does not publish, "
+        "2 skipped as unreadable" in caplog.text
+    )
 
 
 def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(

@@ -36,6 +36,7 @@ class Document:
     bom: bool = False
     newline: str = "\n"
     source: str = ""
+    binary: bool = False  # not a text file: nothing in it was read
 
     @property
     def head(self) -> str:
@@ -176,7 +177,7 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
     newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
     text = decode(data, path, incident, problems)
     if not text and problems and problems[-1].code == "HS109":
-        return Document(YMap(1, 1), "", 1, problems)  # binary: nothing in it is read as text
+        return Document(YMap(1, 1), "", 1, problems, binary=True)
     doc = Document(
         YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline, source=text
     )
