@@ -216,7 +216,10 @@ def test_asks_for_what_is_missing_in_a_terminal(archive: Path) -> None:
         ("{{ 'a'.ljust(10**9) }}", "ljust() was given 1,000,000,000"),
         ("{% set x = 'a' * 100000 %}{{ x.replace('a', x) }}", "replace() would make"),
         ("{% set x = 'a' * 100000 %}{{ x | replace('a', x) }}", "the filter 'replace' would make"),
-        ("{{ 'a' * 900000 }}{{ 'b' * 900000 }}", "the template's output is longer than 1,048,576 characters"),
+        (
+            "{{ 'a' * 900000 }}{{ 'b' * 900000 }}",
+            "the template's output is longer than 1,048,576 characters",
+        ),
         ("{{ 7 ** 100000 }}", "7 ** 100000 is too large a number"),
         ("{{ '%999999999d' % 1 }}", "a '%' format with a width of a million or more"),
         ("{{ '{:>999999999}'.format(1) }}", "a format with a width of a million or more"),
