@@ -621,7 +621,11 @@ def test_a_public_text_naming_a_restricted_incident_is_reported_at_its_line(
     incident(
         archive, "2026-11-02-public", public, TIMELINE + "2026-11-21T17:00Z see 2026-11-01-vault\n"
     )
-    write(archive / "docs" / "notes.md", "# Notes\n\nNothing here.\nAsk about 2026-11-01-Vault.\n")
+    write(
+        archive / "docs" / "notes.md",
+        "# Notes\n\nNothing here.\nAsk about 2026-11-01-Vault.\n\n"
+        "<!-- hindsight: ignore HS810 -->\nVault keys were exposed is also a common phrase.\n",
+    )
     result = run("check", "--format", "json", "incidents/2026-11-02-public")
     assert result.code == 1
     found = [

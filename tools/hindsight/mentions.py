@@ -18,6 +18,8 @@ from hindsight.config import Settings
 from hindsight.model import Incident
 from hindsight.paths import discover, head
 
+#: the rule that reports a mention (``<!-- hindsight: ignore HS810 -->`` silences it on a line)
+CODE = "HS810"
 #: a title shorter than this (or of fewer words) is too common a phrase to look for
 MIN_TITLE_CHARS, MIN_TITLE_WORDS = 12, 3
 _PLAINLY_INTERNAL = re.compile(
@@ -148,6 +150,15 @@ def without_related(front_matter: str) -> str:
     return "\n".join(lines)
 
 
+def in_text(finder: Names, text: str) -> Iterator[Mention]:
+    """The mentions in a Markdown text, but those an ignore comment silences on their line."""
+    from hindsight.load.markdown import ignores
+
+    found = list(finder.find(text))
+    silenced = ignores(text, 1) if found else {}
+    return (m for m in found if CODE not in silenced.get(m.line, ()))
+
+
 def in_incident(finder: Names, incident: Incident) -> Iterator[tuple[str, Mention]]:
     """``(path, mention)`` for each place a loaded incident's files name a restricted one."""
     for where, text, first in (
@@ -156,7 +167,9 @@ def in_incident(finder: Names, incident: Incident) -> Iterator[tuple[str, Mentio
         (incident.timeline_path, incident.timeline_text, 1),
     ):
         for mention in finder.find(text):
-            yield where, mention._replace(line=mention.line + first - 1)
+            line = mention.line + first - 1
+            if where == incident.timeline_path or CODE not in incident.ignores.get(line, ()):
+                yield where, mention._replace(line=line)
 
 
 def describe(mention: Mention) -> str:

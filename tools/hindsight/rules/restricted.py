@@ -12,6 +12,7 @@ from pathlib import Path
 from hindsight.mentions import (
     describe,
     docs_pages,
+    in_text,
     plainly_internal,
     restricted,
     without_related,
@@ -27,7 +28,8 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
 
     A restricted incident is named by its id, or by its title word for word (titles of at
     least three words). An incident whose visibility cannot be read counts as restricted.
-    In the example, `2026-11-20-breach` is a restricted incident.
+    In the example, `2026-11-20-breach` is a restricted incident. When a title is only a
+    common phrase, silence the line with `<!-- hindsight: ignore HS810 -->`.
 
     ## Why is this bad?
     A restricted incident appears nowhere in the published archive: the site leaves out
@@ -80,7 +82,8 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
         if path.name == "postmortem.md" and incident is not None:
             text = _related_blanked(text)
         label = relative(path, settings.root)
-        for mention in hidden.find(text):
+        found = hidden.find(text) if path.name == "timeline.log" else in_text(hidden, text)
+        for mention in found:
             yield Finding(
                 label,
                 mention.line,

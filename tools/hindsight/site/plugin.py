@@ -352,7 +352,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
     def _page_mentions(self, page: Page, config: MkDocsConfig) -> None:
         """Note where a hand-written page names a restricted incident (in its source, by line)."""
-        from hindsight.mentions import describe
+        from hindsight.mentions import describe, in_text
         from hindsight.paths import relative
 
         try:
@@ -362,7 +362,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         path = page.file.abs_src_path
         label = relative(Path(path), self.settings.root) if path else page.file.src_uri
         self.leaks += [
-            f"{label}:{m.line}:{m.column}: HS810 {describe(m)}" for m in self.hidden.find(source)
+            f"{label}:{m.line}:{m.column}: HS810 {describe(m)}"
+            for m in in_text(self.hidden, source)
         ]
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
