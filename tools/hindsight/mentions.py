@@ -25,6 +25,7 @@ MIN_TITLE_CHARS, MIN_TITLE_WORDS = 12, 3
 _PLAINLY_INTERNAL = re.compile(
     rb"^visibility:[ \t]*[\"']?internal[\"']?[ \t]*(?:#.*)?\r?$", re.MULTILINE
 )
+_WORD = re.compile(r"[\w-]")
 _KEY_LINE = re.compile(r"^(?:---|\.\.\.|[^\s#-][^:]*:)")
 _VISIBILITY = re.compile(rb"^[\"']?visibility[\"']?[ \t]*:", re.MULTILINE)
 
@@ -56,17 +57,22 @@ class Names(NamedTuple):
         """Every place in ``text`` that names one of them (a title may run over lines)."""
         if self.pattern is None:
             return
+        # (a letter whose small form is longer, such as U+0130, moves later columns on its line)
+        lowered = text.lower()
         line, counted = 1, 0
-        for match in self.pattern.finditer(text):
-            line += text.count("\n", counted, match.start())
-            counted = match.start()
-            column = match.start() - text.rfind("\n", 0, match.start())
+        for match in self.pattern.finditer(lowered):
+            start, end = match.span()
+            if _WORD.match(lowered, start - 1) and start or _WORD.match(lowered, end):
+                continue  # part of a longer word or id
+            line += lowered.count("\n", counted, start)
+            counted = start
+            column = start - lowered.rfind("\n", 0, start)
             hidden, by = self.by_key[_key(match.group(0))]
             yield Mention(line, column, hidden, by)
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return " ".join(text.lower().split())
 
 
 def names(hidden: Iterable[Hidden]) -> Names:
@@ -79,11 +85,27 @@ def names(hidden: Iterable[Hidden]) -> Names:
             by_key.setdefault(_key(title), (item, "title"))
     if not by_key:
         return Names(None, {})
-    # longest first, so that a title holding an id is found as the title
-    parts = sorted(by_key, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in parts)
-    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    # one trie of every id and title, read in the lower-cased text: it is read once, whatever
+    # their number, and about twice as fast as with IGNORECASE and look-arounds
+    pattern = re.compile(_trie(sorted(by_key)))
     return Names(pattern, by_key)
+
+
+def _trie(keys: list[str]) -> str:
+    """A pattern matching any of ``keys`` (longest first where one starts another); a space
+    in a key matches any run of spaces and line breaks."""
+    groups: dict[str, list[str]] = {}
+    ends = False
+    for key in keys:
+        if key:
+            groups.setdefault(key[0], []).append(key[1:])
+        else:
+            ends = True
+    branches = [(r"\s+" if c == " " else re.escape(c)) + _trie(rest) for c, rest in groups.items()]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if ends else body
 
 
 def restricted(settings: Settings, loaded: Iterable[tuple[str, str | None, bool]] = ()) -> Names:
