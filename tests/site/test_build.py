@@ -272,6 +272,10 @@ def test_binary_postmortems_are_never_published_and_each_incident_is_counted_onc
         "5 incidents: 1 published, 1 restricted, 1 in a status the site does not publish, "
         "2 skipped as unreadable" in caplog.text
     )
+    write(tmp_path / "docs" / "tool.md", b"# Tool\n\x00\x01\x02 binary\n")
+    with pytest.raises(BuildFailed, match=r"docs/tool.md:2: not a text file \(1 NUL byte"):
+        build(mkdocs_yml=SKIP_BROKEN, hindsight_yml=publish, strict=False)
+    assert _all_files(site) == files, "the last good site is left as it was"
 
 
 def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(

@@ -72,6 +72,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.repo_url: str | None = None
         self.hidden: Any = None  # mentions.Names of the restricted incidents
         self.leaks: list[str] = []  # where a public text names one, reported at on_env
+        self.binary_pages: list[str] = []  # hand-written pages that are not text, too
         self.site_dir = ""  # where the site goes once the build succeeded
         self.building = ""  # where this build writes it until then
         self.mkdocs_config: MkDocsConfig | None = None
@@ -291,6 +292,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         from hindsight.mentions import describe, in_incident, restricted
 
         self.hidden = restricted(self.settings, seen)
+        self.binary_pages = []
         self.leaks = [
             f"{path}:{mention.line}:{mention.column}: HS810 {describe(mention)}"
             for incident in published
@@ -351,7 +353,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         return markdown
 
     def _page_mentions(self, page: Page, config: MkDocsConfig) -> None:
-        """Note where a hand-written page names a restricted incident (in its source, by line)."""
+        """Note where a hand-written page names a restricted incident (in its source, by line),
+        or is not text at all."""
+        from hindsight.load.frontmatter import not_text
         from hindsight.mentions import describe, in_text
         from hindsight.paths import relative
 
@@ -361,20 +365,34 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             return
         path = page.file.abs_src_path
         label = relative(Path(path), self.settings.root) if path else page.file.src_uri
+        binary = not_text(source.encode("utf-8", errors="surrogateescape"))
+        if binary is not None:
+            self.binary_pages.append(f"{label}:{binary[0]}: {binary[1]}")
+            return
         self.leaks += [
             f"{label}:{m.line}:{m.column}: HS810 {describe(m)}"
             for m in in_text(self.hidden, source)
         ]
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Refuse the build, before any page is written, if a public page names a restricted incident."""
+        """Refuse the build, before any page is written, if a public page names a restricted
+        incident or a hand-written page is not text."""
+        problems = []
         if self.leaks:
             count = len(self.leaks)
-            raise PluginError(
-                f"{count} place{'s' if count != 1 else ''} in public pages name{'' if count != 1 else 's'} "
-                "a restricted incident, which must appear nowhere in the site; remove each mention "
-                "('hindsight check' reports them as HS810):\n  " + "\n  ".join(self.leaks)
+            problems.append(
+                f"{count} place{'s' if count != 1 else ''} in public pages "
+                f"name{'' if count != 1 else 's'} a restricted incident, which must appear "
+                "nowhere in the site; remove each mention ('hindsight check' reports them as "
+                "HS810):\n  " + "\n  ".join(self.leaks)
             )
+        if self.binary_pages:
+            problems.append(
+                "pages under docs/ that are not text; save them as UTF-8 text:\n  "
+                + "\n  ".join(self.binary_pages)
+            )
+        if problems:
+            raise PluginError("\n".join(problems))
         return env
 
     def on_page_content(
