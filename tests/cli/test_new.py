@@ -214,6 +214,8 @@ def test_asks_for_what_is_missing_in_a_terminal(archive: Path) -> None:
         ),
         ("{{ 'a' | center(10**9) }}", "the filter 'center' was given 1,000,000,000"),
         ("{{ 'a'.ljust(10**9) }}", "ljust() was given 1,000,000,000"),
+        ("{{ [1, 2] | batch(10**9, 0) | list }}", "the filter 'batch' was given 1,000,000,000"),
+        ("{{ 'a' | indent(10**9) }}", "the filter 'indent' was given 1,000,000,000"),
         ("{% set x = 'a' * 100000 %}{{ x.replace('a', x) }}", "replace() would make"),
         ("{% set x = 'a' * 100000 %}{{ x | replace('a', x) }}", "the filter 'replace' would make"),
         (
@@ -263,3 +265,17 @@ def test_a_template_that_runs_too_long_is_stopped_at_its_line(
         in result.err
     )
     assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_large_numbers_as_data_are_not_limits(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Only widths and counts are limited: a template may show any number, formatted."""
+    line = (
+        "{{ 5000000 }} {{ '{:,}'.format(5000000) }} {{ 5000000 | string }} "
+        "{{ '%d' % 5000000 }} {{ 'x' | center(9) }} {{ range(3) | list | length }}"
+    )
+    write(archive / "templates/incident/postmortem.md.j2", f"---\ntitle: x\n---\n\n{line}\n")
+    result = run("new", "Title", "--severity", "SEV2")
+    assert result.code == 0, result.err
+    (folder,) = (archive / "incidents").glob("2026-*")
+    text = (folder / "postmortem.md").read_text()
+    assert "5000000 5,000,000 5000000 5000000     x     3" in text
