@@ -306,8 +306,11 @@ def test_changed_since_reads_nothing_of_the_incidents_that_did_not_change(  # ty
     assert result.out.splitlines()[-1] == "1 incident checked: 1 error(s), 0 warning(s)"
     assert "HS113" in result.out and "2026-11-03-c" not in result.out + result.err
     assert any("2026-11-02-b/postmortem.md" in p for p in opened)  # the spies see reads
+    # HS810 reads the head of each postmortem.md (one os.open) to learn which are restricted
     others = [p for p in opened if "2026-11-01-a" in p or "2026-11-03-c" in p]
-    assert others == [], f"read files of incidents that did not change: {others}"
+    assert len(others) == len(set(others)) == 2 and all(
+        p.endswith("postmortem.md") for p in others
+    ), f"read files of incidents that did not change: {others}"
     assert hashed and all(b"id: 2026-11-02-b" in sources[0] for sources in hashed)  # type: ignore[index, operator]
     assert looked_up == ["2026-11-02-b"] and len(settings_read) == 1
 
@@ -525,3 +528,117 @@ def test_the_pool_is_no_larger_than_the_cpu_limit(tmp_path: Path, monkeypatch) -
     assert checking._workers(10_000) == 1 and checking._workers(10) == 1
     monkeypatch.setenv("HINDSIGHT_JOBS", "3")
     assert checking._workers(10_000) == 3
+
+
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8
+
+
+def _found(result) -> list[dict]:  # type: ignore[no-untyped-def]
+    return json.loads(result.out)["findings"]
+
+
+def test_binary_files_are_refused_one_finding_each_and_the_others_still_checked(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 5: an ELF or random bytes saved as postmortem.md or timeline.log."""
+    incident(archive, "2026-11-01-elf")
+    (archive / "incidents/2026-11-01-elf/postmortem.md").write_bytes(ELF)
+    incident(archive, "2026-11-02-noise")
+    noise = bytes((n * 167 + 13) % 256 for n in range(3000)).replace(b"\x00", b"\x01")
+    (archive / "incidents/2026-11-02-noise/timeline.log").write_bytes(noise)
+    incident(archive, "2026-11-03-fine")
+    result = run("check", "--format", "json")
+    assert result.code == 1 and "Traceback" not in result.err
+    found = _found(result)
+    elf = [f for f in found if f["incident"] == "2026-11-01-elf" and f["path"].endswith(".md")]
+    assert [(f["rule"], f["line"]) for f in elf] == [("HS109", 1)]
+    assert "not a text file (" in elf[0]["message"] and "NUL bytes" in elf[0]["message"]
+    noisy = [f for f in found if f["path"].endswith("2026-11-02-noise/timeline.log")]
+    assert [f["rule"] for f in noisy if f["rule"] == "HS109"] == ["HS109"]
+    assert "are not text" in next(f["message"] for f in noisy if f["rule"] == "HS109")
+    assert not [f for f in found if f["incident"] == "2026-11-03-fine"]
+    assert json.loads(result.out)["incidents_checked"] == 3
+
+
+def test_every_line_with_bytes_that_are_not_utf8_is_reported_up_to_five(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 8: not only the first bad byte; then a count of the rest."""
+    bad = GOOD.format(id="2026-11-01-a").encode().replace(b"Text.", b"T\xe9xt \xff.")
+    incident(archive, "2026-11-01-a")
+    (archive / "incidents/2026-11-01-a/postmortem.md").write_bytes(bad)
+    found = [f for f in _found(run("check", "--format", "json")) if f["rule"] == "HS109"]
+    lines = [n for n, line in enumerate(bad.split(b"\n"), 1) if b"\xff" in line]
+    assert len(lines) == 4
+    assert [(f["line"], f["column"]) for f in found] == [(n, 2) for n in lines]
+    assert (
+        "byte 0xE9 at column 2 is not valid UTF-8 (and 1 more on this line)" in found[0]["message"]
+    )
+    many = b"\n".join([b"---", *(b"x\xff and then some text" for _ in range(9))])
+    (archive / "incidents/2026-11-01-a/postmortem.md").write_bytes(many)
+    found = [f for f in _found(run("check", "--format", "json")) if f["rule"] == "HS109"]
+    assert [f["line"] for f in found] == [2, 3, 4, 5, 6]
+    assert "4 more lines (4 bytes) below have the same problem" in found[-1]["message"]
+
+
+def test_an_unknown_milestone_and_a_title_on_two_lines_are_findings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 8: `[bogus]` is plain text (SPEC §2.3) but almost always a typo."""
+    title = GOOD.format(id="2026-11-01-a").replace(
+        "title: Example", 'title: "Example\\nstatus: approved"'
+    )
+    incident(
+        archive,
+        "2026-11-01-a",
+        title,
+        TIMELINE + "2026-11-21T17:00Z [bogus] d\n2026-11-21T17:01Z [resovled] e\n",
+    )
+    found = _found(run("check", "--format", "json"))
+    unknown = [(f["line"], f["severity"], f["message"]) for f in found if f["rule"] == "HS610"]
+    assert [u[:2] for u in unknown] == [(4, "warning"), (5, "warning")]
+    assert (
+        unknown[1][2].startswith("[resovled] is not a milestone")
+        and "did you mean 'resolved'" in unknown[1][2]
+    )
+    titles = [f for f in found if f["rule"] == "HS113"]
+    assert [(f["line"], f["severity"]) for f in titles] == [(3, "error")]
+    assert "'title' must be one line of text" in titles[0]["message"]
+
+
+def test_a_public_text_naming_a_restricted_incident_is_reported_at_its_line(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 6: by id or title, in a postmortem, a timeline or a page under docs/."""
+    secret = GOOD.format(id="2026-11-01-vault").replace(
+        "visibility: internal", "visibility: restricted"
+    )
+    incident(
+        archive,
+        "2026-11-01-vault",
+        secret.replace("title: Example", "title: Vault keys were exposed"),
+    )
+    public = GOOD.format(id="2026-11-02-public").replace(
+        "## Root cause\n\nText.",
+        "## Root cause\n\nAs in 2026-11-01-vault, the VAULT keys\nwere exposed.",
+    )
+    incident(
+        archive, "2026-11-02-public", public, TIMELINE + "2026-11-21T17:00Z see 2026-11-01-vault\n"
+    )
+    write(
+        archive / "docs" / "notes.md",
+        "# Notes\n\nNothing here.\nAsk about 2026-11-01-Vault.\n\n"
+        "<!-- hindsight: ignore HS810 -->\nVault keys were exposed is also a common phrase.\n",
+    )
+    result = run("check", "--format", "json", "incidents/2026-11-02-public")
+    assert result.code == 1
+    found = [
+        (f["path"], f["line"], f["column"], f["message"][:29])
+        for f in _found(result)
+        if f["rule"] == "HS810"
+    ]
+    line = public.splitlines().index("As in 2026-11-01-vault, the VAULT keys") + 1
+    assert found == [
+        ("docs/notes.md", 4, 11, "names the restricted incident"),
+        ("incidents/2026-11-02-public/postmortem.md", line, 7, "names the restricted incident"),
+        ("incidents/2026-11-02-public/postmortem.md", line, 29, "repeats the title of the rest"),
+        ("incidents/2026-11-02-public/timeline.log", 4, 23, "names the restricted incident"),
+    ]
+    text = run("check", "incidents/2026-11-02-public").out
+    assert "remove the mention, or describe it without its id or title" in text

@@ -679,3 +679,22 @@ def test_unclosed_brackets_do_not_stall_the_import(archive: Path, run) -> None: 
     started = time.perf_counter()
     assert _import(run, str(write(archive.parent / "q.md", text))).code == 0
     assert time.perf_counter() - started < 20  # was about half an hour for 50,000
+
+
+def test_binary_files_are_not_imported_and_the_others_are(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 5: an ELF and random bytes saved as .md are refused, with their line."""
+    elf = write(archive.parent / "tool.md", b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    noise = write(
+        archive.parent / "noise.md",
+        bytes((n * 167 + 13) % 256 for n in range(2000)).replace(b"\x00", b"\x01"),
+    )
+    good = write(archive.parent / "b.md", HEADINGS)
+    result = _import(run, str(elf), str(noise), str(good))
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "tool.md: not imported: line 1: not a text file (5 NUL bytes" in result.out
+    assert "noise.md: not imported: line 1: not a text file (" in result.out
+    assert "1 of 3 file(s) imported" in result.err
+    made = sorted(p.name for p in (archive / "incidents").iterdir() if p.is_dir())
+    assert made == ["2017-09-27-login-403s-after-deploy"]
+    for path in (archive / "incidents").rglob("*"):
+        assert path.is_dir() or b"\x00" not in path.read_bytes()

@@ -200,3 +200,82 @@ def test_asks_for_what_is_missing_in_a_terminal(archive: Path) -> None:
     front = (archive / "incidents/2026-11-21-search-is-slow/postmortem.md").read_text()
     assert "severity: SEV3" in front and "services: [search-api, search-indexer]" in front
     assert "commander: priya" in front
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{{ 'a' * 10**9 }}", "repeating a text or list would make 1,000,000,000 characters"),
+        ("{{ [1, 2] * 10**9 }}", "repeating a text or list would make 2,000,000,000 characters"),
+        ("{% for i in range(10**9) %}x{% endfor %}", "range() was given 1,000,000,000"),
+        (
+            "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+            "the template's loops ran more than 100,000 times",
+        ),
+        ("{{ 'a' | center(10**9) }}", "the filter 'center' was given 1,000,000,000"),
+        ("{{ 'a'.ljust(10**9) }}", "ljust() was given 1,000,000,000"),
+        ("{{ [1, 2] | batch(10**9, 0) | list }}", "the filter 'batch' was given 1,000,000,000"),
+        ("{{ 'a' | indent(10**9) }}", "the filter 'indent' was given 1,000,000,000"),
+        ("{% set x = 'a' * 100000 %}{{ x.replace('a', x) }}", "replace() would make"),
+        ("{% set x = 'a' * 100000 %}{{ x | replace('a', x) }}", "the filter 'replace' would make"),
+        (
+            "{{ 'a' * 900000 }}{{ 'b' * 900000 }}",
+            "the template's output is longer than 1,048,576 characters",
+        ),
+        ("{{ 7 ** 100000 }}", "7 ** 100000 is too large a number"),
+        ("{{ '%999999999d' % 1 }}", "a '%' format with a width of a million or more"),
+        ("{{ '{:>999999999}'.format(1) }}", "a format with a width of a million or more"),
+        ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "RecursionError"),
+    ],
+)
+def test_templates_run_within_limits_and_name_file_and_line(
+    archive: Path, run, line: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 point 7: an edited template cannot hang `new`, and never an internal error."""
+    import time
+
+    write(archive / "templates/incident/postmortem.md.j2", f"---\ntitle: x\n---\n\n{line}\n")
+    started = time.monotonic()
+    result = run("new", "Title", "--severity", "SEV2")
+    assert time.monotonic() - started < 3
+    assert result.code == 2 and "internal error" not in result.err
+    assert "templates/incident/postmortem.md.j2:5: template error: " in result.err
+    assert message in result.err
+    assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_a_template_that_runs_too_long_is_stopped_at_its_line(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Loops over texts (not ranges) are stopped by the time limit, in the middle of a loop."""
+    import time
+
+    from hindsight import templating
+
+    monkeypatch.setattr(templating, "TIME_LIMIT", 0.3)
+    loop = "{% for c in 'a' * 100000 %}\n{% for d in 'b' * 100000 %}{% endfor %}\n{% endfor %}"
+    write(archive / "templates/incident/postmortem.md.j2", f"---\ntitle: x\n---\n\n{loop}\n")
+    started = time.monotonic()
+    result = run("new", "Title", "--severity", "SEV2")
+    assert time.monotonic() - started < 3
+    assert result.code == 2
+    assert (
+        "postmortem.md.j2:6: template error: the template took longer than 0.3 seconds"
+        in result.err
+    )
+    assert not list((archive / "incidents").glob("2026-*"))
+
+
+def test_large_numbers_as_data_are_not_limits(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Only widths and counts are limited: a template may show any number, formatted."""
+    line = (
+        "{{ 5000000 }} {{ '{:,}'.format(5000000) }} {{ 5000000 | string }} "
+        "{{ '%d' % 5000000 }} {{ 'x' | center(9) }} {{ range(3) | list | length }}"
+    )
+    write(archive / "templates/incident/postmortem.md.j2", f"---\ntitle: x\n---\n\n{line}\n")
+    result = run("new", "Title", "--severity", "SEV2")
+    assert result.code == 0, result.err
+    (folder,) = (archive / "incidents").glob("2026-*")
+    text = (folder / "postmortem.md").read_text()
+    assert "5000000 5,000,000 5000000 5000000     x     3" in text

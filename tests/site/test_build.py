@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -247,6 +248,36 @@ def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path
     assert (tmp_path / "site" / "incidents" / "2026-11-21-good" / "index.html").exists()
 
 
+def test_binary_postmortems_are_never_published_and_each_incident_is_counted_once(
+    tmp_path: Path, build: Build, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 20 points 5 and 8: a binary postmortem fails the build (or is skipped), and the
+    summary gives one outcome per incident, a broken restricted one included."""
+    make_incident(tmp_path, "2026-11-21-good")
+    make_incident(tmp_path, "2026-11-20-draft", status="investigating")
+    make_incident(tmp_path, "2026-11-19-secret", visibility="restricted")
+    broken_secret = make_incident(tmp_path, "2026-11-18-broken-secret", visibility="restricted")
+    (broken_secret / "postmortem.md").write_text("---\nid: [unclosed\n---\n")
+    elf = make_incident(tmp_path, "2026-11-17-elf")
+    (elf / "postmortem.md").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8)
+    with pytest.raises(BuildFailed, match=r"2026-11-17-elf/postmortem.md:1: HS109 not a text file"):
+        build()
+    assert not (tmp_path / "site").exists()
+    caplog.set_level(logging.INFO)
+    publish = HINDSIGHT_YML.replace("site:\n", "site:\n  publish: [draft, in-review, approved]\n")
+    site = build(mkdocs_yml=SKIP_BROKEN, hindsight_yml=publish, strict=False)
+    files = _all_files(site)
+    assert not [n for n in files if "elf" in n] and not any(b"\x7fELF" in c for c in files.values())
+    assert (
+        "5 incidents: 1 published, 1 restricted, 1 in a status the site does not publish, "
+        "2 skipped as unreadable" in caplog.text
+    )
+    write(tmp_path / "docs" / "tool.md", b"# Tool\n\x00\x01\x02 binary\n")
+    with pytest.raises(BuildFailed, match=r"docs/tool.md:2: not a text file \(1 NUL byte"):
+        build(mkdocs_yml=SKIP_BROKEN, hindsight_yml=publish, strict=False)
+    assert _all_files(site) == files, "the last good site is left as it was"
+
+
 def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(
     tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -312,12 +343,59 @@ def test_incident_files_inside_docs_dir_are_not_published(tmp_path: Path, build:
 def test_a_restricted_id_named_in_a_hand_written_page_fails_the_build(
     tmp_path: Path, build: Build
 ) -> None:
+    """Issue 20 point 6: the message names the page and line that did it, and no partial site
+    is left behind: the last good site stays as it was, and nothing is left beside it."""
     make_incident(tmp_path, "2026-11-21-secret", visibility="restricted")
-    write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-secret.\n")
-    with pytest.raises(
-        BuildFailed, match="search_index.json names the restricted incident 2026-11-21-sec"
-    ):
+    make_incident(tmp_path, "2026-11-20-public", title="Public incident")
+    site = build()
+    good = _all_files(site)
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee 2026-11-21-SECRET.\n")
+    with pytest.raises(BuildFailed) as failed:
         build()
+    assert "docs/index.md:3:5: HS810 names the restricted incident 2026-11-21-secret" in str(
+        failed.value
+    )
+    assert "a page in docs/ or an include" not in str(failed.value)
+    assert _all_files(site) == good
+    assert sorted(p.name for p in tmp_path.iterdir() if "site" in p.name) == ["site"]
+    shutil.rmtree(site)
+    with pytest.raises(BuildFailed):
+        build()
+    assert not [p.name for p in tmp_path.iterdir() if "site" in p.name], "a partial site is left"
+
+
+def test_a_public_postmortem_naming_a_restricted_incident_fails_the_build_at_its_line(
+    tmp_path: Path, build: Build
+) -> None:
+    """Issue 20 point 6: by id or title, in the body or the timeline; ``related:`` is not shown."""
+    make_incident(
+        tmp_path, "2026-11-21-secret", visibility="restricted", title="Vault keys were exposed"
+    )
+    make_incident(
+        tmp_path,
+        "2026-11-20-public",
+        related=["2026-11-21-secret"],
+        body=BODY + "\nSame cause as vault keys\nwere exposed; see 2026-11-21-secret.\n",
+        timeline=TIMELINE + "2026-11-20T17:00Z Compared with Vault keys were exposed\n",
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build()
+    message = str(failed.value)
+    body_line = next(
+        n
+        for n, line in enumerate(
+            (tmp_path / "incidents/2026-11-20-public/postmortem.md").read_text().splitlines(), 1
+        )
+        if "see 2026-11-21-secret" in line
+    )
+    assert "3 places in public pages name a restricted incident" in message
+    assert (
+        f"incidents/2026-11-20-public/postmortem.md:{body_line - 1}:15: HS810 repeats the title"
+        in message
+    )
+    assert f"incidents/2026-11-20-public/postmortem.md:{body_line}:19: HS810 names" in message
+    assert "incidents/2026-11-20-public/timeline.log:" in message
+    assert not (tmp_path / "site").exists()
 
 
 def test_the_built_site_calls_no_third_party(tmp_path: Path, build: Build) -> None:

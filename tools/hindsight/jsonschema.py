@@ -22,6 +22,7 @@ def _kinds(settings: Settings) -> dict[str, dict[str, Any]]:
     return {
         "id": {"type": "string", "pattern": _ID},
         "text": {"type": "string", "minLength": 1},
+        "line": {"type": "string", "minLength": 1, "pattern": "^[^\\r\\n\\u2028\\u2029]+$"},
         "texts": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "handle": {"type": ["string", "null"], "pattern": HANDLE.pattern},
         "handles": {"type": "array", "items": handle},

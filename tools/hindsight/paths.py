@@ -60,16 +60,21 @@ def with_status(settings: Settings, status: str) -> list[Path]:
     wanted = status.encode("ascii")
     found = []
     for entry in _incident_entries(settings.incidents_path):
-        match = _STATUS_LINE.search(_head(entry.path + "/postmortem.md"))
+        match = _STATUS_LINE.search(head(entry.path + "/postmortem.md") or b"")
         if match and match.group(1).lower() == wanted:
             found.append(entry.name)
     return [settings.incidents_path / name for name in sorted(found)]
 
 
-def _head(path: str) -> bytes:
-    """The first kilobyte of ``path`` (the first 8 if its front matter is longer); b"" if unreadable."""
+def head(path: str, missing: bytes | None = b"") -> bytes | None:
+    """The first kilobyte of ``path`` (the first 8 if its front matter is longer); b"" if unreadable.
+
+    ``missing`` is what a path that does not exist gives.
+    """
     try:
         fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return missing
     except OSError:
         return b""
     try:

@@ -20,6 +20,7 @@ from hindsight.importing.actions import Converted, lists_to_table
 from hindsight.importing.document import (
     Found,
     Mapped,
+    NotText,
     Source,
     clean_title,
     comment_text,
@@ -213,7 +214,10 @@ class Read(NamedTuple):
 
 
 def read_file(path: Path, *, day: date | None, zone: Zone | None, today: date) -> Read:
-    """Read ``path`` and choose its incident's id; raises OSError when it cannot be read."""
+    """Read ``path`` and choose its incident's id.
+
+    Raises OSError when it cannot be read and NotText when it is binary.
+    """
     from hindsight.scaffold import slugify
 
     source = read_source(path)
@@ -264,11 +268,11 @@ def import_files(
     Every file is read first, so that each knows the ids the others will have. An id that two
     files would take, or that the archive has already, is not linked to.
     """
-    reads: dict[Path, Read | OSError] = {}
+    reads: dict[Path, Read | OSError | NotText] = {}
     for path in paths:
         try:
             reads[path] = read_file(path, day=day, zone=zone, today=today)
-        except OSError as exc:
+        except (OSError, NotText) as exc:
             reads[path] = exc
     ids = Counter(r.incident_id for r in reads.values() if isinstance(r, Read))
     together = {
@@ -309,7 +313,7 @@ def import_file(
     restricted: bool,
     today: date,
     label: str | None = None,
-    read: Read | OSError | None = None,
+    read: Read | OSError | NotText | None = None,
     together: Mapping[Path, str] | None = None,
 ) -> Imported:
     """Import one file into a new incident folder; the report says how it went.
@@ -322,10 +326,12 @@ def import_file(
     if read is None:
         try:
             read = read_file(path, day=day, zone=zone, today=today)
-        except OSError as exc:
+        except (OSError, NotText) as exc:
             read = exc
     if isinstance(read, OSError):
         return Imported(shown, error=f"cannot read: {read.strerror or read}")
+    if isinstance(read, NotText):
+        return Imported(shown, error=f"{read}; nothing was imported")
     source, title, title_index, timeline, readable, started, incident_id, _ = read
     guesses = list(read.guesses)
     roles, services, not_handles = people_and_services(source)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hindsight.importing.when import find_date
+from hindsight.load.frontmatter import not_text
 from hindsight.load.markdown import content_lines, headings, match_section, normalise_heading
 from hindsight.model import HANDLE
 
@@ -126,9 +127,16 @@ class Source(NamedTuple):
     problems: tuple[str, ...]
 
 
+class NotText(ValueError):
+    """The file to import is binary (a NUL byte, mostly undecodable bytes), not a document."""
+
+
 def read_source(path: Path) -> Source:
-    """Read ``path``; undecodable bytes are replaced and said."""
+    """Read ``path``; undecodable bytes are replaced and said; a binary file raises NotText."""
     data = path.read_bytes()
+    binary = not_text(data)
+    if binary is not None:
+        raise NotText(f"line {binary[0]}: {binary[1]}")
     problems = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

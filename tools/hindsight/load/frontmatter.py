@@ -7,7 +7,9 @@ relative to the block. This splitter reports each of those as a problem at its f
 
 from __future__ import annotations
 
+import codecs
 import re
+import threading
 from dataclasses import dataclass, field
 
 from hindsight.load.yamlsafe import YMap, read_yaml
@@ -34,6 +36,7 @@ class Document:
     bom: bool = False
     newline: str = "\n"
     source: str = ""
+    binary: bool = False  # not a text file: nothing in it was read
 
     @property
     def head(self) -> str:
@@ -41,24 +44,102 @@ class Document:
         return "\n".join(self.source.split("\n", self.body_line - 1)[: self.body_line - 1])
 
 
-def decode(data: bytes, path: str, incident: str | None, problems: list[Finding]) -> str:
-    """UTF-8 text of ``data`` with newlines made ``\\n``; bad bytes and CR endings are reported."""
-    data = data.removeprefix(BOM)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+#: how many lines with undecodable bytes are reported one by one; the rest are counted
+MAX_ENCODING_LINES = 5
+#: a file whose first 64 KB are more than this share of undecodable bytes and control
+#: characters is binary, not text
+_BINARY_SHARE, _SAMPLE = 0.25, 65536
+_CONTROLS = re.compile("[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_BINARY = (
+    "not a text file ({why}); it was not read. Save it as UTF-8 text, "
+    "and keep images and other files in attachments/"
+)
+
+
+def not_text(data: bytes) -> tuple[int, str] | None:
+    """``(line, why)`` when ``data`` is not a text file (a NUL byte, mostly undecodable), or None."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        nuls = data.count(b"\x00")
+        why = f"{nuls} NUL byte{'s' if nuls != 1 else ''}, the first on this line"
+        return data.count(b"\n", 0, nul) + 1, _BINARY.format(why=why)
+    sample = data[:_SAMPLE]
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - sample.count("\ufffd".encode()) + len(_CONTROLS.findall(text))
+    if bad > _BINARY_SHARE * len(text):
+        return 1, _BINARY.format(why=f"{bad} of its first {len(text)} characters are not text")
+    return None
+
+
+_SEEN = threading.local()
+
+
+def _record(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: note where the bad sequence starts, go on as ``replace`` would."""
+    assert isinstance(exc, UnicodeDecodeError)
+    _SEEN.starts.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("hindsight-record", _record)
+
+
+def _bad_bytes(data: bytes) -> list[tuple[int, int, int]]:
+    """``(offset, line, column)`` of every byte sequence that is not UTF-8, in one pass."""
+    _SEEN.starts = []
+    data.decode("utf-8", errors="hindsight-record")
+    found, line, previous = [], 1, 0
+    for at in _SEEN.starts:
+        line += data.count(b"\n", previous, at)
+        previous = at
+        found.append((at, line, at - data.rfind(b"\n", 0, at)))
+    return found
+
+
+def _report_encoding(data: bytes, path: str, incident: str | None, problems: list[Finding]) -> None:
+    """One finding per line with bytes that are not UTF-8 (the first few); the rest counted."""
+    bad = _bad_bytes(data)
+    lines: dict[int, list[tuple[int, int]]] = {}
+    for at, line, column in bad:
+        lines.setdefault(line, []).append((at, column))
+    shown = list(lines.items())[:MAX_ENCODING_LINES]
+    for number, (line, places) in enumerate(shown, 1):
+        at, column = places[0]
+        more = f" (and {len(places) - 1} more on this line)" if len(places) > 1 else ""
+        rest = len(lines) - len(shown)
+        tail = (
+            f"; {rest} more line{'s' if rest != 1 else ''} ({len(bad) - sum(len(p) for _, p in shown)} "
+            "bytes) below have the same problem"
+            if number == len(shown) and rest
+            else ""
+        )
         problems.append(
             problem(
                 "HS109",
                 path,
                 line,
-                f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8",
+                f"byte 0x{data[at]:02X} at column {column} is not valid UTF-8{more}{tail}; "
+                "save the file as UTF-8",
                 column=column,
                 incident=incident,
             )
         )
+
+
+def decode(data: bytes, path: str, incident: str | None, problems: list[Finding]) -> str:
+    """UTF-8 text of ``data`` with newlines made ``\\n``; bad bytes and CR endings are reported.
+
+    A binary file is reported once and read as empty: its bytes are never taken for text.
+    """
+    data = data.removeprefix(BOM)
+    binary = not_text(data)
+    if binary is not None:
+        problems.append(problem("HS109", path, binary[0], binary[1], incident=incident))
+        return ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        _report_encoding(data, path, incident, problems)
         text = data.decode("utf-8", errors="replace")
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -95,6 +176,8 @@ def split(data: bytes, path: str, incident: str | None = None) -> Document:
         return Document(YMap(1, 1), "", 1, problems)
     newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
     text = decode(data, path, incident, problems)
+    if not text and problems and problems[-1].code == "HS109":
+        return Document(YMap(1, 1), "", 1, problems, binary=True)
     doc = Document(
         YMap(1, 1), text, 1, problems, bom=data.startswith(BOM), newline=newline, source=text
     )

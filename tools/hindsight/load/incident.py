@@ -143,6 +143,8 @@ def load_incident(
         return LoadedIncident(rel, None, tuple(problems))
     doc = split(data, label, incident_id)
     problems.extend(doc.problems)
+    if doc.binary:  # said once (HS109); every other rule would only repeat that nothing is there
+        return LoadedIncident(rel, None, tuple(problems))
     meta = _typed_meta(doc, label, incident_id, problems)
     sections = markdown.sections(doc.body, doc.body_line, settings.sections)
     actions = next((s for s in sections if s.key == "Action items"), None)

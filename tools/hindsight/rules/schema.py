@@ -12,6 +12,7 @@ from hindsight.model import HANDLE, Category, Finding, Incident, Status, Visibil
 from hindsight.rules._base import CheckContext, rule
 
 _ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_BREAK = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class Field(NamedTuple):
@@ -25,7 +26,7 @@ class Field(NamedTuple):
 #: The front matter, declared once: the checker, the docs and the JSON Schema read it.
 FIELDS: Mapping[str, Field] = {
     "id": Field("id", True, "The folder name: YYYY-MM-DD-slug."),
-    "title": Field("text", True, "What happened, in a sentence."),
+    "title": Field("line", True, "What happened, in a sentence."),
     "status": Field("status", True, "investigating, draft, in-review or approved."),
     "severity": Field("severity", True, "One of the severities in hindsight.yml."),
     "visibility": Field(
@@ -45,6 +46,19 @@ FIELDS: Mapping[str, Field] = {
 
 def _text(value: Any, _: CheckContext) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be a non-empty text"
+
+
+def _line(value: Any, ctx: CheckContext) -> str | None:
+    """A text on one line: a title is a heading, a link and a row in every listing."""
+    problem = _text(value, ctx)
+    found = None if problem else _BREAK.search(value)
+    if found is None:
+        return problem
+    line = 1 + value.count("\n", 0, found.start())
+    return (
+        f"must be one line of text, but line {line} of the value ends with a line break; "
+        "write it on one line (no '|' or '>' block, no \\n)"
+    )
 
 
 def _texts(value: Any, _: CheckContext) -> str | None:
@@ -105,6 +119,7 @@ def _approvals(value: Any, ctx: CheckContext) -> str | None:
 KINDS: Mapping[str, Callable[[Any, CheckContext], str | None]] = {
     "id": lambda v, _: None if isinstance(v, str) and _ID.match(v) else "must be YYYY-MM-DD-slug",
     "text": _text,
+    "line": _line,
     "texts": _texts,
     "handle": _handle,
     "handles": _handles,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
+from hindsight.config import suggest
 from hindsight.load.timeline import format_time
 from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
 from hindsight.rules._base import CheckContext, rule
@@ -206,4 +208,54 @@ def comms_gap(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
         previous = event
 
 
-RULES = (timeline_order, milestone_repeated, milestone_missing, milestone_sequence, comms_gap)
+_BRACKET = re.compile(r"\[([A-Za-z][A-Za-z _-]*)\]")
+_NAMES = [m.value for m in Milestone]
+
+
+@rule("HS610", "milestone-unknown", Category.TIMELINE, Level.WARNING)
+def milestone_unknown(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an event that starts with a bracketed word that is not a milestone or tag.
+
+    ## Why is this bad?
+    Only `[start]`, `[detected]`, `[acknowledged]`, `[escalated]`, `[mitigated]`,
+    `[resolved]` and the tags `[comms]`, `[decision]` and `[action]` count. Anything
+    else in brackets is read as plain text, so a typo such as `[resovled]` silently
+    leaves the time to resolve out of every figure.
+
+    ## Example
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T16:58Z [resovled] Error rate at baseline
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T16:58Z [resolved] Error rate at baseline
+    ```
+    """
+    for event in incident.timeline:
+        found = None if event.milestone else _BRACKET.match(event.text)
+        if found is None:
+            continue
+        word = found.group(1)
+        yield milestone_unknown.finding(
+            incident,
+            event.line,
+            f"[{word}] is not a milestone, so this event counts as plain text"
+            f"{suggest(word.lower(), _NAMES)}; the milestones are "
+            f"{', '.join(_NAMES)} (write the word without brackets if it is text)",
+            path=incident.timeline_path,
+        )
+
+
+RULES = (
+    timeline_order,
+    milestone_repeated,
+    milestone_missing,
+    milestone_sequence,
+    comms_gap,
+    milestone_unknown,
+)

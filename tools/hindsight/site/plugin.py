@@ -14,6 +14,7 @@ MkDocs would find by itself (when ``docs_dir`` contains it) are dropped from the
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import re
 import secrets
@@ -28,7 +29,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -70,6 +71,12 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.marker_nonce = ""
         self.repo_url: str | None = None
         self.secrets_found: list[str] = []
+        self.hidden: Any = None  # mentions.Names of the restricted incidents
+        self.leaks: list[str] = []  # where a public text names one, reported at on_env
+        self.binary_pages: list[str] = []  # hand-written pages that are not text, too
+        self.site_dir = ""  # where the site goes once the build succeeded
+        self.building = ""  # where this build writes it until then
+        self.mkdocs_config: MkDocsConfig | None = None
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -89,7 +96,21 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         for name, target in ((CSS, config.extra_css), (JS, config.extra_javascript)):
             if name not in [str(t) for t in target]:
                 target.append(name)
+        self._build_aside(config)
         return config
+
+    def _build_aside(self, config: MkDocsConfig) -> None:
+        """Write this build into a new folder beside ``site_dir``; it takes its place only when
+        the build succeeded (:meth:`on_post_build`), so that a failed build leaves neither a
+        partial site nor a missing one: the last good site stays as it was."""
+        import tempfile
+
+        self.site_dir = os.path.abspath(config.site_dir)
+        parent, name = os.path.split(self.site_dir)
+        os.makedirs(parent, exist_ok=True)
+        self.building = tempfile.mkdtemp(prefix=f".{name}.hindsight-", dir=parent)
+        self.mkdocs_config = config
+        config.site_dir = self.building
 
     def _today(self) -> date:
         from hindsight import clock
@@ -224,16 +245,24 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 f"{PREVIEW} is set: this is a preview of {len(chosen)} of {len(folders)} incidents, "
                 "and its listings and figures leave the others out; unset it to build the archive"
             )
+        restricted = unpublished = 0
+        seen: list[tuple[str, str | None, bool]] = []
         for folder in chosen:
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
             incident = loaded.incident
+            hidden = incident is None or incident.restricted or bool(errors)
+            seen.append((folder.name, incident.title if incident else None, hidden))
             if incident is None or incident.restricted:
                 self.restricted_ids.append(folder.name)
             if incident is None or errors:
                 broken.append(errors or loaded.problems)
+            elif incident.restricted:
+                restricted += 1
             elif pages.published(incident, self.settings):
                 published.append(self._without_secrets(incident, folder))
+            else:
+                unpublished += 1
         if broken:
             lines = [_where(p) for problems in broken for p in problems]
             if self.config.broken == "fail":
@@ -244,9 +273,17 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 )
             for line in lines:
                 log.warning(f"skipped: {line}")
+        self._find_mentions(seen, published)
+        # each incident counted once: a broken one is skipped even when it is also restricted
+        counts = [
+            (len(published), "published"),
+            (restricted, "restricted"),
+            (unpublished, "in a status the site does not publish"),
+            (len(broken), "skipped as unreadable"),
+        ]
         log.info(
-            f"{plural(len(published), 'incident')} published, {len(self.restricted_ids)} restricted "
-            f"or unreadable, {len(broken)} skipped"
+            f"{plural(len(chosen), 'incident')}: "
+            + ", ".join(f"{n} {what}" for n, what in counts if n or what == "published")
         )
         return published
 
@@ -313,6 +350,20 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             "silence a false alarm with <!-- hindsight: ignore HS801 --> on its line. To publish "
             "with the values redacted instead, set 'site: {secrets: redact}' in hindsight.yml."
         )
+
+    def _find_mentions(
+        self, seen: list[tuple[str, str | None, bool]], published: list[Any]
+    ) -> None:
+        """Note where a published incident names a restricted one (HS810); said at on_env."""
+        from hindsight.mentions import describe, in_incident, restricted
+
+        self.hidden = restricted(self.settings, seen)
+        self.binary_pages = []
+        self.leaks = [
+            f"{path}:{mention.line}:{mention.column}: HS810 {describe(mention)}"
+            for incident in published
+            for path, mention in in_incident(self.hidden, incident)
+        ]
 
     def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:
         """Copy a published incident's ``attachments/``: regular files only, never symlinks."""
@@ -386,6 +437,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         """Point an incident page's edit link at its postmortem.md in the repository."""
         incident = self.incident_pages.get(page.file.src_uri)
         if incident is None and page.file.generated_by is None:
+            if self.hidden is not None:
+                self._page_mentions(page, config)
             markdown = self._page_without_secrets(markdown, page)
         if incident is not None:
             page.edit_url = pages.edit_url(incident, self.repo_url, self.settings.edit_uri)
@@ -412,6 +465,49 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             self._found_secret(_shown_path(page.file.abs_src_path, self.settings.root), secret)
         self._refuse_secrets()
         return leaks.redact(markdown, found) if found else markdown
+
+    def _page_mentions(self, page: Page, config: MkDocsConfig) -> None:
+        """Note where a hand-written page names a restricted incident (in its source, by line),
+        or is not text at all."""
+        from hindsight.load.frontmatter import not_text
+        from hindsight.mentions import describe, in_text
+        from hindsight.paths import relative
+
+        try:
+            source = page.file.content_string
+        except (OSError, UnicodeDecodeError):
+            return
+        path = page.file.abs_src_path
+        label = relative(Path(path), self.settings.root) if path else page.file.src_uri
+        binary = not_text(source.encode("utf-8", errors="surrogateescape"))
+        if binary is not None:
+            self.binary_pages.append(f"{label}:{binary[0]}: {binary[1]}")
+            return
+        self.leaks += [
+            f"{label}:{m.line}:{m.column}: HS810 {describe(m)}"
+            for m in in_text(self.hidden, source)
+        ]
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Refuse the build, before any page is written, if a public page names a restricted
+        incident or a hand-written page is not text."""
+        problems = []
+        if self.leaks:
+            count = len(self.leaks)
+            problems.append(
+                f"{count} place{'s' if count != 1 else ''} in public pages "
+                f"name{'' if count != 1 else 's'} a restricted incident, which must appear "
+                "nowhere in the site; remove each mention ('hindsight check' reports them as "
+                "HS810):\n  " + "\n  ".join(self.leaks)
+            )
+        if self.binary_pages:
+            problems.append(
+                "pages under docs/ that are not text; save them as UTF-8 text:\n  "
+                + "\n  ".join(self.binary_pages)
+            )
+        if problems:
+            raise PluginError("\n".join(problems))
+        return env
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -487,9 +583,16 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
     # --- after the build -------------------------------------------------------------------
 
+    @event_priority(-100)  # last: the site is moved into place after every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Fail if a restricted incident's id reached the search index or the sitemap."""
+        """Fail if a restricted incident's id reached the search index or the sitemap; else put
+        the new site in place of the old one."""
         gc.unfreeze()  # what on_files froze may be collected again (mkdocs serve rebuilds)
+        self._leak_check(config)
+        if not _strict_failure(config):
+            self._move_into_place(config)
+
+    def _leak_check(self, config: MkDocsConfig) -> None:
         if not self.restricted_ids:
             return
         pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.IGNORECASE)
@@ -501,15 +604,44 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 continue
             found = pattern.search(content)
             if found:
+                page = _page_of(name, content, found.start())
                 raise PluginError(
-                    f"{name} names the restricted incident {found.group(0)}: "
-                    "something outside the hindsight plugin published it (a page in "
-                    "docs/ or an include); remove it before publishing this site"
+                    f"{name} names the restricted incident {found.group(0)}"
+                    f"{f' on the page {page}' if page else ''}: something outside the hindsight "
+                    "plugin published it (a theme override, a template or another plugin); "
+                    "remove it before publishing this site"
                 )
 
+    def _move_into_place(self, config: MkDocsConfig) -> None:
+        """The finished site takes the place of ``site_dir``; the old one is removed."""
+        import shutil
+
+        if not self.building or not os.path.isdir(self.building):
+            return
+        old = f"{self.building}.old"
+        had_site = os.path.lexists(self.site_dir)
+        try:
+            if had_site:
+                os.rename(self.site_dir, old)
+            os.rename(self.building, self.site_dir)
+        except OSError:  # site_dir is a mount point, or in use: replace what it holds instead
+            if had_site and not os.path.lexists(self.site_dir):
+                os.rename(old, self.site_dir)
+            _replace_contents(self.site_dir, self.building)
+        shutil.rmtree(old, ignore_errors=True)
+        config.site_dir = self.site_dir
+        self.building = ""
+
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build frees what on_files froze, too."""
+        """A failed build frees what on_files froze, and leaves the last good site as it was."""
+        import shutil
+
         gc.unfreeze()
+        if self.building:
+            shutil.rmtree(self.building, ignore_errors=True)
+            self.building = ""
+        if self.mkdocs_config is not None and self.site_dir:
+            self.mkdocs_config.site_dir = self.site_dir
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when an incident, ``hindsight.yml`` or a template changes."""
@@ -541,6 +673,43 @@ def _shown_path(path: str | None, root: Path) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path
+
+
+def _strict_failure(config: MkDocsConfig) -> bool:
+    """Whether ``mkdocs build --strict`` will abort after this event, for the warnings it saw."""
+    from mkdocs.utils import CountHandler
+
+    if not config.strict:
+        return False
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
+
+
+def _replace_contents(target: str, source: str) -> None:
+    """Empty ``target``, then move everything in ``source`` into it."""
+    import shutil
+
+    for entry in os.scandir(target):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+    for entry in os.scandir(source):
+        shutil.move(entry.path, os.path.join(target, entry.name))
+    shutil.rmtree(source, ignore_errors=True)
+
+
+def _page_of(name: str, content: str, at: int) -> str | None:
+    """The page of the built site that ``content`` (search index or sitemap) names around ``at``."""
+    if name.endswith(".xml"):
+        start = content.rfind("<loc>", 0, at)
+        end = content.find("</loc>", start)
+        return content[start + 5 : end].strip() if start >= 0 and end > 0 else None
+    start = content.rfind('"location":', 0, at)
+    if start < 0:
+        return None
+    found = re.match(r'"location":\s*"([^"]*)"', content[start:])
+    return found.group(1) or "(the home page)" if found else None
 
 
 def _inside(path: str, folder: str) -> bool:
