@@ -329,7 +329,7 @@ def test_secrets_are_redacted_and_reported_never_printed(
     written = incident.read_text()
     assert canary.value not in written and canary.value not in result.out + result.err
     assert f"REDACTED({canary.kind})" in written
-    assert f"2026-11-21.json $[0]: " in result.out and f"-> REDACTED({canary.kind})" in result.out
+    assert "2026-11-21.json $[0]: " in result.out and f"-> REDACTED({canary.kind})" in result.out
 
 
 def test_a_malformed_day_file_is_reported_and_the_rest_imported(

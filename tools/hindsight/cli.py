@@ -269,10 +269,10 @@ def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, A
     outcome = run(
         settings, folder, Options(chat, **options), clock.local_zone(), clock.now(), confirm
     )
-    for line in outcome.out:
-        click.echo(line)
-    for line in outcome.err:
-        click.echo(line, err=True)
+    if outcome.out:
+        click.echo("\n".join(outcome.out))
+    if outcome.err:
+        click.echo("\n".join(outcome.err), err=True)
     return outcome.code
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -17,7 +18,6 @@ from hindsight.load.timeline import (
     format_event,
     format_time,
     parse,
-    parse_line,
     parse_time,
     parse_zone,
 )
@@ -56,7 +56,8 @@ def run(
 ) -> Outcome:
     """Import the chat at ``options.source`` into ``folder``'s timeline."""
     timeline = folder / "timeline.log"
-    present, _ = parse(_read(timeline), "timeline.log")
+    existing = _read(timeline)
+    present = _milestones(existing)
     zone = _zone(options.zone) if options.zone else local
     day = _day(options.day, folder)
     how = Reading(settings.chat_pins, settings.chat_alert_bots, day, zone, str(options.source))
@@ -65,7 +66,7 @@ def run(
     logged = frozenset(e.milestone for e in present if e.milestone and e.milestone.once)
     commander = _commander(folder)
     chosen = plan(chat, settings.people, window, options.take_all, commander, logged)
-    chosen = _without_present(chosen, present)
+    chosen = _without_present(chosen, existing)
     apply = options.milestones
     if chosen.suggestions and not apply and not options.dry_run and confirm is not None:
         shown = "\n".join(_suggestion_lines(chosen))
@@ -78,6 +79,15 @@ def run(
     merged = merge(timeline, events, dry_run=options.dry_run)
     rel = relative(timeline, settings.root)
     return _report(chat, chosen, merged.added, merged.already, rel, window, options, apply, zone)
+
+
+def _milestones(text: str) -> list:  # type: ignore[type-arg]
+    """The timeline's events that carry a milestone: all the window and suggestions need.
+
+    Only lines holding a bracket are parsed; a long timeline is read in full by the merge.
+    """
+    marked = [line for line in text.split("\n") if "[" in line]
+    return parse("\n".join(marked) + "\n", "timeline.log")[0]
 
 
 def _read(path: Path) -> str:
@@ -168,14 +178,18 @@ def _commander(folder: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _without_present(chosen: Plan, present: list) -> Plan:  # type: ignore[type-arg]
-    """Suggestions only for events still to add: a line already there is edited by hand."""
-    there = {(e.time, e.text) for e in present}
+def _without_present(chosen: Plan, text: str) -> Plan:
+    """Suggestions only for events still to add: a line already there is edited by hand.
+
+    A search of the file's text for the canonical line, with or without a marker: cheaper
+    than parsing a long timeline a second time (the merge parses it, and skips the event).
+    """
     keep = []
     for s in chosen.suggestions:
         event = chosen.events[s.index]
-        moment, _, text, _ = parse_line(format_event(event.time, event.text).rstrip("\n"))
-        if (moment, text) not in there:
+        when, _, words = format_event(event.time, event.text).partition(" ")
+        pattern = re.escape(when) + r" (?:\[[a-z]+\] )?" + re.escape(words)
+        if not re.search(pattern, text):
             keep.append(s)
     return chosen._replace(suggestions=keep)
 

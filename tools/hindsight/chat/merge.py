@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from hindsight.atomic import replace
 from hindsight.chat.events import Event
-from hindsight.load.timeline import format_event, parse, parse_line
+from hindsight.load.timeline import format_event, parse
 from hindsight.logbook import _open_locked, _read_all
 from hindsight.model import TimelineEvent
 
@@ -32,6 +32,8 @@ class Merged(NamedTuple):
 
 def merge(path: Path, events: list[Event], *, dry_run: bool = False) -> Merged:
     """Add ``events`` to the timeline at ``path``; with ``dry_run`` only say what would be added."""
+    if dry_run and not path.exists():
+        return Merged([line for _, line in _new_lines([], events)[0]], 0)
     fd = os.open(path, os.O_RDONLY) if dry_run else _open_locked(path)
     try:
         existing = _read_all(fd).decode("utf-8", errors="replace")
@@ -51,13 +53,16 @@ def _new_lines(
     seen = {(e.time, e.text) for e in present}
     new, already = [], 0
     for event in sorted(events, key=lambda e: e.time):
-        line = format_event(event.time, event.text, event.milestone)
-        moment, milestone, text, _ = parse_line(line.rstrip("\n"))
+        line = format_event(event.time, event.text, event.milestone).rstrip("\n")
+        moment = event.time.replace(microsecond=0)
+        text = line.split(" ", 1)[1]  # as the timeline will hold it, without the time
+        if event.milestone is not None:
+            text = text[len(event.milestone.value) + 3 :]
         if (moment, text) in seen:
             already += 1
             continue
         seen.add((moment, text))
-        new.append((TimelineEvent(0, moment, milestone, text), line.rstrip("\n")))  # type: ignore[arg-type]
+        new.append((TimelineEvent(0, moment, event.milestone, text), line))
     return new, already
 
 

@@ -181,7 +181,7 @@ def _take(
         new = item.get("message")
         old = found.get(str(new.get("ts"))) if isinstance(new, dict) else None
         if old is not None and isinstance(new.get("text"), str):
-            found[str(new["ts"])] = old._replace(text=_plain(new["text"], users, how))
+            found[str(new["ts"])] = old._replace(text=_plain(new["text"], users))
         return 1
     moment = _time(item.get("ts"))
     if moment is None:
@@ -215,49 +215,49 @@ def _message(
     how: Reading,
 ) -> Message | None:
     """The message, or None for bot noise and empty messages."""
-    user = users.get(item.get("user") or "", {})
-    profile = item.get("user_profile") if isinstance(item.get("user_profile"), dict) else {}
-    bot = item.get("subtype") == "bot_message" or "bot_id" in item or bool(user.get("bot"))
-    author = (
-        (item.get("username") if bot else None)
-        or (item.get("bot_profile") or {}).get("name")
-        or user.get("display")
-        or user.get("real")
-        or profile.get("display_name")
-        or profile.get("real_name")
-        or user.get("name")
-        or item.get("user")
-        or "someone"
-    )
+    user = users.get(item.get("user") or "") or {}
+    bot = "bot_id" in item or item.get("subtype") == "bot_message" or "bot" in user
+    author = _author(item, user, bot)
     kind = "message"
     if bot:
-        lowered = str(author).lower()
+        lowered = author.lower()
         if not any(name in lowered for name in how.alert_bots):
             return None
         kind = "alert"
-    elif item.get("thread_ts") not in (None, item.get("ts")):
+    elif "thread_ts" in item and item["thread_ts"] != item.get("ts"):
         kind = "reply"
-    text = _plain(_text(item), users, how)
-    files = [f for f in item.get("files") or () if isinstance(f, dict)]
-    if files:
+    text = _plain(_text(item), users)
+    if "files" in item:
+        files = [f for f in item["files"] or () if isinstance(f, dict)]
         names = ", ".join(str(f.get("title") or f.get("name") or "a file") for f in files)
-        text = f"{text} (file: {names})" if text else f"shared {names}"
-    if not text.strip():
+        if names:
+            text = f"{text} (file: {names})" if text.strip() else f"shared {names}"
+    text = text.strip()
+    if not text:
         return None
-    reactions = {r.get("name") for r in item.get("reactions") or () if isinstance(r, dict)}
-    pinned = bool(item.get("pinned_to")) or any(name in reactions for name in how.pins)
-    ids = tuple(
-        str(v)
-        for v in (
-            user.get("name"),
-            user.get("display"),
-            user.get("real"),
-            user.get("email"),
-            author,
-        )
-        if v
-    )
-    return Message(moment, str(author), text.strip(), where, kind, pinned, ids)
+    pinned = bool(item.get("pinned_to"))
+    if not pinned and "reactions" in item:
+        names = {r.get("name") for r in item["reactions"] or () if isinstance(r, dict)}
+        pinned = any(name in names for name in how.pins)
+    ids = tuple(user.get(k, "") for k in ("name", "display", "real", "email") if k in user)
+    return Message(moment, author, text, where, kind, pinned, (*ids, author))
+
+
+def _author(item: dict[str, Any], user: dict[str, str], bot: bool) -> str:
+    """The name the chat shows for the message's author."""
+    if bot and isinstance(item.get("username"), str):
+        return str(item["username"])
+    if bot and isinstance(item.get("bot_profile"), dict) and item["bot_profile"].get("name"):
+        return str(item["bot_profile"]["name"])
+    for key in ("display", "real", "name"):
+        if key in user:
+            return user[key]
+    profile = item.get("user_profile")
+    if isinstance(profile, dict):
+        for key in ("display_name", "real_name", "name"):
+            if isinstance(profile.get(key), str) and profile[key]:
+                return str(profile[key])
+    return str(item.get("user") or "someone")
 
 
 def _text(item: dict[str, Any]) -> str:
@@ -272,7 +272,7 @@ def _text(item: dict[str, Any]) -> str:
     return text
 
 
-def _plain(text: str, users: dict[str, dict[str, str]], how: Reading) -> str:
+def _plain(text: str, users: dict[str, dict[str, str]]) -> str:
     """Slack's markup as text: ``<@U1>`` -> ``@Name``, ``<url|label>`` -> ``[label](url)``."""
     if "<" in text:
         text = _ANGLE.sub(lambda m: _angle(m[1], users), text)
