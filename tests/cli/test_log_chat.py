@@ -530,3 +530,33 @@ def test_from_chat_starts_without_heavy_imports(incident: Path, export: Path) ->
         check=True,
     ).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_the_pin_reactions_and_alert_bots_are_settings(incident: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """chat.pins and chat.alert_bots in hindsight.yml replace the defaults."""
+    config = incident.parents[2] / "hindsight.yml"
+    text = config.read_text().split("\nchat:\n")[0]
+    config.write_text(text + "\nchat:\n  pins: [eyes]\n  alert_bots: [victorops]\n")
+    day = [
+        {
+            "type": "message",
+            "bot_id": "B2",
+            "username": "VictorOps",
+            "text": "CRITICAL checkout",
+            "ts": ts("14:02"),
+        },
+        {
+            "type": "message",
+            "user": "U2",
+            "text": "seen",
+            "ts": ts("14:03"),
+            "reactions": pin("eyes"),
+        },
+        {"type": "message", "user": "U2", "text": "old pin", "ts": ts("14:04"), "reactions": pin()},
+    ]
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(day))
+    assert run("log", "--from-chat", str(tmp_path / "c")).code == 0
+    assert events(incident) == [
+        "2026-11-21T14:02Z VictorOps: CRITICAL checkout",
+        "2026-11-21T14:03Z Lee Okafor: seen",
+    ]
