@@ -555,6 +555,7 @@ def test_the_pin_reactions_and_alert_bots_are_settings(incident: Path, tmp_path:
         {"type": "message", "user": "U2", "text": "old pin", "ts": ts("14:04"), "reactions": pin()},
     ]
     write(tmp_path / "c" / "2026-11-21.json", json.dumps(day))
+    write(tmp_path / "users.json", json.dumps(USERS))
     assert run("log", "--from-chat", str(tmp_path / "c")).code == 0
     assert events(incident) == [
         "2026-11-21T14:02Z VictorOps: CRITICAL checkout",

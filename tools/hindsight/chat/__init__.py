@@ -41,6 +41,7 @@ class Chat(NamedTuple):
     messages: list[Message]
     problems: list[Problem]
     skipped: int  #: joins, bot noise, private messages and empty messages, never taken
+    notes: tuple[str, ...] = ()  #: what the writer should know about the source as a whole
 
 
 class Reading(NamedTuple):

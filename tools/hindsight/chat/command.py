@@ -228,6 +228,7 @@ def _report(
         + ":"
     )
     out += [f"  {line}" for line in added]
+    out += list(chat.notes)
     if chosen.outside:
         out.append(
             f"{chosen.outside} message(s) that would be taken lie outside {span}; "

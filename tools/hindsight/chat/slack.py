@@ -57,7 +57,14 @@ def read_slack(path: Path, how: Reading) -> Chat:
             where = f"{label} $[{index}]"
             skipped += _take(item, where, users, how, found, problems)
     messages = sorted(found.values(), key=lambda m: m.time)  # type: ignore[arg-type, return-value]
-    return Chat("Slack export", messages, problems, skipped)
+    notes: tuple[str, ...] = ()
+    if users_file is None:
+        note = (
+            f"No users.json in or above {how.label}: authors and mentions show Slack ids "
+            "(U…); pass the export's top folder, or the channel's folder inside it"
+        )
+        notes = (note,)
+    return Chat("Slack export", messages, problems, skipped, notes)
 
 
 def _layout(path: Path, label: str) -> tuple[list[Path], Path | None]:
