@@ -561,3 +561,57 @@ def test_the_pin_reactions_and_alert_bots_are_settings(incident: Path, tmp_path:
         "2026-11-21T14:02Z VictorOps: CRITICAL checkout",
         "2026-11-21T14:03Z Lee Okafor: seen",
     ]
+
+
+def test_messages_of_the_wrong_shape_are_skipped_by_json_place(
+    incident: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Fields of the wrong type in a day file cost only that message, named by its JSON place."""
+    day = [
+        {
+            "type": "message",
+            "user": ["U1"],
+            "text": "odd user",
+            "ts": ts("14:01"),
+            "reactions": pin(),
+        },
+        {
+            "type": "message",
+            "user": "U2",
+            "text": "odd reactions",
+            "ts": ts("14:02"),
+            "reactions": 7,
+        },
+        {"type": "message", "user": "U2", "text": "fine", "ts": ts("14:03"), "reactions": pin()},
+        "not even an object",
+    ]
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(day))
+    write(tmp_path / "users.json", json.dumps(USERS))
+    result = run("log", "--from-chat", str(tmp_path / "c"))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert events(incident) == ["2026-11-21T14:03Z Lee Okafor: fine"]
+    assert f"{tmp_path}/c/2026-11-21.json $[0]: not a message as Slack exports them" in result.err
+    assert f"{tmp_path}/c/2026-11-21.json $[1]: not a message as Slack exports them" in result.err
+
+
+def test_a_long_message_is_cut_and_said(incident: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """A message longer than an event may be is cut to 4,000 characters, and the place named."""
+    chat = write(tmp_path / "irc.log", "[14:30] <lee> " + "word " * 1200 + "📌\n")
+    result = run("log", "--from-chat", str(chat), "--zone", "UTC")
+    assert result.code == 0
+    assert len(events(incident)[0]) < 4100 and events(incident)[0].endswith(" … (cut)")
+    assert f"Cut to 4000 characters (put the rest in postmortem.md): {chat}:1" in result.out
+
+
+def test_in_a_terminal_the_suggested_milestones_are_asked_for(
+    incident: Path, export: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Run in a terminal, log shows the suggestions and applies them when the writer says yes."""
+    import io
+
+    monkeypatch.setattr("hindsight.cli._interactive", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    result = run("log", "--from-chat", str(export))
+    assert result.code == 0
+    assert "Apply these milestones? [y/N]" in result.out and "Milestones applied:" in result.out
+    assert "2026-11-21T16:58Z [resolved] Dana Whitfield: All clear: resolved" in events(incident)

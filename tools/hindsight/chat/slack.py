@@ -55,7 +55,12 @@ def read_slack(path: Path, how: Reading) -> Chat:
             continue
         for index, item in enumerate(data):
             where = f"{label} $[{index}]"
-            skipped += _take(item, where, users, how, found, problems)
+            try:
+                skipped += _take(item, where, users, how, found, problems)
+            except (TypeError, AttributeError, KeyError) as exc:  # a field of the wrong type
+                problems.append(
+                    Problem(where, f"not a message as Slack exports them ({exc}); skipped")
+                )
     messages = sorted(found.values(), key=lambda m: m.time)  # type: ignore[arg-type, return-value]
     notes: tuple[str, ...] = ()
     if users_file is None:
