@@ -8,7 +8,7 @@ then chooses the messages, and :mod:`hindsight.chat.merge` writes them.
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,7 +18,7 @@ from hindsight.errors import HindsightError
 class Message(NamedTuple):
     """One chat message, as the chat showed it; ``time`` is aware."""
 
-    time: object  #: datetime; typed loosely so that no reader needs to import it twice
+    time: datetime  #: aware, UTC
     author: str  #: the name the chat shows
     text: str  #: plain text: mentions resolved, links as Markdown, emoji codes kept
     where: str  #: ``file:line`` or ``file $[index]``, for messages about it

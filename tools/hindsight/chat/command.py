@@ -21,7 +21,7 @@ from hindsight.load.timeline import (
     parse_time,
     parse_zone,
 )
-from hindsight.model import Milestone
+from hindsight.model import Milestone, TimelineEvent
 from hindsight.paths import relative
 
 
@@ -81,7 +81,7 @@ def run(
     return _report(chat, chosen, merged.added, merged.already, rel, window, options, apply, zone)
 
 
-def _milestones(text: str) -> list:  # type: ignore[type-arg]
+def _milestones(text: str) -> list[TimelineEvent]:
     """The timeline's events that carry a milestone: all the window and suggestions need.
 
     Only lines holding a bracket are parsed; a long timeline is read in full by the merge.
@@ -134,7 +134,9 @@ def _day(text: str | None, folder: Path) -> date:
         ) from None
 
 
-def _window(options: Options, present: list, day: date, zone: tzinfo, current: datetime) -> Window:  # type: ignore[type-arg]
+def _window(
+    options: Options, present: list[TimelineEvent], day: date, zone: tzinfo, current: datetime
+) -> Window:
     """From --since, else the incident's start, to --until, else its resolution, else now.
 
     Not later than now: a time in the future is a transcript read in the wrong zone.

@@ -87,7 +87,7 @@ def plan(
         first_alert = message.kind == "alert" and not alert_seen
         if not (take_all or message.pinned or first_alert):
             continue
-        if not window.holds(message.time):  # type: ignore[arg-type]
+        if not window.holds(message.time):
             outside += 1
             continue
         alert_seen = alert_seen or message.kind == "alert"
@@ -108,7 +108,7 @@ def plan(
     texts, secrets = _redact(texts, [m.where for m in chosen])
     cut = [m.where for m, t in zip(chosen, texts) if len(t) > MAX_TEXT]
     events = [
-        Event(m.time, None, t if len(t) <= MAX_TEXT else t[: MAX_TEXT - 20] + " … (cut)", m.where)  # type: ignore[arg-type]
+        Event(m.time, None, t if len(t) <= MAX_TEXT else t[: MAX_TEXT - 20] + " … (cut)", m.where)
         for m, t in zip(chosen, texts)
     ]
     suggestions = _suggest(chosen, handles, commander, logged)

@@ -61,7 +61,7 @@ def read_slack(path: Path, how: Reading) -> Chat:
                 problems.append(
                     Problem(where, f"not a message as Slack exports them ({exc}); skipped")
                 )
-    messages = sorted(found.values(), key=lambda m: m.time)  # type: ignore[arg-type, return-value]
+    messages = sorted(found.values(), key=lambda m: m.time)
     notes: tuple[str, ...] = ()
     if users_file is None:
         note = (

@@ -75,7 +75,7 @@ def read_transcript(path: Path, how: Reading) -> Chat:
     for number, line in enumerate(lines, start=1):
         reader.feed(number, line)
     messages = [m for m in reader.finish() if m is not None]
-    return Chat(form.name, sorted(messages, key=lambda m: m.time), reader.problems, reader.skipped)  # type: ignore[arg-type, return-value]
+    return Chat(form.name, sorted(messages, key=lambda m: m.time), reader.problems, reader.skipped)
 
 
 def _recognise(lines: list[str], label: str) -> Form:
