@@ -70,3 +70,14 @@ def test_root_is_found_from_a_subfolder(tmp_path: Path) -> None:
     deep = tmp_path / "incidents" / "x"
     deep.mkdir(parents=True)
     assert find_root(deep) == tmp_path.resolve()
+
+
+def test_chat_settings_are_read_without_colons_or_case(tmp_path: Path) -> None:
+    """chat.pins and chat.alert_bots take ':eyes:' or 'Eyes' alike; a wrong type names its line."""
+    settings = parse_settings(
+        "chat:\n  pins: [':Eyes:', pushpin]\n  alert_bots: [VictorOps]\n", tmp_path
+    )
+    assert settings.chat_pins == ("eyes", "pushpin") and settings.chat_alert_bots == ("victorops",)
+    assert parse_settings("", tmp_path).chat_pins == ("pushpin", "round_pushpin")
+    with pytest.raises(ConfigError, match=r"hindsight.yml:2: 'chat.pins' must be a list of texts"):
+        parse_settings("chat:\n  pins: pushpin\n", tmp_path)

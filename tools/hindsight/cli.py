@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -146,7 +146,7 @@ def new(
 
 
 @cli.command()
-@click.argument("text", nargs=-1, required=True)
+@click.argument("text", nargs=-1)
 @click.option(
     "--incident",
     "-i",
@@ -167,6 +167,42 @@ def new(
     type=click.Choice(_MILESTONES, case_sensitive=False),
     help="Mark the event as a milestone or tag.",
 )
+@click.option(
+    "--from-chat",
+    "chat",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="Add the pinned messages of a chat instead of TEXT: a Slack export folder (or one "
+    "channel's), a Zoom chat, an IRC log or 'YYYY-MM-DD HH:MM Name: text' lines.",
+)
+@click.option(
+    "--all", "take_all", is_flag=True, help="With --from-chat: every message, not only pinned ones."
+)
+@click.option(
+    "--since",
+    metavar="TIME",
+    help="With --from-chat: from this time (default: the incident's start).",
+)
+@click.option(
+    "--until", metavar="TIME", help="With --from-chat: until this time (default: its [resolved])."
+)
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    help="With --from-chat: the day of a transcript's first time (default: the incident's day).",
+)
+@click.option(
+    "--zone",
+    metavar="ZONE",
+    help="With --from-chat: the zone of a transcript's times, like Europe/Berlin or +01:00 (default: local).",
+)
+@click.option(
+    "--milestones", is_flag=True, help="With --from-chat: apply the suggested milestones."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="With --from-chat: print what would be added; write nothing."
+)
 @click.pass_obj
 def log(
     archive: Archive,
@@ -174,13 +210,19 @@ def log(
     incident_id: str | None,
     at: str | None,
     milestone: str | None,
-) -> None:
-    """Add an event to the incident's timeline.log (TEXT may be several words)."""
+    chat: Path | None,
+    **chat_options: Any,
+) -> int | None:
+    """Add an event to the incident's timeline.log (TEXT may be several words), or the
+    pinned messages of a chat export with --from-chat."""
     from hindsight import clock, logbook
     from hindsight.model import Milestone
 
+    _check_log_usage(text, at, milestone, chat, chat_options)
     settings = archive.settings
     folder = logbook.find_incident(settings, incident_id)
+    if chat is not None:
+        return _log_chat(settings, folder, chat, chat_options)
     current, zone = clock.now(), clock.local_zone()
     moment = current
     if at:
@@ -189,6 +231,49 @@ def log(
     logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
     for line in logbook.summary(logged, current, settings, zone):
         click.echo(line)
+    return None
+
+
+def _check_log_usage(
+    text: tuple[str, ...],
+    at: str | None,
+    milestone: str | None,
+    chat: Path | None,
+    options: dict[str, Any],
+) -> None:
+    """TEXT or --from-chat, not both; the chat options only with --from-chat."""
+    if chat is None:
+        flags = {"take_all": "--all", "day": "--date"}
+        given = [flags.get(k, "--" + k.replace("_", "-")) for k, v in options.items() if v]
+        if given:
+            raise click.UsageError(
+                f"{' and '.join(given)} only work(s) with --from-chat PATH, which imports a chat"
+            )
+        if not text:
+            raise click.UsageError(
+                'say what happened: hindsight log "Rolled back deploy 4812" (or --from-chat PATH)'
+            )
+    elif text or at or milestone:
+        raise click.UsageError(
+            "--from-chat takes the events' times and text from the chat; leave out TEXT, --at "
+            "and --milestone (use --milestones to apply the suggested ones)"
+        )
+
+
+def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, Any]) -> int:
+    from hindsight import clock
+    from hindsight.chat.command import Options, run
+
+    asked = _interactive() and not options["milestones"]
+    confirm = (lambda q: click.confirm(q, default=False)) if asked else None
+    outcome = run(
+        settings, folder, Options(chat, **options), clock.local_zone(), clock.now(), confirm
+    )
+    if outcome.out:
+        click.echo("\n".join(outcome.out))
+    if outcome.err:
+        click.echo("\n".join(outcome.err), err=True)
+    return outcome.code
 
 
 @cli.command()

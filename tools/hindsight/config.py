@@ -62,6 +62,20 @@ class Settings(NamedTuple):
     security_allow: tuple[str, ...] = ()
     security_deny: tuple[str, ...] = ()
     site_secrets: str = "refuse"
+    chat_pins: tuple[str, ...] = ("pushpin", "round_pushpin")
+    chat_alert_bots: tuple[str, ...] = (
+        "pagerduty",
+        "opsgenie",
+        "alertmanager",
+        "grafana",
+        "datadog",
+        "prometheus",
+        "sentry",
+        "new relic",
+        "incident.io",
+        "firehydrant",
+        "splunk",
+    )
 
     def severity_rank(self, name: object) -> int:
         """Position of severity ``name`` on the scale, most severe first; unknown ones after all."""
@@ -121,6 +135,14 @@ def _str_list(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
         return tuple(value), None
     return None, "must be a list of texts, like [a, b]"
+
+
+def _names(value: Any) -> tuple[Any, str | None]:
+    """Reaction or bot names: compared without colons and case, as chats vary in both."""
+    items, error = _str_list(value)
+    if error:
+        return None, error
+    return tuple(v.strip().strip(":").lower() for v in items), None
 
 
 def _str_map(value: Any) -> tuple[Any, str | None]:
@@ -191,6 +213,7 @@ SCHEMA: Mapping[str, Any] = {
         "public_names": ("comms_public_names", _str_map),
     },
     "security": {"allow": ("security_allow", _str_list), "deny": ("security_deny", _str_list)},
+    "chat": {"pins": ("chat_pins", _names), "alert_bots": ("chat_alert_bots", _names)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),
         "sev2_business_days": ("review_sev2_business_days", _positive_int),
