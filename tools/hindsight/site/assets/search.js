@@ -74,6 +74,22 @@
     return items;
   }
 
+  /* Pagefind answers a word it does not know with pages holding a word that starts like it
+     ("canaryx" finds "can"): keep a result only when a word it marks is the word typed, give
+     or take an ending (stemming) or the rest of a word still being typed. */
+  function matches(data, term) {
+    var words = term.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (!words.length) { return true; }
+    var marks = (data.excerpt || "").match(/<mark>[^<]*<\/mark>/g) || [];
+    marks = marks.map(function (m) {  // "#dns" is the tag dns
+      return m.slice(6, -7).toLowerCase().replace(/^[^\p{L}\p{N}]+/u, "");
+    });
+    return words.some(function (w) {
+      var stem = w.slice(0, Math.max(3, w.length - 3));
+      return marks.some(function (m) { return m.indexOf(stem) === 0; });
+    });
+  }
+
   function run(term, filters) {
     return pagefind().then(function (pf) {
       return pf.search(term || null, { filters: filters || {} });
@@ -134,14 +150,16 @@
           .then(function (items) {
             if (mine !== asked) { return; }
             list.textContent = "";
+            items = items.filter(function (d) { return matches(d, term); });
             exactFirst(items, term).forEach(function (d) { list.appendChild(result(d)); });
             var more = element("li", "hs-search__more");
-            var all = element("a", "", found.results.length
+            var all = element("a", "", items.length
               ? "All " + found.results.length + " results, with filters"
               : "No results for \u201c" + term + "\u201d");
             all.href = pageUrl(term);
             more.appendChild(all);
             list.appendChild(more);
+            list.dataset.term = term;  // what the list answers (tests wait for it)
             list.hidden = false;
           });
       }).catch(function (error) { console.warn("search:", error); });
@@ -227,7 +245,11 @@
       more.hidden = shown >= found.length;
       return Promise.all(slice.map(function (r) { return r.data(); })).then(function (items) {
         if (mine !== asked) { return; }
-        if (shown === slice.length) { exactFirst(items, input.value); }
+        items = items.filter(function (d) { return matches(d, input.value); });
+        if (shown === slice.length) {
+          exactFirst(items, input.value);
+          if (!items.length) { count.value = "No results"; more.hidden = true; }
+        }
         items.forEach(function (d) { list.appendChild(result(d)); });
       });
     }
