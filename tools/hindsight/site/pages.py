@@ -143,9 +143,10 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
 
 
 def page_head(title: str, *, listing: bool = False) -> str:
-    """Front matter and level-1 heading of a generated page; listings stay out of search."""
+    """Front matter and level-1 heading of a generated page; listings get the full width (and
+    stay out of search: the plugin marks no part of them for Pagefind)."""
     quoted = json.dumps(html.escape(title, quote=False), ensure_ascii=False)
-    extra = "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n" if listing else ""
+    extra = "hide:\n  - navigation\n  - toc\n" if listing else ""
     return f"---\ntitle: {quoted}\n{extra}---\n\n# {text(title)}\n\n"
 
 
@@ -623,9 +624,9 @@ def _people(handles: Sequence[str], settings: Settings) -> str:
 class Card(NamedTuple):
     """The header card in three parts, so the plugin can keep two of them out of search.
 
-    Only ``chips`` (severity, status, services, tags, id) belongs in the search index: it is
-    what people search by. The banner and the details would repeat the same labels on every
-    page of the index, and parsing them for search is most of what they would cost the build.
+    Only ``chips`` (severity, status, services, tags, id, and the hidden metadata and filters
+    of :func:`search_facts`) belongs in the search index: it is what people search by. The
+    banner and the details would repeat the same labels on every page of the index.
     """
 
     banner: str

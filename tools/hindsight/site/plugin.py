@@ -3,6 +3,9 @@
 The plugin only wires MkDocs events; every page's content comes from the pure functions of
 :mod:`hindsight.site.pages` and :mod:`hindsight.site.charts`.
 
+Search is Pagefind's (:mod:`hindsight.site.search`): the pages are marked for it as they are
+rendered, and the built site is indexed in ``on_post_build``.
+
 Publishing policy (RELIABILITY.md §3.2): a page exists only for an incident that is
 ``visibility: internal`` (read plainly; anything unreadable counts as restricted) and in a
 status that ``site.publish`` lists. Restricted incidents are read, so that their ids can be
@@ -356,9 +359,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
     ) -> str:
         """Sanitise the rendered postmortem; place the card's searchable part and slots for the rest.
 
-        The card's details, the banner, the timeline and related incidents go in after the search
-        plugin has indexed the page (:meth:`on_post_page`): they would only repeat labels in the
-        index, and parsing them for search would cost more than building them.
+        The page is marked for Pagefind (:func:`search.body`). The card's details, the banner,
+        the timeline and related incidents go in at :meth:`on_post_page`, marked to be left
+        out of the index: they would only repeat labels in it.
         """
         from hindsight.site.sanitize import sanitize
 
