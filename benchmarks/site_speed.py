@@ -3,10 +3,11 @@
     python benchmarks/site_speed.py [--incidents 1000 5000] [--runs 3]
 
 For each size, generates an archive (benchmarks/generate.py) and builds it twice with
-MkDocs and Material, search on, in fresh processes:
+MkDocs and Material, search off on both sides (the search index is measured on its own by
+benchmarks/search_speed.py), in fresh processes:
 
-- plugin: the archive as it is, ``plugins: [search, hindsight]``: incident pages with card
-  and timeline, index and facet pages, services, action items, figures, rule reference;
+- plugin: the archive with ``plugins: [hindsight: {search: false}]``: incident pages with
+  card and timeline, index and facet pages, services, action items, figures, rule reference;
 - floor: every postmortem.md copied into ``docs/incidents/`` as a plain page (not in the
   nav, as the SPEC requires at this scale), beside the archive's own ``docs/``, with its
   ``mkdocs.yml`` (theme, features, the same nav, whose generated entries become one-line
@@ -14,7 +15,7 @@ MkDocs and Material, search on, in fresh processes:
   What is left between the two is what the plugin costs.
 
 Prints the fastest wall time of each and their ratio, the same for CPU time, the median and
-range of the CPU-time ratios run by run, the search index size and ratio, and the site size.
+range of the CPU-time ratios run by run, and the site size.
 """
 
 from __future__ import annotations
@@ -96,8 +97,15 @@ def floor_archive(archive: Path, floor: Path) -> None:
         if not (docs / page).exists():
             (docs / page).parent.mkdir(parents=True, exist_ok=True)
             (docs / page).write_text(f"# {page}\n\nA plain page.\n")
-    config = config.replace("  - hindsight\n", "") + "not_in_nav: |\n  /incidents/20*\n"
+    config = re.sub(r"\n  - hindsight.*\n", "\n", config) + "not_in_nav: |\n  /incidents/20*\n"
     (floor / "mkdocs.yml").write_text(config)
+
+
+def without_search(archive: Path) -> None:
+    """The archive's plugin with its Pagefind index turned off."""
+    config = (archive / "mkdocs.yml").read_text()
+    config = re.sub(r"\n  - hindsight.*\n", "\n  - hindsight:\n      search: false\n", config)
+    (archive / "mkdocs.yml").write_text(config)
 
 
 def main() -> None:
@@ -107,22 +115,19 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'incidents':>9} {'floor s':>8} {'plugin s':>8} {'ratio':>6} {'cpu ratio':>9} "
-        f"{'paired cpu ratios: median [range]':>34} {'floor idx MB':>12} {'plugin idx MB':>13} {'ratio':>6} "
-        f"{'site MB':>8}"
+        f"{'paired cpu ratios: median [range]':>34} {'site MB':>8}"
     )
     for count in args.incidents:
         with tempfile.TemporaryDirectory(prefix="hindsight-site-") as tmp:
             archive, floor = Path(tmp) / "archive", Path(tmp) / "floor"
             generate(archive, count)
             floor_archive(archive, floor)
+            without_search(archive)
             m = measure(floor, archive, args.runs)
-            floor_idx = size(floor / "site" / "search" / "search_index.json")
-            plugin_idx = size(archive / "site" / "search" / "search_index.json")
             paired = f"{m['median']:.2f} [{m['low']:.2f}–{m['high']:.2f}] of {args.runs}"
             print(
                 f"{count:>9} {m['floor']:>8.1f} {m['plugin']:>8.1f} {m['plugin'] / m['floor']:>6.2f} "
                 f"{m['plugin_cpu'] / m['floor_cpu']:>9.2f} {paired:>34} "
-                f"{floor_idx / 1e6:>12.1f} {plugin_idx / 1e6:>13.1f} {plugin_idx / floor_idx:>6.2f} "
                 f"{size(archive / 'site') / 1e6:>8.0f}",
                 flush=True,
             )

@@ -26,7 +26,6 @@ theme:
   name: material
   font: false
 plugins:
-  - search
   - hindsight:
       today: "2026-11-21"
 markdown_extensions:

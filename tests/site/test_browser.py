@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser import chromium, missing, serve
-from tests.site.conftest import BODY, Build, make_incident
+from tests.site.conftest import BODY, MKDOCS_YML, Build, make_incident
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing() is not None, reason=str(missing()))]
 
@@ -23,26 +27,154 @@ def site(tmp_path: Path, build: Build) -> Path:
         tags=["queue"],
         body=BODY.replace("Configuration changes", "The axolotl consumer changes"),
     )
-    make_incident(tmp_path, "2026-10-02-slow-checkout", title="Slow checkout", severity="SEV3")
+    make_incident(
+        tmp_path,
+        "2026-10-02-slow-checkout",
+        title="Slow checkout",
+        severity="SEV3",
+        body=BODY.replace("PLAT-123", "NET-77"),
+    )
     make_incident(tmp_path, "2025-03-04-dns", title="DNS outage", severity="SEV2", services=["dns"])
     return build()
 
 
+def _watch(page: Any, base: str) -> list[str]:
+    """Console errors, page errors and requests to any other host, as they happen."""
+    problems: list[str] = []
+    host = urlsplit(base).netloc
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on(
+        "request",
+        lambda r: (
+            problems.append(f"request to {r.url}")
+            if urlsplit(r.url).netloc not in (host, "")
+            else None
+        ),
+    )
+    return problems
+
+
+def _search(page: Any, words: str) -> Any:
+    """Type ``words`` into the header's search box; the list of results."""
+    page.click("#hs-search input")
+    page.keyboard.type(words)
+    page.wait_for_function(
+        "words => document.getElementById('hs-search-results').dataset.term === words",
+        arg=words,
+        timeout=15_000,
+    )
+    return page.locator("#hs-search-results")
+
+
 def test_search_finds_an_incident_by_a_word_only_it_contains(site: Path) -> None:
+    """The box in the header: title, badge, status, id and the word marked; Enter opens it."""
     with serve(site) as base, chromium() as browser:
         page = browser.new_page()
-        page.goto(base, wait_until="networkidle")  # the search worker has read the index
-        page.click("input.md-search__input")
+        problems = _watch(page, base)
+        page.goto(base)
+        page.keyboard.press("/")  # the shortcut puts the cursor in the box
+        assert page.evaluate("document.activeElement.closest('#hs-search') !== null")
         page.keyboard.type("axolotl")
-        results = page.locator(".md-search-result__item")
-        results.first.wait_for(timeout=15_000)
-        assert "Queue stalled for an hour" in page.locator(".md-search-result").inner_text()
-        results.first.locator("a").first.click()
-        page.wait_for_url("**/incidents/2026-11-21-queue-stalled/**")
+        first = page.locator("#hs-search .hs-result").first
+        first.wait_for(timeout=15_000)
+        assert page.locator("#hs-search .hs-result").count() == 1
+        text = first.inner_text()
+        assert "Queue stalled for an hour" in text and "2026-11-21-queue-stalled" in text
+        assert first.locator(".hs-sev").inner_text() == "SEV1"
+        assert first.locator("mark").first.inner_text().lower() == "axolotl"
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/incidents/2026-11-21-queue-stalled/")
         card = page.locator(".hs-card")
         card.wait_for()
         assert "SEV1" in card.inner_text() and "Dana Whitfield" in card.inner_text()
         assert page.locator(".hs-timeline tr").count() == 6  # header and five events
+        assert problems == []
+
+
+def test_an_exact_id_or_ticket_finds_its_incident_first(site: Path) -> None:
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        problems = _watch(page, base)
+        page.goto(base + "incidents/")
+        results = _search(page, "2025-03-04-dns")
+        assert "DNS outage" in results.locator(".hs-result").first.inner_text()
+        page.goto(base)
+        results = _search(page, "NET-77")
+        first = results.locator(".hs-result").first
+        assert "Slow checkout" in first.inner_text()
+        assert problems == []
+
+
+def test_the_results_page_narrows_by_severity_and_works_with_the_keyboard(site: Path) -> None:
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        problems = _watch(page, base)
+        page.goto(base)
+        results = _search(page, "checkout")
+        assert results.locator(".hs-result").count() == 3
+        results.locator(".hs-search__more a").click()
+        page.wait_for_url("**/search/?q=checkout")
+        listed = page.locator("#hs-search-page .hs-result")
+        listed.first.wait_for(timeout=15_000)
+        assert listed.count() == 3
+        page.select_option("#hs-search-page select[name=severity]", "SEV3")
+        page.wait_for_function(
+            "document.querySelectorAll('#hs-search-page .hs-result').length === 1"
+        )
+        assert "Slow checkout" in listed.first.inner_text()
+        assert "severity=SEV3" in page.url  # the search can be bookmarked and shared
+        page.locator("body").click(position={"x": 5, "y": 300})
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.classList.contains('hs-result')")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/incidents/2026-10-02-slow-checkout/")
+        assert problems == []
+
+
+def test_a_restricted_incident_is_not_found(tmp_path: Path, build: Build) -> None:
+    # letters only: Pagefind would take a run of digits for a word of its own
+    canary = "canary" + "".join(chr(97 + int(c, 16)) for c in uuid.uuid4().hex[:12])
+    make_incident(tmp_path, "2026-11-21-public", title="Public")
+    make_incident(
+        tmp_path,
+        "2026-11-20-secret",
+        visibility="restricted",
+        body=BODY.replace("A connection-pool change", f"A {canary} change"),
+    )
+    site = build()
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        problems = _watch(page, base)
+        page.goto(base)
+        results = _search(page, canary)
+        assert results.locator(".hs-result").count() == 0, results.inner_text()
+        assert "No results" in results.inner_text()
+        page.goto(base)
+        results = _search(page, "2026-11-20-secret")
+        assert "2026-11-20-secret" not in results.inner_text()
+        assert problems == []
+
+
+def test_search_works_under_a_sub_path(tmp_path: Path, build: Build) -> None:
+    """A site published at https://host/archive/ (GitHub Pages): the index and the links
+    are found under the sub-path, and nothing is asked of the host's root."""
+    make_incident(tmp_path, "2026-11-21-queue", title="Queue stalled", tags=["axolotl"])
+    site = build(mkdocs_yml=MKDOCS_YML + "site_url: https://pages.example.com/archive/\n")
+    public = tmp_path / "public"
+    shutil.copytree(site, public / "archive")
+    with serve(public) as base, chromium() as browser:
+        page = browser.new_page()
+        problems = _watch(page, base)
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+        page.goto(base + "archive/incidents/")
+        results = _search(page, "axolotl")
+        results.locator(".hs-result").first.click()
+        page.wait_for_url("**/archive/incidents/2026-11-21-queue/")
+        assert all(path.startswith("/archive/") for path in asked), asked
+        assert problems == []
 
 
 def test_the_index_filters_instantly_and_without_javascript(site: Path) -> None:

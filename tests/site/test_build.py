@@ -43,7 +43,20 @@ def _mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _all_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    """Every file of the site by its path; Pagefind's compressed files decompressed."""
+    from hindsight.site.search import files as pagefind_files
+
+    found = {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    found.update((str(p.relative_to(site)), c) for p, c in pagefind_files(site))
+    return found
+
+
+def _fragments(site: Path) -> dict[str, dict[str, object]]:
+    """Pagefind's fragment of each indexed page, by the page's URL."""
+    from hindsight.site.search import files as pagefind_files
+
+    fragments = [json.loads(c) for p, c in pagefind_files(site) if p.suffix == ".pf_fragment"]
+    return {f["url"]: f for f in fragments}
 
 
 def test_example_archive_builds_strictly(tmp_path: Path) -> None:
@@ -83,10 +96,20 @@ def test_a_restricted_incident_appears_nowhere(tmp_path: Path, build: Build) -> 
     (unreadable / "postmortem.md").write_text(
         text.replace("visibility: internal", "visibility: internal\nvisibility: restricted")
     )
-    make_incident(tmp_path, "2026-11-18-public", related=[secret_id], title="Public one")
+    public_canary = f"canary{uuid.uuid4().hex}"
+    make_incident(
+        tmp_path,
+        "2026-11-18-public",
+        related=[secret_id],
+        title="Public one",
+        body=BODY.replace("A connection-pool change", f"{public_canary} A change"),
+    )
     site = build(mkdocs_yml=SKIP_BROKEN, strict=False)
     files = _all_files(site)
     assert "incidents/2026-11-18-public/index.html" in files
+    # the way of looking works: the public incident's word is in Pagefind's decompressed files
+    index = b"".join(c for n, c in files.items() if n.startswith("pagefind/"))
+    assert public_canary.encode() in index and b"2026-11-18-public" in index
     for name, content in files.items():
         for needle in (
             canary,
@@ -174,8 +197,8 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
     assert 'href="../../incidents/2026-10-01-b/"' in page
     assert 'href="../../services/checkout-api/"' in page
     assert (
-        '<td><a class="hs-ticket" href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>'
-        in page
+        '<td><a class="hs-ticket" data-pagefind-weight="5" '
+        'href="https://tracker.example.com/browse/PLAT-123">PLAT-123</a></td>' in page
     )
     assert (site / "incidents" / "2026-11-21-a" / "attachments" / "graph.png").exists()
     assert not (site / "incidents" / "2026-11-21-a" / "attachments" / "host.txt").exists()
@@ -197,35 +220,83 @@ def test_page_parts_and_links(tmp_path: Path, build: Build) -> None:
     assert "<svg" in (site / "figures" / "index.html").read_text()
 
 
-def test_search_finds_incidents_by_words_id_service_and_tag_but_not_listings(
+def test_search_indexes_incidents_by_words_id_service_and_tag_but_not_listings(
     tmp_path: Path, build: Build
 ) -> None:
+    """Pagefind's fragment of an incident holds its words, id, services and tags, its metadata
+    and filters; listings are not indexed, nor the card's details and the timeline."""
     make_incident(
         tmp_path,
         "2026-11-21-a",
         tags=["zebrafish"],
         services=["quokka-api"],
+        severity="SEV1",
         body=BODY.replace("Configuration changes", "Axolotl changes"),
     )
     site = build()
-    docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
-    text = json.dumps([d for d in docs if d["location"].startswith("incidents/2026-11-21-a/")])
+    assert not (site / "search" / "search_index.json").exists()  # Material's search is off
+    fragments = _fragments(site)
+    fragment = fragments["/incidents/2026-11-21-a/"]
+    text = str(fragment["content"])
     for word in ("Axolotl", "2026-11-21-a", "quokka-api", "zebrafish"):
         assert word in text, word
-    locations = {d["location"].split("#")[0] for d in docs}
-    assert (
-        not {
-            "incidents/",
-            "incidents/tag/zebrafish/",
-            "services/quokka-api/",
-            "action-items/",
-            "figures/",
-        }
-        & locations
+    assert fragment["filters"] == {
+        "kind": ["incident"],
+        "severity": ["SEV1"],
+        "status": ["in-review"],
+        "year": ["2026"],
+        "service": ["quokka-api"],
+        "tag": ["zebrafish"],
+    }
+    meta = fragment["meta"]
+    assert isinstance(meta, dict)
+    assert {k: meta[k] for k in ("id", "date", "severity", "status")} == {
+        "id": "2026-11-21-a",
+        "date": "2026-11-21",
+        "severity": "SEV1",
+        "status": "in review",
+    }
+    listings = {"/incidents/", "/incidents/tag/zebrafish/", "/services/quokka-api/"}
+    listings |= {"/action-items/", "/figures/", "/search/"}
+    assert not listings & set(fragments)
+    assert "Dana Whitfield" not in text and "Pager fired" not in text
+    assert "¶" not in text  # the headings' permalinks
+
+
+def test_guide_and_rule_pages_are_searchable_without_their_code_blocks(
+    tmp_path: Path, build: Build
+) -> None:
+    """A hand-written page's prose is indexed, its code samples are not (they would answer
+    searches for incidents); the home page's lists of incidents are not either."""
+    make_incident(tmp_path, "2026-11-21-a", title="Gnu stampede")
+    write(
+        tmp_path / "docs" / "index.md",
+        "# Home\n\nPlatypus prose.\n\n```yaml\nwombat: sample\n```\n\n<!-- hindsight:recent -->\n",
     )
-    assert (
-        "Dana Whitfield" not in text and "Pager fired" not in text
-    )  # card and timeline are not indexed
+    site = build()
+    fragments = _fragments(site)
+    home = str(fragments["/"]["content"])
+    assert "Platypus" in home and "wombat" not in home and "Gnu stampede" not in home
+    rule = str(fragments["/rules/hs301/"]["content"])
+    assert "blam" in rule.lower() and "human error" not in rule.lower()
+    assert fragments["/rules/hs301/"]["filters"] == {"kind": ["rule"]}
+
+
+def test_material_search_is_refused_with_a_clear_message(tmp_path: Path, build: Build) -> None:
+    make_incident(tmp_path, "2026-11-21-a")
+    with_material = MKDOCS_YML.replace("plugins:\n", "plugins:\n  - search\n")
+    with pytest.raises(BuildFailed, match="plugins: remove '(material/)?search': the hindsight"):
+        build(mkdocs_yml=with_material)
+
+
+def test_search_false_builds_no_index(tmp_path: Path, build: Build) -> None:
+    """``search: false`` under the plugin: no Pagefind bundle, no search page or script."""
+    make_incident(tmp_path, "2026-11-21-a")
+    config = MKDOCS_YML.replace('today: "2026-11-21"', 'today: "2026-11-21"\n      search: false')
+    site = build(mkdocs_yml=config)
+    assert (site / "incidents" / "2026-11-21-a" / "index.html").exists()
+    assert not (site / "pagefind").exists() and not (site / "search").exists()
+    assert "search.js" not in (site / "index.html").read_text()
 
 
 def test_a_broken_incident_fails_the_build_with_its_file_and_line(tmp_path: Path) -> None:
@@ -284,11 +355,15 @@ def test_a_preview_builds_only_the_incidents_named_and_never_passes_strict(
     for name in ("2026-11-21-a", "2026-11-20-b", "2026-10-01-c"):
         make_incident(tmp_path, name, title=f"Incident {name[-1]}")
     monkeypatch.setenv("HINDSIGHT_PREVIEW", "2026-11-2*, 2026-09-30-x")
+    caplog.set_level("INFO", logger="mkdocs")
     site = build(strict=False)
     built = sorted(p.parent.name for p in (site / "incidents").glob("20*/index.html"))
     assert built == ["2026-11-20-b", "2026-11-21-a"]
     assert "Incident c" not in (site / "incidents" / "index.html").read_text()
     assert "HINDSIGHT_PREVIEW is set: this is a preview of 2 of 3 incidents" in caplog.text
+    assert "Pagefind indexed" in caplog.text and "(a preview" in caplog.text
+    indexed = {u for u in _fragments(site) if u.startswith("/incidents/")}
+    assert indexed == {"/incidents/2026-11-20-b/", "/incidents/2026-11-21-a/"}
     with pytest.raises(BuildFailed, match="Aborted with 1 warnings in strict mode"):
         build()
     monkeypatch.delenv("HINDSIGHT_PREVIEW")

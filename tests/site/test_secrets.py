@@ -29,9 +29,13 @@ def _every_kind(root: Path) -> None:
 
 
 def _site_text(site: Path) -> str:
-    return "\n".join(
-        p.read_bytes().decode("utf-8", "replace") for p in site.rglob("*") if p.is_file()
-    )
+    """Every file under ``site``, Pagefind's compressed chunks decompressed to be read."""
+    from hindsight.site import search
+
+    plain = [p.read_bytes() for p in site.rglob("*") if p.is_file()]
+    unpacked = [content for _, content in search.files(site)]
+    assert list(site.rglob("*.pf_fragment")), "the search index was not built"
+    return "\n".join(b.decode("utf-8", "replace") for b in plain + unpacked)
 
 
 def test_the_build_refuses_secrets_naming_file_line_and_kind(tmp_path: Path, build: Build) -> None:
@@ -62,6 +66,10 @@ def test_with_redaction_chosen_no_file_under_site_holds_any_secret(
     published = _site_text(site)
     for canary in CANARIES:
         assert canary.value not in published, f"{canary.kind} was published"
+    from hindsight.site import search
+
+    indexed = b"".join(content for _, content in search.files(site))
+    assert b"REDACTED(github-token)" in indexed  # the search index holds the page, redacted
     page = (site / "incidents" / "2026-11-20-leaky" / "index.html").read_text()
     assert "REDACTED(github-token)" in page and "REDACTED(private-key)" in page
     log = (site / "incidents" / "2026-11-20-leaky" / "attachments" / "job.log").read_text()

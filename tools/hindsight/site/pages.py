@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from hindsight.config import Settings
 from hindsight.humane import duration, moment, plural
 from hindsight.model import ActionItem, Incident, Milestone, Status
+from hindsight.site import search
 
 if TYPE_CHECKING:
     from hindsight.rules._base import Rule
@@ -142,9 +143,10 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
 
 
 def page_head(title: str, *, listing: bool = False) -> str:
-    """Front matter and level-1 heading of a generated page; listings stay out of search."""
+    """Front matter and level-1 heading of a generated page; listings get the full width (and
+    stay out of search: the plugin marks no part of them for Pagefind)."""
     quoted = json.dumps(html.escape(title, quote=False), ensure_ascii=False)
-    extra = "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n" if listing else ""
+    extra = "hide:\n  - navigation\n  - toc\n" if listing else ""
     return f"---\ntitle: {quoted}\n{extra}---\n\n# {text(title)}\n\n"
 
 
@@ -519,6 +521,16 @@ def action_items_page(data: SiteData, href: Href) -> str:
 # --- Home page -----------------------------------------------------------------------------
 
 
+def search_page() -> str:
+    """The body of the page that lists every result of a search; search.js fills it."""
+    return (
+        '<div id="hs-search-page" class="hs-search-page">'
+        '<noscript><p class="hs-empty">Search needs JavaScript. Without it, '
+        "the Incidents page lists every incident and narrows them by severity, status, "
+        "year, service and tag.</p></noscript></div>"
+    )
+
+
 def recent_list(data: SiteData, href: Href, count: int = 5) -> str:
     """The newest incidents as a short list."""
     if not data.incidents:
@@ -612,9 +624,9 @@ def _people(handles: Sequence[str], settings: Settings) -> str:
 class Card(NamedTuple):
     """The header card in three parts, so the plugin can keep two of them out of search.
 
-    Only ``chips`` (severity, status, services, tags, id) belongs in the search index: it is
-    what people search by. The banner and the details would repeat the same labels on every
-    page of the index, and parsing them for search is most of what they would cost the build.
+    Only ``chips`` (severity, status, services, tags, id, and the hidden metadata and filters
+    of :func:`search_facts`) belongs in the search index: it is what people search by. The
+    banner and the details would repeat the same labels on every page of the index.
     """
 
     banner: str
@@ -654,7 +666,9 @@ def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -
         _link(href, facet_path("tag", t), f"#{t}", "hs-chip hs-tag")
         for t in incident.listed("tags")
     ]
-    chips.append(f'<code class="hs-id">{esc(incident.id)}</code>')
+    # an exact id outweighs the same words in another page's text (Pagefind's weight)
+    chips.append(f'<code class="hs-id" data-pagefind-weight="10">{esc(incident.id)}</code>')
+    chips.append(search_facts(incident, settings))
     approvals = {a.get("by"): a.get("date") for a in _approvals(incident)}
     reviewers = []
     for handle in incident.listed("reviewers"):
@@ -702,6 +716,23 @@ def card(incident: Incident, data: SiteData, href: Href, edit_url: str | None) -
         f'<p class="hs-chips">{" ".join(chips)}</p>',
         f'<dl class="hs-facts">{"".join(facts)}</dl>{edit}',
     )
+
+
+def search_facts(incident: Incident, settings: Settings) -> str:
+    """What a search result shows of ``incident`` and the facets it can be narrowed by."""
+    rank = (
+        settings.severity_rank(incident.severity) + 1
+        if incident.severity in settings.severities
+        else 0
+    )
+    meta = {
+        "id": incident.id,
+        "date": incident.id[:10],
+        "severity": incident.severity or "",
+        "rank": str(rank),
+        "status": status_label(incident),
+    }
+    return search.facts(meta, {f: facet_values(incident, f) for f in FACETS})
 
 
 def _approvals(incident: Incident) -> list[Mapping[str, object]]:

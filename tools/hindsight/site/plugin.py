@@ -3,6 +3,9 @@
 The plugin only wires MkDocs events; every page's content comes from the pure functions of
 :mod:`hindsight.site.pages` and :mod:`hindsight.site.charts`.
 
+Search is Pagefind's (:mod:`hindsight.site.search`): the pages are marked for it as they are
+rendered, and the built site is indexed in ``on_post_build``.
+
 Publishing policy (RELIABILITY.md §3.2): a page exists only for an incident that is
 ``visibility: internal`` (read plainly; anything unreadable counts as restricted) and in a
 status that ``site.publish`` lists. Restricted incidents are read, so that their ids can be
@@ -34,13 +37,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from hindsight.site import pages
+from hindsight.site import pages, search
 from hindsight.site.pages import Href, SiteData
 
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).with_name("assets")
 CSS, JS = "assets/hindsight/hindsight.css", "assets/hindsight/hindsight.js"
+SEARCH_JS = "assets/hindsight/search.js"
+#: the page that lists every result of a search (the header box shows the first few)
+SEARCH_PAGE = "search/index.md"
 #: incident ids or patterns (``2026-11-*``), by commas or spaces: build only those, to preview
 #: a postmortem quickly in a large archive (``HINDSIGHT_PREVIEW=2026-11-21-* mkdocs serve``)
 PREVIEW = "HINDSIGHT_PREVIEW"
@@ -57,6 +63,8 @@ class HindsightConfig(Config):
     today = c.Optional(c.Type(str))
     #: how many incidents the home page lists as recent
     recent = c.Type(int, default=5)
+    #: build the Pagefind search index at the end of the build (Material's search stays off)
+    search = c.Type(bool, default=True)
 
 
 class HindsightPlugin(BasePlugin[HindsightConfig]):
@@ -92,8 +100,13 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             raise PluginError(exc.format_message()) from None
         self.today = self._today()
         self._refuse_snippets(config)
+        self._refuse_material_search(config)
         self.repo_url = self.settings.repo_url or config.repo_url
-        for name, target in ((CSS, config.extra_css), (JS, config.extra_javascript)):
+        scripts = (JS, SEARCH_JS) if self.config.search else (JS,)
+        for name, target in (
+            (CSS, config.extra_css),
+            *((s, config.extra_javascript) for s in scripts),
+        ):
             if name not in [str(t) for t in target]:
                 target.append(name)
         self._build_aside(config)
@@ -120,6 +133,18 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             return clock.parse_day(self.config.today) if self.config.today else clock.today()
         except HindsightError as exc:
             raise PluginError(f"mkdocs.yml: plugins.hindsight.today: {exc}") from None
+
+    def _refuse_material_search(self, config: MkDocsConfig) -> None:
+        """Material's search would download one index of every page's text before answering;
+        the archive's search is Pagefind, built by this plugin."""
+        for name in ("search", "material/search"):
+            if name in config.plugins:
+                raise PluginError(
+                    f"mkdocs.yml: plugins: remove '{name}': the hindsight plugin builds the "
+                    "archive's search with Pagefind, and Material's search would write a second "
+                    "index of every page (31 MB at 10,000 incidents). Also drop the theme's "
+                    "'search.*' features; set 'search: false' under hindsight for no search."
+                )
 
     def _refuse_snippets(self, config: MkDocsConfig) -> None:
         """pymdownx.snippets can pull any file under its base path into a public page."""
@@ -211,8 +236,10 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             in_nav=True,
         )
         listing("figures/index.md", "Figures", lambda h: _figures(data), in_nav=True)
+        if self.config.search:
+            listing(SEARCH_PAGE, "Search", lambda h: pages.search_page())
         self._rule_pages(add)
-        for name in (CSS, JS):
+        for name in (CSS, JS, SEARCH_JS) if self.config.search else (CSS, JS):
             add(name, (ASSETS / Path(name).name).read_text(encoding="utf-8"))
         # What was just read lives until the build ends: keep the garbage collector from
         # walking it again at every full collection (several seconds at 5,000 incidents).
@@ -524,24 +551,33 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         build = self.listings.get(src)
         if build is not None:
             return html + build(href)
+        # the lists name incidents that have pages of their own: they stay out of the index
         if RECENT in html:
-            html = html.replace(RECENT, pages.recent_list(data, href, self.config.recent))
+            recent = pages.recent_list(data, href, self.config.recent)
+            html = html.replace(RECENT, search.ignored(recent))
         if ON_THIS_DAY in html:
-            html = html.replace(ON_THIS_DAY, pages.on_this_day(data, href))
-        return html
+            html = html.replace(ON_THIS_DAY, search.ignored(pages.on_this_day(data, href)))
+        if not self.config.search:
+            return html
+        # a hand-written page or a rule: its code blocks are sample postmortems, console
+        # sessions and blaming sentences that would answer searches for incidents
+        kind = "rule" if src.startswith("rules/") else "guide"
+        return search.body(html, kind=kind, code=False)
 
     def _incident_html(
         self, html: str, incident: Any, data: SiteData, href: Href, page: Page
     ) -> str:
         """Sanitise the rendered postmortem; place the card's searchable part and slots for the rest.
 
-        The card's details, the banner, the timeline and related incidents go in after the search
-        plugin has indexed the page (:meth:`on_post_page`): they would only repeat labels in the
-        index, and parsing them for search would cost more than building them.
+        The page is marked for Pagefind (:func:`search.body`). The card's details, the banner,
+        the timeline and related incidents go in at :meth:`on_post_page`, marked to be left
+        out of the index: they would only repeat labels in it.
         """
         from hindsight.site.sanitize import sanitize
 
         html = pages.mark_action_table(sanitize(html))
+        # a ticket key, searched for exactly, finds its incident first
+        html = html.replace('<a class="hs-ticket"', '<a class="hs-ticket" data-pagefind-weight="5"')
         card = pages.card(incident, data, href, page.edit_url)
         self.later[page.file.src_uri] = (card, incident, href)
         html = html.replace(
@@ -555,7 +591,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         else:  # the marker ended up inside a code block the author left open
             html = html.replace(self.marker("timeline"), "")
             html += '<h2 id="timeline">Timeline</h2>' + self.slot("timeline")
-        return html + self.slot("related")
+        html += self.slot("related")
+        return search.body(html, kind="incident") if self.config.search else html
 
     def slot(self, name: str) -> str:
         """A comment that :meth:`on_post_page` replaces; search and readers never see it."""
@@ -578,39 +615,68 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             (self.slot("timeline"), pages.timeline_table(incident)),
             (self.slot("related"), pages.related(incident, self.data, href)),
         ):
-            output = output.replace(slot, html, 1)
+            output = output.replace(slot, search.ignored(html) if html else "", 1)
         return output
 
     # --- after the build -------------------------------------------------------------------
 
     @event_priority(-100)  # last: the site is moved into place after every other plugin wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Fail if a restricted incident's id reached the search index or the sitemap; else put
-        the new site in place of the old one."""
+        """Index the built site with Pagefind; fail if a restricted incident's id reached the
+        search index or the sitemap; else put the new site in place of the old one."""
         gc.unfreeze()  # what on_files froze may be collected again (mkdocs serve rebuilds)
+        failed = _strict_failure(config)
+        if self.config.search and not failed:
+            self._index(Path(config.site_dir))
         self._leak_check(config)
-        if not _strict_failure(config):
+        if not failed:
             self._move_into_place(config)
 
     def _leak_check(self, config: MkDocsConfig) -> None:
         if not self.restricted_ids:
             return
+        site = Path(config.site_dir)
+        if self.config.search:
+            leak = search.leaks(site, self.restricted_ids)
+            if leak is not None:
+                name, found = leak
+                self._published_restricted(name, found, None)
         pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.IGNORECASE)
         for name in ("search/search_index.json", "sitemap.xml"):
-            path = Path(config.site_dir) / name
+            path = site / name
             try:
                 content = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
             found = pattern.search(content)
             if found:
-                page = _page_of(name, content, found.start())
-                raise PluginError(
-                    f"{name} names the restricted incident {found.group(0)}"
-                    f"{f' on the page {page}' if page else ''}: something outside the hindsight "
-                    "plugin published it (a theme override, a template or another plugin); "
-                    "remove it before publishing this site"
+                self._published_restricted(
+                    name, found.group(0), _page_of(name, content, found.start())
                 )
+
+    def _published_restricted(self, name: str, found: str, page: str | None) -> None:
+        raise PluginError(
+            f"{name} names the restricted incident {found}"
+            f"{f' on the page {page}' if page else ''}: something outside the hindsight "
+            "plugin published it (a theme override, a template or another plugin); "
+            "remove it before publishing this site"
+        )
+
+    def _index(self, site: Path) -> None:
+        import time
+
+        from hindsight.humane import plural
+
+        start = time.perf_counter()
+        try:
+            count = search.build_index(site)
+        except search.SearchError as exc:
+            raise PluginError(f"search: {exc}") from None
+        preview = " (a preview: only the incidents it builds)" if os.environ.get(PREVIEW) else ""
+        log.info(
+            f"search: Pagefind indexed {plural(count, 'page')}{preview} "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
 
     def _move_into_place(self, config: MkDocsConfig) -> None:
         """The finished site takes the place of ``site_dir``; the old one is removed."""
