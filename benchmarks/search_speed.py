@@ -6,9 +6,10 @@ For each size, generates an archive (benchmarks/generate.py), then:
 
 - builds it with the plugin's ``search: false`` (no search at all) and with Pagefind (the
   default), each in a fresh process: wall seconds, peak memory of the MkDocs process, and
-  the seconds the plugin logs for Pagefind itself; the ratio is what indexing adds;
-- indexes the built site again in a process of its own, for Pagefind's peak memory (the
-  binary runs beside MkDocs, so the two add up during a build);
+  the seconds the plugin logs for Pagefind's bundle after the last page was written (Pagefind
+  indexes each page as MkDocs writes it); the ratio is what indexing adds;
+- indexes the built site again with Pagefind's own command, for its peak memory (the binary
+  runs beside MkDocs, so the two add up during a build);
 - measures the bundle: bytes and files under ``pagefind/``;
 - in Chromium (tests/browser.py) against a local static server, with a fresh profile: loads
   the home page, clicks the search box, types a word and waits for the first result; the
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,7 +77,7 @@ def build(root: Path, search: bool) -> dict[str, float]:
         text = text.replace("\n  - hindsight\n", "\n  - hindsight:\n      search: false\n")
     config.write_text(text)
     wall, peak, stderr = run([sys.executable, "-m", "mkdocs", "build"], root)
-    found = re.search(r"Pagefind indexed (\d+) pages? .*in ([\d.]+) s", stderr)
+    found = re.search(r"Pagefind indexed (\d+) pages?.* took ([\d.]+) s more", stderr)
     return {
         "wall": wall,
         "peak": peak,
@@ -86,11 +88,12 @@ def build(root: Path, search: bool) -> dict[str, float]:
 
 def index_alone(site: Path) -> dict[str, float]:
     """Pagefind on the built site in a process of its own: seconds and peak MB (the binary)."""
-    script = (
-        "import sys; from pathlib import Path; from hindsight.site.search import build_index; "
-        "build_index(Path(sys.argv[1]))"
-    )
-    wall, peak, _ = run([sys.executable, "-c", script, str(site)], site)
+    from hindsight.site.search import executable
+
+    output = site.parent / "pagefind-alone"
+    command = [str(executable()), "--site", str(site), "--output-path", str(output)]
+    wall, peak, _ = run(command, site)
+    shutil.rmtree(output, ignore_errors=True)
     return {"wall": wall, "peak": peak}
 
 
@@ -173,12 +176,19 @@ def main() -> None:
     parser.add_argument(
         "--no-plain", action="store_true", help="skip the build without search (for scaling runs)"
     )
+    parser.add_argument(
+        "--no-build", action="store_true", help="browser figures only, on the sites already built"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="hindsight-search-"))
     for count in args.incidents:
         archive = work / f"archive-{count}"
         if not archive.exists():
             generate(archive, count)
+        if args.no_build:
+            incident_id = max(p.name for p in (archive / "site" / "incidents").glob("20*"))
+            report(archive, count, incident_id)
+            continue
         plain = {"wall": float("nan"), "peak": 0.0}
         if not args.no_plain:
             plain = build(archive, search=False)
@@ -189,7 +199,8 @@ def main() -> None:
             f"{count:>6} incidents: build without search {plain['wall']:.1f} s "
             f"({plain['peak']:.0f} MB), with Pagefind {indexed['wall']:.1f} s "
             f"({indexed['peak']:.0f} MB; +{indexed['wall'] / plain['wall'] - 1:.0%}), "
-            f"Pagefind {indexed['pagefind']:.1f} s for {indexed['pages']:.0f} pages "
+            f"Pagefind {indexed['pages']:.0f} pages, its bundle {indexed['pagefind']:.1f} s "
+            "after the last page "
             f"(alone {alone['wall']:.1f} s, {alone['peak']:.0f} MB); "
             f"bundle {size / 1e6:.1f} MB in {files} files"
         )
@@ -197,16 +208,21 @@ def main() -> None:
         if args.no_browser:
             continue
         incident_id = max(p.name for p in (archive / "site" / "incidents").glob("20*"))
-        for word in WORDS:
-            b = browse(archive / "site", word, incident_id)
-            print(
-                f"{'':>6} '{word}': first result {b['first_s']:.2f} s from the first key "
-                f"({b['typed_s']:.2f} s from the last, typed at 80 ms a key), "
-                f"{b['first_bytes'] / 1e3:.0f} kB fetched; with severity SEV1 "
-                f"{b['filter_s']:.2f} s, {b['filter_bytes'] / 1e3:.0f} kB; exact id "
-                f"{b['id_s']:.2f} s, {'first' if b['id_first'] else 'NOT first'}",
-                flush=True,
-            )
+        report(archive, count, incident_id)
+
+
+def report(archive: Path, count: int, incident_id: str) -> None:
+    """Print the browser figures for each of WORDS on the archive's built site."""
+    for word in WORDS:
+        b = browse(archive / "site", word, incident_id)
+        print(
+            f"{count:>6} '{word}': first result {b['first_s']:.2f} s from the first key "
+            f"({b['typed_s']:.2f} s from the last, typed at 80 ms a key), "
+            f"{b['first_bytes'] / 1e3:.0f} kB fetched; with severity SEV1 "
+            f"{b['filter_s']:.2f} s, {b['filter_bytes'] / 1e3:.0f} kB; exact id "
+            f"{b['id_s']:.2f} s, {'first' if b['id_first'] else 'NOT first'}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

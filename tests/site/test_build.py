@@ -528,3 +528,55 @@ def test_mkdocs_serve_rebuilds_when_an_incident_changes(tmp_path: Path, build: B
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _pagefind_children() -> list[int]:
+    """The Pagefind processes this test process started that are still running."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+        state, parent = rest.split()[:2]
+        if name.startswith("pagefind") and int(parent) == os.getpid() and state != "Z":
+            children.append(int(entry.name))
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_pagefind_is_stopped_after_a_build_that_succeeds_or_fails(
+    tmp_path: Path, build: Build
+) -> None:
+    """Pagefind runs beside MkDocs while pages are written; it never outlives the build."""
+    make_incident(tmp_path, "2026-11-21-a")
+    site = build()
+    assert (site / "pagefind" / "pagefind.js").exists()
+    assert _pagefind_children() == []
+    write(tmp_path / "docs" / "index.md", "# Home\n\nSee [the plan](missing.md).\n")
+    with pytest.raises(BuildFailed):
+        build()  # strict: the broken link fails the build after every page was written
+    assert _pagefind_children() == []
+
+
+@pytest.mark.parametrize(
+    ("binary", "message"),
+    [
+        ("missing", r"search: Pagefind's binary .*missing cannot be started: No such file"),
+        ("exits", r"search: Pagefind's binary stopped while indexing \(exit code 3\)"),
+    ],
+)
+def test_a_pagefind_that_cannot_run_fails_the_build_clearly_and_leaves_the_last_site(
+    tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch, binary: str, message: str
+) -> None:
+    make_incident(tmp_path, "2026-11-21-a")
+    site = build()
+    before = _all_files(site)
+    script = write(tmp_path / "bin" / "exits", "#!/bin/sh\nexit 3\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "bin" / binary))
+    with pytest.raises(BuildFailed, match=message) as failed:
+        build()
+    assert "Traceback" not in str(failed.value)
+    assert _all_files(site) == before

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -85,6 +86,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.site_dir = ""  # where the site goes once the build succeeded
         self.building = ""  # where this build writes it until then
         self.mkdocs_config: MkDocsConfig | None = None
+        self.indexer: search.Indexer | None = None  # Pagefind, given pages as they are written
+        self.index_started = 0.0
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -534,6 +537,13 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             )
         if problems:
             raise PluginError("\n".join(problems))
+        if self.config.search:  # indexes each page as it is written: see on_post_page
+            self._close_indexer()
+            try:
+                self.indexer = search.Indexer()
+            except search.SearchError as exc:
+                raise PluginError(f"search: {exc}") from None
+            self.index_started = time.perf_counter()
         return env
 
     def on_page_content(
@@ -598,24 +608,31 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         """A comment that :meth:`on_post_page` replaces; search and readers never see it."""
         return f"<!--{self.marker(name)}-->"
 
+    @event_priority(-50)  # after other plugins, so that Pagefind reads the page as written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Fill an incident page's slots with the parts kept out of the search index.
+        """Fill an incident page's slots with the parts kept out of the search index, and give
+        the page to Pagefind when it has something to find.
 
         The timeline and related incidents are built here, not when the page's content is:
         MkDocs renders every page's content before it writes the first, and holding all the
         timelines until then would cost tens of megabytes at 5,000 incidents.
         """
         later = self.later.pop(page.file.src_uri, None)
-        if later is None:
-            return output
-        card, incident, href = later
-        for slot, html in (
-            (self.slot("banner"), card.banner),
-            (self.slot("details"), card.details),
-            (self.slot("timeline"), pages.timeline_table(incident)),
-            (self.slot("related"), pages.related(incident, self.data, href)),
-        ):
-            output = output.replace(slot, search.ignored(html) if html else "", 1)
+        if later is not None:
+            card, incident, href = later
+            for slot, html in (
+                (self.slot("banner"), card.banner),
+                (self.slot("details"), card.details),
+                (self.slot("timeline"), pages.timeline_table(incident)),
+                (self.slot("related"), pages.related(incident, self.data, href)),
+            ):
+                output = output.replace(slot, search.ignored(html) if html else "", 1)
+        found = search.searchable(output) if self.indexer is not None else None
+        if found is not None and self.indexer is not None:
+            try:
+                self.indexer.add("/" + page.url, found)
+            except search.SearchError as exc:
+                raise PluginError(f"search: {exc}") from None
         return output
 
     # --- after the build -------------------------------------------------------------------
@@ -626,8 +643,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         search index or the sitemap; else put the new site in place of the old one."""
         gc.unfreeze()  # what on_files froze may be collected again (mkdocs serve rebuilds)
         failed = _strict_failure(config)
-        if self.config.search and not failed:
-            self._index(Path(config.site_dir))
+        if self.indexer is not None and not failed:
+            self._write_index(Path(config.site_dir))
+        self._close_indexer()
         self._leak_check(config)
         if not failed:
             self._move_into_place(config)
@@ -662,21 +680,28 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             "remove it before publishing this site"
         )
 
-    def _index(self, site: Path) -> None:
-        import time
-
+    def _write_index(self, site: Path) -> None:
+        """Write Pagefind's bundle of the pages it was given into ``site``."""
         from hindsight.humane import plural
 
-        start = time.perf_counter()
+        assert self.indexer is not None
+        waited = time.perf_counter()
         try:
-            count = search.build_index(site)
+            count = self.indexer.write(site / search.BUNDLE)
         except search.SearchError as exc:
             raise PluginError(f"search: {exc}") from None
+        now = time.perf_counter()
         preview = " (a preview: only the incidents it builds)" if os.environ.get(PREVIEW) else ""
         log.info(
-            f"search: Pagefind indexed {plural(count, 'page')}{preview} "
-            f"in {time.perf_counter() - start:.1f} s"
+            f"search: Pagefind indexed {plural(count, 'page')}{preview} while they were "
+            f"written, and its bundle took {now - waited:.1f} s more "
+            f"({now - self.index_started:.1f} s in all)"
         )
+
+    def _close_indexer(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def _move_into_place(self, config: MkDocsConfig) -> None:
         """The finished site takes the place of ``site_dir``; the old one is removed."""
@@ -703,6 +728,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         import shutil
 
         gc.unfreeze()
+        self._close_indexer()
         if self.building:
             shutil.rmtree(self.building, ignore_errors=True)
             self.building = ""

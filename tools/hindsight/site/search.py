@@ -10,12 +10,12 @@ What is indexed is decided by markup, here, not by Pagefind's defaults: only an 
 does not mark stay out. Restricted incidents have no page at all, so nothing of them can
 reach the index; :func:`leaks` checks that afterwards all the same.
 
-The ``pagefind`` package is imported only here, and only when a build indexes.
+The ``pagefind`` package is imported only here, and only when a build indexes, to find
+Pagefind's binary; :class:`Indexer` gives it the pages as MkDocs writes them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import html
 import re
@@ -24,6 +24,10 @@ from pathlib import Path
 
 #: the folder of the site Pagefind writes its bundle to
 BUNDLE = "pagefind"
+#: the mark of a page Pagefind indexes (see :func:`body`): other pages are not given to it
+SEARCHABLE = "data-pagefind-body"
+#: ends what :func:`body` marks, so that Pagefind is given only that part of a page
+_END = "<!--/pagefind-body-->"
 #: a compressed Pagefind file starts, once decompressed, with this signature
 _SIGNATURE = b"pagefind_dcd"
 
@@ -38,9 +42,26 @@ def body(html_text: str, *, kind: str, code: bool = True) -> str:
     if not code:
         html_text = html_text.replace("<pre", "<pre data-pagefind-ignore")
     return (
-        "<div data-pagefind-body><span hidden data-pagefind-ignore>"
-        f'<span data-pagefind-filter="kind">{kind}</span></span>{html_text}</div>'
+        f"<div {SEARCHABLE}><span hidden data-pagefind-ignore>"
+        f'<span data-pagefind-filter="kind">{kind}</span></span>{html_text}</div>{_END}'
     )
+
+
+def searchable(page_html: str) -> str | None:
+    """What Pagefind needs of a built page: its head (language, title) and the part marked by
+    :func:`body`, about a third of an incident page; None when nothing in it is searchable.
+
+    The header, the navigation and the footer that Material puts around the content are not
+    given: Pagefind would read them only to leave them out.
+    """
+    start = page_html.find(f"<div {SEARCHABLE}>")
+    if start < 0:
+        return None
+    end = page_html.find(_END, start)
+    head = page_html.find("<body")
+    if end < 0 or not 0 <= head < start:
+        return page_html
+    return f"{page_html[:head]}<body>{page_html[start:end]}</body></html>"
 
 
 def ignored(html_text: str) -> str:
@@ -63,39 +84,205 @@ def facts(meta: Mapping[str, str], filters: Mapping[str, Sequence[str]]) -> str:
     return f"<span hidden data-pagefind-ignore>{''.join(parts)}</span>"
 
 
-def build_index(site_dir: Path) -> int:
-    """Index the built site in ``site_dir`` into ``site_dir/pagefind``; the number of pages.
+#: Pagefind's options for the archive: the permalink after every heading would be a word of
+#: every page
+CONFIG = {"exclude_selectors": ["a.headerlink"]}
 
-    Through Pagefind's Python API: it starts the ``pagefind`` binary (from the
-    ``pagefind[bin]`` dependency) as a service, which walks the site itself.
-    """
+
+def executable() -> Path:
+    """Pagefind's binary, as the ``pagefind`` package finds it (``pagefind[bin]``, PATH, or
+    ``PAGEFIND_BINARY_PATH``); raises SearchError saying what to install."""
     try:
-        from pagefind.index import PagefindIndex
         from pagefind.service import get_executable
     except ImportError:
         raise SearchError(
             "the 'pagefind' package is not installed; install Hindsight with its dependencies "
             "(pip install hindsight) or set 'search: false' under the hindsight plugin"
         ) from None
-    if get_executable() is None:
+    found = get_executable()
+    if found is None:
         raise SearchError(
             "Pagefind's binary is not installed: pip install 'pagefind[bin]' "
             "(or put a 'pagefind' executable on PATH, or set PAGEFIND_BINARY_PATH)"
         )
+    return Path(found)
 
-    async def run() -> int:
-        # the permalink after every heading would be a word of every page
-        config = {"output_path": str(site_dir / BUNDLE), "exclude_selectors": ["a.headerlink"]}
-        async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-            result = await index.add_directory(str(site_dir))
-        return int(result.get("page_count", 0))
 
-    try:
-        return asyncio.run(run())
-    except SearchError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the service raises bare Exception with its message
-        raise SearchError(f"Pagefind failed to index {site_dir}: {exc}") from None
+class Indexer:
+    """Pagefind's indexing service, given each searchable page as MkDocs writes it.
+
+    MkDocs writes pages on one core; the Pagefind binary indexes them on another as they
+    come, so that at the end of the build only the bundle is left to write. The binary is
+    started as the ``pagefind`` Python package starts it (``pagefind --service``) and spoken
+    to in the same messages (base64 JSON, each followed by a comma). The package's own client
+    is not used for this: it reads one answer per tenth of a second, which is fine for one
+    ``add_directory`` but would take 1,000 s for 10,000 pages given one by one.
+
+    Answers are read by a thread of their own, so that the binary never waits on a full pipe.
+    """
+
+    def __init__(self, config: Mapping[str, object] = CONFIG) -> None:
+        import subprocess
+        import threading
+
+        binary = executable()
+        try:
+            self.process = subprocess.Popen(
+                [str(binary), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise SearchError(
+                f"Pagefind's binary {binary} cannot be started: {exc.strerror or exc}; "
+                "reinstall it (pip install 'pagefind[bin]'), or set 'search: false' under the "
+                "hindsight plugin"
+            ) from None
+        self.pages = 0
+        self.errors: list[str] = []
+        self._sent = 0
+        self._answered = 0
+        self._answers: dict[int, dict[str, object]] = {}
+        self._waiting: set[int] = set()
+        self._done = threading.Condition()
+        self._reader = threading.Thread(target=self._read, name="pagefind", daemon=True)
+        self._reader.start()
+        answer = self._ask({"type": "NewIndex", "config": dict(config)})
+        self._index = answer.get("index_id")
+
+    def add(self, url: str, page_html: str) -> None:
+        """Give Pagefind one built page, whose results link to ``url`` (from the site's root)."""
+        self._send(
+            {
+                "type": "AddFile",
+                "index_id": self._index,
+                "url": url,
+                "file_contents": page_html,
+                "file_path": None,
+            }
+        )
+        self.pages += 1
+
+    def write(self, output: Path) -> int:
+        """Wait for every page to be indexed, write the bundle to ``output``; the page count."""
+        self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(output)})
+        if self.errors:
+            count = len(self.errors)
+            raise SearchError(
+                f"Pagefind could not index {count} page{'s' if count != 1 else ''}: "
+                + "; ".join(self.errors[:5])
+                + ("; …" if count > 5 else "")
+            )
+        return self.pages
+
+    def close(self) -> None:
+        """Stop the binary (it ends when its input does); safe to call more than once."""
+        import subprocess
+
+        if self.process.poll() is not None:
+            return
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+    # --- messages --------------------------------------------------------------------------
+
+    def _send(self, payload: Mapping[str, object]) -> int:
+        import base64
+        import json
+
+        self._sent += 1
+        message = {"message_id": self._sent, "payload": payload}
+        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(data)
+        except (BrokenPipeError, ValueError):
+            raise SearchError(self._gone()) from None
+        return self._sent
+
+    def _ask(self, payload: Mapping[str, object]) -> dict[str, object]:
+        """Send ``payload`` once every message before it is answered; wait for its answer."""
+        self._flush()
+        with self._done:  # the binary may answer out of order: all pages first, then this
+            while self._answered < self._sent and self._reader.is_alive():
+                self._done.wait(1.0)
+            number = self._sent + 1
+            self._waiting.add(number)
+        self._send(payload)
+        self._flush()
+        with self._done:
+            while number not in self._answers and self._reader.is_alive():
+                self._done.wait(1.0)
+            answer = self._answers.pop(number, None)
+        if answer is None:
+            raise SearchError(self._gone())
+        if answer.get("type") == "Error":
+            raise SearchError(f"Pagefind refused: {answer.get('message')}")
+        return answer
+
+    def _flush(self) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise SearchError(self._gone()) from None
+
+    def _gone(self) -> str:
+        import subprocess
+
+        try:
+            code: int | None = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        return (
+            "Pagefind's binary stopped while indexing"
+            + (f" (exit code {code})" if code is not None else "")
+            + "; run the build again, or set 'search: false' under the hindsight plugin"
+        )
+
+    def _read(self) -> None:
+        import base64
+        import binascii
+        import json
+
+        assert self.process.stdout is not None
+        pending = b""
+        while True:
+            chunk = self.process.stdout.read1(1 << 16)
+            if not chunk:
+                break
+            pending += chunk
+            *whole, pending = pending.split(b",")
+            for raw in whole:
+                try:
+                    message = json.loads(base64.b64decode(raw))
+                except (binascii.Error, ValueError):
+                    continue  # not an answer (a log line of the binary)
+                self._take(message)
+        with self._done:
+            self._done.notify_all()
+
+    def _take(self, message: dict[str, object]) -> None:
+        payload = message.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
+        number = message.get("message_id")
+        if payload.get("type") == "Error" and number not in self._waiting:
+            self.errors.append(str(payload.get("message")))
+        with self._done:
+            self._answered += 1
+            if number in self._waiting:
+                self._waiting.discard(number)  # type: ignore[arg-type]
+                self._answers[number] = payload  # type: ignore[index]
+            self._done.notify_all()
 
 
 def files(site_dir: Path) -> Iterator[tuple[Path, bytes]]:

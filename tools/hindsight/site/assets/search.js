@@ -90,9 +90,40 @@
     });
   }
 
-  function run(term, filters) {
-    return pagefind().then(function (pf) {
-      return pf.search(term || null, { filters: filters || {} });
+  /* One query at a time, the latest asked. Pagefind's WebAssembly answers one query after
+     another, and a common word costs it most of a second at 10,000 incidents; typed letter by
+     letter ("r", "ru", "run"…) it would queue a query per letter. So a query asked while
+     another runs waits, and is dropped (its promise gives null) when a newer one is asked;
+     words being typed wait `delay` ms for the next key first. */
+  var TYPING = 120;
+  var busy = false, waiting = null, timer = 0;
+  function run(term, filters, delay) {
+    if (waiting) { waiting.resolve(null); }
+    var entry = { term: term, filters: filters || {} };
+    var promise = new Promise(function (resolve) { entry.resolve = resolve; });
+    waiting = entry;
+    clearTimeout(timer);
+    timer = 0;
+    if (delay) {
+      timer = setTimeout(function () { timer = 0; if (!busy) { runWaiting(); } }, delay);
+    } else if (!busy) {
+      runWaiting();
+    }
+    return promise;
+  }
+  function runWaiting() {
+    var entry = waiting;
+    waiting = null;
+    if (!entry) { return; }
+    busy = true;
+    pagefind().then(function (pf) {
+      return pf.search(entry.term || null, { filters: entry.filters });
+    }).then(entry.resolve, function (error) {
+      console.warn("search:", error);
+      entry.resolve(null);
+    }).then(function () {
+      busy = false;
+      if (waiting && !timer) { runWaiting(); }
     });
   }
 
@@ -145,7 +176,8 @@
       active = -1;
       if (!term.trim()) { list.hidden = true; list.textContent = ""; return; }
       pagefind().then(function (pf) { pf.preload(term); });
-      run(term).then(function (found) {
+      run(term, null, TYPING).then(function (found) {
+        if (!found) { return; }  // a newer query took its place
         return Promise.all(found.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
           .then(function (items) {
             if (mine !== asked) { return; }
@@ -253,15 +285,15 @@
         items.forEach(function (d) { list.appendChild(result(d)); });
       });
     }
-    function apply() {
+    function apply(delay) {
       var mine = ++asked, term = input.value.trim(), filters = chosen();
       var url = new URL(pageUrl(term, filters));
       history.replaceState(null, "", url.pathname + url.search);
       if (!term && !Object.keys(filters).length) {
         list.textContent = ""; count.value = ""; more.hidden = true; return Promise.resolve();
       }
-      return run(term, filters).then(function (search) {
-        if (mine !== asked) { return; }
+      return run(term, filters, delay).then(function (search) {
+        if (!search || mine !== asked) { return; }
         found = search.results;
         shown = 0;
         list.textContent = "";
@@ -283,13 +315,13 @@
           select.add(new Option(value + " (" + options[value] + ")", value));
         });
         select.value = params.get(facet[0]) || "";
-        select.addEventListener("change", apply);
+        select.addEventListener("change", function () { apply(0); });
         selects[facet[0]] = select;
         form.appendChild(select);
       });
-      return apply();
+      return apply(0);
     });
-    input.addEventListener("input", apply);
+    input.addEventListener("input", function () { apply(TYPING); });
     more.addEventListener("click", next);
   }
 
