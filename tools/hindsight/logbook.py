@@ -111,7 +111,7 @@ def _status(folder: Path) -> object:
     return split(data, "postmortem.md").meta.get("status")
 
 
-def _open_locked(path: Path) -> int:
+def open_locked(path: Path) -> int:
     """A read-write append descriptor on ``path``, locked, on the file now at that path."""
     while True:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -126,7 +126,8 @@ def _open_locked(path: Path) -> int:
         os.close(fd)  # replaced by an insertion while we waited: take the new file
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int) -> bytes:
+    """Everything in the file open at ``fd``, read from its start (the offset is not moved)."""
     size = os.fstat(fd).st_size
     chunks, offset = [], 0
     while offset < size:
@@ -183,9 +184,9 @@ def record(
         )
     refuse_secrets(text)
     line = format_event(moment, text, milestone)
-    fd = _open_locked(path)
+    fd = open_locked(path)
     try:
-        existing = _read_all(fd).decode("utf-8", errors="replace")
+        existing = read_all(fd).decode("utf-8", errors="replace")
         events, _ = parse(existing, str(path))
         if milestone is not None and milestone.once:
             earlier = next((e for e in events if e.milestone is milestone), None)

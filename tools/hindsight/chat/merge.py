@@ -19,7 +19,7 @@ from typing import NamedTuple
 from hindsight.atomic import replace
 from hindsight.chat.events import Event
 from hindsight.load.timeline import format_event, parse
-from hindsight.logbook import _open_locked, _read_all
+from hindsight.logbook import open_locked, read_all
 from hindsight.model import TimelineEvent
 
 
@@ -34,9 +34,9 @@ def merge(path: Path, events: list[Event], *, dry_run: bool = False) -> Merged:
     """Add ``events`` to the timeline at ``path``; with ``dry_run`` only say what would be added."""
     if dry_run and not path.exists():
         return Merged([line for _, line in _new_lines([], events)[0]], 0)
-    fd = os.open(path, os.O_RDONLY) if dry_run else _open_locked(path)
+    fd = os.open(path, os.O_RDONLY) if dry_run else open_locked(path)
     try:
-        existing = _read_all(fd).decode("utf-8", errors="replace")
+        existing = read_all(fd).decode("utf-8", errors="replace")
         present, _ = parse(existing, str(path))
         new, already = _new_lines(present, events)
         if new and not dry_run:
