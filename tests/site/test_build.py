@@ -580,3 +580,18 @@ def test_a_pagefind_that_cannot_run_fails_the_build_clearly_and_leaves_the_last_
         build()
     assert "Traceback" not in str(failed.value)
     assert _all_files(site) == before
+
+
+def test_the_site_folder_is_readable_by_others_as_mkdocs_would_make_it(
+    tmp_path: Path, build: Build
+) -> None:
+    """The build is written into a temporary folder first, which is private when made; the
+    site that takes its place has the usual permissions, so that a web server can read it."""
+    make_incident(tmp_path, "2026-11-21-a")
+    mask = os.umask(0o022)
+    try:
+        site = build()
+    finally:
+        os.umask(mask)
+    assert site.stat().st_mode & 0o777 == 0o755
+    assert (site / "incidents").stat().st_mode & 0o777 == 0o755

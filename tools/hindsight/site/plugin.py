@@ -125,6 +125,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         parent, name = os.path.split(self.site_dir)
         os.makedirs(parent, exist_ok=True)
         self.building = tempfile.mkdtemp(prefix=f".{name}.hindsight-", dir=parent)
+        mask = os.umask(0)  # mkdtemp makes it private (0700); a site is read by a web server
+        os.umask(mask)
+        os.chmod(self.building, 0o777 & ~mask)
         self.mkdocs_config = config
         config.site_dir = self.building
 
@@ -722,6 +725,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         shutil.rmtree(old, ignore_errors=True)
         config.site_dir = self.site_dir
         self.building = ""
+        log.info(f"the site is in {self.site_dir} (built beside it, then moved into place)")
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build frees what on_files froze, and leaves the last good site as it was."""
