@@ -108,3 +108,26 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8", newline="\n")
     return path
+
+
+HEAVY = ("jinja2", "markdown", "mkdocs", "material")
+
+
+def heavy_imports(cwd: Path, *argv: str) -> tuple[int, list[str]]:
+    """Run ``hindsight ARGV`` in a fresh interpreter: its exit code and which of HEAVY it
+    imported (the commands used mid-incident must start fast)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\nfrom hindsight.cli import main\n"
+        f"rc = main({list(argv)!r})\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
+        "print(json.dumps([rc, heavy]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+    rc, heavy = json.loads(out.strip().splitlines()[-1])
+    return rc, heavy

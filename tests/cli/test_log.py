@@ -15,7 +15,7 @@ import pytest
 from hindsight.load.timeline import parse
 from hindsight.logbook import record
 from hindsight.model import Milestone
-from tests.conftest import write
+from tests.conftest import heavy_imports, write
 
 ID = "2026-11-21-checkout-down"
 TIMELINE = f"incidents/{ID}/timeline.log"
@@ -270,19 +270,7 @@ def test_an_event_is_on_disk_before_it_is_reported(incident: Path) -> None:
 
 def test_log_starts_without_heavy_imports(incident: Path) -> None:
     """log imports no Jinja, Markdown or MkDocs: it is used mid-incident."""
-    code = (
-        "import sys\nfrom hindsight.cli import main\nrc = main(['log', 'x'])\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'markdown', 'mkdocs', 'material'})\n"
-        "print(rc, heavy)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=incident.parents[2],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out.strip().splitlines()[-1] == "0 []"
+    assert heavy_imports(incident.parents[2], "log", "x") == (0, [])
 
 
 def test_a_timeline_that_is_a_folder_is_an_io_error(incident: Path, run) -> None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.canaries import CANARIES
-from tests.conftest import write
+from tests.conftest import heavy_imports, write
 
 ID = "2026-11-21-checkout-down"
 TIMELINE = f"incidents/{ID}/timeline.log"
@@ -516,20 +514,10 @@ def test_bad_usage_exits_2(incident: Path, run, args: list[str], message: str) -
 
 def test_from_chat_starts_without_heavy_imports(incident: Path, export: Path) -> None:
     """The import loads no Jinja, Markdown or MkDocs either."""
-    code = (
-        "import sys\nfrom hindsight.cli import main\n"
-        f"rc = main(['log', '--from-chat', {str(export)!r}, '--dry-run'])\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'markdown', 'mkdocs', 'material'})\n"
-        "print(rc, heavy)\n"
+    assert heavy_imports(incident.parents[2], "log", "--from-chat", str(export), "--dry-run") == (
+        0,
+        [],
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=incident.parents[2],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out.strip().splitlines()[-1] == "0 []"
 
 
 def test_the_pin_reactions_and_alert_bots_are_settings(incident: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
