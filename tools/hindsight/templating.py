@@ -119,6 +119,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_ints(args, kwargs, f"{name}()")
         if isinstance(owner, str) and name == "replace" and len(args) >= 2:
             _check_size(_replaced(owner, *args[:2]), "replace()")
+        if isinstance(owner, str) and name in ("format", "format_map") and _WIDTH.search(owner):
+            # Jinja before 3.1.3 calls str.format here; later ones through wrap_str_format
+            raise TemplateLimit("a format with a width of a million or more")
         return super().call(context, obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
