@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import Outcome
@@ -28,7 +29,7 @@ from hindsight.model import Category, Finding, Level
 from hindsight.rules._base import Facts
 
 DIRECTORY = ".hindsight-cache"
-FILE = "check-v2.sqlite3"
+FILE = "check-v3.sqlite3"
 _TEMPLATE = ("templates", "incident", "postmortem.md.j2")
 _PACKAGE = Path(__file__).resolve().parent
 _CATEGORIES = {c.value: c for c in Category}
@@ -115,6 +116,7 @@ class Cache:
             db = _connect(path)
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
             db.execute("SELECT name, digest, data FROM outcome LIMIT 0")
+            db.execute("SELECT name, digest, names, found FROM mention LIMIT 0")
             return cls(folder, mark, db, fits=row is not None and row[0] == mark)
         except sqlite3.Error as exc:
             if db is not None:
@@ -156,6 +158,30 @@ class Cache:
                 [(name, digest, _encode(outcome))],
             )
 
+    def mentions(self, name: str, digest: str | None, names: str) -> list[Any] | None:
+        """What HS810 found in incident ``name`` when its files' digest is still ``digest`` and
+        the restricted incidents looked for are still those of digest ``names``."""
+        if digest is None or not self.usable:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT digest, names, found FROM mention WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None or row[0] != digest or row[1] != names:
+                return None
+            found = json.loads(row[2])
+            return found if isinstance(found, list) else None
+        except (sqlite3.Error, ValueError):
+            return None
+
+    def put_mentions(self, name: str, digest: str | None, names: str, found: list[Any]) -> None:
+        """Keep what HS810 found in incident ``name`` (JSON values), as :meth:`mentions` reads."""
+        if digest is not None:
+            self._write(
+                "INSERT OR REPLACE INTO mention VALUES (?, ?, ?, ?)",
+                [(name, digest, names, json.dumps(found))],
+            )
+
     def retain(self, existing: set[str]) -> None:
         """Forget the incidents not in ``existing`` (deleted or renamed folders)."""
         if self._db is None or not self._fits:
@@ -170,6 +196,7 @@ class Cache:
             return
         if gone:
             self._write("DELETE FROM outcome WHERE name = ?", gone)
+            self._write("DELETE FROM mention WHERE name = ?", gone)
 
     def save(self) -> None:
         """Commit what changed; raises OSError when it cannot be kept (say so and go on)."""
@@ -229,7 +256,8 @@ class Cache:
         ):
             if not (self.folder / name).exists():
                 (self.folder / name).write_text(text, encoding="utf-8")
-        for old in (self.folder / "check-v1.json",):  # the JSON cache of 0.x releases
+        # the JSON cache of 0.x releases, and the SQLite one before HS810 was kept
+        for old in (self.folder / "check-v1.json", self.folder / "check-v2.sqlite3"):
             old.unlink(missing_ok=True)
         if self._db is None:  # none yet, or not a cache file: make it
             (self.folder / FILE).unlink(missing_ok=True)
@@ -237,9 +265,12 @@ class Cache:
             self._db.executescript(
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                 "CREATE TABLE outcome (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL);"
+                "CREATE TABLE mention (name TEXT PRIMARY KEY, digest TEXT NOT NULL,"
+                " names TEXT NOT NULL, found TEXT NOT NULL);"
             )
         if not self._fits:  # another fingerprint's entries go, in the same transaction as the new
             self._db.execute("DELETE FROM outcome")
+            self._db.execute("DELETE FROM mention")
             self._db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,)
             )

@@ -174,18 +174,19 @@ def check_folders(
     neither read nor written.
     """
     entries, ctx, levels = _context(settings, today)
-    findings = archive_findings(
-        Archive(entries, tuple(f.name for f in folders)), ctx, ALL_RULES, levels
-    )
+    if checked_as is not None:
+        cache = None
+    digests: dict[str, str | None] = {}  # of the incidents an archive rule read whole
+    archive = Archive(entries, tuple(f.name for f in folders), cache, digests)
+    findings = archive_findings(archive, ctx, ALL_RULES, levels)
     if history is not None:
         findings.extend(history_findings(history, ctx, ALL_RULES, levels))
     stale = folders
-    if checked_as is not None:
-        cache = None
     if cache is not None and cache.usable:
         stale = []
         for folder in folders:
-            kept = cache.get(folder.name, key(read_sources(folder)))
+            digest = digests[folder.name] if folder.name in digests else key(read_sources(folder))
+            kept = cache.get(folder.name, digest)
             if kept is None:
                 stale.append(folder)
             else:

@@ -8,6 +8,7 @@ both use it, so that what ``hindsight check`` passes, the build does not refuse.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,7 @@ class Names(NamedTuple):
 
     pattern: re.Pattern[str] | None
     by_key: dict[str, tuple[Hidden, str]]
+    digest: str = ""  # of every id and title looked for: what a kept finding depends on
 
     def find(self, text: str) -> Iterator[Mention]:
         """Every place in ``text`` that names one of them (a title may run over lines)."""
@@ -88,7 +90,10 @@ def names(hidden: Iterable[Hidden]) -> Names:
     # one trie of every id and title, read in the lower-cased text: it is read once, whatever
     # their number, and about twice as fast as with IGNORECASE and look-arounds
     pattern = re.compile(_trie(sorted(by_key)))
-    return Names(pattern, by_key)
+    digest = hashlib.blake2b(digest_size=16)
+    for text, (item, by) in sorted(by_key.items()):
+        digest.update(f"{text}\0{item.id}\0{by}\0{item.unreadable:d}\0".encode())
+    return Names(pattern, by_key, digest.hexdigest())
 
 
 def _trie(keys: list[str]) -> str:

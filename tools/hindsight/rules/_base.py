@@ -44,10 +44,17 @@ class Facts(NamedTuple):
 
 
 class Archive(NamedTuple):
-    """What archive-wide rules see: every entry under the incidents folder, and those being checked."""
+    """What archive-wide rules see: every entry under the incidents folder, and those being checked.
+
+    With a check cache, ``cache`` is it (a rule may keep what it found there, by the files'
+    digest) and ``digests`` collects the digests of the incidents a rule read whole, so that
+    the check does not read them again.
+    """
 
     entries: tuple[tuple[str, str], ...]  # (name, 'dir' | 'file' | 'link'), as paths.listing gives
     checked: tuple[str, ...]
+    cache: Any = None  # hindsight.cache.Cache
+    digests: dict[str, str | None] | None = None
 
 
 class Added(NamedTuple):

@@ -7,9 +7,11 @@ this rule reads the whole archive to learn which incidents are restricted.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+from hindsight.config import Settings
 from hindsight.mentions import (
+    Mention,
+    Names,
     describe,
     docs_pages,
     in_text,
@@ -62,39 +64,65 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     if hidden.pattern is None:
         return
     secret = {item.id for item, _ in hidden.by_key.values()}
-    targets: list[tuple[Path, str | None]] = []
     for name in archive.checked:
-        folder = settings.incidents_path / name
+        for label, line, column, message in _in_incident(archive, settings, hidden, secret, name):
+            yield _finding(label, line, column, message, name)
+    for page in docs_pages(settings):
         try:
-            public = name not in secret and plainly_internal(
-                (folder / "postmortem.md").read_bytes()
-            )
+            text = page.read_bytes().decode("utf-8", errors="replace")
         except OSError:
             continue
-        if public:
-            targets += [(folder / "postmortem.md", name), (folder / "timeline.log", name)]
-    targets += [(page, None) for page in docs_pages(settings)]
-    for path, incident in targets:
-        try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+        label = relative(page, settings.root)
+        for mention in in_text(hidden, text):
+            yield _finding(label, mention.line, mention.column, _message(mention), None)
+
+
+def _finding(path: str, line: int, column: int, message: str, incident: str | None) -> Finding:
+    rule = restricted_named
+    return Finding(path, line, column, rule.code, rule.category, rule.level, message, incident)
+
+
+def _in_incident(
+    archive: Archive, settings: Settings, hidden: Names, secret: set[str], name: str
+) -> list[tuple[str, int, int, str]]:
+    """``(path, line, column, message)`` of each mention in incident ``name``'s files, when it is
+    public; kept in the check cache by the files' digest and the names looked for."""
+    from hindsight.cache import key
+    from hindsight.load.incident import read_sources
+
+    folder = settings.incidents_path / name
+    sources = read_sources(folder)
+    digest = key(sources)
+    if archive.digests is not None:
+        archive.digests[name] = digest  # the check needs it next: not read twice
+    postmortem, timeline = sources
+    if isinstance(postmortem, OSError) or name in secret or not plainly_internal(postmortem):
+        return []
+    cache = archive.cache
+    kept = cache.mentions(name, digest, hidden.digest) if cache is not None else None
+    if kept is not None:
+        return [tuple(item) for item in kept]  # type: ignore[misc]
+    found = []
+    for data, path in ((postmortem, folder / "postmortem.md"), (timeline, folder / "timeline.log")):
+        if isinstance(data, OSError):
             continue
-        if path.name == "postmortem.md" and incident is not None:
-            text = _related_blanked(text)
+        text = data.decode("utf-8", errors="replace")
+        if path.name == "postmortem.md":
+            mentions = in_text(hidden, _related_blanked(text))
+        else:
+            mentions = hidden.find(text)
         label = relative(path, settings.root)
-        found = hidden.find(text) if path.name == "timeline.log" else in_text(hidden, text)
-        for mention in found:
-            yield Finding(
-                label,
-                mention.line,
-                mention.column,
-                restricted_named.code,
-                restricted_named.category,
-                restricted_named.level,
-                f"{describe(mention)}, which must appear nowhere in the published archive; "
-                "remove the mention, or describe it without its id or title",
-                incident,
-            )
+        found += [(label, m.line, m.column, _message(m)) for m in mentions]
+    if cache is not None:
+        cache.put_mentions(name, digest, hidden.digest, found)
+    return found
+
+
+def _message(mention: Mention) -> str:
+    return (
+        f"{describe(mention)}, which must appear nowhere in the published archive; "
+        "remove the mention, or describe it without its id or title"
+    )
 
 
 def _related_blanked(text: str) -> str:
