@@ -211,3 +211,30 @@ def test_an_incident_gives_its_action_items_the_width_they_need(site: Path) -> N
         page.goto(base + "incidents/2026-10-02-slow-checkout/")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
         assert page.locator(".hs-scroll table.hs-postmortem-actions").count() == 1
+
+
+def test_each_box_answers_its_own_words_however_fast_both_are_used(site: Path) -> None:
+    """The header's box and the results page's run their queries apart: words typed in one
+    right after the other do not drop the first box's query; a page of every result shows
+    no "More results" button."""
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        problems = _watch(page, base)
+        page.goto(f"{base}search/?q=checkout")
+        listed = page.locator("#hs-search-page .hs-result")
+        listed.first.wait_for(timeout=15_000)
+        assert listed.count() == 3
+        assert not page.locator(".hs-search-page__more").is_visible()
+        page.fill("#hs-search-page input", "axolotl")  # then the header's box, within 120 ms
+        page.fill("#hs-search input", "dns")
+        page.wait_for_function(
+            "document.querySelectorAll('#hs-search-page .hs-result').length === 1",
+            timeout=15_000,
+        )
+        assert "Queue stalled" in listed.first.inner_text()
+        page.wait_for_function(
+            "document.getElementById('hs-search-results').dataset.term === 'dns'",
+            timeout=15_000,
+        )
+        assert "DNS outage" in page.locator("#hs-search-results .hs-result").first.inner_text()
+        assert problems == []

@@ -595,3 +595,35 @@ def test_the_site_folder_is_readable_by_others_as_mkdocs_would_make_it(
         os.umask(mask)
     assert site.stat().st_mode & 0o777 == 0o755
     assert (site / "incidents").stat().st_mode & 0o777 == 0o755
+
+
+def test_results_are_titled_and_addressed_as_pagefind_itself_would(
+    tmp_path: Path, build: Build
+) -> None:
+    """Pagefind is given only part of each page: a page without a heading of its own still has
+    its title (not the site's name) as the result's, and with ``use_directory_urls: false``
+    the addresses leave ``index.html`` off, as Pagefind does when it reads the site itself."""
+    make_incident(tmp_path, "2026-11-21-a")
+    write(tmp_path / "docs" / "notes.md", "Pool sizes are set per service.\n")
+    fragments = _fragments(build(strict=False))
+    notes = fragments["/notes/"]
+    assert notes["meta"]["title"] == "Notes"  # type: ignore[index]
+    assert "archive" not in notes["content"]  # type: ignore[operator]
+    flat = _fragments(build(MKDOCS_YML + "use_directory_urls: false\n", strict=False))
+    assert {"/", "/incidents/2026-11-21-a/", "/notes.html"} <= set(flat)
+    assert not [url for url in flat if url.endswith("index.html")]
+
+
+def test_a_pagefind_that_stops_answering_fails_the_build_instead_of_hanging(
+    tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hindsight.site import search
+
+    make_incident(tmp_path, "2026-11-21-a")
+    silent = write(tmp_path / "bin" / "silent", "#!/bin/sh\nexec sleep 600\n")
+    silent.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
+    monkeypatch.setattr(search, "STALLED", 1)
+    with pytest.raises(BuildFailed, match=r"search: Pagefind's binary stopped answering \(0 of 1"):
+        build()
+    assert not (tmp_path / "site").exists()

@@ -633,7 +633,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         found = search.searchable(output) if self.indexer is not None else None
         if found is not None and self.indexer is not None:
             try:
-                self.indexer.add("/" + page.url, found)
+                self.indexer.add(_result_url(page.url), found)
             except search.SearchError as exc:
                 raise PluginError(f"search: {exc}") from None
         return output
@@ -759,6 +759,12 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def _result_url(url: str) -> str:
+    """A page's address from the site's root as Pagefind gives it: ``index.html`` left off."""
+    url = "/" + url
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
 
 
 def _shown_path(path: str | None, root: Path) -> str:

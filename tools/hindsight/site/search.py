@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
 #: the folder of the site Pagefind writes its bundle to
 BUNDLE = "pagefind"
 #: the mark of a page Pagefind indexes (see :func:`body`): other pages are not given to it
@@ -61,7 +63,11 @@ def searchable(page_html: str) -> str | None:
     head = page_html.find("<body")
     if end < 0 or not 0 <= head < start:
         return page_html
-    return f"{page_html[:head]}<body>{page_html[start:end]}</body></html>"
+    # a page without a heading of its own gets one from Material, before the marked part:
+    # Pagefind takes the first <h1> of a page as its result's title
+    h1 = page_html.find("<h1", head, start)
+    title = page_html[h1 : page_html.find("</h1>", h1) + 5] if h1 >= 0 else ""
+    return f"{page_html[:head]}<body>{title}{page_html[start:end]}</body></html>"
 
 
 def ignored(html_text: str) -> str:
@@ -83,6 +89,12 @@ def facts(meta: Mapping[str, str], filters: Mapping[str, Sequence[str]]) -> str:
     ]
     return f"<span hidden data-pagefind-ignore>{''.join(parts)}</span>"
 
+
+#: seconds without an answer from Pagefind (while pages are given) before the build fails
+STALLED = 120
+#: seconds between log lines while Pagefind writes its bundle
+WAITING = 30
+_log = get_plugin_logger(__name__)
 
 #: Pagefind's options for the archive: the permalink after every heading would be a word of
 #: every page
@@ -177,21 +189,22 @@ class Indexer:
         return self.pages
 
     def close(self) -> None:
-        """Stop the binary (it ends when its input does); safe to call more than once."""
+        """Stop the binary (it ends when its input does) and close its pipes; safe to call
+        more than once."""
         import subprocess
 
-        if self.process.poll() is not None:
-            return
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except (OSError, ValueError):
+                pass  # a binary that died left a broken pipe: nothing more to say to it
         try:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
             self.process.wait(timeout=10)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)
 
     # --- messages --------------------------------------------------------------------------
 
@@ -210,24 +223,50 @@ class Indexer:
         return self._sent
 
     def _ask(self, payload: Mapping[str, object]) -> dict[str, object]:
-        """Send ``payload`` once every message before it is answered; wait for its answer."""
+        """Send ``payload`` once every message before it is answered; wait for its answer.
+
+        The pages are waited for as long as Pagefind answers one within STALLED seconds; the
+        bundle (``WriteFiles``) as long as it takes, said in the log every WAITING seconds.
+        """
+        import time
+
         self._flush()
         with self._done:  # the binary may answer out of order: all pages first, then this
+            moved, count = time.monotonic(), self._answered
             while self._answered < self._sent and self._reader.is_alive():
                 self._done.wait(1.0)
+                if self._answered != count:
+                    moved, count = time.monotonic(), self._answered
+                elif time.monotonic() - moved > STALLED:
+                    raise SearchError(self._stalled())
             number = self._sent + 1
             self._waiting.add(number)
         self._send(payload)
         self._flush()
+        started = said = time.monotonic()
         with self._done:
             while number not in self._answers and self._reader.is_alive():
                 self._done.wait(1.0)
+                now = time.monotonic()
+                if payload.get("type") != "WriteFiles" and now - started > STALLED:
+                    raise SearchError(self._stalled())
+                if now - said > WAITING:
+                    said = now
+                    _log.info(f"still waiting for Pagefind's bundle ({now - started:.0f} s)")
             answer = self._answers.pop(number, None)
         if answer is None:
             raise SearchError(self._gone())
         if answer.get("type") == "Error":
             raise SearchError(f"Pagefind refused: {answer.get('message')}")
         return answer
+
+    def _stalled(self) -> str:
+        self.process.kill()
+        return (
+            f"Pagefind's binary stopped answering ({self._answered} of {self._sent} messages "
+            f"answered, none for {STALLED} s); run the build again, or set 'search: false' "
+            "under the hindsight plugin"
+        )
 
     def _flush(self) -> None:
         assert self.process.stdin is not None
@@ -243,9 +282,15 @@ class Indexer:
             code: int | None = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             code = None
+        how = (
+            ""
+            if code is None
+            else f" (killed by signal {-code})"
+            if code < 0
+            else f" (exit code {code})"
+        )
         return (
-            "Pagefind's binary stopped while indexing"
-            + (f" (exit code {code})" if code is not None else "")
+            f"Pagefind's binary stopped while indexing{how}"
             + "; run the build again, or set 'search: false' under the hindsight plugin"
         )
 

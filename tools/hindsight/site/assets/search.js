@@ -90,41 +90,43 @@
     });
   }
 
-  /* One query at a time, the latest asked. Pagefind's WebAssembly answers one query after
-     another, and a common word costs it most of a second at 10,000 incidents; typed letter by
-     letter ("r", "ru", "run"…) it would queue a query per letter. So a query asked while
-     another runs waits, and is dropped (its promise gives null) when a newer one is asked;
-     words being typed wait `delay` ms for the next key first. */
+  /* One query at a time, the latest asked, for each box. Pagefind's WebAssembly answers one
+     query after another, and a common word costs it most of a second at 10,000 incidents;
+     typed letter by letter ("r", "ru", "run"…) it would queue a query per letter. So a query
+     asked while another of the same box runs waits, and is dropped (its promise gives null)
+     when a newer one is asked; words being typed wait `delay` ms for the next key first. */
   var TYPING = 120;
-  var busy = false, waiting = null, timer = 0;
-  function run(term, filters, delay) {
-    if (waiting) { waiting.resolve(null); }
-    var entry = { term: term, filters: filters || {} };
-    var promise = new Promise(function (resolve) { entry.resolve = resolve; });
-    waiting = entry;
-    clearTimeout(timer);
-    timer = 0;
-    if (delay) {
-      timer = setTimeout(function () { timer = 0; if (!busy) { runWaiting(); } }, delay);
-    } else if (!busy) {
-      runWaiting();
+  function queue() {
+    var busy = false, waiting = null, timer = 0;
+    function runWaiting() {
+      var entry = waiting;
+      waiting = null;
+      if (!entry) { return; }
+      busy = true;
+      pagefind().then(function (pf) {
+        return pf.search(entry.term || null, { filters: entry.filters });
+      }).then(entry.resolve, function (error) {
+        console.warn("search:", error);
+        entry.resolve(null);
+      }).then(function () {
+        busy = false;
+        if (waiting && !timer) { runWaiting(); }
+      });
     }
-    return promise;
-  }
-  function runWaiting() {
-    var entry = waiting;
-    waiting = null;
-    if (!entry) { return; }
-    busy = true;
-    pagefind().then(function (pf) {
-      return pf.search(entry.term || null, { filters: entry.filters });
-    }).then(entry.resolve, function (error) {
-      console.warn("search:", error);
-      entry.resolve(null);
-    }).then(function () {
-      busy = false;
-      if (waiting && !timer) { runWaiting(); }
-    });
+    return function run(term, filters, delay) {
+      if (waiting) { waiting.resolve(null); }
+      var entry = { term: term, filters: filters || {} };
+      var promise = new Promise(function (resolve) { entry.resolve = resolve; });
+      waiting = entry;
+      clearTimeout(timer);
+      timer = 0;
+      if (delay) {
+        timer = setTimeout(function () { timer = 0; if (!busy) { runWaiting(); } }, delay);
+      } else if (!busy) {
+        runWaiting();
+      }
+      return promise;
+    };
   }
 
   function pageUrl(term, filters) {
@@ -161,7 +163,7 @@
     } else {
       document.body.insertBefore(form, document.body.firstChild);
     }
-    var asked = 0, active = -1;
+    var asked = 0, active = -1, run = queue();
 
     function links() { return list.querySelectorAll("a"); }
     function highlight(index) {
@@ -263,7 +265,7 @@
     root.appendChild(count);
     root.appendChild(list);
     root.appendChild(more);
-    var asked = 0, found = [], shown = 0;
+    var asked = 0, found = [], shown = 0, run = queue();
 
     function chosen() {
       var filters = {};
