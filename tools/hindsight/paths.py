@@ -45,6 +45,13 @@ def _entries(base: Path) -> Iterator[os.DirEntry[str]]:
         return
 
 
+def incident_folders(settings: Settings) -> Iterator[tuple[str, str]]:
+    """``(name, path)`` of every incident folder, in no order: :func:`discover` without the
+    cost of a Path each, for a pass over a large archive."""
+    for entry in _incident_entries(settings.incidents_path):
+        yield entry.name, entry.path
+
+
 def discover(settings: Settings) -> list[Path]:
     """Every incident folder, sorted by name."""
     base = settings.incidents_path
