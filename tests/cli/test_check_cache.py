@@ -318,3 +318,30 @@ def test_a_cache_of_other_code_or_data_is_not_trusted(  # type: ignore[no-untype
         with (package / changed).open("a", encoding="utf-8") as file:
             file.write("\n# changed\n")
         assert "STALE" not in run("check").out, f"{changed} changed, the cache was trusted"
+
+
+def test_what_hs810_keeps_follows_the_restricted_incidents(
+    archive: Path, cached: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """A mention is kept by the files' digest and the names looked for: when an incident
+    becomes restricted, or public again, the incidents that name it are read again."""
+    body = GOOD.format(id="2026-11-02-public").replace(
+        "## Root cause\n\nText.", "## Root cause\n\nAs in 2026-11-01-vault."
+    )
+    incident(archive, "2026-11-02-public", body)
+    secret = GOOD.format(id="2026-11-01-vault").replace(
+        "visibility: internal", "visibility: restricted"
+    )
+    other = GOOD.format(id="2026-11-03-other")  # restricted from the start, named nowhere
+    incident(archive, "2026-11-03-other", other.replace("internal", "restricted"))
+    assert not [m for m in messages(same_as_fresh(run)) if m.startswith("HS810")]
+    incident(archive, "2026-11-01-vault", secret)  # now it exists, restricted
+    assert [m[:52] for m in messages(same_as_fresh(run)) if m.startswith("HS810")] == [
+        "HS810 names the restricted incident 2026-11-01-vault"
+    ]
+    with sqlite3.connect(cached / FILE) as db:
+        assert {n for (n,) in db.execute("SELECT name FROM mention")} >= {"2026-11-02-public"}
+    assert [m for m in messages(same_as_fresh(run)) if m.startswith("HS810")]  # from the cache
+    made_public = secret.replace("visibility: restricted", "visibility: internal")
+    (archive / "incidents" / "2026-11-01-vault" / "postmortem.md").write_text(made_public)
+    assert not [m for m in messages(same_as_fresh(run)) if m.startswith("HS810")]

@@ -7,6 +7,7 @@ this rule reads the whole archive to learn which incidents are restricted.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from hindsight.config import Settings
 from hindsight.mentions import (
@@ -60,12 +61,17 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     settings = ctx.settings
-    hidden = restricted(settings)
+    cache = archive.cache if archive.cache is not None and archive.cache.usable else None
+    public = _plainly_public(archive, settings) if cache is not None else {}
+    hidden = restricted(settings, [(name, None, False) for name in public])
     if hidden.pattern is None:
         return
     secret = {item.id for item, _ in hidden.by_key.values()}
     for name in archive.checked:
-        for label, line, column, message in _in_incident(archive, settings, hidden, secret, name):
+        kept = cache.mentions(name, public[name], hidden.digest) if name in public else None
+        if kept is None:
+            kept = _in_incident(archive, settings, hidden, secret, name)
+        for label, line, column, message in kept:
             yield _finding(label, line, column, message, name)
     for page in docs_pages(settings):
         try:
@@ -82,10 +88,32 @@ def _finding(path: str, line: int, column: int, message: str, incident: str | No
     return Finding(path, line, column, rule.code, rule.category, rule.level, message, incident)
 
 
+def _plainly_public(archive: Archive, settings: Settings) -> dict[str, str | None]:
+    """The digest of each checked incident whose postmortem plainly says it is internal.
+
+    With a check cache, every checked incident is read whole anyway (its digest finds what
+    was kept): reading it here tells which are restricted without reading their heads again,
+    and the check reuses the digests.
+    """
+    from hindsight.cache import key
+    from hindsight.load.incident import read_sources
+
+    public = {}
+    for name in archive.checked:
+        sources = read_sources(settings.incidents_path / name)
+        digest = key(sources)
+        if archive.digests is not None:
+            archive.digests[name] = digest
+        postmortem = sources.postmortem
+        if not isinstance(postmortem, OSError) and plainly_internal(postmortem):
+            public[name] = digest
+    return public
+
+
 def _in_incident(
     archive: Archive, settings: Settings, hidden: Names, secret: set[str], name: str
-) -> list[tuple[str, int, int, str]]:
-    """``(path, line, column, message)`` of each mention in incident ``name``'s files, when it is
+) -> list[Any]:
+    """``[path, line, column, message]`` of each mention in incident ``name``'s files, when it is
     public; kept in the check cache by the files' digest and the names looked for."""
     from hindsight.cache import key
     from hindsight.load.incident import read_sources
@@ -101,8 +129,8 @@ def _in_incident(
     cache = archive.cache
     kept = cache.mentions(name, digest, hidden.digest) if cache is not None else None
     if kept is not None:
-        return [tuple(item) for item in kept]  # type: ignore[misc]
-    found = []
+        return kept
+    found: list[Any] = []
     for data, path in ((postmortem, folder / "postmortem.md"), (timeline, folder / "timeline.log")):
         if isinstance(data, OSError):
             continue
