@@ -642,3 +642,18 @@ def test_a_public_text_naming_a_restricted_incident_is_reported_at_its_line(
     ]
     text = run("check", "incidents/2026-11-02-public").out
     assert "remove the mention, or describe it without its id or title" in text
+
+
+def test_an_incident_is_named_by_its_id_as_in_the_other_commands(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """``check ID`` checks that incident; a misspelt one gets the nearest, and exit 2."""
+    incident(archive, "2026-11-01-login-timeouts", GOOD.format(id="2026-11-01-login-timeouts"))
+    incident(archive, "2026-11-02-other", GOOD.format(id="2026-11-02-other"))
+    result = run("check", "--format", "json", "2026-11-01-login-timeouts")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["incidents_checked"] == 1
+    typo = run("check", "incidents/2026-11-01-login-timeout")
+    assert typo.code == 2 and "Traceback" not in typo.err
+    assert (
+        "incidents/2026-11-01-login-timeout: no such file or folder; did you mean "
+        "'incidents/2026-11-01-login-timeouts'?" in typo.err
+    )

@@ -91,6 +91,20 @@ def test_the_incident_under_investigation_is_the_default(archive: Path, run) -> 
     assert run("comms", "-a", "external").out.startswith("**Investigating**")
 
 
+def test_an_incident_no_longer_investigated_is_named_as_comms_takes_it(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Once nothing is under investigation, the message says how comms names an incident
+    (an argument, not log's --incident), and $HINDSIGHT_INCIDENT names it as for log."""
+    _incident(archive, OVER, status="draft")
+    result = run("comms", "-a", "summary")
+    assert result.code == 2
+    assert "name one with 'hindsight comms ID -a …' (most recent: " + ID in result.err
+    assert "--incident" not in result.err
+    monkeypatch.setenv("HINDSIGHT_INCIDENT", ID)
+    assert run("comms", "-a", "summary").code == 0
+
+
 def test_external_update_uses_public_names_and_plain_language(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     _incident(archive, services=["checkout-api", "payments-db"])
     result = run(

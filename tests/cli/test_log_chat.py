@@ -240,7 +240,7 @@ def test_a_second_run_adds_nothing(incident: Path, export: Path, run) -> None:  
     before = incident.read_bytes()
     result = run("log", "--from-chat", str(export / "inc-checkout"))
     assert result.code == 0
-    assert "Added 0 event(s)" in result.out and "8 already there, skipped" in result.out
+    assert "Added 0 event(s)" in result.out and "8 already there, skipped\n" in result.out
     assert "Suggested milestones" not in result.out
     assert incident.read_bytes() == before
 

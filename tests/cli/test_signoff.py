@@ -110,4 +110,6 @@ def test_unknown_incident_and_status(archive: Path, run) -> None:  # type: ignor
     _incident(archive)
     result = run("status", "2026-11-21-exampel", "draft")
     assert result.code == 2 and "did you mean" in result.err.lower()
-    assert run("status", ID, "done").code == 2
+    unknown = run("status", ID, "done")
+    assert unknown.code == 2
+    assert "Invalid value for 'STATUS': 'done' is not one of 'investigating'," in unknown.err

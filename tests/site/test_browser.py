@@ -79,6 +79,8 @@ def test_search_finds_an_incident_by_a_word_only_it_contains(site: Path) -> None
         first = page.locator("#hs-search .hs-result").first
         first.wait_for(timeout=15_000)
         assert page.locator("#hs-search .hs-result").count() == 1
+        more = page.locator("#hs-search .hs-search__more a").inner_text()
+        assert more == "1 result, with filters"  # not "All 1 results"
         text = first.inner_text()
         assert "Queue stalled for an hour" in text and "2026-11-21-queue-stalled" in text
         assert first.locator(".hs-sev").inner_text() == "SEV1"

@@ -627,3 +627,14 @@ def test_a_pagefind_that_stops_answering_fails_the_build_instead_of_hanging(
     with pytest.raises(BuildFailed, match=r"search: Pagefind's binary stopped answering \(0 of 1"):
         build()
     assert not (tmp_path / "site").exists()
+
+
+def test_a_comment_above_the_title_does_not_show_the_title_twice(
+    tmp_path: Path, build: Build
+) -> None:
+    """``hindsight import`` writes where the text came from above the title: the page still
+    shows one title, the card's."""
+    comment = "<!-- Imported from notes.md on 2026-11-21 by hindsight import. -->\n"
+    make_incident(tmp_path, "2026-11-21-a", body=comment + BODY)
+    page = (build() / "incidents" / "2026-11-21-a" / "index.html").read_text()
+    assert page.count("<h1") == 1

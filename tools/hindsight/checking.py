@@ -40,8 +40,10 @@ def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
     everything = {root, base, root / CONFIG_NAME, root / "templates"}
     for given in paths:
         target = given.resolve()
+        if not target.exists() and len(given.parts) == 1 and is_incident_name(given.name):
+            target = base / given.name  # an incident's id, as the other commands take it
         if not target.exists():
-            raise HindsightError(f"{given}: no such file or folder")
+            raise HindsightError(f"{given}: no such file or folder{_closest(settings, given)}")
         if (
             target in everything
             or (root / "templates") in target.parents
@@ -55,6 +57,15 @@ def select(settings: Settings, paths: Iterable[Path]) -> list[Path]:
             )
         chosen.append(settings.incidents_path / folder.name)
     return sorted(set(chosen)) if chosen else discover(settings)
+
+
+def _closest(settings: Settings, given: Path) -> str:
+    """``; did you mean 'incidents/ID'?`` for the incident whose id is nearest ``given``'s name."""
+    from hindsight.config import suggest
+
+    names = [p.name for p in discover(settings)]
+    hint = suggest(given.name, names)
+    return hint.replace("'", f"'{settings.incidents_dir}/", 1) if hint else ""
 
 
 #: below this many incidents, starting worker processes may cost more than it saves (two cores,

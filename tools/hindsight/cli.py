@@ -387,7 +387,11 @@ def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> Non
 
 @cli.command()
 @click.argument("incident_id", metavar="ID")
-@click.argument("status", type=click.Choice(["investigating", "draft", "in-review", "approved"]))
+@click.argument(
+    "status",
+    metavar="STATUS",
+    type=click.Choice(["investigating", "draft", "in-review", "approved"]),
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.pass_obj
 def status(archive: Archive, incident_id: str, status: str, today: str | None) -> int:
@@ -414,7 +418,7 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
 
 
 @cli.command()
-@click.argument("incident_id", metavar="[ID]", required=False)
+@click.argument("incident_id", metavar="[ID]", required=False, envvar="HINDSIGHT_INCIDENT")
 @click.option(
     "--audience",
     "-a",
@@ -433,7 +437,8 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
 def comms(
     archive: Archive, incident_id: str | None, audience: str, message: str | None, log_it: bool
 ) -> int:
-    """Write a status update or the summary from templates/comms/ (default: the open incident).
+    """Write a status update or the summary from templates/comms/ (default: $HINDSIGHT_INCIDENT,
+    else the incident under investigation).
 
     Prints the message to paste. A customer update that names people, internal services or
     hosts, or any message with a secret or blameful wording, is printed with the reasons
@@ -445,7 +450,7 @@ def comms(
     from hindsight.model import Milestone
 
     settings = archive.settings
-    folder = logbook.find_incident(settings, incident_id)
+    folder = logbook.find_incident(settings, incident_id, "'hindsight comms ID -a …'")
     loaded = load_incident(folder, settings)
     if loaded.incident is None:
         first = loaded.problems[0]

@@ -41,8 +41,11 @@ class Logged(NamedTuple):
     events: tuple[TimelineEvent, ...]
 
 
-def find_incident(settings: Settings, wanted: str | None) -> Path:
-    """The incident folder named by ``wanted``, or the one under investigation."""
+def find_incident(settings: Settings, wanted: str | None, how: str = "--incident ID") -> Path:
+    """The incident folder named by ``wanted``, or the one under investigation.
+
+    ``how`` is how the command names an incident, for the message when it must.
+    """
     if wanted:
         name = Path(wanted.rstrip("/")).name
         direct = settings.incidents_path / name
@@ -65,13 +68,12 @@ def find_incident(settings: Settings, wanted: str | None) -> Path:
     if not investigating:
         recent = ", ".join(f.name for f in discover(settings)[-3:][::-1]) or "none yet"
         raise HindsightError(
-            "no incident is under investigation; name one with --incident ID "
+            f"no incident is under investigation; name one with {how} "
             f"(most recent: {recent}), or declare one with 'hindsight new TITLE'"
         )
     listing = "\n".join(f"  {f.name}" for f in investigating[::-1])
     raise HindsightError(
-        f"{len(investigating)} incidents are under investigation; "
-        f"choose one with --incident ID:\n{listing}"
+        f"{len(investigating)} incidents are under investigation; choose one with {how}:\n{listing}"
     )
 
 

@@ -227,7 +227,7 @@ def _report(
         + (f", times read in {zone}" if chat.source != "Slack export" else "")
         + ")"
         + (f"; {already} already there, skipped" if already else "")
-        + ":"
+        + (":" if added else "")
     )
     out += [f"  {line}" for line in added]
     out += list(chat.notes)

@@ -568,10 +568,15 @@ def on_this_day(data: SiteData, href: Href) -> str:
 
 
 def _drop_title(body: str) -> str:
-    """The body without its first line when that is a level-1 heading (the page shows one)."""
+    """The body without its first line when that is a level-1 heading (the page shows one).
+
+    Blank lines and whole-line HTML comments before it (``hindsight import`` writes where
+    the text came from; an ignore comment may stand there) are kept and passed over.
+    """
     lines = body.split("\n")
     for n, line in enumerate(lines):
-        if not line.strip():
+        text = line.strip()
+        if not text or text.startswith("<!--") and text.endswith("-->"):
             continue
         if _ATX_H1.match(line) or line.strip() == "#":
             return "\n".join(lines[:n] + lines[n + 1 :])

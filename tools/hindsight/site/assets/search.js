@@ -188,7 +188,8 @@
             exactFirst(items, term).forEach(function (d) { list.appendChild(result(d)); });
             var more = element("li", "hs-search__more");
             var all = element("a", "", items.length
-              ? "All " + found.results.length + " results, with filters"
+              ? (found.results.length === 1 ? "1 result" : "All " + found.results.length + " results")
+                + ", with filters"
               : "No results for \u201c" + term + "\u201d");
             all.href = pageUrl(term);
             more.appendChild(all);
