@@ -638,3 +638,24 @@ def test_a_comment_above_the_title_does_not_show_the_title_twice(
     make_incident(tmp_path, "2026-11-21-a", body=comment + BODY)
     page = (build() / "incidents" / "2026-11-21-a" / "index.html").read_text()
     assert page.count("<h1") == 1
+
+
+def test_a_restricted_id_put_in_the_sitemap_by_a_theme_override_fails_the_build(
+    tmp_path: Path, build: Build
+) -> None:
+    """The last line of defence: what the plugin did not write (here a theme override of the
+    sitemap) is read after the build, and the message names the page it was on."""
+    make_incident(tmp_path, "2026-11-21-secret", visibility="restricted")
+    make_incident(tmp_path, "2026-11-20-public")
+    write(
+        tmp_path / "overrides" / "sitemap.xml",
+        "<urlset><url><loc>https://example.com/notes/2026-11-21-secret/</loc></url></urlset>\n",
+    )
+    themed = MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    with pytest.raises(
+        BuildFailed,
+        match=r"sitemap.xml names the restricted incident 2026-11-21-secret on the page "
+        r"https://example.com/notes/2026-11-21-secret/: something outside the hindsight plugin",
+    ):
+        build(mkdocs_yml=themed)
+    assert not (tmp_path / "site").exists()

@@ -68,7 +68,9 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
         return
     secret = {item.id for item, _ in hidden.by_key.values()}
     for name in archive.checked:
-        kept = cache.mentions(name, public[name], hidden.digest) if name in public else None
+        if cache is not None and name not in public:
+            continue  # read whole just now: not plainly public, so not to look in
+        kept = cache.mentions(name, public[name], hidden.digest) if cache is not None else None
         if kept is None:
             kept = _in_incident(archive, settings, hidden, secret, name)
         for label, line, column, message in kept:

@@ -495,23 +495,28 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         allowed = {n for n, codes in ignores(markdown, first).items() if leaks.CODE in codes}
         found = leaks.scan(markdown, first, allowed)
         for secret in found:
-            self._found_secret(_shown_path(page.file.abs_src_path, self.settings.root), secret)
+            self._found_secret(self._page_label(page), secret)
         self._refuse_secrets()
         return leaks.redact(markdown, found) if found else markdown
+
+    def _page_label(self, page: Page) -> str:
+        """A hand-written page's file as messages name it: from the archive's root."""
+        from hindsight.paths import relative
+
+        path = page.file.abs_src_path
+        return relative(Path(path), self.settings.root) if path else page.file.src_uri
 
     def _page_mentions(self, page: Page, config: MkDocsConfig) -> None:
         """Note where a hand-written page names a restricted incident (in its source, by line),
         or is not text at all."""
         from hindsight.load.frontmatter import not_text
         from hindsight.mentions import describe, in_text
-        from hindsight.paths import relative
 
         try:
             source = page.file.content_string
         except (OSError, UnicodeDecodeError):
             return
-        path = page.file.abs_src_path
-        label = relative(Path(path), self.settings.root) if path else page.file.src_uri
+        label = self._page_label(page)
         binary = not_text(source.encode("utf-8", errors="surrogateescape"))
         if binary is not None:
             self.binary_pages.append(f"{label}:{binary[0]}: {binary[1]}")
@@ -630,10 +635,11 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 (self.slot("related"), pages.related(incident, self.data, href)),
             ):
                 output = output.replace(slot, search.ignored(html) if html else "", 1)
-        found = search.searchable(output) if self.indexer is not None else None
-        if found is not None and self.indexer is not None:
+        if self.indexer is not None:
+            searchable = search.searchable(output)
             try:
-                self.indexer.add(_result_url(page.url), found)
+                if searchable is not None:
+                    self.indexer.add(_result_url(page.url), searchable)
             except search.SearchError as exc:
                 raise PluginError(f"search: {exc}") from None
         return output
@@ -663,17 +669,15 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 name, found = leak
                 self._published_restricted(name, found, None)
         pattern = re.compile("|".join(re.escape(i) for i in self.restricted_ids), re.IGNORECASE)
-        for name in ("search/search_index.json", "sitemap.xml"):
-            path = site / name
-            try:
-                content = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            found = pattern.search(content)
-            if found:
-                self._published_restricted(
-                    name, found.group(0), _page_of(name, content, found.start())
-                )
+        try:  # (Material's search, which would write search/search_index.json, is refused)
+            content = (site / "sitemap.xml").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        found = pattern.search(content)
+        if found:
+            self._published_restricted(
+                "sitemap.xml", found.group(0), _page_of(content, found.start())
+            )
 
     def _published_restricted(self, name: str, found: str, page: str | None) -> None:
         raise PluginError(
@@ -767,16 +771,6 @@ def _result_url(url: str) -> str:
     return url[: -len("index.html")] if url.endswith("/index.html") else url
 
 
-def _shown_path(path: str | None, root: Path) -> str:
-    """``path`` relative to the archive's root, with ``/``, when it is inside it."""
-    if not path:
-        return "?"
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path
-
-
 def _strict_failure(config: MkDocsConfig) -> bool:
     """Whether ``mkdocs build --strict`` will abort after this event, for the warnings it saw."""
     from mkdocs.utils import CountHandler
@@ -801,17 +795,11 @@ def _replace_contents(target: str, source: str) -> None:
     shutil.rmtree(source, ignore_errors=True)
 
 
-def _page_of(name: str, content: str, at: int) -> str | None:
-    """The page of the built site that ``content`` (search index or sitemap) names around ``at``."""
-    if name.endswith(".xml"):
-        start = content.rfind("<loc>", 0, at)
-        end = content.find("</loc>", start)
-        return content[start + 5 : end].strip() if start >= 0 and end > 0 else None
-    start = content.rfind('"location":', 0, at)
-    if start < 0:
-        return None
-    found = re.match(r'"location":\s*"([^"]*)"', content[start:])
-    return found.group(1) or "(the home page)" if found else None
+def _page_of(sitemap: str, at: int) -> str | None:
+    """The page of the built site whose ``<loc>`` in the sitemap holds ``at``."""
+    start = sitemap.rfind("<loc>", 0, at)
+    end = sitemap.find("</loc>", start)
+    return sitemap[start + 5 : end].strip() if start >= 0 and end > 0 else None
 
 
 def _inside(path: str, folder: str) -> bool:

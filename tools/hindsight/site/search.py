@@ -90,6 +90,8 @@ def facts(meta: Mapping[str, str], filters: Mapping[str, Sequence[str]]) -> str:
     return f"<span hidden data-pagefind-ignore>{''.join(parts)}</span>"
 
 
+#: what to do when Pagefind cannot index, said in each such message
+_INSTEAD = "set 'search: false' under the hindsight plugin"
 #: seconds without an answer from Pagefind (while pages are given) before the build fails
 STALLED = 120
 #: seconds between log lines while Pagefind writes its bundle
@@ -109,7 +111,7 @@ def executable() -> Path:
     except ImportError:
         raise SearchError(
             "the 'pagefind' package is not installed; install Hindsight with its dependencies "
-            "(pip install hindsight) or set 'search: false' under the hindsight plugin"
+            f"(pip install hindsight) or {_INSTEAD}"
         ) from None
     found = get_executable()
     if found is None:
@@ -148,8 +150,7 @@ class Indexer:
         except OSError as exc:
             raise SearchError(
                 f"Pagefind's binary {binary} cannot be started: {exc.strerror or exc}; "
-                "reinstall it (pip install 'pagefind[bin]'), or set 'search: false' under the "
-                "hindsight plugin"
+                f"reinstall it (pip install 'pagefind[bin]'), or {_INSTEAD}"
             ) from None
         self.pages = 0
         self.errors: list[str] = []
@@ -208,7 +209,7 @@ class Indexer:
 
     # --- messages --------------------------------------------------------------------------
 
-    def _send(self, payload: Mapping[str, object]) -> int:
+    def _send(self, payload: Mapping[str, object]) -> None:
         import base64
         import json
 
@@ -220,7 +221,6 @@ class Indexer:
             self.process.stdin.write(data)
         except (BrokenPipeError, ValueError):
             raise SearchError(self._gone()) from None
-        return self._sent
 
     def _ask(self, payload: Mapping[str, object]) -> dict[str, object]:
         """Send ``payload`` once every message before it is answered; wait for its answer.
@@ -264,8 +264,7 @@ class Indexer:
         self.process.kill()
         return (
             f"Pagefind's binary stopped answering ({self._answered} of {self._sent} messages "
-            f"answered, none for {STALLED} s); run the build again, or set 'search: false' "
-            "under the hindsight plugin"
+            f"answered, none for {STALLED} s); run the build again, or {_INSTEAD}"
         )
 
     def _flush(self) -> None:
@@ -289,10 +288,7 @@ class Indexer:
             if code < 0
             else f" (exit code {code})"
         )
-        return (
-            f"Pagefind's binary stopped while indexing{how}"
-            + "; run the build again, or set 'search: false' under the hindsight plugin"
-        )
+        return f"Pagefind's binary stopped while indexing{how}; run the build again, or {_INSTEAD}"
 
     def _read(self) -> None:
         import base64
