@@ -10,7 +10,7 @@ from pathlib import Path
 def replace(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
     """Write ``data`` to a new file beside ``path``, fsync it, and rename it over ``path``.
 
-    With ``expected``, refuse (:class:`ChangedError`) when ``path`` no longer holds exactly
+    A missing ``path`` is created. With ``expected``, refuse (:class:`ChangedError`) when ``path`` no longer holds exactly
     those bytes just before the rename: someone edited it since it was read.
     """
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -19,7 +19,12 @@ def replace(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o777)
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        except FileNotFoundError:  # a new file: the mode a plain open() would give it
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
         if expected is not None and path.read_bytes() != expected:
             raise ChangedError(path)
         os.replace(temp, path)

@@ -655,6 +655,79 @@ def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
     )
 
 
+@cli.group()
+def actions() -> None:
+    """Action items in the archive's tracker (GitHub Issues or Jira)."""
+
+
+@actions.command("sync")
+@click.option(
+    "--apply", "apply_it", is_flag=True, help="Carry out the plan (default: only print it)."
+)
+@click.option(
+    "--no-open",
+    is_flag=True,
+    help="Only read ticket states back (mark done, report); open no issue. The weekly job's way.",
+)
+@click.option(
+    "--incident",
+    "ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this incident's action items (repeat for more).",
+)
+@click.pass_obj
+def actions_sync(archive: Archive, apply_it: bool, no_open: bool, ids: tuple[str, ...]) -> None:
+    """Open a ticket for each action item without one, and mark items done when their ticket is.
+
+    Reads the tracker set up under 'tracker:' in hindsight.yml, with credentials from the
+    environment only: GITHUB_TOKEN (and GITHUB_API_URL on GitHub Enterprise), or JIRA_USER
+    and JIRA_API_TOKEN. Without --apply, nothing is changed: the plan is printed item by item.
+    """
+    from hindsight import clock
+    from hindsight.tracker import carry_out, make_plan, tracker_for
+
+    settings = archive.settings
+    tracker = tracker_for(settings)
+    incidents = _load_all(archive)
+    if ids:
+        known = {i.id for i in incidents}
+        for wanted in ids:
+            if wanted not in known:
+                from hindsight.config import suggest
+
+                raise click.UsageError(f"no incident '{wanted}'{suggest(wanted, sorted(known))}")
+        incidents = [i for i in incidents if i.id in ids]
+    missing = tracker.credentials_missing()
+    if missing and (apply_it or tracker.name == "Jira"):
+        raise HindsightError(f"cannot sync with {tracker.describe()}: {missing}")
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    plan = make_plan(incidents, tracker, open_new=not no_open, progress=say)
+    shown = [s for s in plan.steps if s.verb != "nothing"]
+    for step in shown:
+        click.echo(f'{step.where}: {step.verb}: "{step.action}": {step.detail}')
+    counts = {verb: sum(1 for s in plan.steps if s.verb == verb) for verb in _SYNC_VERBS}
+    summary = ", ".join(f"{n} {verb}" for verb, n in counts.items() if n) or "nothing to do"
+    if plan.waiting:
+        summary += f"; {plan.waiting} item(s) wait for their postmortem to reach in-review"
+    click.echo(f"Plan: {summary}.")
+    if not apply_it:
+        click.echo("Dry run: nothing was changed. Run again with --apply to carry it out.")
+        return
+    done = carry_out(plan, tracker, settings, clock.now().strftime("%Y-%m-%dT%H:%MZ"), say)
+    click.echo(
+        f"Done: {done['opened']} opened, {done['linked']} linked, {done['done']} marked done"
+        + (", tickets.json updated" if done["states"] else "")
+        + "."
+    )
+
+
+_SYNC_VERBS = ("open", "link", "mark done", "report", "skip", "nothing")
+
+
 @cli.command()
 @click.pass_obj
 def schema(archive: Archive) -> None:

@@ -6,6 +6,7 @@ Every problem is collected, then reported together (``ConfigError``, exit 2), ea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -62,6 +63,14 @@ class Settings(NamedTuple):
     security_allow: tuple[str, ...] = ()
     security_deny: tuple[str, ...] = ()
     site_secrets: str = "refuse"
+    tracker_kind: str | None = None
+    tracker_repo: str | None = None
+    tracker_jira_url: str | None = None
+    tracker_project: str | None = None
+    tracker_issue_type: str = "Task"
+    tracker_labels: tuple[str, ...] = ("postmortem-action",)
+    tracker_template: str = "tracker/issue.md.j2"
+    tracker_accounts: Mapping[str, str] = MappingProxyType({})
     chat_pins: tuple[str, ...] = ("pushpin", "round_pushpin")
     chat_alert_bots: tuple[str, ...] = (
         "pagerduty",
@@ -183,6 +192,27 @@ def _rule_levels(value: Any) -> tuple[Any, str | None]:
     return dict(value), None
 
 
+def _repo(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", value.strip()):
+        return value.strip(), None
+    return None, "must be the repository as OWNER/NAME, like example/incident-archive"
+
+
+def _project_key(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", value.strip()):
+        return value.strip(), None
+    return None, "must be a Jira project key in capitals, like OPS"
+
+
+def _labels(value: Any) -> tuple[Any, str | None]:
+    items, error = _str_list(value)
+    if error or not items:
+        return None, "must be a list of one or more labels, like [postmortem-action]"
+    if any("," in v or (v != v.strip()) for v in items):
+        return None, "labels cannot contain commas or start or end with a space"
+    return items, None
+
+
 def _statuses(value: Any) -> tuple[Any, str | None]:
     items, error = _str_list(value)
     if error:
@@ -213,6 +243,16 @@ SCHEMA: Mapping[str, Any] = {
         "public_names": ("comms_public_names", _str_map),
     },
     "security": {"allow": ("security_allow", _str_list), "deny": ("security_deny", _str_list)},
+    "tracker": {
+        "kind": ("tracker_kind", _choice("github", "jira")),
+        "repo": ("tracker_repo", _repo),
+        "url": ("tracker_jira_url", _optional_url),
+        "project": ("tracker_project", _project_key),
+        "issue_type": ("tracker_issue_type", _str),
+        "labels": ("tracker_labels", _labels),
+        "template": ("tracker_template", _str),
+        "accounts": ("tracker_accounts", _str_map),
+    },
     "chat": {"pins": ("chat_pins", _names), "alert_bots": ("chat_alert_bots", _names)},
     "review": {
         "sev1_days": ("review_sev1_days", _positive_int),
