@@ -389,3 +389,23 @@ def test_jira_finds_an_earlier_issue_over_pages(tmp_path: Path, jira: FakeJira, 
     assert result.code == 0, result.err
     assert path.read_text().replace(" ", "") == text.replace(" ", "")
     assert len(jira.issues) == 7
+
+
+def test_overdue_knows_what_the_tracker_closed(tmp_path: Path, github: FakeGitHub, run) -> None:  # type: ignore[no-untyped-def]
+    make_incident(tmp_path)
+    assert run("actions", "sync", "--apply").code == 0
+    first, second = created(github)
+    github.close_issue(first["number"])
+    assert run("actions", "sync", "--no-open").code == 0, "a dry run writes no tickets.json"
+    assert not (tmp_path / "tickets.json").exists()
+    # the states are recorded by a read-back that could not mark done (no Status column)
+    path = tmp_path / "incidents" / ID / "postmortem.md"
+    text = path.read_text()
+    assert run("actions", "sync", "--apply", "--no-open").code == 0
+    path.write_text(text)  # as if the item were not marked done yet
+    result = run("overdue", "--today", "2026-12-21")
+    assert result.code == 0, result.err
+    assert f"{second['html_url']}, open at the last sync" in result.out
+    assert "is closed in the tracker: hindsight actions sync --apply marks it done" in result.out
+    markdown = run("overdue", "--today", "2026-12-21", "--format", "markdown").out
+    assert "### Closed in the tracker, not yet marked done" in markdown

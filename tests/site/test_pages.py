@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from hindsight.rules import ALL_RULES, by_code
 from hindsight.site import charts, pages
+from tests.conftest import write
 from tests.site.conftest import BODY, TODAY, data_of, href, load, make_incident
 
 EVIL = '<img src=x onerror=alert(1)> & "quotes"'
@@ -89,6 +91,38 @@ def test_open_action_items_come_overdue_first_with_ticket_links(tmp_path: Path) 
     )
     assert "Finished" not in html
     assert "3 open action items, 1 overdue on 2026-11-21" in html
+
+
+def test_action_items_show_their_tickets_state_from_the_last_sync(tmp_path: Path) -> None:
+    body = BODY.replace(
+        "| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |",
+        "| Closed there | lee | 2026-12-15 | PLAT-1 | open |\n"
+        "| Dropped there | dana | 2026-11-01 | PLAT-2 | open |\n"
+        "| Open there | lee | 2026-12-01 | PLAT-3 | open |\n"
+        "| Never synced | lee | 2026-12-01 | PLAT-4 | open |",
+    )
+    make_incident(tmp_path, "2026-10-01-a", body=body)
+    incident = load(tmp_path, "2026-10-01-a")
+    assert "Ticket states" not in pages.action_items_page(data_of(tmp_path, incident), href)
+    states = {
+        "PLAT-1": {"state": "closed", "completed": True, "reason": "Done", "url": ""},
+        "PLAT-2": {"state": "closed", "completed": False, "reason": "Won't Do", "url": ""},
+        "PLAT-3": {"state": "open", "completed": False, "reason": "open", "url": ""},
+    }
+    write(
+        tmp_path / "tickets.json",
+        json.dumps({"tracker": "Jira", "synced": "2026-11-20T07:00Z", "tickets": states}),
+    )
+    html = pages.action_items_page(data_of(tmp_path, incident), href)
+    assert "Ticket states as of the last sync with the tracker, 2026-11-20T07:00Z." in html
+    rows = {row.split("</td>")[1]: row for row in html.split("<tr")[2:]}
+    assert (
+        'hs-ticket-closed" title="In the tracker at the last sync, 2026-11-20T07:00Z">closed<'
+        in rows["<td>Closed there"]
+    )
+    assert ">not planned</span>" in rows["<td>Dropped there"]
+    assert ">open</span>" in rows["<td>Open there"]
+    assert "hs-ticket-state" not in rows["<td>Never synced"]
 
 
 def test_incident_page_links_the_bare_tickets_of_its_action_items_table(tmp_path: Path) -> None:

@@ -233,17 +233,39 @@ def stats_csv(figures: dict[str, Any]) -> str:
 
 
 def overdue(incidents: Sequence[Incident], settings: Settings, today: date) -> dict[str, Any]:
-    """Open action items past their due date and postmortems past their review date."""
-    items = [
-        dict(row, days_overdue=(today - date.fromisoformat(row["due"])).days)
-        for row in action_items(incidents, today)
-        if row["overdue"]
-    ]
+    """Open action items past their due date and postmortems past their review date.
+
+    With ``tickets.json`` from ``hindsight actions sync``, each item carries its ticket's
+    state at the last sync, and an item whose ticket was closed as done is not overdue: it
+    is listed apart, to be marked done by the next sync.
+    """
+    from hindsight.tracker import load_states
+
+    states = load_states(settings.root).get("tickets") or {}
+    items, closed = [], []
+    for row in action_items(incidents, today):
+        if not row["overdue"]:
+            continue
+        state = states.get(row["ticket"]) if row["ticket"] else None
+        shown = None
+        if isinstance(state, dict):
+            shown = (
+                "open"
+                if state.get("state") != "closed"
+                else "closed"
+                if state.get("completed")
+                else "not planned"
+            )
+        row = dict(
+            row, days_overdue=(today - date.fromisoformat(row["due"])).days, ticket_state=shown
+        )
+        (closed if shown == "closed" else items).append(row)
     items.sort(key=lambda r: (-r["days_overdue"], r["incident"], r["line"]))
     return {
         "version": VERSION,
         "today": today.isoformat(),
         "action_items": items,
+        "closed_in_tracker": closed,
         "reviews": reviews_overdue(incidents, settings, today),
     }
 
@@ -276,7 +298,7 @@ def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
         ]
         out += [
             f"| {plural(r['days_overdue'], 'day')} | {_md(r['action'])} | {_md(_name(r['owner'], settings))} | "
-            f"{r['due']} | {_md(r['ticket'])} | {_md(r['incident'])} |"
+            f"{r['due']} | {_md(_ticket(r) if r['ticket'] else '')} | {_md(r['incident'])} |"
             for r in items
         ]
     if reviews:
@@ -292,9 +314,30 @@ def overdue_markdown(report: dict[str, Any], settings: Settings) -> str:
             f"{_md(r['status'])} | {r['due']} |"
             for r in reviews
         ]
+    closed = report.get("closed_in_tracker") or []
+    if closed:
+        out += [
+            "",
+            "### Closed in the tracker, not yet marked done",
+            "",
+            "`hindsight actions sync --apply` marks them done.",
+            "",
+            "| Action | Ticket | Incident |",
+            "| --- | --- | --- |",
+        ]
+        out += [
+            f"| {_md(r['action'])} | {_md(r['ticket'])} | {_md(r['incident'])} |" for r in closed
+        ]
     if not items and not reviews:
         out += ["", "Nothing is overdue."]
     return "\n".join(out) + "\n"
+
+
+def _ticket(row: dict[str, Any]) -> str:
+    if not row["ticket"]:
+        return "no ticket"
+    state = row.get("ticket_state")
+    return f"{row['ticket']}, {state} at the last sync" if state else row["ticket"]
 
 
 def overdue_text(report: dict[str, Any], settings: Settings) -> str:
@@ -306,7 +349,12 @@ def overdue_text(report: dict[str, Any], settings: Settings) -> str:
     for r in items:
         out.append(
             f"  {plural(r['days_overdue'], 'day'):>9}  {r['incident']}:{r['line']}  {r['action']} "
-            f"({_name(r['owner'], settings)}, due {r['due']}, {r['ticket'] or 'no ticket'})"
+            f"({_name(r['owner'], settings)}, due {r['due']}, {_ticket(r)})"
+        )
+    for r in report.get("closed_in_tracker") or ():
+        out.append(
+            f"  {'closed':>9}  {r['incident']}:{r['line']}  {r['action']} ({r['ticket']} is closed "
+            "in the tracker: hindsight actions sync --apply marks it done)"
         )
     for r in reviews:
         out.append(

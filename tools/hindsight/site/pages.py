@@ -21,7 +21,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hindsight.config import Settings
 from hindsight.humane import duration, moment, plural
@@ -116,6 +117,8 @@ class SiteData(NamedTuple):
     facets: Mapping[str, tuple[FacetValue, ...]]
     #: listing rows already made, by (incident id, filterable, way to the root)
     rows: dict[tuple[str, bool, str], str]
+    #: tickets.json: the tickets' states at the last ``hindsight actions sync``
+    tickets: Mapping[str, Any] = MappingProxyType({})
 
 
 def site_data(incidents: Iterable[Incident], settings: Settings, today: date) -> SiteData:
@@ -139,7 +142,11 @@ def site_data(incidents: Iterable[Incident], settings: Settings, today: date) ->
         else:
             values.sort(key=lambda v: v.label.lower())
         facets[facet] = tuple(values)
-    return SiteData(settings, today, ordered, {i.id: i for i in ordered}, facets, {})
+    from hindsight.tracker import load_states
+
+    return SiteData(
+        settings, today, ordered, {i.id: i for i in ordered}, facets, {}, load_states(settings.root)
+    )
 
 
 def page_head(title: str, *, listing: bool = False) -> str:
@@ -500,20 +507,47 @@ def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, h
             f"<tr{row_class}><td>{due}</td>"
             f"<td>{_cell_text(item.action)}</td>"
             f"<td>{person(owner, data.settings) if owner else '–'}</td>"
-            f"<td>{ticket_link(item.ticket, data.settings)}</td>"
+            f"<td>{ticket_link(item.ticket, data.settings)}{ticket_state(item, data)}</td>"
             f"<td>{_link(href, incident_path(open_item.incident.id), open_item.incident.title)}</td>"
             "</tr>"
         )
     return table(("Due", "Action", "Owner", "Ticket", "Incident"), rows, "hs-table hs-actions")
 
 
+def ticket_state(item: ActionItem, data: SiteData) -> str:
+    """The ticket's state at the last sync, as a chip after the ticket (nothing when unknown)."""
+    from hindsight.rules.action_items import plain_cell
+
+    state = (data.tickets.get("tickets") or {}).get(plain_cell(item.ticket))
+    if not isinstance(state, dict):
+        return ""
+    if state.get("state") != "closed":
+        word, kind = "open", "open"
+    elif state.get("completed"):
+        word, kind = "closed", "closed"
+    else:
+        word, kind = "not planned", "dropped"
+    when = esc(str(data.tickets.get("synced") or ""))
+    return (
+        f' <span class="hs-ticket-state hs-ticket-{kind}" title="In the tracker at the last sync, '
+        f'{when}">{word}</span>'
+    )
+
+
 def action_items_page(data: SiteData, href: Href) -> str:
     """Open action items across the archive, overdue first."""
     items = open_action_items(data.incidents, data.today)
     overdue = sum(1 for _, late in items if late)
+    synced = data.tickets.get("synced")
     lead = (
         f'<p class="hs-lead">{plural(len(items), "open action item")}'
-        f", {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first.</p>"
+        f", {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first."
+        + (
+            f" Ticket states as of the last sync with the tracker, {esc(str(synced))}."
+            if synced
+            else ""
+        )
+        + "</p>"
     )
     return lead + action_items_table(items, data, href)
 
