@@ -23,6 +23,7 @@ import yaml
 from hindsight.config import DEFAULT_SEVERITIES
 from hindsight.scaffold import DEFAULTS, init_archive
 from tests.conftest import git
+from tests.trackers import TOKEN, FakeGitHub
 
 REPO = Path(__file__).parents[2]
 PACKAGED = DEFAULTS / "archive" / "github"
@@ -34,6 +35,9 @@ ALL_WORKFLOWS = sorted(
 EXPRESSIONS = {
     "github.base_ref": "main",
     "hashFiles('hindsight.yml', 'templates/incident/**')": "5f0c" * 16,
+    "github.token": TOKEN,
+    "secrets.JIRA_USER": "",
+    "secrets.JIRA_API_TOKEN": "",
 }
 NOW = "2026-11-21T14:05Z"
 
@@ -233,6 +237,47 @@ def test_every_run_command_passes_on_the_example_archive(
             "<details><summary>Figures</summary>" in text
             and "7 incidents (as of 2026-11-21)" in text
         )
+
+
+def test_the_weekly_read_back_marks_done_what_the_tracker_closed(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeGitHub()
+    try:
+        monkeypatch.setenv("GITHUB_API_URL", fake.url)
+        fake.issues[2] = dict(
+            fake.issues[1], number=2, html_url=f"https://github.com/{fake.repo}/issues/2"
+        )
+        del fake.issues[2]["pull_request"]
+        fake.close_issue(2)
+        rel = "incidents/2026-11-03-checkout-errors-after-pool-change/postmortem.md"
+        path = archive / rel
+        text = path.read_text(encoding="utf-8")
+        row = next(
+            line for line in text.splitlines() if line.startswith("| ") and "| open |" in line
+        )
+        ticket = row.split("|")[4]
+        path.write_text(text.replace(row, row.replace(ticket, " #2 ")), encoding="utf-8")
+        with (archive / "hindsight.yml").open("a", encoding="utf-8") as handle:
+            handle.write(f"\ntracker:\n  kind: github\n  repo: {fake.repo}\n")
+        git(archive, "commit", "-q", "-am", "tracker")
+        jobs = _workflow(archive / ".github" / "workflows" / "weekly.yml")["jobs"]
+        assert jobs["tracker"]["permissions"] == {
+            "contents": "write",
+            "pull-requests": "write",
+            "issues": "read",
+        }
+        step = next(s for s in jobs["tracker"]["steps"] if "actions sync" in s.get("run", ""))
+        done = _run(archive, step, tmp_path / "summary.md")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "mark done" in done.stdout
+        assert "#4471 is not in GitHub issues of example/incident-archive" in done.stdout
+        assert row.replace(ticket, " #2 ").replace("| open |", "| done |") in path.read_text(
+            encoding="utf-8"
+        )
+        assert TOKEN not in done.stdout + done.stderr
+    finally:
+        fake.close()
 
 
 def test_a_blameful_change_fails_the_pull_request_with_an_annotation(

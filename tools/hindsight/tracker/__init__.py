@@ -139,6 +139,7 @@ def make_plan(
 ) -> Plan:
     """Read every item's ticket state and decide what to do with each item."""
     from hindsight.rules.action_items import item_status, plain_cell
+    from hindsight.tracker.http import TrackerError
 
     to_open: list[Step] = []
     to_read: list[tuple[Incident, ActionItem, str, str]] = []
@@ -191,14 +192,30 @@ def make_plan(
             else:
                 steps.append(step._replace(detail=f"new issue: {_owner_due(step.item)}"))
     states: dict[str, dict[str, Any]] = {}
-    read: dict[str, State] = {}
+    read: dict[str, State | None] = {}
     if to_read:
         progress(f"Reading {len(to_read)} ticket state(s) from {tracker.describe()}…")
     for incident, item, ref, ticket in to_read:
         if ref not in read:
             what = f"{incident.postmortem_path}:{item.line}: read {ticket}"
-            read[ref] = tracker.state(ref, what)
+            try:
+                read[ref] = tracker.state(ref, what)
+            except TrackerError as exc:
+                if exc.status not in (404, 410):
+                    raise
+                read[ref] = None
         state = read[ref]
+        if state is None:
+            steps.append(
+                Step(
+                    "report",
+                    incident,
+                    item,
+                    f"{ticket} is not in {tracker.describe()} (or the token cannot see it): "
+                    "correct the Ticket cell",
+                )
+            )
+            continue
         states[ticket] = {
             "state": "closed" if state.closed else "open",
             "completed": state.completed,

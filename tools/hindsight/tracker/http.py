@@ -31,6 +31,10 @@ TIMEOUT = 30.0
 class TrackerError(HindsightError):
     """The tracker refused or did not answer; the message says what was asked and why."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class Answer(NamedTuple):
     status: int
@@ -85,7 +89,9 @@ class Client:
                 raw = exc.read()
                 wait = self._wait(exc.code, exc.headers, delay)
                 if wait is None or attempt == ATTEMPTS:
-                    raise TrackerError(self._refused(method, url, what, exc.code, raw, exc.headers))
+                    raise TrackerError(
+                        self._refused(method, url, what, exc.code, raw, exc.headers), exc.code
+                    ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 if attempt == ATTEMPTS:
                     reason = getattr(exc, "reason", exc)
