@@ -409,3 +409,50 @@ def test_overdue_knows_what_the_tracker_closed(tmp_path: Path, github: FakeGitHu
     assert "is closed in the tracker: hindsight actions sync --apply marks it done" in result.out
     markdown = run("overdue", "--today", "2026-12-21", "--format", "markdown").out
     assert "### Closed in the tracker, not yet marked done" in markdown
+
+
+def test_a_sync_of_one_incident_keeps_the_states_of_the_others(
+    tmp_path: Path, github: FakeGitHub, run
+) -> None:  # type: ignore[no-untyped-def]
+    make_incident(tmp_path)
+    make_incident(tmp_path, incident_id="2026-11-22-other")
+    assert run("actions", "sync", "--apply").code == 0
+    assert run("actions", "sync", "--apply").code == 0  # reads the four tickets back
+    before = json.loads((tmp_path / "tickets.json").read_text())["tickets"]
+    assert len(before) == 4
+    github.close_issue(created(github)[-1]["number"])
+    result = run("actions", "sync", "--apply", "--incident", "2026-11-22-other")
+    assert result.code == 0, result.err
+    after = json.loads((tmp_path / "tickets.json").read_text())["tickets"]
+    assert set(after) == set(before)
+    assert sum(1 for state in after.values() if state["state"] == "closed") == 1
+    assert run("actions", "sync", "--incident", "2026-11-22-othr").err.endswith(
+        "did you mean '2026-11-22-other'?\n"
+    )
+
+
+def test_jira_opens_without_a_due_date_its_project_refuses(
+    tmp_path: Path, jira: FakeJira, run
+) -> None:  # type: ignore[no-untyped-def]
+    make_incident(tmp_path)
+    original = jira.answer
+
+    def no_due_date(method, url, headers, payload):  # type: ignore[no-untyped-def]
+        if method == "POST" and url.endswith("/issue") and "duedate" in payload["fields"]:
+            return (
+                400,
+                {},
+                {
+                    "errorMessages": [],
+                    "errors": {
+                        "duedate": "Field 'duedate' cannot be set. It is not on the appropriate screen, or unknown."
+                    },
+                },
+            )
+        return original(method, url, headers, payload)
+
+    jira.answer = no_due_date  # type: ignore[method-assign]
+    result = run("actions", "sync", "--apply")
+    assert result.code == 0, result.err
+    assert "opened without duedate, which the project refused" in result.err
+    assert len(jira.issues) == 2

@@ -717,7 +717,9 @@ def actions_sync(archive: Archive, apply_it: bool, no_open: bool, ids: tuple[str
     if not apply_it:
         click.echo("Dry run: nothing was changed. Run again with --apply to carry it out.")
         return
-    done = carry_out(plan, tracker, settings, clock.now().strftime("%Y-%m-%dT%H:%MZ"), say)
+    done = carry_out(
+        plan, tracker, settings, clock.now().strftime("%Y-%m-%dT%H:%MZ"), say, partial=bool(ids)
+    )
     click.echo(
         f"Done: {done['opened']} opened, {done['linked']} linked, {done['done']} marked done"
         + (", tickets.json updated" if done["states"] else "")

@@ -268,6 +268,8 @@ def carry_out(
     settings: Settings,
     now: str,
     say: Callable[[str], None],
+    *,
+    partial: bool = False,
 ) -> dict[str, int]:
     """Open the planned issues, then write tickets, statuses and states; counts of what was done."""
     import jinja2  # noqa: F401 - fail here, not half-way, if the templates cannot load
@@ -298,7 +300,10 @@ def carry_out(
         elif step.verb == "mark done":
             cells.append((step, "status", "done"))
     _write_cells(settings.root, cells)
-    changed_states = _write_states(settings.root, tracker.describe(), plan.states, now)
+    states = plan.states
+    if partial:  # a sync of some incidents keeps what the last one read of the others
+        states = {**(load_states(settings.root).get("tickets") or {}), **states}
+    changed_states = _write_states(settings.root, tracker.describe(), states, now)
     return {
         "opened": len(opened),
         "linked": sum(1 for s in plan.steps if s.verb == "link"),

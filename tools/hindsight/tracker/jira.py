@@ -118,11 +118,22 @@ class Jira:
             fields["duedate"] = due
         if assignee:
             fields["assignee"] = {"accountId": assignee}
-        answer = self.client.call("POST", "/rest/api/3/issue", what, {"fields": fields})
+        note = None
+        try:
+            answer = self.client.call("POST", "/rest/api/3/issue", what, {"fields": fields})
+        except TrackerError as exc:
+            # a project's create screen may lack the due date or the assignee: open it without
+            dropped = [f for f in ("duedate", "assignee") if f in fields and f in str(exc)]
+            if exc.status != 400 or not dropped:
+                raise
+            for field in dropped:
+                del fields[field]
+            answer = self.client.call("POST", "/rest/api/3/issue", what, {"fields": fields})
+            note = f"opened without {' and '.join(dropped)}, which the project refused: {exc}"
         issue = answer.body if isinstance(answer.body, dict) else {}
         if "key" not in issue:
             raise TrackerError(f"{what}: Jira's answer has no issue key")
-        return Created(str(issue["key"]), str(issue["key"])), None
+        return Created(str(issue["key"]), str(issue["key"])), note
 
     def state(self, ref: str, what: str) -> State:
         answer = self.client.call(
