@@ -315,3 +315,28 @@ def test_the_recorded_time_is_shown_in_the_local_zone_with_utc_beside_it() -> No
     assert recorded_at(current, current, berlin) == (
         "Recorded for Sat 2026-11-21 15:05 +01:00 (14:05 UTC), now."
     )
+
+
+def test_text_that_looks_like_a_milestone_stays_text(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: "[mitigated] …" as TEXT is escaped, said so, and check finds no second milestone."""
+    assert run("log", "--at", "13:58", "-m", "start", "Deploy 991").code == 0
+    assert run("log", "--at", "14:01", "-m", "mitigated", "Rolled back").code == 0
+    result = run("log", "[mitigated] Rolled back deploy 991")
+    assert result.code == 0, result.err
+    assert "  2026-11-21T14:05Z \\[mitigated] Rolled back deploy 991\n" in result.out
+    assert (
+        "Stored as text, not as a milestone: the line has \\[mitigated], which the timeline, "
+        "check, the site and comms show as [mitigated].\n"
+        "[mitigated] is already logged on line 5 (2026-11-21T14:01Z); a milestone is logged "
+        "once (edit that line if it was wrong).\n"
+    ) in result.out
+    result = run("log", "[resolved] Error rate at baseline")
+    assert (
+        "If you meant the milestone, delete that line and run: hindsight log --at "
+        "2026-11-21T14:05Z --milestone resolved 'Error rate at baseline'\n"
+    ) in result.out
+    assert events(incident)[-1] == "2026-11-21T14:05Z \\[resolved] Error rate at baseline"
+    checked = run("check", "--format", "json")
+    assert '"HS606"' not in checked.out and '"HS610"' not in checked.out
+    comms = run("comms", "-a", "internal")
+    assert "[mitigated] Rolled back deploy 991" in comms.out and "\\[" not in comms.out
