@@ -178,8 +178,8 @@ def test_a_file_without_final_newline_is_not_glued(incident: Path, run) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--at", "2026-11-21T14:03", "x"], "time has no zone"),
-        (["--at", "later", "x"], "Write a time with a zone"),
+        (["--at", "2026-11-21T14:30", "x"], "is 25 min in the future"),
+        (["--at", "later", "x"], "is not a time; write now, a time ago"),
         (["-m", "fixed", "x"], "Invalid value for '--milestone'"),
         (["   "], "the event text is empty"),
         (["x" * 4001], "keep it under 4000"),
@@ -340,3 +340,13 @@ def test_text_that_looks_like_a_milestone_stays_text(incident: Path, run) -> Non
     assert '"HS606"' not in checked.out and '"HS610"' not in checked.out
     comms = run("comms", "-a", "internal")
     assert "[mitigated] Rolled back deploy 991" in comms.out and "\\[" not in comms.out
+
+
+@pytest.mark.parametrize(
+    "at", ["13:12", "13:12 UTC", "13:12Z", "2026-11-21 13:12", "2026-11-21T13:12Z", "-53m"]
+)
+def test_every_form_of_at_names_the_same_moment(incident: Path, run, at: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: '13:12 UTC' and '2026-11-21 13:12' are read as the bare 13:12 is (TZ=UTC)."""
+    result = run("log", "--at", at, "Config change merged")
+    assert result.code == 0, result.err
+    assert "  2026-11-21T13:12Z Config change merged\n" in result.out

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hindsight.clock import Since, TimeError, now, resolve_at
+from hindsight.clock import AT_FORMS, Since, TimeError, now, resolve_at
 
 UTC = timezone.utc
 CURRENT = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
@@ -24,6 +24,16 @@ BERLIN = timezone(timedelta(hours=1))
         ("2026-11-21 14:58 +01:00", datetime(2026, 11, 21, 13, 58, tzinfo=UTC)),
         ("14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),  # Berlin local time
         ("23:55", datetime(2026, 11, 20, 22, 55, tzinfo=UTC)),  # later today: yesterday
+        # issue 29: one grammar; a zone may follow any clock time, and without one it is local
+        ("14:03 UTC", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("14:03Z", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("14:03 +02:00", datetime(2026, 11, 21, 12, 3, tzinfo=UTC)),
+        ("14:03:05 utc", datetime(2026, 11, 21, 14, 3, 5, tzinfo=UTC)),
+        ("2026-11-21 14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),  # Berlin, as 14:03
+        ("2026-11-21T14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
+        ("2026-11-20 23:12", datetime(2026, 11, 20, 22, 12, tzinfo=UTC)),
+        ("2026-11-21 14:03 UTC", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("2026-11-21T14:03+0100", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
     ],
 )
 def test_at_forms(text: str, expected: datetime) -> None:
@@ -31,10 +41,30 @@ def test_at_forms(text: str, expected: datetime) -> None:
     assert resolve_at(text, CURRENT, BERLIN) == expected
 
 
-@pytest.mark.parametrize("text", ["2026-11-21T14:03", "25:00", "soon", "-", "2026-11-21T14:03Z x"])
+@pytest.mark.parametrize(
+    "text", ["25:00", "soon", "-", "2026-11-21T14:03Z x", "2026-02-30 10:00", "14:03 CET"]
+)
 def test_unreadable_times_explain_the_accepted_forms(text: str) -> None:
-    """A time that cannot be read says how to write one."""
-    with pytest.raises(TimeError, match="Write a time with a zone|not a clock time"):
+    """A time that cannot be read says how to write one, in the words of log --help."""
+    with pytest.raises(TimeError) as error:
+        resolve_at(text, CURRENT, BERLIN)
+    assert str(error.value).endswith(f"write {AT_FORMS}")
+
+
+def test_log_help_names_the_forms_errors_name() -> None:
+    """The help of --at and the refusals use the same words."""
+    from click.testing import CliRunner
+
+    from hindsight.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["log", "--help"]).output.split())
+    assert AT_FORMS in shown
+
+
+@pytest.mark.parametrize("text", ["2026-11-21 14:20 UTC", "2026-11-21 15:10", "2026-11-22T00:00Z"])
+def test_a_date_and_time_in_the_future_is_refused(text: str) -> None:
+    """As a clock time later than now is: an event is logged once it has happened."""
+    with pytest.raises(TimeError, match="in the future; log an event once it has happened"):
         resolve_at(text, CURRENT, BERLIN)
 
 
