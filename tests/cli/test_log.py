@@ -350,3 +350,35 @@ def test_every_form_of_at_names_the_same_moment(incident: Path, run, at: str) ->
     result = run("log", "--at", at, "Config change merged")
     assert result.code == 0, result.err
     assert "  2026-11-21T13:12Z Config change merged\n" in result.out
+
+
+def test_following_the_suggested_date_warns_of_an_event_before_the_start(
+    incident: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: the suggested --at lands before [start]; log records it and says so."""
+    assert run("log", "--at", "13:58", "-m", "start", "Deploy reached all hosts").code == 0
+    refused = run("log", "--at", "14:25", "Support reports errors")
+    assert "give the date: --at '2026-11-20 14:25 UTC'" in refused.err
+    result = run("log", "--at", "2026-11-20 14:25 UTC", "Support reports errors")
+    assert result.code == 0, result.err
+    assert (
+        "Warning: this event is 23h 33m before the incident's [start] (2026-11-21T13:58Z). If "
+        f"its date or time is wrong, correct that line in {TIMELINE}.\n"
+    ) in result.out
+    checked = run("check", "--format", "json")
+    assert '"HS611"' in checked.out
+
+
+def test_once_resolved_log_gives_the_duration_not_a_running_clock(
+    incident: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: after [resolved], no 'since detection' and no comms reminder."""
+    run("log", "--at", "13:40", "-m", "start", "Deploy")
+    run("log", "--at", "13:45", "-m", "detected", "Pager")
+    run("log", "--at", "14:00", "-m", "resolved", "Error rate at baseline")
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T15:30Z")
+    result = run("log", "Postmortem meeting booked")
+    assert result.out.endswith(
+        "The incident is resolved (2026-11-21T14:00Z, 20m after its start).\n"
+    )
+    assert "since detection" not in result.out and "Reminder" not in result.out

@@ -391,3 +391,26 @@ def test_the_list_finding_waits_for_review_and_can_be_ignored(check: Check) -> N
     ]
     ignored = BODY.replace(TABLE, "<!-- hindsight: ignore HS408 -->\n- Validate pool size")
     assert codes(check(body=ignored)) == []
+
+
+def test_an_event_a_day_before_the_start_is_flagged_not_its_lead_up(check: Check) -> None:
+    """Issue 29: the reading of a clock time as yesterday's shows; a lead-up of minutes does not."""
+    lead_up = "2026-11-21T03:00Z Pool size changed in the config repository\n"
+    assert codes(check(timeline=lead_up + TIMELINE)) == []  # 10 h 58 min before [start]
+    wrong_day = TIMELINE.replace(
+        "2026-11-21T13:58Z [start]",
+        "2026-11-20T14:25Z Support reports errors\n2026-11-21T13:58Z [start]",
+    )
+    found = check(timeline=wrong_day)
+    assert [(f.code, f.line, f.level.value, f.message) for f in found] == [
+        (
+            "HS611",
+            1,
+            "warning",
+            (
+                "event at 2026-11-20T14:25Z is 23 h 33 min before [start] on line 2 "
+                "(2026-11-21T13:58Z); if its day or zone is wrong, correct the time; if it led up "
+                "to the incident, say so in the Root cause section instead"
+            ),
+        )
+    ]
