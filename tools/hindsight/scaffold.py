@@ -18,7 +18,7 @@ from hindsight.config import Settings, suggest
 from hindsight.errors import HindsightError
 from hindsight.load.timeline import format_event
 from hindsight.load.yamlsafe import CONTROL
-from hindsight.model import HANDLE, Status, Visibility
+from hindsight.model import DECLARED, HANDLE, Status, Visibility
 from hindsight.paths import discover, relative
 from hindsight.templating import DEFAULTS, environment, render, template_names
 
@@ -168,7 +168,7 @@ def declared_line(decl: Declaration, now: datetime) -> str:
     what = f"{decl.title} ({decl.severity}"
     what += f", commander {decl.commander})" if decl.commander else ")"
     if decl.status is Status.INVESTIGATING and (now.date() - decl.date).days <= 1:
-        return format_event(now, f"Incident declared: {what}").rstrip("\n")
+        return format_event(now, DECLARED + what).rstrip("\n")
     return "# " + format_event(now, f"Written up with hindsight new: {what}").rstrip("\n")
 
 
