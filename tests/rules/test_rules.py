@@ -476,3 +476,13 @@ def test_an_action_that_asks_people_to_try_harder_is_flagged(check: Check, actio
 def test_actions_that_change_the_system_are_not_vague(check: Check, action: str) -> None:
     """No false alarm on actions that name a change, even with the same words in them."""
     assert codes(check(body=BODY.replace("Validate pool size against host memory", action))) == []
+
+
+def test_the_first_30_minutes_checklist_is_left_alone_while_investigating(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: the checklist is worked through while investigating; from draft, HS205 warns."""
+    assert run("new", "Checkout down", "--severity", "SEV2").code == 0
+    folder = archive / "incidents" / "2026-11-21-checkout-down"
+    assert "HS205" not in run("check", str(folder)).out
+    assert "HS205" in run("check", str(folder), "--as", "draft").out
