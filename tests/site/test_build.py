@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_statuses_outside_site_publish_are_left_out(tmp_path: Path, build: Build
         tmp_path,
         "2026-11-01-approved",
         status="approved",
-        approvals=[{"by": "sam", "date": "2026-11-05"}],
+        approvals=[{"by": "sam", "date": date(2026, 11, 5)}],  # a YAML date, as check wants
     )
     make_incident(tmp_path, "2026-11-02-draft", status="draft")
     site = build(hindsight_yml=HINDSIGHT_YML + "  publish: [approved]\n")
