@@ -131,3 +131,35 @@ def test_the_readings_are_in_the_local_zone() -> None:
     """In Berlin, 15:00 at 14:38 local is refused and the date comes back with its offset."""
     with pytest.raises(TimeError, match=r"give the date: --at '2026-12-03 15:00 \+01:00'"):
         resolve_at("15:00", ISSUE_NOW, BERLIN, DAY_START)
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The machine's zone is Europe/Berlin for the test (time.tzset), then back."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-06-01 14:03", datetime(2026, 6, 1, 12, 3, tzinfo=UTC)),  # summer time, +02:00
+        ("2026-11-20 14:03", datetime(2026, 11, 20, 13, 3, tzinfo=UTC)),  # winter, +01:00
+        ("14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
+    ],
+)
+def test_local_time_follows_the_machine_zone_rules_for_any_date(
+    text: str, expected: datetime
+) -> None:
+    """A date and time without zone, typed in winter for a summer day, is read in summer time."""
+    from hindsight.clock import local_zone
+
+    assert resolve_at(text, CURRENT, local_zone()) == expected
+    shown = expected.astimezone(local_zone()).strftime("%H:%M %z")
+    assert shown == ("14:03 +0200" if expected.month == 6 else "14:03 +0100")

@@ -52,9 +52,38 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class _MachineZone(tzinfo):
+    """The machine's local time, with its own rules: summer time included, for any date.
+
+    ``datetime.now().astimezone().tzinfo`` is today's fixed offset, so that
+    ``--at '2026-06-01 14:03'`` written in winter in Berlin would be an hour off.
+    """
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return _system(dt).utcoffset()
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return _system(dt).dst()
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return _system(dt).tzname()
+
+    def fromutc(self, dt: datetime) -> datetime:
+        moment = dt.replace(tzinfo=timezone.utc).timestamp()
+        return datetime.fromtimestamp(moment).replace(tzinfo=self)  # fold set where it repeats
+
+    def __repr__(self) -> str:
+        return "local time"
+
+
+def _system(dt: datetime | None) -> datetime:
+    """``dt``'s wall time read in the machine's zone (now when None), with its offset."""
+    return (datetime.now() if dt is None else dt.replace(tzinfo=None)).astimezone()
+
+
 def local_zone() -> tzinfo:
-    """This machine's local time zone."""
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    """This machine's local time zone, with its summer time."""
+    return _MachineZone()
 
 
 def today() -> date:
