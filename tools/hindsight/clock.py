@@ -1,4 +1,7 @@
-"""The current time, injectable for tests and reproducible docs, and ``--at`` parsing."""
+"""The current time, injectable for tests and reproducible docs, and ``--at`` parsing.
+
+Light to import (the command line takes :data:`AT_FORMS` from it for ``log --help``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from hindsight.errors import HindsightError
-from hindsight.load.timeline import parse_time, parse_zone
 
 #: set to an ISO 8601 time with zone to freeze the clock (tests, documentation examples)
 NOW_VARIABLE = "HINDSIGHT_NOW"
@@ -45,6 +47,8 @@ def now() -> datetime:
     """The current time, aware, in UTC (or ``$HINDSIGHT_NOW``)."""
     frozen = os.environ.get(NOW_VARIABLE)
     if frozen:
+        from hindsight.load.timeline import parse_time
+
         moment, error, _ = parse_time(frozen.strip())
         if moment is None:
             raise TimeError(f"${NOW_VARIABLE}={frozen!r}: {error}")
@@ -129,6 +133,8 @@ def resolve_at(text: str, current: datetime, zone: tzinfo, since: Since | None =
         )
     at = time(hour, minute, second)
     if found["zone"]:
+        from hindsight.load.timeline import parse_zone
+
         zone = parse_zone(found["zone"].upper())
     if found["date"] is None:
         return _clock_time(value, at, current, zone, since)
