@@ -32,11 +32,12 @@ def test_a_blank_draft_warns_of_what_review_will_demand(archive: Path, run) -> N
 
 
 def test_a_new_scaffold_warns_too(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
-    """Right after ``hindsight new`` (investigating), the same findings are already warnings."""
+    """Right after ``hindsight new`` (investigating), the same findings are already warnings,
+    but for the first-30-minutes checklist, which is being worked through (issue 29)."""
     assert run("new", "Checkout down", "--severity", "SEV3").code == 0
     result = run("check", "--today", "2026-11-21")
-    assert result.code == 0 and _codes(result.out) == BLANK
-    assert result.out.endswith("\n1 incident checked: 0 error(s), 9 warning(s)\n")
+    assert result.code == 0 and _codes(result.out) == [c for c in BLANK if c != "HS205"]
+    assert result.out.endswith("\n1 incident checked: 0 error(s), 8 warning(s)\n")
 
 
 def test_check_as_in_review_gives_the_errors_and_changes_nothing(archive: Path, run) -> None:  # type: ignore[no-untyped-def]

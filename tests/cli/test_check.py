@@ -65,7 +65,9 @@ def test_the_example_archive_passes(run) -> None:  # type: ignore[no-untyped-def
     """Every example incident passes the checker at its own status."""
     result = run("--repo", str(REPO), "check", "--today", "2026-11-21")
     assert result.code == 0, result.out
-    assert result.out.endswith("0 error(s), 7 warning(s)\n")
+    assert result.out.endswith("0 error(s), 6 warning(s)\n")
+    # issue 29: the incident under investigation is working through its checklist
+    assert "HS205" not in result.out
     # the warnings are what review will demand of the one incident still investigating
     assert {line.split("/")[1] for line in result.out.splitlines()[:-1]} == {
         "2026-11-21-search-results-stale"

@@ -60,7 +60,7 @@ def test_internal_update_says_state_impact_progress_lead_and_next_update(
     )
     assert "Began 2026-11-21 13:58 UTC, detected 14:01 UTC; ongoing for 7 min." in out
     assert "12,400 checkout requests failed" in out
-    assert "- 14:03 [decision] Roll back deploy 4812 before looking further" in out
+    assert "- 14:03 Decided: Roll back deploy 4812 before looking further" in out
     assert "Pager alert" not in out  # detection is in the state line, not in "what has been done"
     assert "**Who leads:** Dana Whitfield (@dana) is the incident commander." in out
     assert "**Next update:** by 14:35 UTC (every 30 minutes)." in out
@@ -329,3 +329,27 @@ def test_the_guide_documents_every_value_templates_get(tmp_path: Path) -> None:
     assert incident is not None
     keys = set(context(incident, settings, datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)))
     assert documented == keys
+
+
+def test_internal_update_shows_no_raw_tags_no_declaration_and_a_handle_once(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: what was done reads as sentences, and a handle with no name shows once."""
+    declared = "2026-11-21T13:59Z Incident declared: Checkout errors (SEV2, commander dana)\n"
+    timeline = LIVE.replace("2026-11-21T14:01Z", declared + "2026-11-21T14:01Z") + (
+        "2026-11-21T14:04Z [action] Paged the database on-call\n"
+        "2026-11-21T14:05Z [mitigated] Rolled back deploy 4812\n"
+        "2026-11-21T14:05Z \\[mitigated] typed as text\n"
+    )
+    _incident(archive, timeline)
+    write(archive / "hindsight.yml", "people:\n  lee: Lee Okafor\n")
+    out = run("comms", ID, "--audience", "internal").out
+    done = out.split("**What has been done:**\n")[1].split("\n\n")[0]
+    assert done.splitlines() == [
+        "- 14:02 Acknowledged: Dana takes the commander role",
+        "- 14:03 Decided: Roll back deploy 4812 before looking further",
+        "- 14:04 Paged the database on-call",
+        "- 14:05 Mitigated: Rolled back deploy 4812",
+        "- 14:05 [mitigated] typed as text",
+    ]
+    assert "**Who leads:** @dana is the incident commander." in out

@@ -178,8 +178,8 @@ def test_a_file_without_final_newline_is_not_glued(incident: Path, run) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--at", "2026-11-21T14:03", "x"], "time has no zone"),
-        (["--at", "later", "x"], "Write a time with a zone"),
+        (["--at", "2026-11-21T14:30", "x"], "is 25 min in the future"),
+        (["--at", "later", "x"], "is not a time; write now, a time ago"),
         (["-m", "fixed", "x"], "Invalid value for '--milestone'"),
         (["   "], "the event text is empty"),
         (["x" * 4001], "keep it under 4000"),
@@ -315,3 +315,70 @@ def test_the_recorded_time_is_shown_in_the_local_zone_with_utc_beside_it() -> No
     assert recorded_at(current, current, berlin) == (
         "Recorded for Sat 2026-11-21 15:05 +01:00 (14:05 UTC), now."
     )
+
+
+def test_text_that_looks_like_a_milestone_stays_text(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: "[mitigated] …" as TEXT is escaped, said so, and check finds no second milestone."""
+    assert run("log", "--at", "13:58", "-m", "start", "Deploy 991").code == 0
+    assert run("log", "--at", "14:01", "-m", "mitigated", "Rolled back").code == 0
+    result = run("log", "[mitigated] Rolled back deploy 991")
+    assert result.code == 0, result.err
+    assert "  2026-11-21T14:05Z \\[mitigated] Rolled back deploy 991\n" in result.out
+    assert (
+        "Stored as text, not as a milestone: the line has \\[mitigated], which the timeline, "
+        "check, the site and comms show as [mitigated].\n"
+        "[mitigated] is already logged on line 5 (2026-11-21T14:01Z); a milestone is logged "
+        "once (edit that line if it was wrong).\n"
+    ) in result.out
+    result = run("log", "[resolved] Error rate at baseline")
+    assert (
+        "If you meant the milestone, delete that line and run: hindsight log --at "
+        "2026-11-21T14:05Z --milestone resolved 'Error rate at baseline'\n"
+    ) in result.out
+    assert events(incident)[-1] == "2026-11-21T14:05Z \\[resolved] Error rate at baseline"
+    checked = run("check", "--format", "json")
+    assert '"HS606"' not in checked.out and '"HS610"' not in checked.out
+    comms = run("comms", "-a", "internal")
+    assert "[mitigated] Rolled back deploy 991" in comms.out and "\\[" not in comms.out
+
+
+@pytest.mark.parametrize(
+    "at", ["13:12", "13:12 UTC", "13:12Z", "2026-11-21 13:12", "2026-11-21T13:12Z", "-53m"]
+)
+def test_every_form_of_at_names_the_same_moment(incident: Path, run, at: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: '13:12 UTC' and '2026-11-21 13:12' are read as the bare 13:12 is (TZ=UTC)."""
+    result = run("log", "--at", at, "Config change merged")
+    assert result.code == 0, result.err
+    assert "  2026-11-21T13:12Z Config change merged\n" in result.out
+
+
+def test_following_the_suggested_date_warns_of_an_event_before_the_start(
+    incident: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: the suggested --at lands before [start]; log records it and says so."""
+    assert run("log", "--at", "13:58", "-m", "start", "Deploy reached all hosts").code == 0
+    refused = run("log", "--at", "14:25", "Support reports errors")
+    assert "give the date: --at '2026-11-20 14:25 UTC'" in refused.err
+    result = run("log", "--at", "2026-11-20 14:25 UTC", "Support reports errors")
+    assert result.code == 0, result.err
+    assert (
+        "Warning: this event is 23h 33m before the incident's [start] (2026-11-21T13:58Z). If "
+        f"its date or time is wrong, correct that line in {TIMELINE}.\n"
+    ) in result.out
+    checked = run("check", "--format", "json")
+    assert '"HS611"' in checked.out
+
+
+def test_once_resolved_log_gives_the_duration_not_a_running_clock(
+    incident: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: after [resolved], no 'since detection' and no comms reminder."""
+    run("log", "--at", "13:40", "-m", "start", "Deploy")
+    run("log", "--at", "13:45", "-m", "detected", "Pager")
+    run("log", "--at", "14:00", "-m", "resolved", "Error rate at baseline")
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T15:30Z")
+    result = run("log", "Postmortem meeting booked")
+    assert result.out.endswith(
+        "The incident is resolved (2026-11-21T14:00Z, 20m after its start).\n"
+    )
+    assert "since detection" not in result.out and "Reminder" not in result.out

@@ -279,3 +279,32 @@ def test_large_numbers_as_data_are_not_limits(archive: Path, run) -> None:  # ty
     (folder,) = (archive / "incidents").glob("2026-*")
     text = (folder / "postmortem.md").read_text()
     assert "5000000 5,000,000 5000000 5000000     x     3" in text
+
+
+def test_a_live_incident_begun_yesterday_is_declared_now(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An incident that began before midnight UTC and is still going is declared at now."""
+    result = run("new", "Outage", "--severity", "SEV2", "--date", "2026-11-20")
+    timeline = (archive / result.out.strip() / "timeline.log").read_text()
+    assert timeline.splitlines()[3:] == ["2026-11-21T14:05Z Incident declared: Outage (SEV2)"]
+
+
+@pytest.mark.parametrize("args", [["--date", "2026-11-02"], ["--status", "draft"]])
+def test_a_written_up_incident_is_not_declared_after_its_resolution(
+    archive: Path, run, args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: an incident written up afterwards gets the declaration as a comment, so that
+    its [resolved] stays the last event."""
+    result = run("new", "Outage", "--severity", "SEV2", *args)
+    assert result.code == 0, result.err
+    folder = archive / result.out.strip()
+    day = folder.name[:10]
+    assert (folder / "timeline.log").read_text().splitlines()[3:] == [
+        "# 2026-11-21T14:05Z Written up with hindsight new: Outage (SEV2)"
+    ]
+    for at, mark in (("09:00", "start"), ("10:00", "resolved")):
+        logged = run("log", "-i", folder.name, "--at", f"{day} {at} UTC", "-m", mark, "x")
+        assert logged.code == 0, logged.err
+    incident = load_incident(folder, load_settings(archive)).incident
+    assert incident is not None and incident.timeline[-1].text == "x"
+    assert [e.milestone.value for e in incident.timeline if e.milestone] == ["start", "resolved"]
+    assert len(incident.timeline) == 2

@@ -391,3 +391,98 @@ def test_the_list_finding_waits_for_review_and_can_be_ignored(check: Check) -> N
     ]
     ignored = BODY.replace(TABLE, "<!-- hindsight: ignore HS408 -->\n- Validate pool size")
     assert codes(check(body=ignored)) == []
+
+
+def test_an_event_a_day_before_the_start_is_flagged_not_its_lead_up(check: Check) -> None:
+    """Issue 29: the reading of a clock time as yesterday's shows; a lead-up of minutes does not."""
+    lead_up = "2026-11-21T03:00Z Pool size changed in the config repository\n"
+    assert codes(check(timeline=lead_up + TIMELINE)) == []  # 10 h 58 min before [start]
+    wrong_day = TIMELINE.replace(
+        "2026-11-21T13:58Z [start]",
+        "2026-11-20T14:25Z Support reports errors\n2026-11-21T13:58Z [start]",
+    )
+    found = check(timeline=wrong_day)
+    assert [(f.code, f.line, f.level.value, f.message) for f in found] == [
+        (
+            "HS611",
+            1,
+            "warning",
+            (
+                "event at 2026-11-20T14:25Z is 23 h 33 min before [start] on line 2 "
+                "(2026-11-21T13:58Z); if its day or zone is wrong, correct the time; if it led up "
+                "to the incident, say so in the Root cause section instead"
+            ),
+        )
+    ]
+
+
+ROW = "| Validate pool size against host memory | lee | 2026-12-15 | PLAT-123 | open |"
+
+
+@pytest.mark.parametrize("owner", ["everyone", "Everyone", "@all", "team", "sre-team", "nobody"])
+def test_an_owner_that_names_a_group_is_flagged_like_a_team(check: Check, owner: str) -> None:
+    """Issue 29: 'everyone' passed while 'platform team' was flagged."""
+    found = check(body=BODY.replace("| lee |", f"| {owner} |"))
+    assert [(f.code, f.message) for f in found] == [
+        (
+            "HS402",
+            (
+                f"owner '{owner}' names a group or nobody, not one person; name the one person who "
+                "will see it done, like 'lee'"
+            ),
+        )
+    ]
+
+
+def test_a_person_in_people_may_have_a_group_like_handle(check: Check) -> None:
+    """A handle listed in hindsight.yml's people is a person, whatever it looks like."""
+    found = check(body=BODY.replace("| lee |", "| team |"), config="people:\n  team: Tea Moss\n")
+    assert codes(found) == []
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Be more careful when reviewing config changes",
+        "Engineers should pay more attention to canary dashboards",
+        "Double-check the pool size before merging",
+        "Remind everyone to read the runbook",
+        "Review config changes more carefully",
+        "Process: we will always double check DNS changes",
+        "Remember to drain the node first",
+        "Be vigilant about expiring certificates",
+        "Take extra care with database migrations",
+    ],
+)
+def test_an_action_that_asks_people_to_try_harder_is_flagged(check: Check, action: str) -> None:
+    """Issue 29: the template warns against 'be more careful'; now check does too."""
+    found = check(body=BODY.replace("Validate pool size against host memory", action))
+    assert codes(found) == ["HS409"]
+    assert found[0].level.value == "warning" and "change the system instead" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Add a CI job that double-checks the pool size against host memory",
+        "Send a reminder from the bot when a certificate expires in 14 days",
+        "Alert when the canary's error rate is above 1% so on-call pays attention early",
+        "Make the deploy tool careful: refuse a config change without a canary",
+        "Separate node groups per zone; Kubernetes is not aware of our zones",
+        "Document how to move ingress pods carefully during upgrades",
+        "Careful deployment of schema changes behind a feature flag",
+    ],
+)
+def test_actions_that_change_the_system_are_not_vague(check: Check, action: str) -> None:
+    """No false alarm on actions that name a change, even with the same words in them."""
+    assert codes(check(body=BODY.replace("Validate pool size against host memory", action))) == []
+
+
+def test_the_first_30_minutes_checklist_is_left_alone_while_investigating(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: the checklist is worked through while investigating; from draft, HS205 warns."""
+    assert run("new", "Checkout down", "--severity", "SEV2").code == 0
+    folder = archive / "incidents" / "2026-11-21-checkout-down"
+    assert "HS205" not in run("check", str(folder)).out
+    assert "HS205" in run("check", str(folder), "--as", "draft").out

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_statuses_outside_site_publish_are_left_out(tmp_path: Path, build: Build
         tmp_path,
         "2026-11-01-approved",
         status="approved",
-        approvals=[{"by": "sam", "date": "2026-11-05"}],
+        approvals=[{"by": "sam", "date": date(2026, 11, 5)}],  # a YAML date, as check wants
     )
     make_incident(tmp_path, "2026-11-02-draft", status="draft")
     site = build(hindsight_yml=HINDSIGHT_YML + "  publish: [approved]\n")
@@ -341,7 +342,7 @@ def test_binary_postmortems_are_never_published_and_each_incident_is_counted_onc
     assert not [n for n in files if "elf" in n] and not any(b"\x7fELF" in c for c in files.values())
     assert (
         "5 incidents: 1 published, 1 restricted, 1 in a status the site does not publish, "
-        "2 skipped as unreadable" in caplog.text
+        "2 skipped as unreadable or with front matter errors" in caplog.text
     )
     write(tmp_path / "docs" / "tool.md", b"# Tool\n\x00\x01\x02 binary\n")
     with pytest.raises(BuildFailed, match=r"docs/tool.md:2: not a text file \(1 NUL byte"):
@@ -659,3 +660,31 @@ def test_a_restricted_id_put_in_the_sitemap_by_a_theme_override_fails_the_build(
     ):
         build(mkdocs_yml=themed)
     assert not (tmp_path / "site").exists()
+
+
+def test_the_build_refuses_what_check_calls_a_front_matter_error(
+    tmp_path: Path, build: Build, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 29: an incident without a severity (HS112) is not published, as check fails it;
+    broken: skip publishes the others with a warning, which --strict refuses."""
+    make_incident(tmp_path, "2026-11-21-good")
+    folder = make_incident(tmp_path, "2026-11-20-no-severity", title="No severity here")
+    postmortem = folder / "postmortem.md"
+    postmortem.write_text(postmortem.read_text().replace("severity: SEV2\n", ""))
+    with pytest.raises(
+        BuildFailed,
+        match=r"(?s)1 incident cannot be read, or has errors in the front matter.*"
+        r"2026-11-20-no-severity/postmortem.md:\d+: HS112",
+    ):
+        build()
+    with pytest.raises(BuildFailed):
+        build(mkdocs_yml=SKIP_BROKEN)
+    caplog.set_level(logging.INFO)
+    site = build(mkdocs_yml=SKIP_BROKEN, strict=False)
+    assert (site / "incidents" / "2026-11-21-good" / "index.html").is_file()
+    assert not (site / "incidents" / "2026-11-20-no-severity").exists()
+    assert "skipped: incidents/2026-11-20-no-severity/postmortem.md" in caplog.text
+    # what hindsight.yml re-levels, the build follows as check does
+    relevelled = HINDSIGHT_YML + "rules:\n  required-key: warning\n"
+    site = build(hindsight_yml=relevelled)
+    assert (site / "incidents" / "2026-11-20-no-severity" / "index.html").is_file()

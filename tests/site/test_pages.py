@@ -11,7 +11,7 @@ import pytest
 from hindsight.rules import ALL_RULES, by_code
 from hindsight.site import charts, pages
 from tests.conftest import write
-from tests.site.conftest import BODY, TODAY, data_of, href, load, make_incident
+from tests.site.conftest import BODY, TIMELINE, TODAY, data_of, href, load, make_incident
 
 EVIL = '<img src=x onerror=alert(1)> & "quotes"'
 
@@ -251,6 +251,15 @@ def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
     assert 'hs-milestone--detected">detected</span> Pager fired' in html
     assert "<td>+5 min</td>" in html and "2026-11-21 13:58" in html
     assert html.count('class="hs-row-milestone"') == 4  # comms is a tag, not a milestone
+
+
+def test_a_milestone_name_stored_as_text_shows_as_typed(tmp_path: Path) -> None:
+    """Issue 29: log stores "[mitigated] …" as \\[mitigated]; the page shows the text as typed."""
+    timeline = TIMELINE + "2026-11-21T14:50Z \\[mitigated] Rolled back deploy 991\n"
+    make_incident(tmp_path, "2026-11-21-a", timeline=timeline)
+    html = pages.timeline_table(load(tmp_path, "2026-11-21-a"))
+    assert "[mitigated] Rolled back deploy 991" in html and "\\[" not in html
+    assert html.count("hs-milestone--mitigated") == 1
 
 
 def test_timeline_goes_into_the_timeline_section_or_after_impact(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hindsight.clock import Since, TimeError, now, resolve_at
+from hindsight.clock import AT_FORMS, Since, TimeError, now, resolve_at
 
 UTC = timezone.utc
 CURRENT = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
@@ -24,6 +24,16 @@ BERLIN = timezone(timedelta(hours=1))
         ("2026-11-21 14:58 +01:00", datetime(2026, 11, 21, 13, 58, tzinfo=UTC)),
         ("14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),  # Berlin local time
         ("23:55", datetime(2026, 11, 20, 22, 55, tzinfo=UTC)),  # later today: yesterday
+        # issue 29: one grammar; a zone may follow any clock time, and without one it is local
+        ("14:03 UTC", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("14:03Z", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("14:03 +02:00", datetime(2026, 11, 21, 12, 3, tzinfo=UTC)),
+        ("14:03:05 utc", datetime(2026, 11, 21, 14, 3, 5, tzinfo=UTC)),
+        ("2026-11-21 14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),  # Berlin, as 14:03
+        ("2026-11-21T14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
+        ("2026-11-20 23:12", datetime(2026, 11, 20, 22, 12, tzinfo=UTC)),
+        ("2026-11-21 14:03 UTC", datetime(2026, 11, 21, 14, 3, tzinfo=UTC)),
+        ("2026-11-21T14:03+0100", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
     ],
 )
 def test_at_forms(text: str, expected: datetime) -> None:
@@ -31,10 +41,30 @@ def test_at_forms(text: str, expected: datetime) -> None:
     assert resolve_at(text, CURRENT, BERLIN) == expected
 
 
-@pytest.mark.parametrize("text", ["2026-11-21T14:03", "25:00", "soon", "-", "2026-11-21T14:03Z x"])
+@pytest.mark.parametrize(
+    "text", ["25:00", "soon", "-", "2026-11-21T14:03Z x", "2026-02-30 10:00", "14:03 CET"]
+)
 def test_unreadable_times_explain_the_accepted_forms(text: str) -> None:
-    """A time that cannot be read says how to write one."""
-    with pytest.raises(TimeError, match="Write a time with a zone|not a clock time"):
+    """A time that cannot be read says how to write one, in the words of log --help."""
+    with pytest.raises(TimeError) as error:
+        resolve_at(text, CURRENT, BERLIN)
+    assert str(error.value).endswith(f"write {AT_FORMS}")
+
+
+def test_log_help_names_the_forms_errors_name() -> None:
+    """The help of --at and the refusals use the same words."""
+    from click.testing import CliRunner
+
+    from hindsight.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["log", "--help"]).output.split())
+    assert AT_FORMS in shown
+
+
+@pytest.mark.parametrize("text", ["2026-11-21 14:20 UTC", "2026-11-21 15:10", "2026-11-22T00:00Z"])
+def test_a_date_and_time_in_the_future_is_refused(text: str) -> None:
+    """As a clock time later than now is: an event is logged once it has happened."""
+    with pytest.raises(TimeError, match="in the future; log an event once it has happened"):
         resolve_at(text, CURRENT, BERLIN)
 
 
@@ -101,3 +131,35 @@ def test_the_readings_are_in_the_local_zone() -> None:
     """In Berlin, 15:00 at 14:38 local is refused and the date comes back with its offset."""
     with pytest.raises(TimeError, match=r"give the date: --at '2026-12-03 15:00 \+01:00'"):
         resolve_at("15:00", ISSUE_NOW, BERLIN, DAY_START)
+
+
+@pytest.fixture
+def berlin(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The machine's zone is Europe/Berlin for the test (time.tzset), then back."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-06-01 14:03", datetime(2026, 6, 1, 12, 3, tzinfo=UTC)),  # summer time, +02:00
+        ("2026-11-20 14:03", datetime(2026, 11, 20, 13, 3, tzinfo=UTC)),  # winter, +01:00
+        ("14:03", datetime(2026, 11, 21, 13, 3, tzinfo=UTC)),
+    ],
+)
+def test_local_time_follows_the_machine_zone_rules_for_any_date(
+    text: str, expected: datetime
+) -> None:
+    """A date and time without zone, typed in winter for a summer day, is read in summer time."""
+    from hindsight.clock import local_zone
+
+    assert resolve_at(text, CURRENT, local_zone()) == expected
+    shown = expected.astimezone(local_zone()).strftime("%H:%M %z")
+    assert shown == ("14:03 +0200" if expected.month == 6 else "14:03 +0100")

@@ -79,3 +79,29 @@ def test_a_newline_in_text_cannot_forge_a_second_event() -> None:
     assert (
         events[0].text == "Rolled back\\n2026-11-21T15:00Z [resolved] all clear\\n\\x1b[31m\\u202e"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "milestone", "stored"),
+    [
+        ("[mitigated] Rolled back deploy 991", None, "\\[mitigated] Rolled back deploy 991"),
+        ("[Resolved]", None, "\\[Resolved]"),
+        (
+            "\\[mitigated] typed with its backslash",
+            None,
+            "\\\\[mitigated] typed with its backslash",
+        ),
+        ("[mitigated] after a tag", Milestone.COMMS, "[comms] [mitigated] after a tag"),
+        ("\\o/ fixed", Milestone.ACTION, "[action] \\\\o/ fixed"),
+        ("[note] not a milestone", None, "[note] not a milestone"),
+    ],
+)
+def test_text_that_looks_like_a_milestone_is_stored_as_text(
+    text: str, milestone: Milestone | None, stored: str
+) -> None:
+    """Issue 29: a text never becomes a milestone; it reads back exactly as it was given."""
+    line = format_event(datetime(2026, 12, 7, 23, 30, tzinfo=UTC), text, milestone)
+    assert line == f"2026-12-07T23:30Z {stored}\n"
+    events, problems = parse(line, "t.log")
+    assert problems == []
+    assert [(e.milestone, e.text) for e in events] == [(milestone, text)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from hindsight import __version__
+from hindsight.clock import AT_FORMS
 from hindsight.errors import HindsightError
 
 if TYPE_CHECKING:
@@ -159,7 +160,8 @@ def new(
     "--at",
     "at",
     metavar="TIME",
-    help="When it happened: 2026-11-21T14:03Z, 14:03 (local time, within the incident) or -10m (default: now).",
+    help=f"When it happened (default: now): {AT_FORMS}. A clock time is the most recent past "
+    "one within the incident; a time in the future is refused.",
 )
 @click.option(
     "--milestone",

@@ -1,4 +1,7 @@
-"""The current time, injectable for tests and reproducible docs, and ``--at`` parsing."""
+"""The current time, injectable for tests and reproducible docs, and ``--at`` parsing.
+
+Light to import (the command line takes :data:`AT_FORMS` from it for ``log --help``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from hindsight.errors import HindsightError
-from hindsight.load.timeline import parse_time
 
 #: set to an ISO 8601 time with zone to freeze the clock (tests, documentation examples)
 NOW_VARIABLE = "HINDSIGHT_NOW"
@@ -16,7 +18,17 @@ NOW_VARIABLE = "HINDSIGHT_NOW"
 _RELATIVE = re.compile(
     r"^-\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$", re.IGNORECASE
 )
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+#: a clock time, or a date and a clock time, each with or without a zone
+_AT = re.compile(
+    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})(?:T|\s+))?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2}))?\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+#: the forms ``--at`` takes, in the words of ``log --help`` and of every refusal
+AT_FORMS = (
+    "now, a time ago (-10m, -1h30m), a clock time (14:03) or a date and time "
+    "(2026-11-21 14:03); a time with no zone after it (Z, UTC, +01:00) is local time"
+)
 _UNITS = "h", "m", "s"
 
 
@@ -35,6 +47,8 @@ def now() -> datetime:
     """The current time, aware, in UTC (or ``$HINDSIGHT_NOW``)."""
     frozen = os.environ.get(NOW_VARIABLE)
     if frozen:
+        from hindsight.load.timeline import parse_time
+
         moment, error, _ = parse_time(frozen.strip())
         if moment is None:
             raise TimeError(f"${NOW_VARIABLE}={frozen!r}: {error}")
@@ -42,9 +56,38 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class _MachineZone(tzinfo):
+    """The machine's local time, with its own rules: summer time included, for any date.
+
+    ``datetime.now().astimezone().tzinfo`` is today's fixed offset, so that
+    ``--at '2026-06-01 14:03'`` written in winter in Berlin would be an hour off.
+    """
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return _system(dt).utcoffset()
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return _system(dt).dst()
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return _system(dt).tzname()
+
+    def fromutc(self, dt: datetime) -> datetime:
+        moment = dt.replace(tzinfo=timezone.utc).timestamp()
+        return datetime.fromtimestamp(moment).replace(tzinfo=self)  # fold set where it repeats
+
+    def __repr__(self) -> str:
+        return "local time"
+
+
+def _system(dt: datetime | None) -> datetime:
+    """``dt``'s wall time read in the machine's zone (now when None), with its offset."""
+    return (datetime.now() if dt is None else dt.replace(tzinfo=None)).astimezone()
+
+
 def local_zone() -> tzinfo:
-    """This machine's local time zone."""
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    """This machine's local time zone, with its summer time."""
+    return _MachineZone()
 
 
 def today() -> date:
@@ -61,14 +104,16 @@ def parse_day(text: str) -> date:
 
 
 def resolve_at(text: str, current: datetime, zone: tzinfo, since: Since | None = None) -> datetime:
-    """The moment ``--at`` names.
+    """The moment ``--at`` names: one of :data:`AT_FORMS`.
 
-    Accepted: ``now``; an ISO 8601 time with a zone (``2026-11-21T14:03Z``,
-    ``2026-11-21 14:03 +01:00``); a time ago (``-10m``, ``-1h30m``, ``-45s``); a clock
-    time in ``zone`` (``14:03``): the most recent past such time, but only when it is at
-    or after ``since``, the start of the incident's span. Otherwise, or when it would be
-    in the future, the time is refused with both readings and the date to add: an event
-    silently moved to yesterday shifts every figure by a day.
+    ``now``; a time ago (``-10m``, ``-1h30m``, ``-45s``); a clock time (``14:03``,
+    ``14:03:05``), in ``zone`` unless a zone follows it (``14:03 UTC``, ``14:03Z``,
+    ``14:03 +01:00``): the most recent past such time, but only when it is at or after
+    ``since``, the start of the incident's span. Otherwise, or when it would be in the
+    future, the time is refused with both readings and the date to add: an event silently
+    moved to yesterday shifts every figure by a day. A date and time (``2026-11-21 14:03``,
+    ``2026-11-21T14:03Z``) is that moment, in ``zone`` when no zone follows it, as a clock
+    time is: it is refused only when it is in the future.
     """
     value = text.strip()
     if value.lower() == "now":
@@ -77,46 +122,61 @@ def resolve_at(text: str, current: datetime, zone: tzinfo, since: Since | None =
     if relative and any(relative.groups()):
         h, m, s = (int(g or 0) for g in relative.groups())
         return current - timedelta(hours=h, minutes=m, seconds=s)
-    clock = _CLOCK.match(value)
-    if clock:
-        return _clock_time(clock, current, zone, since)
-    moment, error, end = parse_time(value)
-    if moment is not None and not value[end:].strip():
-        return moment
-    raise TimeError(
-        f"--at {text!r}: {error or 'unexpected text after the time'}. Write a time with a zone "
-        "(2026-11-21T14:03Z), a clock time (14:03, local time) or a time ago (-10m)"
-    )
+    found = _AT.match(value)
+    if found is None:
+        raise TimeError(f"--at {text!r} is not a time; write {AT_FORMS}")
+    hour, minute, second = int(found["hour"]), int(found["minute"]), int(found["second"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise TimeError(
+            f"--at {text!r}: {found['hour']}:{found['minute']} is not a clock time; write "
+            f"{AT_FORMS}"
+        )
+    at = time(hour, minute, second)
+    if found["zone"]:
+        from hindsight.load.timeline import parse_zone
+
+        zone = parse_zone(found["zone"].upper())
+    if found["date"] is None:
+        return _clock_time(value, at, current, zone, since)
+    try:
+        day = date.fromisoformat(found["date"])
+    except ValueError:
+        raise TimeError(
+            f"--at {text!r}: {found['date']} is not a real date; write {AT_FORMS}"
+        ) from None
+    moment = datetime.combine(day, at, tzinfo=zone)
+    if moment > current:
+        raise TimeError(
+            f"--at {text!r} (it is now {_local(current, zone)}) is {_hours(moment - current)} "
+            "in the future; log an event once it has happened"
+        )
+    return moment.astimezone(timezone.utc)
 
 
 def _clock_time(
-    match: re.Match[str], current: datetime, zone: tzinfo, since: Since | None
+    typed: str, at: time, current: datetime, zone: tzinfo, since: Since | None
 ) -> datetime:
     """The most recent past reading of a clock time, when it lies in the incident's span.
 
     A time even a minute ahead of the clock is refused rather than taken as now: SPEC
     (section 2.3) records what happened, in time order, and says nothing of events to come.
     """
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise TimeError(f"--at {match.group(0)!r} is not a clock time; write HH:MM, like 14:03")
     local_now = current.astimezone(zone)
-    at = time(hour, minute, second)
     today = datetime.combine(local_now.date(), at, tzinfo=zone)
     yesterday = datetime.combine(local_now.date() - timedelta(days=1), at, tzinfo=zone)
     latest = today if today <= current else yesterday
     if since is None or latest >= since.moment:
         return latest.astimezone(timezone.utc)
     first, second = (
-        _reading(match.group(0), "today", today, current),
-        _reading(match.group(0), "yesterday", yesterday, current),
+        _reading(typed, "today", today, current),
+        _reading(typed, "yesterday", yesterday, current),
     )
     if today <= current:  # both readings are past, both before the span: say so once
         first += f", before {since.what}"
     else:
         second += f", before {since.what}"
     raise TimeError(
-        f"--at {match.group(0)!r} (it is now {_local(current, zone)}): {first}; {second}; "
+        f"--at {typed!r} (it is now {_local(current, zone)}): {first}; {second}; "
         f"give the date: --at '{_local(latest, zone)}'"
     )
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from hindsight.config import Settings
 from hindsight.humane import duration, moment
 from hindsight.load.markdown import strip_comments
-from hindsight.model import Incident, Milestone, TimelineEvent
+from hindsight.model import DECLARED, Incident, Milestone, TimelineEvent
 from hindsight.rules.structure import filled
 
 if TYPE_CHECKING:
@@ -79,13 +79,36 @@ def _when(value: datetime | None) -> dict[str, str] | None:
     }
 
 
+#: how a milestone reads before an event's text in a message (``[action]`` needs no word)
+LABELS = {
+    Milestone.START: "Started",
+    Milestone.DETECTED: "Detected",
+    Milestone.ACKNOWLEDGED: "Acknowledged",
+    Milestone.ESCALATED: "Escalated",
+    Milestone.MITIGATED: "Mitigated",
+    Milestone.RESOLVED: "Resolved",
+    Milestone.COMMS: "Update",
+    Milestone.DECISION: "Decided",
+    Milestone.ACTION: "",
+}
+
+
 def _event(event: TimelineEvent) -> dict[str, Any]:
     return {
         "time": _when(event.time),
         "milestone": event.milestone.value if event.milestone else None,
+        "label": LABELS[event.milestone] if event.milestone else "",
         "text": event.text,
         "line": event.line,
     }
+
+
+def _done(event: TimelineEvent) -> bool:
+    """An event that says what was done: not the start, detection, a comms update or the
+    declaration (``hindsight new``'s first line)."""
+    if event.milestone in (Milestone.COMMS, Milestone.START, Milestone.DETECTED):
+        return False
+    return not (event.milestone is None and event.text.startswith(DECLARED))
 
 
 def _section_text(incident: Incident, key: str) -> str:
@@ -96,9 +119,13 @@ def _section_text(incident: Incident, key: str) -> str:
 
 
 def _person(handle: str | None, settings: Settings) -> dict[str, str] | None:
+    """``{handle, name, display}``: ``display`` is ``Dana Whitfield (@dana)``, or ``@dana``
+    when ``people`` gives no other name."""
     if not handle:
         return None
-    return {"handle": handle, "name": settings.people.get(handle, handle)}
+    name = settings.people.get(handle, handle)
+    shown = f"@{handle}" if name.strip().lstrip("@") == handle else f"{name} (@{handle})"
+    return {"handle": handle, "name": name, "display": shown}
 
 
 def state_of(incident: Incident) -> str:
@@ -174,11 +201,7 @@ def context(
         if incident.time_to_mitigate
         else "",
         "duration": duration(incident.duration) if incident.duration else "",
-        "progress": [
-            _event(e)
-            for e in incident.timeline
-            if e.milestone not in (Milestone.COMMS, Milestone.START, Milestone.DETECTED)
-        ],
+        "progress": [_event(e) for e in incident.timeline if _done(e)],
         "events": [_event(e) for e in incident.timeline],
         "last_update": _event(comms[-1]) if comms else None,
         "cadence_minutes": cadence,

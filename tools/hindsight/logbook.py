@@ -10,6 +10,7 @@ waited, so concurrent appends and insertions never tear or drop a line.
 from __future__ import annotations
 
 import os
+import shlex
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import NamedTuple
@@ -19,7 +20,13 @@ from hindsight.clock import Since
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
-from hindsight.load.timeline import format_event, format_time, parse
+from hindsight.load.timeline import (
+    format_event,
+    format_time,
+    parse,
+    parse_line,
+    reads_as_milestone,
+)
 from hindsight.model import Milestone, Status, TimelineEvent
 from hindsight.paths import discover, is_incident_name, relative, with_status
 
@@ -254,7 +261,9 @@ def recorded_at(moment: datetime, current: datetime, zone: tzinfo) -> str:
 def summary(
     logged: Logged, current: datetime, settings: Settings, zone: tzinfo = timezone.utc
 ) -> list[str]:
-    """What to tell the responder: where the event went and when, time since detection, comms due."""
+    """What to tell the responder: where the event went and when, how it was stored, where it
+    stands against ``[start]``, the time since detection (or the duration once resolved), and
+    whether a comms update is due."""
     rel = relative(logged.path, settings.root)
     where = "inserted in time order into" if logged.inserted else "appended to"
     out = [
@@ -264,12 +273,25 @@ def summary(
     ]
     events = logged.events
     marks = {e.milestone: e for e in events if e.milestone and e.milestone.once}
-    origin = marks.get(Milestone.DETECTED) or marks.get(Milestone.START)
+    out.extend(_stored_as_text(logged, marks))
+    start = marks.get(Milestone.START)
+    if start is not None and logged.moment < start.time:
+        out.append(
+            f"Warning: this event is {elapsed(start.time - logged.moment)} before the incident's "
+            f"[start] ({format_time(start.time)}). If its date or time is wrong, correct that "
+            f"line in {rel}."
+        )
+    resolved = marks.get(Milestone.RESOLVED)
+    if resolved is not None:
+        lasted = f", {elapsed(resolved.time - start.time)} after its start" if start else ""
+        out.append(f"The incident is resolved ({format_time(resolved.time)}{lasted}).")
+        return out
+    origin = marks.get(Milestone.DETECTED) or start
     label = "the first event"
     if origin is not None:
         label = "detection" if origin.milestone is Milestone.DETECTED else "start"
         out.append(f"{elapsed(current - origin.time)} since {label} ({format_time(origin.time)}).")
-    if Milestone.RESOLVED in marks or not events:
+    if not events:
         return out
     comms = [e for e in events if e.milestone is Milestone.COMMS]
     since = comms[-1].time if comms else (origin or events[0]).time
@@ -284,3 +306,34 @@ def summary(
             'Post one, then: hindsight log --milestone comms "what you said, where"'
         )
     return out
+
+
+def _stored_as_text(logged: Logged, marks: dict[Milestone | None, TimelineEvent]) -> list[str]:
+    """When the text began with a milestone's name in brackets: how it was kept as text."""
+    _, milestone, text, _ = parse_line(logged.line)
+    named = None if milestone else reads_as_milestone(text)
+    if named is None:
+        return []
+    bracket, words = text.split("]", 1)
+    how = (
+        f"Stored as text, not as a milestone: the line has \\{bracket}], which the timeline, "
+        f"check, the site and comms show as {bracket}]."
+    )
+    earlier = marks.get(named)
+    if named.once and earlier is not None:
+        return [
+            how,
+            (
+                f"[{named.value}] is already logged on line {earlier.line} "
+                f"({format_time(earlier.time)}); a milestone is logged once (edit that line if "
+                "it was wrong)."
+            ),
+        ]
+    return [
+        how,
+        (
+            "If you meant the milestone, delete that line and run: hindsight log "
+            f"--at {format_time(logged.moment)} --milestone {named.value} "
+            f"{shlex.quote(words.strip() or named.value)}"
+        ),
+    ]

@@ -99,6 +99,9 @@ class Milestone(str, enum.Enum):
 
 _TAGS = frozenset({Milestone.COMMS, Milestone.DECISION, Milestone.ACTION})
 
+#: how ``hindsight new`` begins the event that declares an incident
+DECLARED = "Incident declared: "
+
 
 class Finding(NamedTuple):
     """One problem in one place: ``path:line:col: CODE message``."""

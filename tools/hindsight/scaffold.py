@@ -18,7 +18,7 @@ from hindsight.config import Settings, suggest
 from hindsight.errors import HindsightError
 from hindsight.load.timeline import format_event
 from hindsight.load.yamlsafe import CONTROL
-from hindsight.model import HANDLE, Status, Visibility
+from hindsight.model import DECLARED, HANDLE, Status, Visibility
 from hindsight.paths import discover, relative
 from hindsight.templating import DEFAULTS, environment, render, template_names
 
@@ -157,12 +157,25 @@ def declaration(
     )
 
 
+def declared_line(decl: Declaration, now: datetime) -> str:
+    """The timeline's first line: the declaration, as an event when it happens now.
+
+    An incident declared while it goes on (``investigating``, dated today or yesterday:
+    it may have begun before midnight UTC) gets the event ``Incident declared`` at this
+    moment. One written up afterwards (``--status draft``, or dated earlier) gets the same
+    words as a comment: as an event, today's time would sit after its ``[resolved]``.
+    """
+    what = f"{decl.title} ({decl.severity}"
+    what += f", commander {decl.commander})" if decl.commander else ")"
+    if decl.status is Status.INVESTIGATING and (now.date() - decl.date).days <= 1:
+        return format_event(now, DECLARED + what).rstrip("\n")
+    return "# " + format_event(now, f"Written up with hindsight new: {what}").rstrip("\n")
+
+
 def _render_incident(
     settings: Settings, decl: Declaration, incident_id: str, now: datetime
 ) -> dict[str, str]:
     env = environment(settings.root)
-    declared = f"Incident declared: {decl.title} ({decl.severity}"
-    declared += f", commander {decl.commander})" if decl.commander else ")"
     context = {
         "id": incident_id,
         "title": decl.title,
@@ -174,7 +187,7 @@ def _render_incident(
         "commander": decl.commander,
         "date": decl.date,
         "now": now,
-        "declared_event": format_event(now, declared).rstrip("\n"),
+        "declared_event": declared_line(decl, now),
         "sections": settings.sections,
     }
     files = {}

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from hindsight.atomic import replace
 from hindsight.chat.events import Event
-from hindsight.load.timeline import format_event, parse
+from hindsight.load.timeline import format_event, parse, parse_line
 from hindsight.logbook import open_locked, read_all
 from hindsight.model import TimelineEvent
 
@@ -55,9 +55,7 @@ def _new_lines(
     for event in sorted(events, key=lambda e: e.time):
         line = format_event(event.time, event.text, event.milestone).rstrip("\n")
         moment = event.time.replace(microsecond=0)
-        text = line.split(" ", 1)[1]  # as the timeline will hold it, without the time
-        if event.milestone is not None:
-            text = text[len(event.milestone.value) + 3 :]
+        text = parse_line(line)[2]  # as the timeline will read it back, without the time
         if (moment, text) in seen:
             already += 1
             continue

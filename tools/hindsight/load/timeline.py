@@ -1,4 +1,10 @@
-"""Parse ``timeline.log``: one event a line, ``TIME [milestone] text`` (SPEC §2.3)."""
+"""Parse ``timeline.log``: one event a line, ``TIME [milestone] text`` (SPEC §2.3).
+
+A text that starts with a backslash has it taken off when read: ``TIME \\[mitigated] Rolled
+back`` is a plain event whose text is ``[mitigated] Rolled back``. :func:`format_event` writes
+that backslash before a text that would otherwise read as a milestone (or that starts with a
+backslash itself), so that no text ever becomes a milestone.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +61,13 @@ def parse_line(line: str) -> tuple[datetime | None, Milestone | None, str, str |
     if match and match["name"].lower() in _MILESTONES:
         milestone = _MILESTONES[match["name"].lower()]
         rest = rest[match.end() :]
-    return time, milestone, rest, None
+    return time, milestone, rest.removeprefix("\\"), None
+
+
+def reads_as_milestone(text: str) -> Milestone | None:
+    """The milestone a text would become if it were written after the time as it is."""
+    match = _MILESTONE.match(text)
+    return _MILESTONES.get(match["name"].lower()) if match else None
 
 
 def parse(
@@ -103,7 +115,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def format_event(moment: datetime, text: str, milestone: Milestone | None = None) -> str:
-    """One canonical line, ending in a newline; no newline in ``text`` can make a second event."""
+    """One canonical line, ending in a newline; no newline in ``text`` can make a second event,
+    and no ``[milestone]`` at the start of ``text`` can make a milestone (it is escaped)."""
     flat = (
         text.replace("\r\n", "\n")
         .replace("\r", "\n")
@@ -112,5 +125,7 @@ def format_event(moment: datetime, text: str, milestone: Milestone | None = None
     )
     flat = flat.strip().replace("\n", "\\n").replace("\t", " ")
     flat = _CONTROL.sub(_escape, flat)
+    if flat.startswith("\\") or (milestone is None and reads_as_milestone(flat)):
+        flat = "\\" + flat
     marker = f"[{milestone.value}] " if milestone else ""
     return f"{format_time(moment)} {marker}{flat}\n"

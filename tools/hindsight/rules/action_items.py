@@ -40,6 +40,41 @@ def due_date(item: ActionItem) -> dt.date | None:
         return None
 
 
+#: owners that name a group or nobody, whatever their shape: nobody in particular sees it done
+GROUPS = frozenset(
+    [
+        "all",
+        "anybody",
+        "anyone",
+        "everybody",
+        "everyone",
+        "nobody",
+        "none",
+        "noone",
+        "n/a",
+        "na",
+        "somebody",
+        "someone",
+        "team",
+        "tbd",
+        "tbc",
+        "todo",
+        "unassigned",
+        "unknown",
+        "us",
+        "we",
+    ]
+)
+_TEAM = re.compile(r"^(?:team-.+|.+-team|.+-squad|.+-group)$")
+
+
+def names_a_group(owner: str, ctx: CheckContext) -> bool:
+    """True for an owner such as ``everyone``, ``TBD`` or ``sre-team``, unless ``people`` in
+    hindsight.yml lists it as a person."""
+    lower = owner.lower()
+    return (lower in GROUPS or bool(_TEAM.match(lower))) and owner not in ctx.settings.people
+
+
 def owner_handle(item: ActionItem) -> str:
     """The owner as a handle: ``@lee`` and ``lee`` are the same person."""
     return plain_cell(item.owner).lstrip("@")
@@ -89,6 +124,9 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     An action owned by a team, by "TBD" or by nobody is owned by nobody; it is the usual
     reason actions are still open a year later. Name the one person who will see it done.
 
+    A single word is no better when it names a group or nobody: `everyone`, `team`,
+    `sre-team`, `TBD`, `none` (unless `people` in hindsight.yml lists it as a person).
+
     ## Example
     ```markdown
     ## Action items
@@ -96,6 +134,7 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     | Action | Owner | Due | Ticket | Status |
     | --- | --- | --- | --- | --- |
     | Alert on checkout 5xx | Platform team | 2026-12-15 | PLAT-123 | open |
+    | Review the alert thresholds | everyone | 2026-12-15 | PLAT-124 | open |
     ```
 
     ## Use instead
@@ -105,6 +144,7 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     | Action | Owner | Due | Ticket | Status |
     | --- | --- | --- | --- | --- |
     | Alert on checkout 5xx | lee | 2026-12-15 | PLAT-123 | open |
+    | Review the alert thresholds | sam | 2026-12-15 | PLAT-124 | open |
     ```
     """
     for item in incident.action_items:
@@ -116,11 +156,19 @@ def action_owner(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                 "action item has no owner; put one person's handle in the Owner column",
                 column=item.at.get("owner"),
             )
-        elif not HANDLE.match(owner) or owner.upper() in ("TBD", "TBC", "TODO"):
+        elif not HANDLE.match(owner):
             yield action_owner.finding(
                 incident,
                 item.line,
                 f"owner '{item.owner.strip()}' is not a handle; name one person, like 'lee'",
+                column=item.at.get("owner"),
+            )
+        elif names_a_group(owner, ctx):
+            yield action_owner.finding(
+                incident,
+                item.line,
+                f"owner '{item.owner.strip()}' names a group or nobody, not one person; name "
+                "the one person who will see it done, like 'lee'",
                 column=item.at.get("owner"),
             )
 
@@ -329,6 +377,81 @@ def action_items_list(incident: Incident, ctx: CheckContext) -> Iterator[Finding
     )
 
 
+#: an action that asks people to try harder, at its start (after an optional "Label:" and
+#: "we will", "engineers should"...) or anywhere for the unmistakable phrases
+_WHO = r"(?:we|everyone|everybody|engineers?|developers?|the team|people|reviewers?|on-?call|all|staff)"
+_OPENING = (
+    r"^(?:[\w ()/-]{1,40}:\s*)?(?:" + _WHO + r"\s+(?:will|should|must|need to|have to)\s+)?"
+    r"(?:always\s+|please\s+)?"
+)
+_VAGUE = re.compile(
+    "|".join(
+        (
+            (
+                r"\bbe\s+(?:more\s+|extra\s+|very\s+|much\s+more\s+)?"
+                r"(?:careful|cautious|vigilant|mindful|attentive|diligent)\b"
+            ),
+            r"\bmore\s+(?:careful(?:ly)?|cautious(?:ly)?|vigilant(?:ly)?|attentive(?:ly)?)\b",
+            r"\bpay(?:ing)?\s+(?:more\s+|closer\s+|extra\s+|better\s+|careful\s+)?attention\b",
+            r"\b(?:take|taking)\s+(?:more|extra|greater)\s+care\b",
+            r"\b(?:try|trying)\s+harder\b",
+            r"\bthink\s+twice\b",
+            r"\bavoid\s+(?:making\s+)?(?:mistakes|errors|typos)\b",
+            _OPENING + r"(?:double|triple)[- ]?check",
+            _OPENING + r"(?:remind|remember\s+to|don'?t\s+forget|do\s+not\s+forget)\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+@rule("HS409", "action-vague", Category.ACTION_ITEMS, Level.WARNING, applies_from=Status.IN_REVIEW)
+def action_vague(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an action item that asks people to try harder, like "be more careful".
+
+    The phrases: be (more) careful, cautious or vigilant; pay (more) attention; take more
+    care; try harder; double-check, remind people or remember to, at the action's start.
+
+    ## Why is this bad?
+    People were trying already. An exhortation changes nothing that can be seen, so it
+    cannot be verified or closed, and the same mistake happens again under the same
+    pressure. An action changes the system: a check that catches the mistake, a guard
+    that makes it impossible, an alert that notices it sooner. A warning, not an error:
+    the rule reads words, and the reviewers judge.
+
+    ## Example
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Be more careful when reviewing config changes | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Action items
+
+    | Action | Owner | Due | Ticket | Status |
+    | --- | --- | --- | --- | --- |
+    | Validate pool size against host memory in CI for config changes | lee | 2026-12-15 | PLAT-123 | open |
+    ```
+    """
+    for item in incident.action_items:
+        found = _VAGUE.search(plain_cell(item.action).replace("**", ""))
+        if found is None:
+            continue
+        said = " ".join(found.group(0).split())
+        yield action_vague.finding(
+            incident,
+            item.line,
+            f"action item asks people to try harder ('{said.strip()}'), which cannot be verified "
+            "or closed; change the system instead: a check, a test, an alert or a guard that "
+            "catches the mistake or makes it impossible",
+            column=item.at.get("action"),
+        )
+
+
 def open_items(incident: Incident) -> list[list[int | str | None]]:
     """``[line, due date, column of the due date]`` of each open action item with an ISO due date."""
     return [
@@ -393,4 +516,5 @@ RULES = (
     action_kind,
     action_overdue,
     action_items_list,
+    action_vague,
 )

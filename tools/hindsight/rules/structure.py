@@ -181,13 +181,21 @@ def _template_lines(path: Path, _mtime: int, _size: int) -> frozenset[str]:
     return frozenset(lines)
 
 
-@rule("HS205", "template-text-left", Category.STRUCTURE, applies_from=Status.IN_REVIEW)
+@rule(
+    "HS205",
+    "template-text-left",
+    Category.STRUCTURE,
+    applies_from=Status.IN_REVIEW,
+    warns_from=Status.DRAFT,
+)
 def template_text_left(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags text copied unchanged from the incident template, such as the first-30-minutes checklist.
 
     ## Why is this bad?
     The template's checklists and examples are for the responders during the incident;
     left in a postmortem under review, they are published as if they were what happened.
+    While the incident is `investigating`, the checklist is being worked through, so the
+    rule starts with a warning at `draft`, once the incident is over.
 
     ## Example
     ```markdown

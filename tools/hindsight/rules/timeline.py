@@ -1,4 +1,5 @@
-"""HS6xx timeline: order, milestones and update cadence (HS601–HS604 come from the loader)."""
+"""HS6xx timeline: order, milestones, events before the start and update cadence (HS601–HS604
+come from the loader)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from hindsight.config import suggest
+from hindsight.humane import duration
 from hindsight.load.timeline import format_time
 from hindsight.model import Category, Finding, Incident, Level, Milestone, Status
 from hindsight.rules._base import CheckContext, rule
@@ -220,7 +222,8 @@ def milestone_unknown(incident: Incident, ctx: CheckContext) -> Iterator[Finding
     Only `[start]`, `[detected]`, `[acknowledged]`, `[escalated]`, `[mitigated]`,
     `[resolved]` and the tags `[comms]`, `[decision]` and `[action]` count. Anything
     else in brackets is read as plain text, so a typo such as `[resovled]` silently
-    leaves the time to resolve out of every figure.
+    leaves the time to resolve out of every figure. (A milestone's name written as text,
+    `\\[mitigated]`, as `hindsight log "[mitigated] …"` stores it, is not flagged.)
 
     ## Example
     ```text
@@ -238,8 +241,8 @@ def milestone_unknown(incident: Incident, ctx: CheckContext) -> Iterator[Finding
     """
     for event in incident.timeline:
         found = None if event.milestone else _BRACKET.match(event.text)
-        if found is None:
-            continue
+        if found is None or found.group(1).lower() in _NAMES:
+            continue  # a milestone's name here was written as text: \[mitigated] in the file
         word = found.group(1)
         yield milestone_unknown.finding(
             incident,
@@ -251,6 +254,53 @@ def milestone_unknown(incident: Incident, ctx: CheckContext) -> Iterator[Finding
         )
 
 
+#: how long before ``[start]`` an event is still taken as what led up to the incident
+LEAD_UP = timedelta(hours=12)
+
+
+@rule("HS611", "event-before-start", Category.TIMELINE, Level.WARNING)
+def event_before_start(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags an event more than 12 hours before the timeline's `[start]`.
+
+    ## Why is this bad?
+    An event a day before the start is almost always a time read on the wrong day: a
+    clock time taken as yesterday's, or a date copied from another line. It sits at the
+    top of the timeline, where readers begin, and tells them the incident began a day
+    earlier than it did. What led up to the incident within 12 hours of its start (the
+    deploy that caused it, a canary) is not flagged; a cause older than that belongs in
+    the Root cause section.
+
+    ## Example
+    ```text
+    2026-11-20T14:25Z Support reports failed checkouts
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    ```
+
+    ## Use instead
+    ```text
+    2026-11-21T13:41Z Deploy began its canary at 5% of traffic
+    2026-11-21T13:58Z [start] Deploy reached all hosts
+    2026-11-21T14:03Z [detected] Pager fired
+    2026-11-21T14:25Z Support reports failed checkouts
+    ```
+    """
+    start = incident.milestone(Milestone.START)
+    if start is None:
+        return
+    for event in incident.timeline:
+        if start.time - event.time > LEAD_UP:
+            yield event_before_start.finding(
+                incident,
+                event.line,
+                f"event at {format_time(event.time)} is {duration(start.time - event.time)} before "
+                f"[start] on line {start.line} ({format_time(start.time)}); if its day or zone "
+                "is wrong, correct the time; if it led up to the incident, say so in the Root "
+                "cause section instead",
+                path=incident.timeline_path,
+            )
+
+
 RULES = (
     timeline_order,
     milestone_repeated,
@@ -258,4 +308,5 @@ RULES = (
     milestone_sequence,
     comms_gap,
     milestone_unknown,
+    event_before_start,
 )

@@ -280,10 +280,13 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             )
         restricted = unpublished = 0
         seen: list[tuple[str, str | None, bool]] = []
+        schema = _schema_check(self.settings, self.today)
         for folder in chosen:
             loaded = load_incident(folder, self.settings)
             errors = [p for p in loaded.problems if p.level is Level.ERROR]
             incident = loaded.incident
+            if incident is not None and not errors and pages.published(incident, self.settings):
+                errors = schema(loaded)
             hidden = incident is None or incident.restricted or bool(errors)
             seen.append((folder.name, incident.title if incident else None, hidden))
             if incident is None or incident.restricted:
@@ -300,7 +303,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             lines = [_where(p) for problems in broken for p in problems]
             if self.config.broken == "fail":
                 raise PluginError(
-                    f"{len(broken)} incident{'s' if len(broken) != 1 else ''} cannot be read "
+                    f"{len(broken)} incident{'s' if len(broken) != 1 else ''} cannot be read, or "
+                    f"{'have' if len(broken) != 1 else 'has'} errors in the front matter "
                     "(run 'hindsight check' for every finding; set 'broken: skip' under the "
                     "hindsight plugin to publish the others anyway):\n  " + "\n  ".join(lines)
                 )
@@ -312,7 +316,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             (len(published), "published"),
             (restricted, "restricted"),
             (unpublished, "in a status the site does not publish"),
-            (len(broken), "skipped as unreadable"),
+            (len(broken), "skipped as unreadable or with front matter errors"),
         ]
         log.info(
             f"{plural(len(chosen), 'incident')}: "
@@ -804,6 +808,29 @@ def _page_of(sitemap: str, at: int) -> str | None:
 
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + os.sep)
+
+
+def _schema_check(settings: Any, today: date) -> Callable[[Any], list[Any]]:
+    """The error-level findings of the schema rules (HS112-HS115) for a loaded incident.
+
+    The build owns what it needs to publish a page that is right: an incident that can be
+    read, with valid front matter (the schema family, at the levels hindsight.yml gives it,
+    as ``hindsight check`` reports them). The other families are ``check``'s, in CI: a
+    draft with an empty section may be published, as ``site.publish`` allows.
+    """
+    from hindsight.engine import incident_findings, levels_for
+    from hindsight.model import Category, Level
+    from hindsight.rules import ALL_RULES, CheckContext
+
+    rules = tuple(r for r in ALL_RULES if r.category is Category.SCHEMA and r.per_incident)
+    ctx = CheckContext(settings, today)
+    levels = levels_for(ctx, ALL_RULES)
+
+    def errors(loaded: Any) -> list[Any]:
+        found = incident_findings(loaded, ctx, rules, levels)
+        return [f for f in found if f.level is Level.ERROR]
+
+    return errors
 
 
 def _where(finding: Any) -> str:
