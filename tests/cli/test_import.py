@@ -699,3 +699,108 @@ def test_binary_files_are_not_imported_and_the_others_are(archive: Path, run) ->
     assert made == ["2017-09-27-login-403s-after-deploy"]
     for path in (archive / "incidents").rglob("*"):
         assert path.is_dir() or b"\x00" not in path.read_bytes()
+
+
+def test_a_stated_zone_is_applied_and_its_sentence_no_longer_says_otherwise(
+    archive: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """The events go to timeline.log in UTC, which the site shows under "Time (UTC)": the
+    source's "All times in PST" above them becomes a note that they were converted."""
+    result = _import(run, str(write(archive.parent / "403.md", HEADINGS)))
+    assert result.code == 0, result.err
+    text = (archive / "incidents/2017-09-27-login-403s-after-deploy/postmortem.md").read_text()
+    assert (
+        "Times in the timeline are UTC (converted from PST by hindsight import). "
+        "<!-- hindsight import: was 'All times in PST' -->" in text
+    )
+    assert "All times in PST" not in text.replace("was 'All times in PST'", "")
+
+
+CONFLICT = """\
+# Payments API errors
+
+Severity: 2
+
+## Timeline
+
+All times are PST. The incident lasted about an hour.
+
+| Time (UTC) | Event |
+| --- | --- |
+| 2023-01-25 20:05 | Error rate alert fires |
+| 2023-01-25 ~20:30 | Rolled back the release |
+| 2023-01-25 21:02 | Error rate back to normal, resolved |
+"""
+
+
+def test_a_table_header_zone_wins_over_an_obsolete_sentence(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """ "All times are PST." above a "Time (UTC)" table: the table's own header says how its
+    times are written; the sentence is replaced, and the report says so."""
+    result = _import(run, str(write(archive.parent / "payments.md", CONFLICT)))
+    assert result.code == 0, result.err
+    folder = archive / "incidents" / "2023-01-25-payments-api-errors"
+    log = (folder / "timeline.log").read_text()
+    assert "2023-01-25T20:05Z [detected] Error rate alert fires" in log
+    text = (folder / "postmortem.md").read_text()
+    assert (
+        "Times in the timeline are UTC (as the source's table says). The incident lasted about "
+        "an hour. <!-- hindsight import: was 'All times are PST.' -->" in text
+    )
+    assert (
+        "the source says 'All times are PST. The incident lasted about an hour.' (PST) but the "
+        "table header 'Time (UTC) Event' names UTC: the table's times were read as UTC"
+        in " ".join(result.out.split())
+    )
+
+
+def test_an_approximate_time_stays_marked_approximate(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """timeline.log holds exact times only: '~20:30' is kept in the event's text, and said."""
+    result = _import(run, str(write(archive.parent / "payments.md", CONFLICT)))
+    assert result.code == 0, result.err
+    log = (archive / "incidents/2023-01-25-payments-api-errors/timeline.log").read_text()
+    assert "2023-01-25T20:30Z [mitigated] (approximate time: 2023-01-25 ~20:30) Rolled back" in log
+    assert "1 time(s) are approximate (2023-01-25 ~20:30)" in " ".join(result.out.split())
+
+
+def test_a_severity_stated_in_the_text_is_read(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """'Severity: 2' becomes severity SEV2, with where it was read; --severity still wins."""
+    result = _import(run, str(write(archive.parent / "payments.md", CONFLICT)))
+    assert result.code == 0, result.err
+    text = (archive / "incidents/2023-01-25-payments-api-errors/postmortem.md").read_text()
+    assert "severity: SEV2  # read from 'Severity: 2' on line 3; check it\n" in text
+    assert "severity:   SEV2  (from 'Severity: 2' on line 3)" in result.out
+    assert "missing:    the severity" not in result.out and "HS112" not in result.out
+    other = CONFLICT.replace("# Payments API errors", "# Payments API errors again")
+    chosen = _import(run, str(write(archive.parent / "p2.md", other)), "--severity", "SEV4")
+    assert (
+        "severity: SEV4\n"
+        in (archive / "incidents/2023-01-25-payments-api-errors-again/postmortem.md").read_text()
+    )
+    assert chosen.code == 0
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("We declared SEV1 at 20:10.", "SEV1"),
+        ("This was a P1 incident for the payments team.", "SEV1"),
+        ("Severity level 3", "SEV3"),
+        ("It was not a SEV1, as the impact was small.", None),
+        ("Downgraded from SEV1 to SEV2 at 21:00.", None),
+        ("First called SEV2, then SEV1.", None),  # two different ones: the writer chooses
+        ("Dashboards live on sev1.example.com.", None),
+        ("Two teams were busy with other severity 1 work.", None),
+        ("The p1 replica lagged.", None),
+    ],
+)
+def test_a_severity_is_read_only_when_the_text_plainly_states_one(
+    archive: Path, run, said: str, read: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    doc = CONFLICT.replace("Severity: 2", said)
+    result = _import(run, str(write(archive.parent / "payments.md", doc)))
+    assert result.code == 0, result.err
+    text = (archive / "incidents/2023-01-25-payments-api-errors/postmortem.md").read_text()
+    if read:
+        assert f"severity: {read}  # read from " in text
+    else:
+        assert "severity: null  # not in the source" in text

@@ -143,8 +143,8 @@ DAY = [
 
 EXPECTED = [
     "2026-11-21T14:03:05Z PagerDuty: [Triggered] checkout 5xx above 5%",
-    "2026-11-21T14:05Z Dana Whitfield: Taking IC. @Alex check [the checkout dashboard](https://grafana.example.com/d/1) :eyes:",
-    "2026-11-21T14:09Z Alex (in thread): p95 is at 28 s (file: checkout p95)",
+    "2026-11-21T14:05Z Dana Whitfield: Taking IC. @Alex Chen check [the checkout dashboard](https://grafana.example.com/d/1) :eyes:",
+    "2026-11-21T14:09Z Alex Chen (in thread): p95 is at 28 s (file: checkout p95)",
     "2026-11-21T14:20Z Lee Okafor: Looking at the pool & its wait time",
     "2026-11-21T15:00Z Dana Whitfield: Is it mitigated?",
     "2026-11-21T15:10Z Dana Whitfield: Rolled back 4812",
@@ -198,10 +198,10 @@ def test_pinned_slack_messages_become_events(incident: Path, export: Path, run) 
     assert events(incident) == EXPECTED
     assert result.out.startswith(
         f"Added 8 event(s) to {TIMELINE} from the Slack export {export} "
-        "(pinned messages from 2026-11-21T00:00Z to 2026-11-21T18:00Z):\n"
+        "(pinned messages from 2026-11-21T00:00Z on):\n"
     )
     assert (
-        "Not in hindsight.yml people; add them (handle: Display Name) so names match:\n  Alex (alex.chen)\n"
+        "Not in hindsight.yml people; add them (handle: Display Name) so names match:\n  Alex Chen (alex.chen)\n"
         in result.out
     )
     assert f"hindsight check incidents/{ID}" in result.out
@@ -282,13 +282,38 @@ def test_since_and_until_narrow_the_window(incident: Path, export: Path, run) ->
     assert "4 message(s) that would be taken lie outside" in result.out
 
 
-def test_a_logged_resolution_closes_the_window(incident: Path, export: Path, run) -> None:  # type: ignore[no-untyped-def]
-    """Without --until, messages after the [resolved] event are not taken."""
-    assert run("log", "--at", "15:20", "-m", "resolved", "Error rate at baseline").code == 0
-    run("log", "--from-chat", str(export))
+def _window_line(out: str) -> str:
+    """The span a run took messages from, as its first line says it."""
+    return out.split("\n", 1)[0].rsplit(" (", 1)[1].split(")")[0]
+
+
+def test_two_runs_take_the_same_window(
+    incident: Path, export: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The window comes from the incident, not from the clock nor from the milestones the
+    first run applied: a second run hours later reads the same span, and adds nothing."""
+    first = run("log", "--from-chat", str(export), "--all", "--milestones")
+    assert first.code == 0, first.err
+    assert "[resolved] Dana Whitfield: All clear: resolved" in incident.read_text()
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-23T09:00Z")
+    second = run("log", "--from-chat", str(export), "--all", "--milestones")
+    assert second.code == 0, second.err
+    assert _window_line(first.out) == _window_line(second.out)
+    assert _window_line(first.out) == "every message from 2026-11-21T00:00Z on"
+    assert "Added 0 event(s)" in second.out and "9 already there" in second.out
+    assert "lie outside" not in second.out
+
+
+def test_a_message_later_than_now_is_not_taken(
+    incident: Path, export: Path, run, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A time in the future is a transcript read in the wrong zone: counted, not taken."""
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T15:05Z")
+    result = run("log", "--from-chat", str(export))
     assert not any(
-        e.startswith(("2026-11-21T15:30Z", "2026-11-21T16:58Z")) for e in events(incident)
+        e.startswith(("2026-11-21T15:10Z", "2026-11-21T16:58Z")) for e in events(incident)
     )
+    assert "3 message(s) that would be taken lie outside the span" in result.out
 
 
 def test_events_go_in_time_order_keeping_every_line(incident: Path, export: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -603,3 +628,179 @@ def test_in_a_terminal_the_suggested_milestones_are_asked_for(
     assert result.code == 0
     assert "Apply these milestones? [y/N]" in result.out and "Milestones applied:" in result.out
     assert "2026-11-21T16:58Z [resolved] Dana Whitfield: All clear: resolved" in events(incident)
+
+
+STATUS_DAY = [
+    {
+        "type": "message",
+        "user": "U2",
+        "text": "Checkout errors started right after the deploy",
+        "ts": ts("14:01"),
+        "reactions": pin(),
+    },
+    {
+        "type": "message",
+        "subtype": "bot_message",
+        "bot_id": "B1",
+        "username": "PagerDuty",
+        "text": "[Triggered] checkout 5xx above 5%",
+        "ts": ts("14:03"),
+    },
+    {
+        "type": "message",
+        "user": "U3",
+        "text": "Should we post to the status page?",
+        "ts": ts("14:06"),
+    },
+    {
+        "type": "message",
+        "user": "U3",
+        "text": "Status page posted: investigating checkout errors",
+        "ts": ts("14:10"),
+    },
+    {
+        "type": "message",
+        "subtype": "bot_message",
+        "bot_id": "B7",
+        "username": "Statuspage",
+        "text": "Checkout errors - Identified: a fix is being rolled out",
+        "ts": ts("14:40"),
+    },
+    {
+        "type": "message",
+        "user": "U2",
+        "text": "Rolled back 4812, errors dropping",
+        "ts": ts("15:08"),
+        "reactions": pin(),
+    },
+    {
+        "type": "message",
+        "user": "U3",
+        "text": "Status page updated: monitoring",
+        "ts": ts("15:10"),
+    },
+    {
+        "type": "message",
+        "user": "U1",
+        "text": "Status page updated: resolved",
+        "ts": ts("15:40"),
+    },
+    {
+        "type": "message",
+        "user": "U1",
+        "text": "All clear, resolved",
+        "ts": ts("15:45"),
+        "reactions": pin(),
+    },
+]
+
+
+def test_status_page_posts_are_taken_and_suggested_as_comms(
+    incident: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Every status-page post (said in the channel, or by the status page's bot) is taken,
+    pinned or not, and suggested as [comms], even one saying 'resolved'; a question is not.
+    Applied, they leave no comms gap for HS609."""
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(STATUS_DAY))
+    write(tmp_path / "users.json", json.dumps(USERS))
+    result = run("log", "--from-chat", str(tmp_path / "c"), "--dry-run")
+    assert result.code == 0, result.err
+    suggested = result.out.split("Suggested milestones (apply with --milestones):\n")[1]
+    for line in (
+        "  [comms] 2026-11-21T14:10Z Alex Chen: Status page posted: investigating checkout errors  (a status-page post)",
+        "  [comms] 2026-11-21T14:40Z Statuspage: Checkout errors - Identified: a fix is being rolled out  (a status-page post)",
+        "  [comms] 2026-11-21T15:10Z Alex Chen: Status page updated: monitoring  (a status-page post)",
+        "  [comms] 2026-11-21T15:40Z Dana Whitfield: Status page updated: resolved  (a status-page post)",
+        "  [resolved] 2026-11-21T15:45Z Dana Whitfield: All clear, resolved  (the commander wrote 'All clear')",
+    ):
+        assert line + "\n" in suggested, line
+    assert "Should we post" not in result.out
+    assert "Statuspage" not in result.out.split("Not in hindsight.yml people")[-1]
+    assert run("log", "--from-chat", str(tmp_path / "c"), "--milestones").code == 0
+    text = incident.read_text()
+    assert "2026-11-21T15:40Z [comms] Dana Whitfield: Status page updated: resolved" in text
+    assert sum("[resolved]" in line for line in events(incident)) == 1
+    check = run("check", "--as", "draft", f"incidents/{ID}")
+    assert "HS609" not in check.out, check.out
+
+
+def test_start_and_mitigated_come_from_anyone_who_says_so(
+    incident: Path, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Not only the commander: Lee's 'errors started' before the alert suggests [start], his
+    'Rolled back' [mitigated]; [resolved] stays the commander's call."""
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(STATUS_DAY))
+    write(tmp_path / "users.json", json.dumps(USERS))
+    result = run("log", "--from-chat", str(tmp_path / "c"))
+    assert (
+        "  [start] 2026-11-21T14:01Z Lee Okafor: Checkout errors started right after the deploy  "
+        "(Lee Okafor wrote 'errors started')\n" in result.out
+    )
+    assert (
+        "  [mitigated] 2026-11-21T15:08Z Lee Okafor: Rolled back 4812, errors dropping  "
+        "(Lee Okafor wrote 'Rolled back')\n" in result.out
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Errors started at 13:58, before the page",  # names another time
+        "errors started 20 minutes ago",
+        "Did the errors start with the deploy? errors started?",  # a question
+        "If we rolled back we would lose the migration",  # a hedge
+        "We should have rolled back sooner",
+        "Not mitigated yet",
+        "Lee: the errors started again after the alert",  # after the detection
+    ],
+)
+def test_words_that_do_not_say_it_suggest_nothing(
+    incident: Path, tmp_path: Path, run, text: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A time named, a question, a hedge, or a [start] after the detection: no suggestion."""
+    day = [
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B1",
+            "username": "PagerDuty",
+            "text": "[Triggered] checkout 5xx",
+            "ts": ts("14:03"),
+        },
+        {"type": "message", "user": "U2", "text": text, "ts": ts("14:20"), "reactions": pin()},
+    ]
+    if "after the alert" not in text:
+        day[1]["ts"] = ts("14:02")
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(day))
+    write(tmp_path / "users.json", json.dumps(USERS))
+    result = run("log", "--from-chat", str(tmp_path / "c"))
+    assert "[start]" not in result.out and "[mitigated]" not in result.out, result.out
+
+
+def test_everyone_is_named_one_way(incident: Path, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Authors and mentions alike: the name in hindsight.yml people, else the chat's full name
+    (not its display name), else the display name, else the handle."""
+    users = [
+        *USERS,
+        {"id": "U4", "name": "kw", "profile": {"display_name": "Kenji"}},
+        {"id": "U5", "name": "ghost"},
+    ]
+    day = [
+        {
+            "type": "message",
+            "user": "U3",
+            "text": "<@U1> <@U2> <@U3> <@U4> <@U5> look",
+            "ts": ts("14:10"),
+            "reactions": pin(),
+        },
+        {"type": "message", "user": "U4", "text": "on it", "ts": ts("14:11"), "reactions": pin()},
+        {"type": "message", "user": "U5", "text": "me too", "ts": ts("14:12"), "reactions": pin()},
+    ]
+    write(tmp_path / "c" / "2026-11-21.json", json.dumps(day))
+    write(tmp_path / "users.json", json.dumps(users))
+    assert run("log", "--from-chat", str(tmp_path / "c")).code == 0
+    assert events(incident) == [
+        "2026-11-21T14:10Z Alex Chen: @Dana Whitfield @Lee Okafor @Alex Chen @Kenji @ghost look",
+        "2026-11-21T14:11Z Kenji: on it",
+        "2026-11-21T14:12Z ghost: me too",
+    ]

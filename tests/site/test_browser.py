@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import chromium, missing, serve
-from tests.site.conftest import BODY, MKDOCS_YML, Build, make_incident
+from tests.site.conftest import BODY, MKDOCS_YML, TIMELINE, Build, make_incident
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing() is not None, reason=str(missing()))]
 
@@ -240,3 +240,68 @@ def test_each_box_answers_its_own_words_however_fast_both_are_used(site: Path) -
         )
         assert "DNS outage" in page.locator("#hs-search-results .hs-result").first.inner_text()
         assert problems == []
+
+
+#: each word of the element's text on one line: the text wraps at words, not inside them
+_WORDS_WHOLE = """element => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_titles_wrap_at_words(
+    tmp_path: Path, build: Build
+) -> None:
+    """At 390 px the incidents list, a facet page, the action items, a service and an
+    incident page with long titles, links and actions are no wider than the screen, and
+    each title keeps its words whole."""
+    long_title = "Mobile app logins failed after an internal certificate rotation on the gateway"
+    action = (
+        "| Check a rotated certificate chain against the mobile app's pin set before it is served |"
+    )
+    body = BODY.replace("| Validate pool size against host memory |", action)
+    timeline = (
+        TIMELINE
+        + "2026-11-21T14:46Z Lee: graphs at https://grafana.example.com/d/checkout-overview-by-region?orgId=1&from=now-6h\n"
+    )
+    for n in range(3):
+        make_incident(
+            tmp_path,
+            f"2026-11-2{n}-certificate-rotation-{n}",
+            title=long_title,
+            body=body,
+            timeline=timeline,
+            services=["auth-gateway", "mobile-api", "notifications"],
+        )
+    site = build()
+    pages = (
+        "incidents/",
+        "incidents/severity/sev2/",
+        "action-items/",
+        "services/auth-gateway/",
+        "incidents/2026-11-20-certificate-rotation-0/",
+    )
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.set_viewport_size({"width": 390, "height": 800})
+        for path in pages:
+            page.goto(base + path)
+            width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+            assert width <= inner, f"{path}: {width} px wide at {inner} px"
+            titles = page.locator(f"a:text-is('{long_title}')")
+            for title in titles.all():
+                assert title.evaluate(_WORDS_WHOLE) == [], path
+        # the filters still hide rows in the stacked layout
+        page.goto(base + "incidents/")
+        page.fill(".hs-filters input", "nothing matches this")
+        assert page.locator("#hs-incidents tbody tr:visible").count() == 0

@@ -688,3 +688,59 @@ def test_the_build_refuses_what_check_calls_a_front_matter_error(
     relevelled = HINDSIGHT_YML + "rules:\n  required-key: warning\n"
     site = build(hindsight_yml=relevelled)
     assert (site / "incidents" / "2026-11-20-no-severity" / "index.html").is_file()
+
+
+def test_an_example_block_in_a_guide_is_not_searchable_and_headers_end_a_sentence(
+    tmp_path: Path, build: Build
+) -> None:
+    """A guide's `!!! example` (a made-up action item) is not found as if it were real; the
+    prose around it is; a table's header cells do not run into its first row in excerpts."""
+    make_incident(tmp_path, "2026-11-21-a")
+    write(
+        tmp_path / "docs" / "guide.md",
+        "# Guide\n\nWrite the action items as a table:\n\n"
+        '!!! example "An action item"\n\n'
+        "    | Action | Owner |\n    | --- | --- |\n    | Alert on narwhal lag | priya |\n\n"
+        "Okapi prose after it.\n\n| Setting | Meaning |\n| --- | --- |\n| pins | the reactions |\n",
+    )
+    site = build(MKDOCS_YML + "nav: [index.md, guide.md]\n", strict=False)
+    fragments = _fragments(site)
+    guide = str(fragments["/guide/"]["content"])
+    assert "Okapi" in guide and "narwhal" not in guide
+    assert "Setting. Meaning. pins" in guide
+    incident = str(fragments["/incidents/2026-11-21-a/"]["content"])
+    assert "Action. Owner. Due. Ticket. Status. Validate pool size" in incident
+    page = (site / "guide" / "index.html").read_text()
+    assert "narwhal" in page  # still shown to readers
+    # the packaged writing guide marks its own example the same way
+    writing = (REPO / "docs" / "guide" / "writing.md").read_text()
+    assert '!!! example "An action item"' in writing
+
+
+def test_links_in_timeline_events_are_links_and_only_safe_ones(
+    tmp_path: Path, build: Build
+) -> None:
+    """A Markdown link, an autolink or a bare URL in an event is a link on the page; a
+    javascript:, data: or protocol-relative one stays as text, and markup stays text."""
+    timeline = TIMELINE + (
+        "2026-11-21T14:50Z Lee: see [the dashboard](https://grafana.example.com/d/1) and "
+        "https://status.example.com/incidents/42.\n"
+        "2026-11-21T14:51Z Lee: notes in [the doc](notes.md#pool) and <https://x.example.com/y>\n"
+        '2026-11-21T14:52Z Eve: [click](javascript:alert(1)) [x](data:text/html,hi) [y](//evil.example) <img src=x onerror="alert(2)">\n'
+    )
+    make_incident(tmp_path, "2026-11-21-a", timeline=timeline)
+    site = build(strict=False)
+    page = (site / "incidents" / "2026-11-21-a" / "index.html").read_text()
+    rows = page[page.index('class="hs-timeline"') :]
+    rows = rows[: rows.index("</table>")]
+    assert '<a href="https://grafana.example.com/d/1">the dashboard</a>' in rows
+    assert (
+        '<a href="https://status.example.com/incidents/42">'
+        "https://status.example.com/incidents/42</a>." in rows
+    )
+    assert '<a href="notes.md#pool">the doc</a>' in rows
+    assert '<a href="https://x.example.com/y">https://x.example.com/y</a>' in rows
+    assert "](" not in rows.split("Eve:")[0]  # no raw Markdown left for the safe links
+    assert 'href="javascript' not in rows and 'href="data' not in rows
+    assert 'href="//evil' not in rows and "<img" not in rows
+    assert "[click](javascript:alert(1))" in rows and "&lt;img src=x" in rows

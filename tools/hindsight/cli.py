@@ -183,10 +183,10 @@ def new(
 @click.option(
     "--since",
     metavar="TIME",
-    help="With --from-chat: from this time (default: the incident's start).",
+    help="With --from-chat: from this time (default: the start of the incident's day).",
 )
 @click.option(
-    "--until", metavar="TIME", help="With --from-chat: until this time (default: its [resolved])."
+    "--until", metavar="TIME", help="With --from-chat: until this time (default: no end)."
 )
 @click.option(
     "--date",

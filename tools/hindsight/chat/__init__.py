@@ -8,8 +8,10 @@ then chooses the messages, and :mod:`hindsight.chat.merge` writes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from hindsight.errors import HindsightError
@@ -22,7 +24,7 @@ class Message(NamedTuple):
     author: str  #: the name the chat shows
     text: str  #: plain text: mentions resolved, links as Markdown, emoji codes kept
     where: str  #: ``file:line`` or ``file $[index]``, for messages about it
-    kind: str = "message"  #: message | reply | bot | alert
+    kind: str = "message"  #: message | reply | alert | status (a status-page bot's post)
     pinned: bool = False
     ids: tuple[str, ...] = ()  #: chat handle, names and e-mail, to find the person
 
@@ -52,6 +54,58 @@ class Reading(NamedTuple):
     day: date
     zone: tzinfo
     label: str  #: how to name the source path in messages (relative to the archive)
+    #: the archive's people (handle -> name), to name those a message mentions
+    people: Mapping[str, str] = MappingProxyType({})
+
+
+#: words in a bot's name that make it a status page's: its posts are [comms] updates
+STATUS_BOTS = ("statuspage", "status page", "status.io", "instatus", "statuscast", "status-page")
+
+
+def is_status_bot(name: str) -> bool:
+    """True for a bot that posts a status page's updates into the channel."""
+    lowered = name.lower()
+    return any(word in lowered for word in STATUS_BOTS)
+
+
+def full_name(names: Mapping[str, str], people: Mapping[str, str]) -> str | None:
+    """How a timeline names a chat user (``names``: handle ``name``, ``display``, ``real``,
+    ``email``): the name under ``people`` in hindsight.yml when one of them matches a handle
+    or a name there, else the chat's full name, its display name, its handle.
+    """
+    handle = person((names[k] for k in ("name", "display", "real", "email") if k in names), people)
+    if handle is not None:
+        return people.get(handle) or handle
+    for key in ("real", "display", "name"):
+        if names.get(key):
+            return names[key]
+    return None
+
+
+def person(ids: Iterable[str], people: Mapping[str, str]) -> str | None:
+    """The archive handle one of ``ids`` names: a handle, a display name, or an e-mail's local part."""
+    lookup = _people_index(people)
+    for value in ids:
+        key = value.lower().lstrip("@")
+        if "@" in key:
+            key = key.split("@", 1)[0]
+        if key in lookup:
+            return lookup[key]
+    return None
+
+
+#: the last people mapping indexed, and its index: a run reads one mapping for every message
+_LAST: list[tuple[Mapping[str, str], dict[str, str]]] = []
+
+
+def _people_index(people: Mapping[str, str]) -> dict[str, str]:
+    """Handle, and display name, lower-cased -> handle."""
+    if _LAST and _LAST[0][0] is people:
+        return _LAST[0][1]
+    index = {name.lower(): handle for handle, name in people.items() if name}
+    index.update({handle.lower(): handle for handle in people})
+    _LAST[:] = [(people, index)]
+    return index
 
 
 def read(path: Path, how: Reading) -> Chat:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,10 +60,17 @@ def run(
     present = _milestones(existing)
     zone = _zone(options.zone) if options.zone else local
     day = _day(options.day, folder)
-    how = Reading(settings.chat_pins, settings.chat_alert_bots, day, zone, str(options.source))
+    how = Reading(
+        settings.chat_pins,
+        settings.chat_alert_bots,
+        day,
+        zone,
+        str(options.source),
+        settings.people,
+    )
     chat = read(options.source, how)
     window = _window(options, present, day, zone, current)
-    logged = frozenset(e.milestone for e in present if e.milestone and e.milestone.once)
+    logged = {e.milestone: e.time for e in reversed(present) if e.milestone and e.milestone.once}
     commander = _commander(folder)
     chosen = plan(chat, settings.people, window, options.take_all, commander, logged)
     chosen = _without_present(chosen, existing)
@@ -137,23 +144,27 @@ def _day(text: str | None, folder: Path) -> date:
 def _window(
     options: Options, present: list[TimelineEvent], day: date, zone: tzinfo, current: datetime
 ) -> Window:
-    """From --since, else the incident's start, to --until, else its resolution, else now.
+    """From --since, else the start of the incident's day (in UTC or the chat's zone, the
+    earlier; or its logged [start], when that is earlier still), to --until, else open.
 
-    Not later than now: a time in the future is a transcript read in the wrong zone.
+    The same for every run: neither the clock nor the milestones an import applies move it
+    (an applied [start] lies within it). A message later than now is never taken all the
+    same: it is a transcript read in the wrong zone.
     """
+    midnight = min(
+        datetime.combine(day, time.min, tzinfo=timezone.utc),
+        datetime.combine(day, time.min, tzinfo=zone),
+    )
     start = next((e.time for e in present if e.milestone is Milestone.START), None)
-    end = next((e.time for e in present if e.milestone is Milestone.RESOLVED), None)
     since = (
         _moment("--since", options.since, day, zone)
         if options.since
-        else start or datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc)
+        else min(midnight, start)
+        if start
+        else midnight
     )
-    until = (
-        _moment("--until", options.until, day, zone)
-        if options.until
-        else (end + timedelta(seconds=59) if end else current)
-    )
-    return Window(since, until)
+    until = _moment("--until", options.until, day, zone) if options.until else None
+    return Window(since, until, current)
 
 
 def _moment(flag: str, text: str, day: date, zone: tzinfo) -> datetime:
@@ -218,12 +229,14 @@ def _report(
     zone: tzinfo,
 ) -> Outcome:
     out: list[str] = []
-    span = f"{format_time(window.since)} to {format_time(window.until) if window.until else 'now'}"
+    span = f"from {format_time(window.since)} " + (
+        f"to {format_time(window.until)}" if window.until else "on"
+    )
     what = "every message" if options.take_all else "pinned messages"
     verb = "Would add" if options.dry_run else "Added"
     out.append(
         f"{verb} {len(added)} event(s) to {rel} from the {chat.source} {options.source} "
-        f"({what} from {span}"
+        f"({what} {span}"
         + (f", times read in {zone}" if chat.source != "Slack export" else "")
         + ")"
         + (f"; {already} already there, skipped" if already else "")
@@ -233,7 +246,8 @@ def _report(
     out += list(chat.notes)
     if chosen.outside:
         out.append(
-            f"{chosen.outside} message(s) that would be taken lie outside {span}; "
+            f"{chosen.outside} message(s) that would be taken lie outside the span "
+            f"({span}, and not later than now); "
             "widen it with --since / --until"
             + ("" if chat.source == "Slack export" else f", or check --zone (read in {zone})")
         )

@@ -2,8 +2,9 @@
 
 By default a message becomes an event when it is pinned (a pin reaction, Slack's own pin,
 or a pin typed into a transcript line); with ``take_all`` every message does. Either way
-only messages within the window count, and the first alert in it is always taken, since
-it is when the incident was detected. Names become the archive's people where they can;
+only messages within the window count; the first alert in it is always taken, since it is
+when the incident was detected, and so is every status-page post, a ``[comms]`` update.
+Names become the archive's people where they can (see :func:`hindsight.chat.full_name`);
 secrets are redacted before any text leaves this module.
 """
 
@@ -15,24 +16,62 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from hindsight.chat import Chat, Message
+from hindsight.chat import Chat, Message, person
 from hindsight.model import Milestone
 
 MAX_TEXT = 4000
 
-#: words from the commander that suggest a milestone; the first match of each is suggested
+#: words that suggest a milestone; the first plain match of each is suggested. [start] and
+#: [mitigated] come from anyone's words, [resolved] from the commander's alone: it is their call
 _WORDS = (
+    (
+        Milestone.START,
+        re.compile(
+            r"\b(?:errors?|impact|outage|incident|failures?|5xx|timeouts?|degradation|latency)"
+            r"\b[^.!?\n]{0,40}?\b(?:started|began|beginning|starting)\b",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
     (
         Milestone.MITIGATED,
         re.compile(
             r"\b(rolled back|roll-?back (?:is )?(?:done|complete)|mitigated)\b", re.IGNORECASE
         ),
+        False,
     ),
-    (Milestone.RESOLVED, re.compile(r"\b(resolved|all clear)\b", re.IGNORECASE)),
+    (Milestone.RESOLVED, re.compile(r"\b(resolved|all clear)\b", re.IGNORECASE), True),
 )
 _HEDGE = re.compile(
-    r"(?:\b(?:not|no|never|if|once|until|when|before|yet)\b|n't\b)[^.!?]{0,30}$", re.IGNORECASE
+    r"(?:\b(?:not|no|never|if|once|until|when|before|yet|should|could|would|will|can|may|might|"
+    r"going to|about to|let's|need to|try|trying)\b|n't\b)[^.!?]{0,30}$",
+    re.IGNORECASE,
 )
+#: a message that puts the start at another time (``started at 13:58``, ``began 10 min ago``):
+#: its own time is not the start, so it suggests nothing
+_ELSEWHEN = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\bago\b|\bsince\b|\byesterday\b|\blast (?:night|week)\b|\bearlier\b",
+    re.IGNORECASE,
+)
+#: a post to the status page, said in the channel: a [comms] update, whatever state it gives
+_STATUS_POST = re.compile(
+    r"\bstatus[ -]?page\b[^.!?\n]{0,40}?\b(?:posted|updated|published|sent|is up|went out|live)\b"
+    r"|\b(?:posted|updated|published|sent|put up)\b[^.!?\n]{0,40}?\bstatus[ -]?page\b"
+    r"|^\W*status[ -]?page(?: update)?\s*[:\u2013\u2014-]\s*\S",
+    re.IGNORECASE,
+)
+
+
+def status_post(message: Message) -> bool:
+    """True for a status page's post: by its bot, or a person saying it was posted."""
+    if message.kind == "status":
+        return True
+    if message.kind == "alert" or "status" not in message.text.lower():
+        return False
+    if message.text.rstrip().endswith("?"):
+        return False
+    match = _STATUS_POST.search(message.text)
+    return match is not None and not _HEDGE.search(message.text[: match.start()])
 
 
 class Event(NamedTuple):
@@ -64,13 +103,19 @@ class Plan(NamedTuple):
 
 
 class Window(NamedTuple):
-    """The span messages are taken from; ``until`` None is open."""
+    """The span messages are taken from; ``until`` None is open. A message later than ``now``
+    is never taken: it is a transcript read in the wrong zone."""
 
     since: datetime
     until: datetime | None
+    now: datetime | None = None
 
     def holds(self, moment: datetime) -> bool:
-        return moment >= self.since and (self.until is None or moment <= self.until)
+        return (
+            moment >= self.since
+            and (self.until is None or moment <= self.until)
+            and (self.now is None or moment <= self.now)
+        )
 
 
 def plan(
@@ -79,31 +124,32 @@ def plan(
     window: Window,
     take_all: bool,
     commander: str | None,
-    logged: frozenset[Milestone],
+    logged: Mapping[Milestone, datetime],
 ) -> Plan:
-    """The events ``chat`` gives, with suggestions for milestones not yet ``logged``."""
+    """The events ``chat`` gives, with suggestions for milestones not yet ``logged`` (each
+    milestone logged once, with its time)."""
     chosen, outside, alert_seen = [], 0, False
     for message in chat.messages:
         first_alert = message.kind == "alert" and not alert_seen
-        if not (take_all or message.pinned or first_alert):
+        if not (take_all or message.pinned or first_alert or status_post(message)):
             continue
         if not window.holds(message.time):
             outside += 1
             continue
         alert_seen = alert_seen or message.kind == "alert"
         chosen.append(message)
-    lookup = _people_index(people)
     unknown: dict[str, str] = {}
-    handles, texts = [], []
+    handles, names, texts = [], [], []
     for message in chosen:
-        handle = _person(message, lookup)
+        handle = person((*message.ids, message.author), people)
         if handle is None:
             name = message.author
-            if message.kind != "alert":
+            if message.kind not in ("alert", "status"):
                 unknown.setdefault(name, message.ids[0] if message.ids else name)
         else:
             name = people.get(handle) or handle
         handles.append(handle)
+        names.append(name)
         texts.append(f"{name}{' (in thread)' if message.kind == 'reply' else ''}: {message.text}")
     texts, secrets = _redact(texts, [m.where for m in chosen])
     cut = [m.where for m, t in zip(chosen, texts) if len(t) > MAX_TEXT]
@@ -111,26 +157,8 @@ def plan(
         Event(m.time, None, t if len(t) <= MAX_TEXT else t[: MAX_TEXT - 20] + " … (cut)", m.where)
         for m, t in zip(chosen, texts)
     ]
-    suggestions = _suggest(chosen, handles, commander, logged)
+    suggestions = _suggest(chosen, handles, names, commander, logged)
     return Plan(events, suggestions, secrets, unknown, outside, cut)
-
-
-def _people_index(people: Mapping[str, str]) -> dict[str, str]:
-    """Handle, and display name, lower-cased -> handle."""
-    index = {name.lower(): handle for handle, name in people.items() if name}
-    index.update({handle.lower(): handle for handle in people})
-    return index
-
-
-def _person(message: Message, lookup: dict[str, str]) -> str | None:
-    """The archive handle of the message's author: by handle, display name or e-mail."""
-    for value in (*message.ids, message.author):
-        key = value.lower().lstrip("@")
-        if "@" in key:
-            key = key.split("@", 1)[0]
-        if key in lookup:
-            return lookup[key]
-    return None
 
 
 def _redact(texts: list[str], places: list[str]) -> tuple[list[str], list[str]]:
@@ -167,26 +195,58 @@ def _redact(texts: list[str], places: list[str]) -> tuple[list[str], list[str]]:
 def _suggest(
     chosen: list[Message],
     handles: list[str | None],
+    names: list[str],
     commander: str | None,
-    logged: frozenset[Milestone],
+    logged: Mapping[Milestone, datetime],
 ) -> list[Suggestion]:
+    """Milestones the messages suggest: the first alert, status-page posts, and plain words.
+
+    Words in a question, or after a hedge ("not", "if", "should"), suggest nothing, nor do
+    an alert's or a status page's. A [start] comes before the detection (logged or the
+    first alert) and names no other time; nothing is suggested against the order of the
+    milestones already logged.
+    """
     suggestions, taken = [], set(logged)
     alert = next((i for i, m in enumerate(chosen) if m.kind == "alert"), None)
+    detected = logged.get(Milestone.DETECTED)
     if alert is not None and Milestone.DETECTED not in taken:
         suggestions.append(Suggestion(Milestone.DETECTED, alert, "the first alert"))
         taken.add(Milestone.DETECTED)
-    if commander is None:
-        return suggestions
-    for index, (message, handle) in enumerate(zip(chosen, handles)):
-        is_commander = handle == commander or (
-            handle is None and commander.lower() in {i.lower() for i in message.ids}
-        )
-        if not is_commander or message.text.rstrip().endswith("?"):
+        detected = chosen[alert].time
+    for index, (message, handle, name) in enumerate(zip(chosen, handles, names)):
+        if status_post(message):
+            suggestions.append(Suggestion(Milestone.COMMS, index, "a status-page post"))
             continue
-        for milestone, words in _WORDS:
-            match = words.search(message.text)
-            if milestone in taken or match is None or _HEDGE.search(message.text[: match.start()]):
+        if message.kind == "alert" or message.text.rstrip().endswith("?"):
+            continue
+        is_commander = commander is not None and (
+            handle == commander
+            or (handle is None and commander.lower() in {i.lower() for i in message.ids})
+        )
+        for milestone, words, commander_only in _WORDS:
+            if milestone in taken or (commander_only and not is_commander):
                 continue
-            suggestions.append(Suggestion(milestone, index, f"the commander wrote '{match[0]}'"))
+            match = words.search(message.text)
+            if match is None or _HEDGE.search(message.text[: match.start()]):
+                continue
+            if milestone is Milestone.START and (
+                _ELSEWHEN.search(message.text) or (detected and message.time > detected)
+            ):
+                continue
+            if not _in_order(milestone, message.time, logged):
+                continue
+            who = "the commander" if is_commander else name
+            suggestions.append(Suggestion(milestone, index, f"{who} wrote '{match[0]}'"))
             taken.add(milestone)
     return sorted(suggestions, key=lambda s: s.index)
+
+
+_ORDER = (Milestone.START, Milestone.DETECTED, Milestone.MITIGATED, Milestone.RESOLVED)
+
+
+def _in_order(milestone: Milestone, moment: datetime, logged: Mapping[Milestone, datetime]) -> bool:
+    """True when ``milestone`` at ``moment`` is not before an earlier one, nor after a later one."""
+    rank = _ORDER.index(milestone)
+    before = [logged[m] for m in _ORDER[:rank] if m in logged]
+    after = [logged[m] for m in _ORDER[rank + 1 :] if m in logged]
+    return all(t <= moment for t in before) and all(moment <= t for t in after)

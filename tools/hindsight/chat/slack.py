@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hindsight.chat import Chat, Message, Problem, Reading
+from hindsight.chat import Chat, Message, Problem, Reading, full_name, is_status_bot
 from hindsight.errors import HindsightError
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -193,7 +193,7 @@ def _take(
         new = item.get("message")
         old = found.get(str(new.get("ts"))) if isinstance(new, dict) else None
         if old is not None and isinstance(new.get("text"), str):
-            found[str(new["ts"])] = old._replace(text=_plain(new["text"], users))
+            found[str(new["ts"])] = old._replace(text=_plain(new["text"], users, how))
         return 1
     moment = _time(item.get("ts"))
     if moment is None:
@@ -233,12 +233,15 @@ def _message(
     kind = "message"
     if bot:
         lowered = author.lower()
-        if not any(name in lowered for name in how.alert_bots):
+        if is_status_bot(author):
+            kind = "status"
+        elif any(name in lowered for name in how.alert_bots):
+            kind = "alert"
+        else:
             return None
-        kind = "alert"
     elif "thread_ts" in item and item["thread_ts"] != item.get("ts"):
         kind = "reply"
-    text = _plain(_text(item), users)
+    text = _plain(_text(item), users, how)
     if "files" in item:
         files = [f for f in item["files"] or () if isinstance(f, dict)]
         names = ", ".join(str(f.get("title") or f.get("name") or "a file") for f in files)
@@ -256,17 +259,17 @@ def _message(
 
 
 def _author(item: dict[str, Any], user: dict[str, str], bot: bool) -> str:
-    """The name the chat shows for the message's author."""
+    """The chat's name for the message's author: the full name, else the display name, the handle."""
     if bot and isinstance(item.get("username"), str):
         return str(item["username"])
     if bot and isinstance(item.get("bot_profile"), dict) and item["bot_profile"].get("name"):
         return str(item["bot_profile"]["name"])
-    for key in ("display", "real", "name"):
+    for key in ("real", "display", "name"):
         if key in user:
             return user[key]
     profile = item.get("user_profile")
     if isinstance(profile, dict):
-        for key in ("display_name", "real_name", "name"):
+        for key in ("real_name", "display_name", "name"):
             if isinstance(profile.get(key), str) and profile[key]:
                 return str(profile[key])
     return str(item.get("user") or "someone")
@@ -284,22 +287,21 @@ def _text(item: dict[str, Any]) -> str:
     return text
 
 
-def _plain(text: str, users: dict[str, dict[str, str]]) -> str:
-    """Slack's markup as text: ``<@U1>`` -> ``@Name``, ``<url|label>`` -> ``[label](url)``."""
+def _plain(text: str, users: dict[str, dict[str, str]], how: Reading) -> str:
+    """Slack's markup as text: ``<@U1>`` -> ``@Name`` (named as authors are), ``<url|label>``
+    -> ``[label](url)``."""
     if "<" in text:
-        text = _ANGLE.sub(lambda m: _angle(m[1], users), text)
+        text = _ANGLE.sub(lambda m: _angle(m[1], users, how), text)
     if "&" in text:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return text
 
 
-def _angle(inner: str, users: dict[str, dict[str, str]]) -> str:
+def _angle(inner: str, users: dict[str, dict[str, str]], how: Reading) -> str:
     target, _, label = inner.partition("|")
     if target.startswith("@"):
         user = users.get(target[1:], {})
-        return "@" + (
-            user.get("display") or user.get("real") or user.get("name") or label or target[1:]
-        )
+        return "@" + (full_name(user, how.people) or label or target[1:])
     if target.startswith("#"):
         return "#" + (label or target[1:])
     if target.startswith("!"):

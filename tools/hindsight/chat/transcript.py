@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from hindsight.chat import Chat, Message, Problem, Reading
+from hindsight.chat import Chat, Message, Problem, Reading, is_status_bot
 from hindsight.errors import HindsightError
 
 #: a pin typed into a message, for chats without reactions
@@ -175,4 +175,5 @@ class _Reader:
             self.skipped += 1
             return None
         kind = "alert" if any(bot in who.lower() for bot in self.how.alert_bots) else "message"
+        kind = "status" if is_status_bot(who) else kind
         return Message(moment, who, text, where, kind, pinned, (who,))

@@ -28,6 +28,7 @@ from hindsight.importing.document import (
     people_and_services,
     read_source,
     rebuild,
+    severity_of,
     title_of,
     year_hint,
 )
@@ -339,6 +340,9 @@ def import_file(
         f"'{name}' is not a handle, so it is not in the front matter" for name in not_handles
     ]
     marks = guess_milestones(readable)
+    stated = None if severity else severity_of(source, list(settings.severities))
+    if stated is not None:
+        severity = stated[0]
     meta: dict[str, Any] = {
         "id": incident_id,
         "title": title.value,
@@ -358,6 +362,8 @@ def import_file(
     notes = (
         {"severity": f"not in the source; set one of {', '.join(settings.severities)}"}
         if not severity
+        else {"severity": f"read from {comment_text(stated[1])}; check it"}
+        if stated
         else {}
     )
     notes["customer_facing"] = "not read from the source; check it"
@@ -406,6 +412,7 @@ def import_file(
     fields = (
         ("title", title.value, title.source),
         ("date", started.value.isoformat(), started.source),
+        *((("severity", stated[0], stated[1]),) if stated else ()),
         *((("services", ", ".join(services), "a 'Services:' line"),) if services else ()),
         *(
             (("commander", roles["commander"][0], "a 'Commander:' line"),)

@@ -465,3 +465,58 @@ def comment_text(text: str) -> str:
 
 def _is_title(line: str, title: str) -> bool:
     return _plain(line.lstrip("# ")) == title
+
+
+#: a severity stated in the text: "declared SEV1", "a Sev-2 incident", "Severity: 2",
+#: "severity level 1", "a P1 incident", "Priority: P2"
+_SEVERITY = re.compile(
+    r"(?<![\w./-])(?:sev(?:erity)?[ -]?(?P<sev>\d)(?![\w-]|\.\w)"
+    r"|severity(?: level)?\s*(?:[:=]|\bwas\b|\bis\b|\bof\b)?\s*(?P<level>\d)(?![\w-]|\.\w)"
+    r"|(?P<p>p\d)\s+(?:incident|outage|issue|event|bug)\b"
+    r"|priority\s*[:=]\s*p?(?P<priority>\d)(?![\w-]|\.\w))",
+    re.IGNORECASE,
+)
+_NOT_SO = re.compile(
+    r"(?:\b(?:not|never|no|if|would|could|should|whether|unless|below|above|than|from|other|"
+    r"another|previous|unrelated)\b|n't)"
+    r"[^.!?]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def severity_of(source: Source, severities: Sequence[str]) -> tuple[str, str] | None:
+    """The severity the source states, as one of ``severities``, and where: ``(name, why)``.
+
+    Read from the source's own front matter, else from its text: "declared SEV1",
+    "Severity: 2", "a P1 incident" (a priority is read as the severity of the same number).
+    A mention after "not", "if", "than", "from" (a downgrade) does not count; and when the
+    text states two different ones, none is read: the writer chooses.
+    """
+    by_number = {}
+    for name in severities:
+        digits = re.search(r"(\d+)$", name)
+        if digits:
+            by_number.setdefault(int(digits.group(1)), name)
+    value = source.meta.get("severity")
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        text = str(value).strip()
+        named = next((s for s in severities if s.lower() == text.lower()), None)
+        number = re.fullmatch(r"(?i)(?:sev|p)?[ -]?(\d)", text)
+        found = named or (by_number.get(int(number.group(1))) if number else None)
+        if found:
+            return found, f"the source's front matter (severity: {text})"
+    stated: dict[str, tuple[int, str]] = {}
+    for i, line, content in content_lines(source.body.split("\n")):
+        if not content:
+            continue
+        for match in _SEVERITY.finditer(line):
+            if _NOT_SO.search(line[: match.start()]):
+                continue
+            digit = match["sev"] or match["level"] or match["priority"] or match["p"][1:]
+            name = by_number.get(int(digit))
+            if name is not None:
+                stated.setdefault(name, (source.body_line + i, match.group(0)))
+    if len(stated) != 1:
+        return None
+    name, (line, said) = next(iter(stated.items()))
+    return name, f"'{' '.join(said.split())}' on line {line}"

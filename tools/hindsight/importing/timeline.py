@@ -113,7 +113,7 @@ def extract(
     reader = _Reader(lines, first_line, title, day, year)
     reader.read(start, end)
     zone, zone_from, entries = reader.zone, reader.zone_from, reader.entries
-    guesses: list[str] = []
+    guesses: list[str] = list(reader.guesses)
     if zone is None:
         declared = _declared_zone(lines)
         if declared is not None:
@@ -131,7 +131,7 @@ def extract(
         found,
         tuple(events),
         label,
-        tuple(reader.prose),
+        tuple(_zone_notes(reader.prose, zone)),
         tuple(dict.fromkeys(guesses)),
         range(start, end),
     )
@@ -151,6 +151,8 @@ class _Reader:
         self.lines, self.first_line = lines, first_line
         self.zone = find_zone(title)
         self.zone_from = f"the heading '{title.strip()}'" if self.zone else ""
+        self.zone_said = False  # the zone came from a sentence, which a table header overrides
+        self.guesses: list[str] = []
         year = day.year if day else year
         self.context = find_date(title, year) or day
         self.year = self.context.year if self.context else year
@@ -224,8 +226,15 @@ class _Reader:
             self.table_columns = _columns(cells)
             header = " ".join(cells)
             table_zone = find_zone(header)
-            if table_zone and not self.zone:
+            if table_zone and (not self.zone or self.zone_said):
+                if self.zone and self.zone.name != table_zone.name:
+                    self.guesses.append(
+                        f"the source says {self.zone_from} ({self.zone.name}) but the table "
+                        f"header '{header}' names {table_zone.name}: the table's times were read "
+                        f"as {table_zone.name}, and the sentence replaced by a note"
+                    )
                 self.zone, self.zone_from = table_zone, f"the table header '{header}'"
+                self.zone_said = False
             year_hint = re.search(r"\((\d{4})\)", header)
             if year_hint:
                 self.year = int(year_hint.group(1))
@@ -291,10 +300,48 @@ class _Reader:
         declared = find_zone(self.paragraph) if hinted else None
         if declared and not self.zone:
             self.zone, self.zone_from = declared, f"'{self.paragraph[:60]}'"
+            self.zone_said = True
         dated = find_date(self.paragraph, self.year) if hinted and not self.entries else None
         if dated:
             self.context, self.year, self.pinned = dated, dated.year, True
         self.prose.append(line)
+
+
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+
+
+def _zone_notes(prose: Sequence[str], applied: Zone | None) -> list[str]:
+    """The timeline section's prose, each sentence that states a zone other than UTC replaced.
+
+    The events go to timeline.log in UTC, and the site shows them under "Time (UTC)": "All
+    times are PST." above them would be wrong. The sentence becomes a note saying so, and
+    stays in a comment after it.
+    """
+    out = []
+    for line in prose:
+        if not _ZONE_HINT.search(line) or line.lstrip().startswith("|") or line.startswith("    "):
+            out.append(line)
+            continue
+        parts, replaced = [], []
+        for sentence in _SENTENCE.findall(line):
+            said = find_zone(sentence) if _ZONE_HINT.search(sentence) else None
+            if said is None or said.minutes == 0 and said.rule is None:
+                parts.append(sentence)
+                continue
+            lead = sentence[: len(sentence) - len(sentence.lstrip())]
+            shown = said.name.title() if len(said.name) > 4 and said.name.isalpha() else said.name
+            if applied is not None and applied.name == said.name:
+                how = f"converted from {shown} by hindsight import"
+            else:
+                how = f"as the source's {'entries say' if applied is None else 'table says'}"
+            parts.append(f"{lead}Times in the timeline are UTC ({how}).")
+            replaced.append(sentence.strip())
+        if not replaced:
+            out.append(line)
+            continue
+        was = "; ".join(replaced).replace("--", "- -")
+        out.append(f"{''.join(parts).rstrip()} <!-- hindsight import: was '{was}' -->")
+    return out
 
 
 def _declared_zone(lines: Sequence[str]) -> tuple[Zone, str] | None:
@@ -342,6 +389,7 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
     previous: tuple[date, tuple[int, int, int]] | None = None
     shift = timedelta(0)
     twelve: list[str] = []
+    approximate: list[str] = []
     for entry in entries:
         text = _clean(" ".join(p for p in entry.parts if p))
         stamp = entry.stamp
@@ -386,7 +434,18 @@ def _resolve(entries: list[_Entry], zone: Zone | None, guesses: list[str]) -> li
             guesses.append(note + " (and so for the entries after it)")
         twelve.extend(g.split("'")[1] for g in stamp.guesses if "AM/PM" in g)
         guesses.extend(g for g in stamp.guesses if "AM/PM" not in g)
+        if stamp.approximate:
+            approximate.append(stamp.approximate)
+            text = f"(approximate time: {stamp.approximate}) {text or '(no text)'}"
         events.append(Event(entry.line, moment, text or "(no text)", original))
+    if approximate:
+        shown = ", ".join(approximate[:3]) + (
+            f" and {len(approximate) - 3} more" if len(approximate) > 3 else ""
+        )
+        guesses.append(
+            f"{len(approximate)} time(s) are approximate ({shown}); timeline.log holds exact "
+            "times only, so each such event starts with '(approximate time: …)' as written"
+        )
     if twelve:
         shown = ", ".join(twelve[:3]) + (f" and {len(twelve) - 3} more" if len(twelve) > 3 else "")
         guesses.append(

@@ -161,6 +161,7 @@ class Stamp(NamedTuple):
     unreadable: str | None = None  # a time slot that holds no time: ``2X:XX``, ``[???]``, ``--:--``
     rest: str = ""  # the text after the stamp
     guesses: tuple[str, ...] = ()
+    approximate: str = ""  # the stamp as written when it says the time is approximate (``~12:30``)
 
     @property
     def found(self) -> bool:
@@ -186,6 +187,8 @@ _BLURRED = re.compile(
     r"\[?\?{2,}\]?|[\dXx?]{1,2}:[\dXx?]{2}(?=\W|$)|--:--|\d{4}-(?:MM|XX)-(?:DD|XX)"
 )
 _RANGE_END = re.compile(r"\s*(?:-|–|—|to)\s*~?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
+#: a time said to be approximate: ``~12:30``, ``around 12:30``, ``approx. 12:30``, ``ca. 12:30``
+_APPROXIMATE = re.compile(r"~\s*\d|(?<![a-z])(?i:around|approx\.?|approximately|ca\.|c\.)\s")
 _JOIN = re.compile(r"(?:,|\s|(?i:at|on)(?=\s))+")
 _SEPARATOR = re.compile(r"(?:\s*(?:\*\*|__|\]|\)))*\s*(?:[-–—:|,.]+(?!\d))?\s*")
 
@@ -294,7 +297,10 @@ def read_stamp(text: str, *, year: int | None = None, month_first: bool = True) 
     rest = text[sep.end() if sep else pos :].strip()
     if rest.endswith("**") and rest.count("**") % 2:
         rest = rest[:-2].rstrip()
-    return Stamp(day, month_day, clock, found_zone, unreadable, rest, tuple(guesses))
+    approximate = ""
+    if clock is not None and _APPROXIMATE.search(text[:pos]):
+        approximate = " ".join(text[:pos].strip(" *_`[(|").split()).rstrip(" :-–—,")
+    return Stamp(day, month_day, clock, found_zone, unreadable, rest, tuple(guesses), approximate)
 
 
 def _twelve(hour: int, ampm: str | None, guesses: list[str], raw: str) -> int | None:

@@ -260,7 +260,7 @@ def _row(incident: Incident, data: SiteData, href: Href, filterable: bool) -> st
     services = ", ".join(_link(href, facet_path("service", s), s) for s in incident.services)
     row = data.rows[key] = (
         f"<tr{attributes}><td>{esc(incident.id[:10])}</td>"
-        f"<td>{_link(href, incident_path(incident.id), incident.title)}</td>"
+        f'<td class="hs-main">{_link(href, incident_path(incident.id), incident.title)}</td>'
         f"<td>{severity_badge(incident, data.settings)}</td>"
         f"<td>{esc(status_label(incident))}</td><td>{services}</td>"
         f"<td>{esc(duration(incident.duration))}</td></tr>"
@@ -349,7 +349,7 @@ def services_page(data: SiteData, href: Href) -> str:
             )
         )
         rows.append(
-            f"<tr><td>{_link(href, value.path, value.label)}</td>"
+            f'<tr><td class="hs-main">{_link(href, value.path, value.label)}</td>'
             f"<td>{len(value.incidents)}</td><td>{severities}</td>"
             f"<td>{_link(href, incident_path(last.id), last.id[:10])}</td></tr>"
         )
@@ -505,7 +505,7 @@ def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, h
         row_class = ' class="hs-row-overdue"' if overdue else ""
         rows.append(
             f"<tr{row_class}><td>{due}</td>"
-            f"<td>{_cell_text(item.action)}</td>"
+            f'<td class="hs-main">{_cell_text(item.action)}</td>'
             f"<td>{person(owner, data.settings) if owner else '–'}</td>"
             f"<td>{ticket_link(item.ticket, data.settings)}{ticket_state(item, data)}</td>"
             f"<td>{_link(href, incident_path(open_item.incident.id), open_item.incident.title)}</td>"
@@ -781,6 +781,60 @@ def _approvals(incident: Incident) -> list[Mapping[str, object]]:
     return [a for a in value if isinstance(a, Mapping)]
 
 
+#: a Markdown link ``[label](target)`` (a ``]`` in the label escaped), an autolink ``<url>``,
+#: or a bare http(s) URL, in the text of a timeline event
+_EVENT_LINK = re.compile(
+    r"\[(?P<label>(?:\\.|[^\]\\\n])+)\]\((?P<target>[^()\s]+)\)"
+    r"|<(?P<auto>https?://[^\s<>]+)>"
+    r"|(?P<bare>\bhttps?://[^\s<>\"']+)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _safe_target(target: str) -> bool:
+    """An http(s) URL, or a relative link (no scheme, not ``//host``): nothing else is linked."""
+    if _SCHEME.match(target):
+        return target.lower().startswith(("http://", "https://"))
+    return not target.startswith(("//", "\\"))
+
+
+def _trim_url(url: str) -> tuple[str, str]:
+    """A bare URL without the punctuation that ends its sentence, and that punctuation."""
+    end = len(url)
+    while end and url[end - 1] in ".,;:!?'\")]}":
+        if url[end - 1] == ")" and url[:end].count("(") >= url[:end].count(")"):
+            break
+        end -= 1
+    return url[:end], url[end:]
+
+
+def event_html(value: str) -> str:
+    """A timeline event's text as HTML: escaped, with its links (``[label](url)``, ``<url>`` or
+    a bare URL) as links when they are http(s) or relative; any other link stays as text."""
+    parts, at, linked = [], 0, False
+    for match in _EVENT_LINK.finditer(value):
+        if match["bare"] is not None:
+            target, rest = _trim_url(match["bare"])
+            label = target
+        else:
+            target = match["target"] or match["auto"]
+            label = re.sub(r"\\(.)", r"\1", match["label"]) if match["label"] else target
+            rest = ""
+        if not _safe_target(target):
+            continue
+        parts.append(esc(value[at : match.start()]))
+        parts.append(f'<a href="{esc(target)}">{esc(label)}</a>{esc(rest)}')
+        at, linked = match.end(), True
+    parts.append(esc(value[at:]))
+    out = "".join(parts)
+    if not linked:
+        return out
+    from hindsight.site.sanitize import sanitize
+
+    return sanitize(out)
+
+
 def timeline_table(incident: Incident) -> str:
     """``timeline.log`` as a table in UTC, milestones marked (the plugin keeps it out of search)."""
     if not incident.timeline:
@@ -801,7 +855,7 @@ def timeline_table(incident: Incident) -> str:
         rows.append(
             f'<tr{cls}><td><time datetime="{event.time.isoformat()}">'
             f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
-            f"<td>{mark}{esc(event.text)}</td></tr>"
+            f'<td class="hs-main">{mark}{event_html(event.text)}</td></tr>'
         )
     return f'<div class="hs-timeline">{table(("Time (UTC)", "Since start", "Event"), rows)}</div>'
 

@@ -43,6 +43,11 @@ def body(html_text: str, *, kind: str, code: bool = True) -> str:
     ``guide``), its code blocks left out of the index unless ``code``."""
     if not code:
         html_text = html_text.replace("<pre", "<pre data-pagefind-ignore")
+        # an example (`!!! example` in Markdown) shows what a postmortem holds: it would be
+        # found, with its made-up action items and tickets, as if it were one
+        html_text = html_text.replace(
+            '<div class="admonition example', '<div data-pagefind-ignore class="admonition example'
+        )
     return (
         f"<div {SEARCHABLE}><span hidden data-pagefind-ignore>"
         f'<span data-pagefind-filter="kind">{kind}</span></span>{html_text}</div>{_END}'
@@ -67,7 +72,17 @@ def searchable(page_html: str) -> str | None:
     # Pagefind takes the first <h1> of a page as its result's title
     h1 = page_html.find("<h1", head, start)
     title = page_html[h1 : page_html.find("</h1>", h1) + 5] if h1 >= 0 else ""
-    return f"{page_html[:head]}<body>{title}{page_html[start:end]}</body></html>"
+    return f"{page_html[:head]}<body>{title}{_separated(page_html[start:end])}</body></html>"
+
+
+#: a table's header cell: Pagefind ends a data cell's text with a full stop, but runs header
+#: cells into each other and into the first row ("Action Owner Due Ticket Status Alert on…")
+_HEADER_CELL = re.compile(r"<(/?)th(?=[\s>])")
+
+
+def _separated(html_text: str) -> str:
+    """``html_text`` with header cells given to Pagefind as data cells, each its own sentence."""
+    return _HEADER_CELL.sub(r"<\1td", html_text)
 
 
 def ignored(html_text: str) -> str:
