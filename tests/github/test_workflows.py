@@ -22,7 +22,7 @@ import yaml
 
 from hindsight.config import DEFAULT_SEVERITIES
 from hindsight.scaffold import DEFAULTS, init_archive
-from tests.conftest import git
+from tests.conftest import git, write
 from tests.trackers import TOKEN, FakeGitHub
 
 REPO = Path(__file__).parents[2]
@@ -129,6 +129,8 @@ def test_every_workflow_is_valid_and_least_privileged(path: Path) -> None:
             if "run" in step:
                 # an expression pasted into a script is a script-injection hole: pass it in env
                 assert "${{" not in step["run"], step["run"]
+            elif step["uses"].startswith("pypa/gh-action-pypi-publish@"):
+                assert step["uses"].endswith("@release/v1"), "the ref its authors maintain"
             else:
                 assert re.search(r"@v\d+$", step["uses"]), step["uses"]
 
@@ -380,3 +382,47 @@ def test_codeowners_maps_incident_folders_to_reviewers() -> None:
             and all(re.fullmatch(r"@[\w.-]+/[\w.-]+", o) for o in owners)
         )
     assert any(path.startswith("/incidents/*") for path, *_ in rules)
+
+
+def test_a_release_is_tried_as_users_get_it_then_published_from_a_tag_only() -> None:
+    """release.yml builds and tries the sdist and the wheel on every change (.ci/try-dist, as
+    .ci/run does), and publishes them from a version tag with trusted publishing, no token."""
+    workflow = _workflow(REPO / ".github" / "workflows" / "release.yml")
+    triggers = _on(workflow)
+    assert "pull_request" in triggers and triggers["push"]["tags"] == ["v*"]
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert "permissions" not in build, "building needs nothing but to read the code"
+    runs = [s.get("run", "").strip() for s in build["steps"]]
+    assert "python -m pip install -r .ci/requirements-release.txt" in runs
+    assert ".ci/try-dist dist" in runs
+    tag = next(s for s in build["steps"] if "TAG" in s.get("env", {}))
+    assert tag["if"] == "startsWith(github.ref, 'refs/tags/')"
+    assert tag["env"]["TAG"] == "${{ github.ref_name }}" and "exit 1" in tag["run"]
+    assert build["steps"][-1]["uses"].startswith("actions/upload-artifact@")
+    assert publish["needs"] == "build"
+    assert publish["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"] == "pypi"
+    (upload,) = [s for s in publish["steps"] if "pypa/gh-action-pypi-publish" in s["uses"]]
+    assert "with" not in upload, "trusted publishing: no password, no token"
+    script = (REPO / ".ci" / "try-dist").read_text(encoding="utf-8")
+    assert "python -m build --outdir" in script and "twine check --strict" in script
+    assert ".ci/try-dist" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_tag_must_be_the_version_built(tmp_path: Path) -> None:
+    """A tag that is not pyproject.toml's version stops the release before it is published."""
+    workflow = _workflow(REPO / ".github" / "workflows" / "release.yml")
+    step = next(s for s in workflow["jobs"]["build"]["steps"] if "TAG" in s.get("env", {}))
+    write(tmp_path / "dist" / "hindsight_postmortems-0.2.0-py3-none-any.whl", b"")
+    for tag, code in (("v0.2.0", 0), ("v0.2.1", 1)):
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=tmp_path,
+            env=dict(os.environ, TAG=tag),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == code, done.stdout + done.stderr
+    assert "::error::the tag v0.2.1 is not the version built, 0.2.0" in done.stdout

@@ -15,7 +15,7 @@ from hindsight.checking import check_paths
 from hindsight.config import parse_settings
 from hindsight.engine import judge, outcome
 from hindsight.load.incident import load_incident
-from hindsight.model import Status
+from hindsight.model import Category, Status
 from hindsight.paths import listing
 from hindsight.problems import LOADER_CODES
 from hindsight.rules import ALL_RULES, Archive, CheckContext, Rule
@@ -122,6 +122,32 @@ def test_codes_are_unique_ordered_and_match_their_category() -> None:
         assert re.fullmatch(r"HS[1-9]\d\d", r.code) and int(r.code[2]) == r.category.digit
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", r.name)
     assert len({r.name for r in ALL_RULES}) == len(ALL_RULES)
+
+
+def test_the_readme_counts_the_rules_and_names_the_categories() -> None:
+    """The README's "There are N rules in nine categories: …" is what `hindsight rules` lists:
+    a rule added or removed fails here until the README says so."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"There are (\d+) rules in (\w+) categories: ([^;.]+)", readme)
+    assert found, "the README no longer counts the rules; keep this test in step"
+    words = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    categories = re.split(r",\s+|\s+and\s+", " ".join(found[3].split()))
+    assert int(found[1]) == len(ALL_RULES), "README.md: the number of rules"
+    assert found[2] == words[len(Category) - 1], "README.md: the number of categories"
+    assert categories == [c.value for c in Category]
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

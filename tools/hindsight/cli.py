@@ -20,6 +20,7 @@ from hindsight.errors import HindsightError
 
 if TYPE_CHECKING:
     from hindsight.config import Settings
+    from hindsight.requirement import Pin
 
 _MILESTONES = (
     "start",
@@ -42,18 +43,25 @@ class Archive:
         self._settings: Settings | None = None
 
     @property
+    def root(self) -> Path:
+        """The archive at ``--repo``, or found from the current folder up."""
+        from hindsight.config import find_root
+
+        root = self._root.resolve() if self._root else find_root(Path.cwd())
+        if root is None or not root.is_dir():
+            raise HindsightError(
+                "not inside a Hindsight archive (no hindsight.yml or incidents/ here or above); "
+                "cd into one, pass --repo DIR, or create one with 'hindsight init DIR'"
+            )
+        return root
+
+    @property
     def settings(self) -> Settings:
         """Settings of the archive at ``--repo``, or found from the current folder up."""
         if self._settings is None:
-            from hindsight.config import find_root, load_settings
+            from hindsight.config import load_settings
 
-            root = self._root.resolve() if self._root else find_root(Path.cwd())
-            if root is None or not root.is_dir():
-                raise HindsightError(
-                    "not inside a Hindsight archive (no hindsight.yml or incidents/ here or above); "
-                    "cd into one, pass --repo DIR, or create one with 'hindsight init DIR'"
-                )
-            self._settings = load_settings(root)
+            self._settings = load_settings(self.root)
         return self._settings
 
 
@@ -75,15 +83,65 @@ def cli(ctx: click.Context, repo: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-git", is_flag=True, help="Do not run 'git init' in the new archive.")
-def init(directory: Path, no_git: bool) -> None:
-    """Create a new archive repository in DIRECTORY."""
-    from hindsight.scaffold import init_archive
+@click.option(
+    "--upgrade",
+    is_flag=True,
+    help="In the archive DIRECTORY (default: the one here), rewrite only the line of "
+    "requirements.txt that installs Hindsight, to install this one.",
+)
+@click.pass_obj
+def init(archive: Archive, directory: Path | None, no_git: bool, upgrade: bool) -> None:
+    """Create a new archive repository in DIRECTORY.
 
-    created = init_archive(directory, git=not no_git)
+    requirements.txt, which every workflow installs from, pins the Hindsight that runs this
+    command: its version from the package index, or the git URL and commit it was installed
+    from. After installing another version, 'hindsight init --upgrade' pins that one.
+    """
+    from hindsight import requirement, scaffold
+
+    pin = requirement.installed()
+    if upgrade:
+        _upgrade(directory or archive.root, pin)
+        return
+    if directory is None:
+        raise click.UsageError("give the DIRECTORY to create the archive in (or --upgrade)")
+    created = scaffold.init_archive(directory, git=not no_git, requirement=pin.requirement)
     click.echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
+    click.echo(f"CI installs {pin.requirement} ({requirement.FILE}).")
+    if pin.warning:
+        click.echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
+    current = scaffold.branch(directory) if not no_git else None
+    if current is not None and current != scaffold.BRANCH:
+        click.echo(
+            f"hindsight: warning: the workflows run on pushes to {scaffold.BRANCH}, and this "
+            f"repository is on {current}: rename it (git branch -m {scaffold.BRANCH}), or change "
+            "'branches:' in .github/workflows/check.yml and publish.yml",
+            err=True,
+        )
     click.echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
+    click.echo(
+        "To publish the site: push to GitHub, then Settings → Pages → Source: GitHub Actions "
+        f"(see {directory / 'README.md'})",
+        err=True,
+    )
+
+
+def _upgrade(root: Path, pin: Pin) -> None:
+    """``init --upgrade``: pin ``pin`` in the archive's requirements.txt, say what changed."""
+    from hindsight import requirement
+
+    change = requirement.upgrade(root, pin)
+    where = f"{root / requirement.FILE}:{change.line}"
+    if change.before is None:
+        click.echo(f"{where}: added {change.after}")
+    elif change.before == change.after:
+        click.echo(f"{where}: already {change.after}; nothing to change")
+    else:
+        click.echo(f"{where}: {change.before} -> {change.after}")
+    if pin.warning:
+        click.echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
 
 
 @cli.command()

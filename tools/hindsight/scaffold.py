@@ -245,38 +245,53 @@ def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) 
 
 
 #: files and folders of ``defaults/archive`` that are hidden (dotted) in an archive
-_DOTTED = frozenset({"github", "pre-commit-config.yaml"})
+_DOTTED = frozenset({"github", "gitignore", "pre-commit-config.yaml"})
+#: the branch an archive's workflows run on (``push: branches: [main]``)
+BRANCH = "main"
 
 
-def _skeleton() -> list[tuple[Path, str]]:
-    """(packaged file, path in the new archive) for everything ``init`` creates."""
+def _skeleton(requirement: str) -> list[tuple[str, bytes]]:
+    """(path in the new archive, content) for everything ``init`` creates."""
+    from hindsight import requirement as pin
+
     plan = []
     for source in sorted((DEFAULTS / "archive").rglob("*")):
         if source.is_file():
             rel = source.relative_to(DEFAULTS / "archive").as_posix()
-            plan.append((source, "." + rel if rel.split("/")[0] in _DOTTED else rel))
+            plan.append(("." + rel if rel.split("/")[0] in _DOTTED else rel, source.read_bytes()))
     for source in sorted((DEFAULTS / "templates").rglob("*")):
         if source.is_file():
-            plan.append(
-                (source, "templates/" + source.relative_to(DEFAULTS / "templates").as_posix())
-            )
+            rel = source.relative_to(DEFAULTS / "templates").as_posix()
+            plan.append((f"templates/{rel}", source.read_bytes()))
+    plan.append((pin.FILE, pin.text(requirement).encode("utf-8")))
     return plan
 
 
-def init_archive(dest: Path, git: bool = True) -> list[str]:
-    """Create a ready archive repository in ``dest``; refuse if any of its files exist."""
-    plan = _skeleton()
-    clashes = [rel for _, rel in plan if (dest / rel).exists()]
+def init_archive(dest: Path, git: bool = True, requirement: str | None = None) -> list[str]:
+    """Create a ready archive repository in ``dest``; refuse if any of its files exist.
+
+    ``requirement`` is the line of ``requirements.txt`` that installs Hindsight in CI
+    (default: this version from the package index; the command line gives the install's own,
+    :func:`hindsight.requirement.installed`). A new git repository starts on ``main``, the
+    branch the workflows run on.
+    """
+    if requirement is None:
+        from hindsight import __version__
+        from hindsight.requirement import NAME
+
+        requirement = f"{NAME}=={__version__}"
+    plan = _skeleton(requirement)
+    clashes = [rel for rel, _ in plan if (dest / rel).exists()]
     if clashes:
         shown = ", ".join(clashes[:5]) + (" …" if len(clashes) > 5 else "")
         raise HindsightError(f"{dest} already has {shown}; nothing was written")
     created = []
     try:
-        for source, rel in plan:
+        for rel, data in plan:
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "xb") as out:
-                out.write(source.read_bytes())
+                out.write(data)
             created.append(rel)
         (dest / "incidents").mkdir(exist_ok=True)
         keep = dest / "incidents" / ".gitkeep"
@@ -284,8 +299,27 @@ def init_archive(dest: Path, git: bool = True) -> list[str]:
     except OSError as exc:
         raise HindsightError(f"{dest}: cannot write: {exc.strerror}") from None
     if git and shutil.which("git") and not _inside_git(dest):
-        subprocess.run(["git", "init", "-q", str(dest)], check=False)
+        subprocess.run(
+            ["git", "-c", f"init.defaultBranch={BRANCH}", "init", "-q", str(dest)], check=False
+        )
+        # `git init -b` is git 2.28's; before any commit, HEAD can name any branch
+        subprocess.run(
+            ["git", "-C", str(dest), "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"], check=False
+        )
     return created
+
+
+def branch(folder: Path) -> str | None:
+    """The branch checked out in the git repository holding ``folder``, if any."""
+    if not shutil.which("git"):
+        return None
+    result = subprocess.run(
+        ["git", "-C", str(folder), "symbolic-ref", "--quiet", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or None if result.returncode == 0 else None
 
 
 def _inside_git(folder: Path) -> bool:

@@ -126,7 +126,7 @@ def executable() -> Path:
     except ImportError:
         raise SearchError(
             "the 'pagefind' package is not installed; install Hindsight with its dependencies "
-            f"(pip install hindsight) or {_INSTEAD}"
+            f"(pip install hindsight-postmortems) or {_INSTEAD}"
         ) from None
     found = get_executable()
     if found is None:
