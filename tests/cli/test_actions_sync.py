@@ -19,7 +19,7 @@ ITEMS = """\
 | --- | --- | --- | --- | --- |
 | Validate pool size against host memory | lee | 2026-12-15 |  | open |
 | Alert on pool wait time above 1 s | sam | 2026-12-20 | | open |
-| Document the pool settings | platform-team | 2026-12-22 | PLAT-9 | open |
+| Document the pool settings | dana | 2026-12-22 | PLAT-9 | open |
 | Add a canary for config changes | lee | 2026-12-01 | PLAT-10 | done |
 """
 GITHUB = """\
