@@ -804,3 +804,11 @@ def test_a_severity_is_read_only_when_the_text_plainly_states_one(
         assert f"severity: {read}  # read from " in text
     else:
         assert "severity: null  # not in the source" in text
+
+
+def test_a_severity_in_the_source_front_matter_is_read(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The source's own front matter says it first: 'severity: 1' is SEV1, said as such."""
+    doc = "---\nseverity: 1\n---\n" + CONFLICT.replace("Severity: 2", "It was a SEV3 at first.")
+    result = _import(run, str(write(archive.parent / "payments.md", doc)))
+    assert result.code == 0, result.err
+    assert "severity:   SEV1  (from the source's front matter (severity: 1))" in result.out
