@@ -319,7 +319,7 @@ def branch(folder: Path) -> str | None:
         text=True,
         check=False,
     )
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
 def _inside_git(folder: Path) -> bool:
