@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -456,3 +457,77 @@ def test_jira_opens_without_a_due_date_its_project_refuses(
     assert result.code == 0, result.err
     assert "opened without duedate, which the project refused" in result.err
     assert len(jira.issues) == 2
+
+
+def test_an_issue_made_though_the_answer_was_lost_is_not_opened_again(
+    tmp_path: Path, github: FakeGitHub, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A gateway's 502, or no answer in time, after GitHub made the issue: the retry looks
+    for the issue's marker first, and links it instead of opening a second one."""
+    monkeypatch.setattr("hindsight.tracker.http.TIMEOUT", 0.5)
+    path = make_incident(tmp_path)
+    original = github.answer
+    lost = ["502", "timeout"]
+
+    def made_then_lost(method, url, headers, payload):  # type: ignore[no-untyped-def]
+        answer = original(method, url, headers, payload)
+        if method == "POST" and lost:
+            if lost.pop(0) == "timeout":
+                time.sleep(1.0)
+                return answer
+            return 502, {}, {"message": "Server Error"}
+        return answer
+
+    github.answer = made_then_lost  # type: ignore[method-assign]
+    result = run("actions", "sync", "--apply")
+    assert result.code == 0, result.err
+    assert [i["title"] for i in created(github)] == [
+        "Validate pool size against host memory",
+        "Alert on pool wait time above 1 s",
+    ]
+    urls = [i["html_url"] for i in created(github)]
+    assert all(url in path.read_text() for url in urls)
+
+
+def test_credentials_do_not_follow_a_redirect_to_another_host(
+    tmp_path: Path, github: FakeGitHub, run
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = FakeGitHub()
+    try:
+        original = github.answer
+
+        def moved(method, url, headers, payload):  # type: ignore[no-untyped-def]
+            if method == "GET" and "/issues/" in url:
+                return 301, {"Location": f"{elsewhere.url}{url}"}, {"message": "Moved Permanently"}
+            return original(method, url, headers, payload)
+
+        github.answer = moved  # type: ignore[method-assign]
+        elsewhere.issues[5] = dict(elsewhere.issues[1], number=5, pull_request=None)
+        del elsewhere.issues[5]["pull_request"]
+        make_incident(tmp_path, items=ITEMS.replace("PLAT-9", "#5"))
+        run("actions", "sync")
+        assert elsewhere.calls, "the redirect was followed"
+        assert all("Authorization" not in headers for _, _, headers, _ in elsewhere.calls)
+    finally:
+        elsewhere.close()
+
+
+def test_a_template_mistake_stops_the_sync_before_it_opens_anything(
+    tmp_path: Path, github: FakeGitHub, run
+) -> None:  # type: ignore[no-untyped-def]
+    make_incident(tmp_path)
+    write(
+        tmp_path / "templates" / "tracker" / "issue.md.j2",
+        "{{ item.action }}\n{{ item.nothing.more }}\n",
+    )
+    result = run("actions", "sync", "--apply")
+    assert result.code == 2
+    assert "templates/tracker/issue.md.j2:2: template error" in result.err
+    assert not created(github)
+
+
+def test_jira_over_plain_http_is_refused(tmp_path: Path, jira: FakeJira, run) -> None:  # type: ignore[no-untyped-def]
+    write(tmp_path / "hindsight.yml", JIRA.format(url="http://jira.example.com"))
+    make_incident(tmp_path)
+    result = run("actions", "sync")
+    assert result.code == 2 and "tracker.url is plain http" in result.err

@@ -91,8 +91,14 @@ def _expand(value: str) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", one, str(value))
 
 
-def _run(root: Path, step: dict[str, Any], summary: Path) -> subprocess.CompletedProcess[str]:
-    """One ``run:`` step as GitHub runs it: bash -eo pipefail, the step's env, our venv first."""
+def _run(
+    root: Path,
+    step: dict[str, Any],
+    summary: Path,
+    shell: tuple[str, ...] = ("bash", "--noprofile", "--norc", "-eo", "pipefail"),
+) -> subprocess.CompletedProcess[str]:
+    """One ``run:`` step as GitHub runs it: bash -eo pipefail (``shell: bash``; Actions' default
+    without ``shell:`` is plain ``bash -e``), the step's env, our venv first."""
     env = dict(
         os.environ,
         HINDSIGHT_NOW=NOW,
@@ -105,7 +111,7 @@ def _run(root: Path, step: dict[str, Any], summary: Path) -> subprocess.Complete
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update({k: _expand(v) for k, v in (step.get("env") or {}).items()})
     return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        [*shell, "-c", step["run"]],
         cwd=root,
         env=env,
         capture_output=True,
@@ -278,6 +284,10 @@ def test_the_weekly_read_back_marks_done_what_the_tracker_closed(
             encoding="utf-8"
         )
         assert TOKEN not in done.stdout + done.stderr
+        # a sync that fails fails the job, as Actions runs a step (bash -e, no pipefail)
+        monkeypatch.setitem(EXPRESSIONS, "github.token", TOKEN + "-revoked")
+        failed = _run(archive, step, tmp_path / "summary.md", shell=("bash", "-e"))
+        assert failed.returncode != 0 and "Bad credentials" in failed.stderr
     finally:
         fake.close()
 

@@ -114,10 +114,13 @@ def test_action_items_show_their_tickets_state_from_the_last_sync(tmp_path: Path
         json.dumps({"tracker": "Jira", "synced": "2026-11-20T07:00Z", "tickets": states}),
     )
     html = pages.action_items_page(data_of(tmp_path, incident), href)
-    assert "Ticket states as of the last sync with the tracker, 2026-11-20T07:00Z." in html
+    assert (
+        "Ticket states as the tracker gave them on 2026-11-20T07:00Z, the last sync that found a change."
+        in html
+    )
     rows = {row.split("</td>")[1]: row for row in html.split("<tr")[2:]}
     assert (
-        'hs-ticket-closed" title="In the tracker at the last sync, 2026-11-20T07:00Z">closed<'
+        'hs-ticket-closed" title="In the tracker on 2026-11-20T07:00Z, the last sync that found a change">closed<'
         in rows["<td>Closed there"]
     )
     assert ">not planned</span>" in rows["<td>Dropped there"]

@@ -529,8 +529,8 @@ def ticket_state(item: ActionItem, data: SiteData) -> str:
         word, kind = "not planned", "dropped"
     when = esc(str(data.tickets.get("synced") or ""))
     return (
-        f' <span class="hs-ticket-state hs-ticket-{kind}" title="In the tracker at the last sync, '
-        f'{when}">{word}</span>'
+        f' <span class="hs-ticket-state hs-ticket-{kind}" title="In the tracker on {when}, '
+        f'the last sync that found a change">{word}</span>'
     )
 
 
@@ -543,7 +543,8 @@ def action_items_page(data: SiteData, href: Href) -> str:
         f'<p class="hs-lead">{plural(len(items), "open action item")}'
         f", {overdue} overdue on {esc(data.today.isoformat())}. Overdue items come first."
         + (
-            f" Ticket states as of the last sync with the tracker, {esc(str(synced))}."
+            f" Ticket states as the tracker gave them on {esc(str(synced))}, the last sync "
+            "that found a change."
             if synced
             else ""
         )

@@ -12,9 +12,11 @@ One pass makes a plan, item by item, that a dry run prints and ``--apply`` carri
 - **report**: an item marked done whose ticket is still open, and one whose ticket was closed
   as not planned, are reported for a human to decide; nothing is changed for them.
 
-Every call to the tracker happens before any file is written: an error names the item and
-leaves every file as it was (issues already opened are linked by their marker on the next
-run). The states read are kept in ``tickets.json`` at the archive's root, for the site's
+Every call to the tracker happens before any file is written: an error while talking to
+it names the item and leaves every file as it was (issues already opened are linked by
+their marker on the next run). A request that opens an issue is never sent twice blindly:
+when an answer leaves it unsure whether the issue was made (a 5xx, a lost connection),
+the marker is looked for first. The states read are kept in ``tickets.json`` at the archive's root, for the site's
 action-items page and ``hindsight overdue``.
 """
 
@@ -49,7 +51,7 @@ class Tracker(Protocol):
     def ref(self, ticket: str) -> str | None: ...
     def marked(self, markers: set[str]) -> dict[str, Created]: ...
     def create(
-        self, title: str, body: str, assignee: str | None, due: str | None, what: str
+        self, title: str, body: str, assignee: str | None, due: str | None, what: str, marker: str
     ) -> tuple[Created, str | None]: ...
     def state(self, ref: str, what: str) -> State: ...
 
@@ -110,6 +112,13 @@ def tracker_for(settings: Settings) -> Tracker:
             f"{CONFIG_NAME}: tracker.kind is jira: add "
             + " and ".join(f"tracker.{k}" for k in missing)
             + " (like url: https://example.atlassian.net and project: OPS)"
+        )
+    url = str(settings.tracker_jira_url)
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if url.startswith("http://") and host not in ("127.0.0.1", "localhost", "[::1]"):
+        raise ConfigError(
+            f"{CONFIG_NAME}: tracker.url is plain http, which would send the Jira credentials "
+            "unencrypted: use https://"
         )
     from hindsight.tracker.jira import Jira
 
@@ -278,16 +287,18 @@ def carry_out(
 
     env = templating.environment(settings.root)
     site = site_url(settings.root)
+    # every body first: a mistake in the template stops the sync before it opens anything
+    texts = {id(s): issue_text(s, settings, env, site) for s in plan.steps if s.verb == "open"}
     cells: list[tuple[Step, str, str]] = []  # (step, column, new text)
     opened: list[str] = []
     for step in plan.steps:
         if step.verb == "open":
-            title, body = issue_text(step, settings, env, site)
+            title, body = texts[id(step)]
             assignee = assignee_for(step.item, settings)
             due = _valid_due(step.item)
             what = f'{step.where}: open an issue for "{step.action}"'
             try:
-                created, note = tracker.create(title, body, assignee, due, what)
+                created, note = tracker.create(title, body, assignee, due, what, step.marker)
             except HindsightError as exc:
                 raise HindsightError(_stopped(str(exc), opened)) from None
             opened.append(created.cell)
@@ -408,6 +419,12 @@ def _write_cells(root: Path, cells: list[tuple[Step, str, str]]) -> None:
             index = step.item.line - 1
             lines[index] = set_cell(lines[index], step.incident.action_columns[column], value, step)
         edits.append((path, original, "\n".join(lines).encode("utf-8")))
+    for path, original, _ in edits:  # all still as read, before the first is replaced
+        if path.read_bytes() != original:
+            raise HindsightError(
+                f"{path} changed while the sync ran; no file was changed: run it again (the "
+                "next run links the issues already opened)"
+            )
     for path, original, data in edits:
         try:
             atomic.replace(path, data, expected=original)

@@ -77,21 +77,28 @@ class GitHub:
             path, query = (link.group(1), {}) if link else (None, {})
 
     def create(
-        self, title: str, body: str, assignee: str | None, due: str | None, what: str
+        self, title: str, body: str, assignee: str | None, due: str | None, what: str, marker: str
     ) -> tuple[Created, str | None]:
         """Open an issue; returns it and a note when the assignee could not be set."""
         payload: dict[str, object] = {"title": title, "body": body, "labels": list(self.labels)}
         if assignee:
             payload["assignees"] = [assignee]
         note = None
+        path = f"/repos/{self.repo}/issues"
+
+        def find() -> Created | None:
+            return self.marked({marker}).get(marker)
+
         try:
-            answer = self.client.call("POST", f"/repos/{self.repo}/issues", what, payload)
+            answer = self.client.create(path, what, payload, find)
         except TrackerError as exc:
-            if not assignee or " 422" not in str(exc):
+            if not assignee or exc.status != 422:
                 raise
             payload.pop("assignees")
-            answer = self.client.call("POST", f"/repos/{self.repo}/issues", what, payload)
+            answer = self.client.create(path, what, payload, find)
             note = f"@{assignee} could not be assigned (not a collaborator of {self.repo})"
+        if isinstance(answer, Created):
+            return answer, note
         issue = answer.body if isinstance(answer.body, dict) else {}
         if "html_url" not in issue or "number" not in issue:
             raise TrackerError(f"{what}: GitHub's answer has no issue number")

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from email.message import Message
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from hindsight import __version__
 from hindsight.errors import HindsightError
@@ -27,13 +27,17 @@ FIRST_DELAY = 0.5
 LONGEST_WAIT = 120.0
 TIMEOUT = 30.0
 
+T = TypeVar("T")
+
 
 class TrackerError(HindsightError):
     """The tracker refused or did not answer; the message says what was asked and why."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, unsure: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        #: the request may have been carried out though no answer said so (a 5xx, a timeout)
+        self.unsure = unsure
 
 
 class Answer(NamedTuple):
@@ -70,15 +74,33 @@ class Client:
         url = path if path.startswith(("http://", "https://")) else f"{self.base}{path}"
         return f"{url}?{urllib.parse.urlencode(query)}" if query else url
 
-    def call(self, method: str, path: str, what: str, payload: Any = None, **query: str) -> Answer:
-        """Send one request and return its answer; ``what`` names it in errors ("open an issue")."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        what: str,
+        payload: Any = None,
+        *,
+        again: bool = True,
+        **query: str,
+    ) -> Answer:
+        """Send one request and return its answer; ``what`` names it in errors ("open an issue").
+
+        With ``again`` false (a request that creates something), a 5xx answer or a lost
+        connection is not retried but raised as ``unsure``: the tracker may have carried it
+        out, and sending it again could create a second one (see :meth:`create`). A rate
+        limit is waited out either way, since the request was refused, not carried out.
+        """
         url = self.url(path, query or None)
         data = None if payload is None else json.dumps(payload).encode()
         delay = FIRST_DELAY
         for attempt in range(1, ATTEMPTS + 1):
             request = urllib.request.Request(url, data=data, method=method)
             for name, value in self._headers.items():
-                request.add_header(name, value)
+                if name == "Authorization":  # never sent on to the host a redirect names
+                    request.add_unredirected_header(name, value)
+                else:
+                    request.add_header(name, value)
             if data is not None:
                 request.add_header("Content-Type", "application/json")
             try:
@@ -88,19 +110,43 @@ class Client:
             except urllib.error.HTTPError as exc:
                 raw = exc.read()
                 wait = self._wait(exc.code, exc.headers, delay)
-                if wait is None or attempt == ATTEMPTS:
+                unsure = exc.code >= 500 and not again
+                if wait is None or attempt == ATTEMPTS or unsure:
                     raise TrackerError(
-                        self._refused(method, url, what, exc.code, raw, exc.headers), exc.code
+                        self._refused(method, url, what, exc.code, raw, exc.headers),
+                        exc.code,
+                        unsure=unsure,
                     ) from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                if attempt == ATTEMPTS:
+                if attempt == ATTEMPTS or not again:
                     reason = getattr(exc, "reason", exc)
                     raise TrackerError(
-                        self.scrub(f"{what}: cannot reach {self._shown(url)}: {reason}")
+                        self.scrub(f"{what}: cannot reach {self._shown(url)}: {reason}"),
+                        unsure=not again,
                     ) from None
                 wait = delay
             self._sleep(wait)
             delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def create(
+        self, path: str, what: str, payload: Any, find: Callable[[], T | None]
+    ) -> Answer | T:
+        """POST ``payload`` once: after an answer that leaves it unsure whether the tracker
+        created it, ``find`` looks for what it would have created (by its marker) before the
+        request is sent again, so that no retry makes a duplicate."""
+        delay = FIRST_DELAY
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self.call("POST", path, what, payload, again=False)
+            except TrackerError as exc:
+                if not exc.unsure or attempt == ATTEMPTS:
+                    raise
+            self._sleep(delay)
+            delay *= 2
+            found = find()
+            if found is not None:
+                return found
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, status: int, headers: Message, delay: float) -> float | None:

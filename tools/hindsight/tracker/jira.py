@@ -105,7 +105,7 @@ class Jira:
             query["nextPageToken"] = token
 
     def create(
-        self, title: str, body: str, assignee: str | None, due: str | None, what: str
+        self, title: str, body: str, assignee: str | None, due: str | None, what: str, marker: str
     ) -> tuple[Created, str | None]:
         fields: dict[str, Any] = {
             "project": {"key": self.project},
@@ -118,9 +118,13 @@ class Jira:
             fields["duedate"] = due
         if assignee:
             fields["assignee"] = {"accountId": assignee}
+
+        def find() -> Created | None:
+            return self.marked({marker}).get(marker)
+
         note = None
         try:
-            answer = self.client.call("POST", "/rest/api/3/issue", what, {"fields": fields})
+            answer = self.client.create("/rest/api/3/issue", what, {"fields": fields}, find)
         except TrackerError as exc:
             # a project's create screen may lack the due date or the assignee: open it without
             dropped = [f for f in ("duedate", "assignee") if f in fields and f in str(exc)]
@@ -128,8 +132,10 @@ class Jira:
                 raise
             for field in dropped:
                 del fields[field]
-            answer = self.client.call("POST", "/rest/api/3/issue", what, {"fields": fields})
+            answer = self.client.create("/rest/api/3/issue", what, {"fields": fields}, find)
             note = f"opened without {' and '.join(dropped)}, which the project refused: {exc}"
+        if isinstance(answer, Created):
+            return answer, note
         issue = answer.body if isinstance(answer.body, dict) else {}
         if "key" not in issue:
             raise TrackerError(f"{what}: Jira's answer has no issue key")
