@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from hindsight.cache import Cache, key
+from hindsight.cache import Cache
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import (
     Outcome,
@@ -21,7 +21,7 @@ from hindsight.engine import (
     report,
 )
 from hindsight.errors import HindsightError
-from hindsight.load.incident import load_incident, read_sources
+from hindsight.load.incident import key, load_incident, read_sources
 from hindsight.model import Finding, Status
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
