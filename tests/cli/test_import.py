@@ -292,6 +292,22 @@ def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(
     assert (archive / "incidents" / "2017-09-27-login-403s-after-deploy").is_dir()
 
 
+def test_an_existing_folder_is_met_with_advice_import_can_follow(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The advice names no option that import does not have (it once said --slug)."""
+    import re
+
+    from hindsight.cli import cli
+
+    first = write(archive.parent / "a.md", TABLE)
+    assert _import(run, str(first)).code == 0
+    result = _import(run, str(first))
+    assert result.code == 2
+    assert "it was imported already" in result.out
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", result.out))
+    options = {o for p in cli.commands["import"].params for o in getattr(p, "opts", [])}
+    assert named <= options, named - options
+
+
 def test_a_document_without_timeline_or_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     source = write(
         archive.parent / "2025-07-30-certificates.md",
