@@ -643,14 +643,24 @@ def overdue(archive: Archive, fmt: str, today: str | None) -> None:
     metavar="YYYY-MM-DD",
     help="Mark overdue items as of this date (default: today, UTC).",
 )
+@click.option(
+    "--visibility",
+    type=click.Choice(["all", "public"]),
+    default="all",
+    show_default=True,
+    help="public: leave out restricted incidents and their action items, as the site does.",
+)
 @click.pass_obj
-def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
+def export(archive: Archive, fmt: str, what: str, today: str | None, visibility: str) -> None:
     """A catalogue of the incidents or of their action items, for dashboards and other tools."""
     from hindsight import clock
     from hindsight.figures import export as render
 
+    incidents = _load_all(archive)
+    if visibility == "public":
+        incidents = [i for i in incidents if not i.restricted]
     click.echo(
-        render(_load_all(archive), what, fmt, clock.parse_day(today) if today else clock.today()),
+        render(incidents, what, fmt, clock.parse_day(today) if today else clock.today()),
         nl=False,
     )
 
