@@ -16,6 +16,7 @@ import click
 
 from hindsight import __version__
 from hindsight.errors import HindsightError
+from hindsight.terminal import VisibleStream, echo
 
 if TYPE_CHECKING:
     from hindsight.config import Settings
@@ -81,8 +82,8 @@ def init(directory: Path, no_git: bool) -> None:
     from hindsight.scaffold import init_archive
 
     created = init_archive(directory, git=not no_git)
-    click.echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
-    click.echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
+    echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
+    echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
 
 
 @cli.command()
@@ -140,9 +141,9 @@ def new(
         ask=_interactive(),
     )
     folder = new_incident(settings, decl, clock.now())
-    click.echo(f"{settings.incidents_dir}/{folder.name}/")
+    echo(f"{settings.incidents_dir}/{folder.name}/")
     if decl.status.value == "investigating":
-        click.echo('Log events as they happen: hindsight log "what happened"', err=True)
+        echo('Log events as they happen: hindsight log "what happened"', err=True)
 
 
 @cli.command()
@@ -230,7 +231,7 @@ def log(
     mark = Milestone(milestone.lower()) if milestone else None
     logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
     for line in logbook.summary(logged, current, settings, zone):
-        click.echo(line)
+        echo(line)
     return None
 
 
@@ -263,16 +264,17 @@ def _check_log_usage(
 def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, Any]) -> int:
     from hindsight import clock
     from hindsight.chat.command import Options, run
+    from hindsight.terminal import visible
 
     asked = _interactive() and not options["milestones"]
-    confirm = (lambda q: click.confirm(q, default=False)) if asked else None
+    confirm = (lambda q: click.confirm(visible(q), default=False)) if asked else None
     outcome = run(
         settings, folder, Options(chat, **options), clock.local_zone(), clock.now(), confirm
     )
     if outcome.out:
-        click.echo("\n".join(outcome.out))
+        echo("\n".join(outcome.out))
     if outcome.err:
-        click.echo("\n".join(outcome.err), err=True)
+        echo("\n".join(outcome.err), err=True)
     return outcome.code
 
 
@@ -339,17 +341,18 @@ def check(
     if pending is not None:
         folders, history = pending.result()
         if folders is None:
-            click.echo("hindsight.yml or templates/ changed: checking every incident", err=True)
+            echo("hindsight.yml or templates/ changed: checking every incident", err=True)
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
     report = check_folders(archive.settings, folders, day, cache, history, as_status)
-    click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
+    color = fmt == "text" and sys.stdout.isatty()
+    echo(REPORTERS[fmt](report, color), nl=False, colour=color)
     if cache is not None:
         try:
             cache.save()
         except OSError as exc:
-            click.echo(
+            echo(
                 f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
                 "the check itself is complete (--no-cache skips the cache)",
                 err=True,
@@ -382,7 +385,7 @@ def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> Non
         clock.parse_day(day) if day else clock.today(),
     )
     for line in outcome.messages:
-        click.echo(line)
+        echo(line)
 
 
 @cli.command()
@@ -409,11 +412,12 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
         clock.parse_day(today) if today else clock.today(),
     )
     if outcome.findings:
-        click.echo(text(report(outcome.findings, 1), sys.stdout.isatty()), nl=False)
-        click.echo(outcome.messages[0], err=True)
+        color = sys.stdout.isatty()
+        echo(text(report(outcome.findings, 1), color), nl=False, colour=color)
+        echo(outcome.messages[0], err=True)
         return 1
     for line in outcome.messages:
-        click.echo(line)
+        echo(line)
     return 0
 
 
@@ -457,13 +461,13 @@ def comms(
         raise HindsightError(f"{first.path}:{first.line or 1}: {first.message}")
     current = clock.now()
     update = render_update(loaded.incident, settings, audience, current, message)
-    click.echo(update.text, nl=False)
+    echo(update.text, nl=False)
     for gap in update.missing:
-        click.echo(f"hindsight: not in the message yet: {gap}", err=True)
+        echo(f"hindsight: not in the message yet: {gap}", err=True)
     if update.problems:
         for problem in update.problems:
-            click.echo(f"hindsight: do not send as it is: {problem}", err=True)
-        click.echo(
+            echo(f"hindsight: do not send as it is: {problem}", err=True)
+        echo(
             "hindsight: fix the message (or the template, or comms.public_names in hindsight.yml)"
             + (", then log it again" if log_it else "")
             + "; nothing was logged",
@@ -474,7 +478,7 @@ def comms(
         logged = logbook.record(
             folder / "timeline.log", current, update.log_text, Milestone.COMMS, settings.root
         )
-        click.echo(
+        echo(
             f"hindsight: logged in {settings.incidents_dir}/{folder.name}/timeline.log: {logged.line}",
             err=True,
         )
@@ -546,9 +550,9 @@ def import_(
     for result in import_files(settings, files, **options):  # type: ignore[arg-type]
         results.append(result)
         if fmt == "text":
-            click.echo(report_text(result))
+            echo(report_text(result))
     if fmt == "json":
-        click.echo(
+        echo(
             json.dumps(
                 {"version": 1, "files": [r.as_json() for r in results]},
                 indent=2,
@@ -557,7 +561,7 @@ def import_(
         )
     failed = [r for r in results if r.error]
     if fmt == "text":
-        click.echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
+        echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
     return 2 if failed else 0
 
 
@@ -566,7 +570,7 @@ def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
 
     incidents, skipped = load_all(archive.settings)
     for line in skipped:
-        click.echo(f"hindsight: {line}", err=True)
+        echo(f"hindsight: {line}", err=True)
     return incidents
 
 
@@ -592,9 +596,9 @@ def stats(archive: Archive, fmt: str, today: str | None) -> None:
         _load_all(archive), archive.settings, clock.parse_day(today) if today else clock.today()
     )
     if fmt == "json":
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
-        click.echo(stats_text(figures) if fmt == "text" else stats_csv(figures), nl=False)
+        echo(stats_text(figures) if fmt == "text" else stats_csv(figures), nl=False)
 
 
 @cli.command()
@@ -621,11 +625,9 @@ def overdue(archive: Archive, fmt: str, today: str | None) -> None:
         _load_all(archive), settings, clock.parse_day(today) if today else clock.today()
     )
     if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(
-            (overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False
-        )
+        echo((overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False)
 
 
 @cli.command()
@@ -659,7 +661,7 @@ def export(archive: Archive, fmt: str, what: str, today: str | None, visibility:
     incidents = _load_all(archive)
     if visibility == "public":
         incidents = [i for i in incidents if not i.restricted]
-    click.echo(
+    echo(
         render(incidents, what, fmt, clock.parse_day(today) if today else clock.today()),
         nl=False,
     )
@@ -675,7 +677,7 @@ def schema(archive: Archive) -> None:
     """
     from hindsight.jsonschema import schema_text
 
-    click.echo(schema_text(archive.settings), nl=False)
+    echo(schema_text(archive.settings), nl=False)
 
 
 @cli.command()
@@ -686,7 +688,7 @@ def rules(code: str | None) -> None:
 
     if code is None:
         for r in ALL_RULES:
-            click.echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} {r.when}")
+            echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} {r.when}")
         return
     wanted = code.upper()
     found = next((r for r in ALL_RULES if wanted in (r.code, r.name.upper())), None)
@@ -696,7 +698,7 @@ def rules(code: str | None) -> None:
         raise HindsightError(
             f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}"
         )
-    click.echo(
+    echo(
         f"{found.code} {found.name} [{found.category.value}, {found.level.value}, {found.when}]"
         f"\n\n{found.doc}"
     )
@@ -711,21 +713,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             standalone_mode=False,
         )
     except click.ClickException as exc:
-        exc.show()
+        exc.show(VisibleStream(sys.stderr))  # a usage error quotes what was typed
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         return 130
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
+        echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
         return 2
     except Exception as exc:
         if os.environ.get("HINDSIGHT_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"hindsight: internal error: {type(exc).__name__}: {exc}\n"
             "Please report it; set HINDSIGHT_DEBUG=1 to see the traceback.",
             err=True,

@@ -129,10 +129,10 @@ def declaration(
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")
-        import click
+        from hindsight.terminal import echo
 
         for name, text in settings.severities.items():
-            click.echo(f"  {name}: {text}", err=True)
+            echo(f"  {name}: {text}", err=True)
         severity = _ask("Severity")
     if not services and ask:
         services = (_ask("Services affected (comma-separated, empty if unknown)", ""),)
