@@ -372,11 +372,13 @@ def timeline_zone_missing() -> None:
 
 @_loader("HS603")
 def timeline_partial_line() -> None:
-    """Flags an unreadable last line without a newline: a write that was cut off.
+    """Flags a last line without a newline: a write that was cut off.
 
     ## Why is this bad?
-    It usually means an editor or a script stopped halfway through an event.
-    `hindsight log` always writes whole lines; finish the line or remove it.
+    An error when the line cannot be read; a warning when it still reads as an event, whose
+    text may be cut short. It usually means an editor, a script or a full disk stopped halfway through an event.
+    `hindsight log` always writes whole lines (a write cut short is taken back); finish the
+    line or remove it.
 
     ## Example
     ```text
