@@ -182,10 +182,11 @@ def check_folders(
     caller saves it). Large archives are checked by a pool of forked processes, one per core
     (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way. With
     ``checked_as``, every incident is checked as if it were at that status, and the cache is
-    neither read nor written.
+    neither read nor written; with ``history`` (a pull request's changes) neither, so that
+    the incidents it changes are checked afresh, whatever the cache holds.
     """
     entries, ctx, levels = _context(settings, today)
-    if checked_as is not None:
+    if checked_as is not None or history is not None:
         cache = None
     digests: dict[str, str | None] = {}  # of the incidents an archive rule read whole
     archive = Archive(entries, tuple(f.name for f in folders), cache, digests)

@@ -292,7 +292,8 @@ def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, A
     "--changed-since",
     metavar="REF",
     help="Check only incidents changed since this git ref (plus archive-wide id checks), and "
-    "look for secrets its commits added and removed.",
+    "look for secrets its commits added and removed; they are checked afresh, never from the "
+    "cache (a pull request's CI).",
 )
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.option(
@@ -330,13 +331,20 @@ def check(
         raise click.UsageError("give PATHS or --changed-since, not both")
     # git walks the working tree while the rules are imported and the cache is opened
     pending = None if changed_since is None else changes.start(archive.settings, changed_since)
+    if pending is not None:  # and the heads HS810 reads to learn the restricted incidents
+        from hindsight.mentions import read_ahead
+
+        read_ahead(archive.settings)
     from hindsight.cache import Cache
     from hindsight.checking import check_folders, select
     from hindsight.model import Status
     from hindsight.reporters import REPORTERS
 
     as_status = Status(checked_as) if checked_as else None
-    cache = None if no_cache or as_status else Cache.open(archive.settings)
+    # the incidents a pull request changes are checked afresh: nothing it could have put in
+    # the cache (a row swapped in) may silence their findings
+    fresh = no_cache or as_status is not None or changed_since is not None
+    cache = None if fresh else Cache.open(archive.settings)
     history = None
     if pending is not None:
         folders, history = pending.result()
