@@ -714,3 +714,15 @@ def test_binary_files_are_not_imported_and_the_others_are(archive: Path, run) ->
     assert made == ["2017-09-27-login-403s-after-deploy"]
     for path in (archive / "incidents").rglob("*"):
         assert path.is_dir() or b"\x00" not in path.read_bytes()
+
+
+def test_front_matter_nested_200000_deep_is_said_not_an_internal_error(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    nested = "[" * 200_000 + "]" * 200_000
+    source = write(
+        archive.parent / "deep.md",
+        f'+++\ntitle = "Deep"\na = {nested}\n+++\n# Deep trouble\n\nDate: 2026-11-20\n',
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    assert "the TOML front matter could not be read (it is nested too deeply)" in result.out
+    assert "internal error" not in result.err
