@@ -253,11 +253,15 @@ def text_encoding() -> None:
     ## Why is this bad?
     Undecodable bytes turn into replacement characters, and invisible direction
     characters make text read differently from what it says: a title can display as
-    one thing and sort, search and compare as another.
+    one thing and sort, search and compare as another. A control character such as ESC
+    starts a terminal escape sequence: a tool that prints the title could write the
+    reader's clipboard (OSC 52) or show a link that goes elsewhere (OSC 8). Hindsight's
+    own commands print them as `\u001b`; other tools may not.
 
     ## Example
     ```yaml
     title: "Checkout \u202eerrors"
+    tags: ["rollback \\e]52;c;Y3VybCBldmls\\a"]
     ```
 
     ## Use instead
