@@ -12,8 +12,8 @@ For each size it generates a realistic archive (benchmarks/generate.py) and prin
   and with 1% of the incidents edited since;
 - the peak resident memory of each, which should not grow with the archive beyond the ids,
   and the size of the cache file;
-- `hindsight check --changed-since` with one incident changed, against a full check of a
-  10-incident archive (the target: about the same).
+- `hindsight check --changed-since` with one incident changed (a pull request's check, which
+  reads no cache), against a full check of a 10-incident archive (the target: within 1.2x).
 
 Wall times are medians of --runs runs; every command starts a fresh process.
 """
@@ -147,11 +147,12 @@ def main() -> None:
                 git(root, "commit", "-qm", "archive")
                 changed = sorted((root / "incidents").iterdir())[size // 2] / "postmortem.md"
                 changed.write_text(changed.read_text() + "\nOne more paragraph.\n")
-                since, _ = measure([*cold, "--changed-since", "main"], root, args.runs)
+                # as CI runs it: --changed-since reads no cache, whatever is there
+                since, _ = measure([*check, "--changed-since", "main"], root, args.runs)
                 ten, _ = measure(cold, small, args.runs)
                 print(
                     f"\n--changed-since main, 1 of {size} changed: {since:.3f}s; "
-                    f"full check of a 10-incident archive: {ten:.3f}s ({since / ten:.2f}x); both --no-cache"
+                    f"full check of a 10-incident archive (--no-cache): {ten:.3f}s ({since / ten:.2f}x)"
                 )
 
 

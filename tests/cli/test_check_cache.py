@@ -345,3 +345,35 @@ def test_what_hs810_keeps_follows_the_restricted_incidents(
     made_public = secret.replace("visibility: restricted", "visibility: internal")
     (archive / "incidents" / "2026-11-01-vault" / "postmortem.md").write_text(made_public)
     assert not [m for m in messages(same_as_fresh(run)) if m.startswith("HS810")]
+
+
+def test_a_pull_requests_incidents_are_checked_afresh_whatever_the_cache_holds(
+    archive: Path, cached: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """A row swapped into the cache (the clean outcome and mentions of an incident, under the
+    digest of its changed files) silences a plain check, never ``--changed-since``."""
+    from hindsight.load.incident import key, read_sources
+    from tests.conftest import git
+
+    name = "2026-11-02-public"
+    incident(archive, name, GOOD.format(id=name))
+    vault = GOOD.format(id="2026-11-01-vault").replace("internal", "restricted")
+    incident(archive, "2026-11-01-vault", vault)
+    git(archive, "init", "-q", "-b", "main")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "archive")
+    assert run("check").code == 0  # the clean incident's outcome and mentions are kept
+    changed = GOOD.format(id=name).replace("SEV3", "SEV7")
+    changed = changed.replace("## Root cause\n\nText.", "## Root cause\n\nAs in 2026-11-01-vault.")
+    write(archive / "incidents" / name / "postmortem.md", changed)
+    digest = key(read_sources(archive / "incidents" / name))
+    alter(
+        cached,
+        f"UPDATE outcome SET digest = '{digest}' WHERE name = '{name}'",
+        f"UPDATE mention SET digest = '{digest}' WHERE name = '{name}'",
+    )
+    assert run("check").code == 0  # served the swapped rows: silent
+    result = run("check", "--format", "json", "--changed-since", "main")
+    assert result.code == 1
+    rules = {m.split(" ")[0] for m in messages(result.out)}
+    assert {"HS113", "HS810"} <= rules

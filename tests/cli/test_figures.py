@@ -98,6 +98,21 @@ def test_export_incidents_and_action_items(archive: Path, run) -> None:  # type:
     )
 
 
+def test_export_visibility_public_leaves_restricted_incidents_out(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    _incident(archive, "2026-11-21-a")
+    _incident(archive, "2026-11-20-b", visibility="restricted")
+    _incident(archive, "2026-11-19-c", visibility="Internal")  # not plainly internal: restricted
+    every = json.loads(run("export").out)["incidents"]
+    assert [r["id"] for r in every] == ["2026-11-19-c", "2026-11-20-b", "2026-11-21-a"]
+    public = run("export", "--visibility", "public")
+    assert public.code == 0
+    assert [r["id"] for r in json.loads(public.out)["incidents"]] == ["2026-11-21-a"]
+    items = run("export", "--what", "action-items", "--format", "csv", "--visibility", "public")
+    rows = list(csv.DictReader(io.StringIO(items.out)))
+    assert rows and {r["incident"] for r in rows} == {"2026-11-21-a"}
+    assert "2026-11-20-b" not in items.out + items.err
+
+
 def test_an_unreadable_incident_is_reported_not_fatal(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     _incident(archive, "2026-11-21-a")
     (archive / "incidents" / "2026-11-20-b").mkdir()

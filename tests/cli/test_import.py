@@ -292,6 +292,22 @@ def test_nothing_is_overwritten_and_one_failure_does_not_stop_the_others(
     assert (archive / "incidents" / "2017-09-27-login-403s-after-deploy").is_dir()
 
 
+def test_an_existing_folder_is_met_with_advice_import_can_follow(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The advice names no option that import does not have (it once said --slug)."""
+    import re
+
+    from hindsight.cli import cli
+
+    first = write(archive.parent / "a.md", TABLE)
+    assert _import(run, str(first)).code == 0
+    result = _import(run, str(first))
+    assert result.code == 2
+    assert "it was imported already" in result.out
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", result.out))
+    options = {o for p in cli.commands["import"].params for o in getattr(p, "opts", [])}
+    assert named <= options, named - options
+
+
 def test_a_document_without_timeline_or_headings(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
     source = write(
         archive.parent / "2025-07-30-certificates.md",
@@ -812,3 +828,15 @@ def test_a_severity_in_the_source_front_matter_is_read(archive: Path, run) -> No
     result = _import(run, str(write(archive.parent / "payments.md", doc)))
     assert result.code == 0, result.err
     assert "severity:   SEV1  (from the source's front matter (severity: 1))" in result.out
+
+
+def test_front_matter_nested_200000_deep_is_said_not_an_internal_error(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    nested = "[" * 200_000 + "]" * 200_000
+    source = write(
+        archive.parent / "deep.md",
+        f'+++\ntitle = "Deep"\na = {nested}\n+++\n# Deep trouble\n\nDate: 2026-11-20\n',
+    )
+    result = _import(run, str(source))
+    assert result.code == 0, result.err
+    assert "the TOML front matter could not be read (it is nested too deeply)" in result.out
+    assert "internal error" not in result.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -173,6 +174,71 @@ def test_a_file_without_final_newline_is_not_glued(incident: Path, run) -> None:
         "2026-11-21T14:05Z Next",
     ]
     assert parse(incident.read_text(), "t")[1] == []
+
+
+def test_a_torn_last_line_is_reported_by_check_and_by_the_next_log(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An event cut short by someone else's write reads as an event; check warns (HS603), and
+    the log that ends the line says so instead of sealing it silently."""
+    incident.write_text(incident.read_text() + "2026-11-21T14:04Z Rolled back dep")
+    line = len(incident.read_text().splitlines())
+    found = run("check", "--format", "json", ID)
+    hs603 = [f for f in json.loads(found.out)["findings"] if f["rule"] == "HS603"]
+    assert [(f["line"], f["severity"]) for f in hs603] == [(line, "warning")]
+    result = run("log", "Next")
+    assert result.code == 0
+    assert f"Note: line {line} of {TIMELINE} had no newline at its end" in result.out
+
+
+def _log_under_size_limit(
+    incident: Path, spare: int, *argv: str
+) -> subprocess.CompletedProcess[str]:
+    """``hindsight log ARGV`` in a process that may make files only ``spare`` bytes longer than
+    the timeline is: the kernel cuts the write short (or refuses it), as a full disk does."""
+    import resource
+    import signal
+
+    limit = incident.stat().st_size + spare
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "hindsight", "log", *argv],
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+        cwd=incident.parents[2],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("spare", [0, 20])
+def test_a_short_write_leaves_the_timeline_as_it_was(incident: Path, spare: int) -> None:
+    """On a full disk (here a file-size limit: the write is refused, or cut after 20 bytes),
+    nothing is recorded, the file is cut back to its length, and the user is told, exit 2."""
+    before = incident.read_bytes()
+    result = _log_under_size_limit(incident, spare, "Rolled back deploy 4812 on all hosts")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{TIMELINE}: nothing was recorded: " in result.stderr
+    assert "the file is as it was; free some space, then log it again" in result.stderr
+    assert incident.read_bytes() == before
+    assert result.stdout == ""
+
+
+def test_a_backdated_event_that_cannot_be_written_leaves_the_timeline_as_it_was(
+    incident: Path,
+) -> None:
+    """The insertion writes a new file beside the old one; when that fails, the old stays."""
+    before = incident.read_bytes()
+    result = _log_under_size_limit(incident, 10, "--at", "13:58", "-m", "start", "Deploy went out")
+    assert result.returncode == 2, result.stderr
+    assert f"{TIMELINE}: nothing was recorded: " in result.stderr
+    assert incident.read_bytes() == before
+    assert [p.name for p in incident.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 @pytest.mark.parametrize(

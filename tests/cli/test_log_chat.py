@@ -378,6 +378,22 @@ def test_a_malformed_day_file_is_reported_and_the_rest_imported(
     assert "Traceback" not in result.err
 
 
+def test_a_day_file_nested_200000_deep_is_named_and_the_rest_imported(
+    incident: Path, export: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    """Not 'internal error: RecursionError': the file is named, skipped, the others import."""
+    deep = export / "inc-checkout" / "2026-11-22.json"
+    write(deep, "[" * 200_000 + "]" * 200_000)
+    result = run("log", "--from-chat", str(export))
+    assert result.code == 1, result.err
+    assert events(incident) == EXPECTED
+    assert (
+        f"hindsight: warning: {deep}: nested too deeply to be a Slack day file; "
+        "the file was skipped\n"
+    ) in result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+
+
 @pytest.mark.parametrize(
     ("layout", "message"),
     [

@@ -85,3 +85,64 @@ def test_material_markup_is_kept() -> None:
         "checked",
     ):
         assert kept in clean, kept
+
+
+def test_an_author_cannot_take_the_sites_own_ids_and_classes() -> None:
+    """Material's (md-…, __…), the plugin's (hs-…, and the heading it adds), or ids not shaped
+    as Markdown makes them: `<div id="hs-search">` would stop the search box being made."""
+    html = (
+        '<div id="hs-search" class="hs-card md-header md-typeset">a</div>'
+        '<h2 id="__md_scope">b</h2><span id="__drawer">c</span><p id="MD-sidebar">d</p>'
+        '<h2 id="related-incidents">e</h2><a name="hs-incidents" href="#x">f</a>'
+        '<p id="x y">g</p><p id=\'"a\'>h</p><p class="md-nav__link hs-status--approved">i</p>'
+    )
+    assert sanitize('<a class="hs-ticket" href="#t">PLAT-1</a>') == (
+        '<a class="hs-ticket" href="#t">PLAT-1</a>'  # the plugin's link of a ticket, in the body
+    )
+    clean = sanitize(html)
+    for gone in ("hs-", "md-", "MD-", "__", "related-incidents", "name=", 'id="x', "id=", "class="):
+        assert gone not in clean, (gone, clean)
+    assert all(c in clean for c in "abcdefghi")
+
+
+def test_markdowns_own_ids_and_classes_and_an_authors_prefixed_ones_are_kept() -> None:
+    """A real Python-Markdown rendering: heading and footnote ids, admonition, task-list and
+    code classes, permalinks, and `{.author-…}` classes from attr_list."""
+    import markdown
+
+    text = (
+        "## Überblick\n\n## Root cause {#cause .author-callout .md-typeset}\n\n"
+        'Text[^1].\n\n!!! warning "Watch"\n    Careful.\n\n- [x] done\n\n'
+        "```python\nx = 1\n```\n\n[^1]: A note.\n"
+    )
+    html = markdown.markdown(
+        text,
+        extensions=[
+            "admonition",
+            "attr_list",
+            "footnotes",
+            "fenced_code",
+            "codehilite",
+            "pymdownx.tasklist",
+            "toc",
+        ],
+        extension_configs={"toc": {"permalink": True}},
+    )
+    clean = sanitize(html)
+    assert clean.count('class="headerlink"') == 2
+    for kept in (
+        'id="uberblick"',
+        'id="cause"',
+        'class="author-callout"',
+        'id="fn:1"',
+        'id="fnref:1"',
+        'class="footnote-ref"',
+        'class="footnote-backref"',
+        'class="admonition warning"',
+        'class="admonition-title"',
+        'class="task-list"',
+        'class="codehilite"',
+        '<span class="n">x</span>',
+    ):
+        assert kept in clean, (kept, clean)
+    assert "md-typeset" not in clean

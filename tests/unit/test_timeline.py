@@ -54,10 +54,13 @@ def test_a_cut_off_last_line_is_reported_and_earlier_lines_kept() -> None:
     assert len(events) == 1 and [(p.code, p.line) for p in problems] == [("HS603", 2)]
 
 
-def test_a_readable_last_line_without_newline_is_kept() -> None:
-    """A hand-edited file without a final newline loses nothing."""
+def test_a_readable_last_line_without_newline_is_kept_and_said() -> None:
+    """A file without a final newline loses nothing, but its last event may have been cut
+    short by a full disk: a warning says so (HS603)."""
     events, problems = parse("2026-11-21T13:00Z [start] ok", "t.log")
-    assert len(events) == 1 and problems == []
+    assert len(events) == 1
+    assert [(p.code, p.level.value, p.line) for p in problems] == [("HS603", "warning", 1)]
+    assert parse("2026-11-21T13:00Z [start] ok\n", "t.log")[1] == []
 
 
 def test_format_is_utc_with_minutes_or_seconds() -> None:

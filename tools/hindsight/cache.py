@@ -24,7 +24,6 @@ from typing import Any
 
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import Outcome
-from hindsight.load.incident import Sources
 from hindsight.model import Category, Finding, Level
 from hindsight.rules._base import Facts
 
@@ -60,20 +59,6 @@ def fingerprint(settings: Settings) -> str:
         _PACKAGE.joinpath("defaults", *_TEMPLATE),
     ):
         digest.update(b"\0" + (path.read_bytes() if path.is_file() else b"-"))
-    return digest.hexdigest()
-
-
-def key(sources: Sources) -> str | None:
-    """The digest of an incident's two files; None when one could not be read (never kept)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for data in sources:
-        if isinstance(data, FileNotFoundError):
-            digest.update(b"absent\0")
-        elif isinstance(data, OSError):
-            return None
-        else:
-            digest.update(b"%d\0" % len(data))
-            digest.update(data)
     return digest.hexdigest()
 
 

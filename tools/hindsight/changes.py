@@ -66,8 +66,13 @@ class Pending:
     def __init__(self, settings: Settings, base: str) -> None:
         root = settings.root
         self.settings, self.prefix = settings, settings.incidents_dir.strip("/") + "/"
-        self._diff = _start(root, "diff", "--name-only", "--relative", "--no-renames", base, "--")
-        self._untracked = _start(root, "ls-files", "--others", "--exclude-standard")
+        # only where a change matters: the incidents, the settings and the templates (git
+        # need not look at every file of the repository, its docs and tools included)
+        where = (self.prefix, "hindsight.yml", "templates/")
+        self._diff = _start(
+            root, "diff", "--name-only", "--relative", "--no-renames", base, "--", *where
+        )
+        self._untracked = _start(root, "ls-files", "--others", "--exclude-standard", "--", *where)
         self._log = _start(
             root,
             "-c",

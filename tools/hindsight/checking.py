@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from hindsight.cache import Cache, key
+from hindsight.cache import Cache
 from hindsight.config import CONFIG_NAME, Settings
 from hindsight.engine import (
     Outcome,
@@ -21,7 +21,7 @@ from hindsight.engine import (
     report,
 )
 from hindsight.errors import HindsightError
-from hindsight.load.incident import load_incident, read_sources
+from hindsight.load.incident import key, load_incident, read_sources
 from hindsight.model import Finding, Status
 from hindsight.paths import discover, is_incident_name, listing
 from hindsight.rules import ALL_RULES, Archive, CheckContext
@@ -182,10 +182,11 @@ def check_folders(
     caller saves it). Large archives are checked by a pool of forked processes, one per core
     (``HINDSIGHT_JOBS`` sets how many). The findings are the same either way. With
     ``checked_as``, every incident is checked as if it were at that status, and the cache is
-    neither read nor written.
+    neither read nor written; with ``history`` (a pull request's changes) neither, so that
+    the incidents it changes are checked afresh, whatever the cache holds.
     """
     entries, ctx, levels = _context(settings, today)
-    if checked_as is not None:
+    if checked_as is not None or history is not None:
         cache = None
     digests: dict[str, str | None] = {}  # of the incidents an archive rule read whole
     archive = Archive(entries, tuple(f.name for f in folders), cache, digests)

@@ -17,6 +17,7 @@ import click
 from hindsight import __version__
 from hindsight.clock import AT_FORMS
 from hindsight.errors import HindsightError
+from hindsight.terminal import VisibleStream, echo
 
 if TYPE_CHECKING:
     from hindsight.config import Settings
@@ -108,20 +109,20 @@ def init(archive: Archive, directory: Path | None, no_git: bool, upgrade: bool) 
     if directory is None:
         raise click.UsageError("give the DIRECTORY to create the archive in (or --upgrade)")
     created = scaffold.init_archive(directory, git=not no_git, requirement=pin.requirement)
-    click.echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
-    click.echo(f"CI installs {pin.requirement} ({requirement.FILE}).")
+    echo(f"Created a Hindsight archive in {directory} ({len(created)} files).")
+    echo(f"CI installs {pin.requirement} ({requirement.FILE}).")
     if pin.warning:
-        click.echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
+        echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
     current = scaffold.branch(directory) if not no_git else None
     if current is not None and current != scaffold.BRANCH:
-        click.echo(
+        echo(
             f"hindsight: warning: the workflows run on pushes to {scaffold.BRANCH}, and this "
             f"repository is on {current}: rename it (git branch -m {scaffold.BRANCH}), or change "
             "'branches:' in .github/workflows/check.yml and publish.yml",
             err=True,
         )
-    click.echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
-    click.echo(
+    echo(f'Next: cd {directory} && hindsight new "What is broken" --severity SEV2', err=True)
+    echo(
         "To publish the site: push to GitHub, then Settings → Pages → Source: GitHub Actions "
         f"(see {directory / 'README.md'})",
         err=True,
@@ -135,13 +136,13 @@ def _upgrade(root: Path, pin: Pin) -> None:
     change = requirement.upgrade(root, pin)
     where = f"{root / requirement.FILE}:{change.line}"
     if change.before is None:
-        click.echo(f"{where}: added {change.after}")
+        echo(f"{where}: added {change.after}")
     elif change.before == change.after:
-        click.echo(f"{where}: already {change.after}; nothing to change")
+        echo(f"{where}: already {change.after}; nothing to change")
     else:
-        click.echo(f"{where}: {change.before} -> {change.after}")
+        echo(f"{where}: {change.before} -> {change.after}")
     if pin.warning:
-        click.echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
+        echo(f"hindsight: warning: {requirement.FILE}: {pin.warning}", err=True)
 
 
 @cli.command()
@@ -199,9 +200,9 @@ def new(
         ask=_interactive(),
     )
     folder = new_incident(settings, decl, clock.now())
-    click.echo(f"{settings.incidents_dir}/{folder.name}/")
+    echo(f"{settings.incidents_dir}/{folder.name}/")
     if decl.status.value == "investigating":
-        click.echo('Log events as they happen: hindsight log "what happened"', err=True)
+        echo('Log events as they happen: hindsight log "what happened"', err=True)
 
 
 @cli.command()
@@ -290,7 +291,7 @@ def log(
     mark = Milestone(milestone.lower()) if milestone else None
     logged = logbook.record(folder / "timeline.log", moment, " ".join(text), mark, settings.root)
     for line in logbook.summary(logged, current, settings, zone):
-        click.echo(line)
+        echo(line)
     return None
 
 
@@ -323,16 +324,17 @@ def _check_log_usage(
 def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, Any]) -> int:
     from hindsight import clock
     from hindsight.chat.command import Options, run
+    from hindsight.terminal import visible
 
     asked = _interactive() and not options["milestones"]
-    confirm = (lambda q: click.confirm(q, default=False)) if asked else None
+    confirm = (lambda q: click.confirm(visible(q), default=False)) if asked else None
     outcome = run(
         settings, folder, Options(chat, **options), clock.local_zone(), clock.now(), confirm
     )
     if outcome.out:
-        click.echo("\n".join(outcome.out))
+        echo("\n".join(outcome.out))
     if outcome.err:
-        click.echo("\n".join(outcome.err), err=True)
+        echo("\n".join(outcome.err), err=True)
     return outcome.code
 
 
@@ -350,7 +352,8 @@ def _log_chat(settings: Settings, folder: Path, chat: Path, options: dict[str, A
     "--changed-since",
     metavar="REF",
     help="Check only incidents changed since this git ref (plus archive-wide id checks), and "
-    "look for secrets its commits added and removed.",
+    "look for secrets its commits added and removed; they are checked afresh, never from the "
+    "cache (a pull request's CI).",
 )
 @click.option("--today", metavar="YYYY-MM-DD", help="Check as of this date (default: today, UTC).")
 @click.option(
@@ -388,28 +391,36 @@ def check(
         raise click.UsageError("give PATHS or --changed-since, not both")
     # git walks the working tree while the rules are imported and the cache is opened
     pending = None if changed_since is None else changes.start(archive.settings, changed_since)
+    if pending is not None:  # and the heads HS810 reads to learn the restricted incidents
+        from hindsight.mentions import read_ahead
+
+        read_ahead(archive.settings)
     from hindsight.cache import Cache
     from hindsight.checking import check_folders, select
     from hindsight.model import Status
     from hindsight.reporters import REPORTERS
 
     as_status = Status(checked_as) if checked_as else None
-    cache = None if no_cache or as_status else Cache.open(archive.settings)
+    # the incidents a pull request changes are checked afresh: nothing it could have put in
+    # the cache (a row swapped in) may silence their findings
+    fresh = no_cache or as_status is not None or changed_since is not None
+    cache = None if fresh else Cache.open(archive.settings)
     history = None
     if pending is not None:
         folders, history = pending.result()
         if folders is None:
-            click.echo("hindsight.yml or templates/ changed: checking every incident", err=True)
+            echo("hindsight.yml or templates/ changed: checking every incident", err=True)
             folders = select(archive.settings, [])
     else:
         folders = select(archive.settings, paths)
     report = check_folders(archive.settings, folders, day, cache, history, as_status)
-    click.echo(REPORTERS[fmt](report, fmt == "text" and sys.stdout.isatty()), nl=False)
+    color = fmt == "text" and sys.stdout.isatty()
+    echo(REPORTERS[fmt](report, color), nl=False, colour=color)
     if cache is not None:
         try:
             cache.save()
         except OSError as exc:
-            click.echo(
+            echo(
                 f"hindsight: could not keep results in {cache.folder}: {exc.strerror or exc}; "
                 "the check itself is complete (--no-cache skips the cache)",
                 err=True,
@@ -442,7 +453,7 @@ def approve(archive: Archive, incident_id: str, by: str, day: str | None) -> Non
         clock.parse_day(day) if day else clock.today(),
     )
     for line in outcome.messages:
-        click.echo(line)
+        echo(line)
 
 
 @cli.command()
@@ -469,11 +480,12 @@ def status(archive: Archive, incident_id: str, status: str, today: str | None) -
         clock.parse_day(today) if today else clock.today(),
     )
     if outcome.findings:
-        click.echo(text(report(outcome.findings, 1), sys.stdout.isatty()), nl=False)
-        click.echo(outcome.messages[0], err=True)
+        color = sys.stdout.isatty()
+        echo(text(report(outcome.findings, 1), color), nl=False, colour=color)
+        echo(outcome.messages[0], err=True)
         return 1
     for line in outcome.messages:
-        click.echo(line)
+        echo(line)
     return 0
 
 
@@ -517,13 +529,13 @@ def comms(
         raise HindsightError(f"{first.path}:{first.line or 1}: {first.message}")
     current = clock.now()
     update = render_update(loaded.incident, settings, audience, current, message)
-    click.echo(update.text, nl=False)
+    echo(update.text, nl=False)
     for gap in update.missing:
-        click.echo(f"hindsight: not in the message yet: {gap}", err=True)
+        echo(f"hindsight: not in the message yet: {gap}", err=True)
     if update.problems:
         for problem in update.problems:
-            click.echo(f"hindsight: do not send as it is: {problem}", err=True)
-        click.echo(
+            echo(f"hindsight: do not send as it is: {problem}", err=True)
+        echo(
             "hindsight: fix the message (or the template, or comms.public_names in hindsight.yml)"
             + (", then log it again" if log_it else "")
             + "; nothing was logged",
@@ -534,7 +546,7 @@ def comms(
         logged = logbook.record(
             folder / "timeline.log", current, update.log_text, Milestone.COMMS, settings.root
         )
-        click.echo(
+        echo(
             f"hindsight: logged in {settings.incidents_dir}/{folder.name}/timeline.log: {logged.line}",
             err=True,
         )
@@ -606,9 +618,9 @@ def import_(
     for result in import_files(settings, files, **options):  # type: ignore[arg-type]
         results.append(result)
         if fmt == "text":
-            click.echo(report_text(result))
+            echo(report_text(result))
     if fmt == "json":
-        click.echo(
+        echo(
             json.dumps(
                 {"version": 1, "files": [r.as_json() for r in results]},
                 indent=2,
@@ -617,7 +629,7 @@ def import_(
         )
     failed = [r for r in results if r.error]
     if fmt == "text":
-        click.echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
+        echo(f"{len(results) - len(failed)} of {len(results)} file(s) imported", err=True)
     return 2 if failed else 0
 
 
@@ -626,7 +638,7 @@ def _load_all(archive: Archive) -> list:  # type: ignore[type-arg]
 
     incidents, skipped = load_all(archive.settings)
     for line in skipped:
-        click.echo(f"hindsight: {line}", err=True)
+        echo(f"hindsight: {line}", err=True)
     return incidents
 
 
@@ -652,9 +664,9 @@ def stats(archive: Archive, fmt: str, today: str | None) -> None:
         _load_all(archive), archive.settings, clock.parse_day(today) if today else clock.today()
     )
     if fmt == "json":
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
-        click.echo(stats_text(figures) if fmt == "text" else stats_csv(figures), nl=False)
+        echo(stats_text(figures) if fmt == "text" else stats_csv(figures), nl=False)
 
 
 @cli.command()
@@ -681,11 +693,9 @@ def overdue(archive: Archive, fmt: str, today: str | None) -> None:
         _load_all(archive), settings, clock.parse_day(today) if today else clock.today()
     )
     if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(
-            (overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False
-        )
+        echo((overdue_markdown if fmt == "markdown" else overdue_text)(report, settings), nl=False)
 
 
 @cli.command()
@@ -703,14 +713,24 @@ def overdue(archive: Archive, fmt: str, today: str | None) -> None:
     metavar="YYYY-MM-DD",
     help="Mark overdue items as of this date (default: today, UTC).",
 )
+@click.option(
+    "--visibility",
+    type=click.Choice(["all", "public"]),
+    default="all",
+    show_default=True,
+    help="public: leave out restricted incidents and their action items, as the site does.",
+)
 @click.pass_obj
-def export(archive: Archive, fmt: str, what: str, today: str | None) -> None:
+def export(archive: Archive, fmt: str, what: str, today: str | None, visibility: str) -> None:
     """A catalogue of the incidents or of their action items, for dashboards and other tools."""
     from hindsight import clock
     from hindsight.figures import export as render
 
-    click.echo(
-        render(_load_all(archive), what, fmt, clock.parse_day(today) if today else clock.today()),
+    incidents = _load_all(archive)
+    if visibility == "public":
+        incidents = [i for i in incidents if not i.restricted]
+    echo(
+        render(incidents, what, fmt, clock.parse_day(today) if today else clock.today()),
         nl=False,
     )
 
@@ -763,24 +783,24 @@ def actions_sync(archive: Archive, apply_it: bool, no_open: bool, ids: tuple[str
         raise HindsightError(f"cannot sync with {tracker.describe()}: {missing}")
 
     def say(line: str) -> None:
-        click.echo(line, err=True)
+        echo(line, err=True)
 
     plan = make_plan(incidents, tracker, open_new=not no_open, progress=say)
     shown = [s for s in plan.steps if s.verb != "nothing"]
     for step in shown:
-        click.echo(f'{step.where}: {step.verb}: "{step.action}": {step.detail}')
+        echo(f'{step.where}: {step.verb}: "{step.action}": {step.detail}')
     counts = {verb: sum(1 for s in plan.steps if s.verb == verb) for verb in _SYNC_VERBS}
     summary = ", ".join(f"{n} {verb}" for verb, n in counts.items() if n) or "nothing to do"
     if plan.waiting:
         summary += f"; {plan.waiting} item(s) wait for their postmortem to reach in-review"
-    click.echo(f"Plan: {summary}.")
+    echo(f"Plan: {summary}.")
     if not apply_it:
-        click.echo("Dry run: nothing was changed. Run again with --apply to carry it out.")
+        echo("Dry run: nothing was changed. Run again with --apply to carry it out.")
         return
     done = carry_out(
         plan, tracker, settings, clock.now().strftime("%Y-%m-%dT%H:%MZ"), say, partial=bool(ids)
     )
-    click.echo(
+    echo(
         f"Done: {done['opened']} opened, {done['linked']} linked, {done['done']} marked done"
         + (", tickets.json updated" if done["states"] else "")
         + "."
@@ -800,7 +820,7 @@ def schema(archive: Archive) -> None:
     """
     from hindsight.jsonschema import schema_text
 
-    click.echo(schema_text(archive.settings), nl=False)
+    echo(schema_text(archive.settings), nl=False)
 
 
 @cli.command()
@@ -811,7 +831,7 @@ def rules(code: str | None) -> None:
 
     if code is None:
         for r in ALL_RULES:
-            click.echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} {r.when}")
+            echo(f"{r.code}  {r.name:28s} {r.category.value:13s} {r.level.value:8s} {r.when}")
         return
     wanted = code.upper()
     found = next((r for r in ALL_RULES if wanted in (r.code, r.name.upper())), None)
@@ -821,7 +841,7 @@ def rules(code: str | None) -> None:
         raise HindsightError(
             f"no rule '{code}'{suggest(code, [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES])}"
         )
-    click.echo(
+    echo(
         f"{found.code} {found.name} [{found.category.value}, {found.level.value}, {found.when}]"
         f"\n\n{found.doc}"
     )
@@ -836,21 +856,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             standalone_mode=False,
         )
     except click.ClickException as exc:
-        exc.show()
+        exc.show(VisibleStream(sys.stderr))  # a usage error quotes what was typed
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         return 130
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
+        echo(f"hindsight: error: {where}{exc.strerror or exc}", err=True)
         return 2
     except Exception as exc:
         if os.environ.get("HINDSIGHT_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"hindsight: internal error: {type(exc).__name__}: {exc}\n"
             "Please report it; set HINDSIGHT_DEBUG=1 to see the traceback.",
             err=True,

@@ -12,7 +12,9 @@ class HindsightError(click.ClickException):
 
     def show(self, file: object = None) -> None:
         """Print ``hindsight: error: …`` to standard error."""
-        click.echo(f"hindsight: error: {self.format_message()}", err=True)
+        from hindsight.terminal import echo
+
+        echo(f"hindsight: error: {self.format_message()}", err=True)
 
 
 class ConfigError(HindsightError):

@@ -208,7 +208,7 @@ def stats_text(figures: dict[str, Any]) -> str:
 def stats_csv(figures: dict[str, Any]) -> str:
     """``hindsight stats`` as rows of ``metric,group,key,value``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _CellWriter(buffer)
     writer.writerow(["metric", "group", "key", "value"])
     writer.writerow(["incidents", "", "", figures["incidents"]])
     for metric in ("by_severity", "by_service", "by_month"):
@@ -469,13 +469,23 @@ def export(incidents: Sequence[Incident], what: str, fmt: str, today: date) -> s
     return buffer.getvalue()
 
 
+class _CellWriter:
+    """A CSV writer whose every cell goes through :func:`_csv_cell` (services are user text)."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([_csv_cell(v) for v in row])
+
+
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
-        return ";".join(value)
+        value = ";".join(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     text = "" if value is None else value
-    # a cell that a spreadsheet would run as a formula is written as text
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # a cell that a spreadsheet would run as a formula is written as text (a list's too)
+    if isinstance(text, str) and text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text

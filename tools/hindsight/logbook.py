@@ -1,7 +1,8 @@
 """``hindsight log``: add one event to an incident's timeline without ever losing a line.
 
 An event at or after the last one is appended with a single ``write`` on an ``O_APPEND``
-descriptor, then fsync'd. A backdated event (``--at -10m``) is put in time order by
+descriptor, then fsync'd; a write cut short (a full disk) is cut back off, so that the file
+is as it was and the command says that nothing was recorded. A backdated event (``--at -10m``) is put in time order by
 writing a new file beside the old one and renaming it over it. Writers hold an advisory
 lock on the file while they read and write, and re-open it if it was replaced while they
 waited, so concurrent appends and insertions never tear or drop a line.
@@ -9,6 +10,7 @@ waited, so concurrent appends and insertions never tear or drop a line.
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -46,6 +48,8 @@ class Logged(NamedTuple):
     moment: datetime
     inserted: bool
     events: tuple[TimelineEvent, ...]
+    #: the line that had no newline at its end and was ended before the event (cut short?)
+    sealed: int | None = None
 
 
 def find_incident(settings: Settings, wanted: str | None, how: str = "--incident ID") -> Path:
@@ -210,21 +214,54 @@ def record(
         if lines and lines[-1] == "":
             lines.pop()
         at = _insertion_index(events, moment, len(lines))
+        sealed = len(lines) if existing and not existing.endswith("\n") else None
         if at >= len(lines):
-            separator = "" if not existing or existing.endswith("\n") else "\n"
-            data = (separator + line).encode("utf-8")
-            if os.write(fd, data) != len(data):
-                raise OSError(28, "short write (is the disk full?)")
-            os.fsync(fd)
+            separator = "" if sealed is None else "\n"
+            _append(fd, (separator + line).encode("utf-8"), path, root)
             inserted = False
         else:
             lines.insert(at, line.rstrip("\n"))
-            replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
+            try:
+                replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
+            except OSError as exc:
+                raise _not_recorded(path, root, exc) from None
             inserted = True
+            sealed = None if sealed is None else sealed + 1
     finally:
         os.close(fd)
     new_events, _ = parse(("\n".join(lines) + "\n") if inserted else existing + line, str(path))
-    return Logged(path, line.rstrip("\n"), moment, inserted, tuple(new_events))
+    return Logged(path, line.rstrip("\n"), moment, inserted, tuple(new_events), sealed)
+
+
+def _append(fd: int, data: bytes, path: Path, root: Path | None) -> None:
+    """Append ``data`` whole, or not at all: a short or failed write (a full disk, a file-size
+    limit) is cut back to the file's length before it, so that no torn line is left."""
+    size = os.fstat(fd).st_size
+    try:
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(errno.ENOSPC, f"only {written} of {len(data)} bytes could be written")
+        os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError:
+            label = relative(path, root) if root else path
+            raise HindsightError(
+                f"{label}: the event could not be written whole ({exc.strerror or exc}) nor "
+                "taken back: its last line may be cut short; 'hindsight check' shows it (HS603)"
+            ) from None
+        raise _not_recorded(path, root, exc) from None
+
+
+def _not_recorded(path: Path, root: Path | None, exc: OSError) -> HindsightError:
+    label = relative(path, root) if root else path
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    advice = "free some space, then log it again" if full else "log it again once it is fixed"
+    return HindsightError(
+        f"{label}: nothing was recorded: {exc.strerror or exc}; the file is as it was; {advice}"
+    )
 
 
 def elapsed(delta: timedelta) -> str:
@@ -271,6 +308,11 @@ def summary(
         f"  {logged.line}",
         recorded_at(logged.moment, current, zone),
     ]
+    if logged.sealed is not None:
+        out.append(
+            f"Note: line {logged.sealed} of {rel} had no newline at its end, as when a write was "
+            "cut short; it was ended before this event: check that it is whole."
+        )
     events = logged.events
     marks = {e.milestone: e for e in events if e.milestone and e.milestone.once}
     out.extend(_stored_as_text(logged, marks))

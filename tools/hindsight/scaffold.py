@@ -129,10 +129,10 @@ def declaration(
     if severity is None:
         if not ask:
             raise HindsightError(f"--severity is required; one of {', '.join(settings.severities)}")
-        import click
+        from hindsight.terminal import echo
 
         for name, text in settings.severities.items():
-            click.echo(f"  {name}: {text}", err=True)
+            echo(f"  {name}: {text}", err=True)
         severity = _ask("Severity")
     if not services and ask:
         services = (_ask("Services affected (comma-separated, empty if unknown)", ""),)
@@ -210,8 +210,15 @@ def new_incident(settings: Settings, decl: Declaration, now: datetime) -> Path:
     return write_incident(settings, incident_id, files)
 
 
-def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) -> Path:
+def write_incident(
+    settings: Settings,
+    incident_id: str,
+    files: dict[str, str],
+    instead: str = "Choose another title, or --slug NAME",
+) -> Path:
     """Create the folder ``incident_id`` with ``files``; refuse if it or a same-named one exists.
+
+    ``instead`` says what to do then, in the terms of the command that writes.
 
     Nothing is ever overwritten: the folder is made with ``mkdir`` (which fails if it
     exists) and each file opened with ``x``; if a write fails, the new folder is removed.
@@ -220,8 +227,8 @@ def write_incident(settings: Settings, incident_id: str, files: dict[str, str]) 
     for existing in discover(settings):
         if existing.name.lower() == incident_id.lower():
             raise HindsightError(
-                f"{relative(existing, settings.root)} already exists; nothing was "
-                "written. Choose another title, or --slug NAME"
+                f"{relative(existing, settings.root)} already exists; nothing was written. "
+                + instead
             )
     settings.incidents_path.mkdir(parents=True, exist_ok=True)
     try:

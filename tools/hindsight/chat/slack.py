@@ -139,6 +139,11 @@ def _load(file: Path, label: str, problems: list[Problem]) -> list[Any] | None:
             )
         )
         return None
+    except RecursionError:  # arrays in arrays, thousands deep: no export is made so
+        problems.append(
+            Problem(label, "nested too deeply to be a Slack day file; the file was skipped")
+        )
+        return None
     if not isinstance(data, list):
         problems.append(Problem(f"{label} $", "a day file holds a list of messages, not this"))
         return None

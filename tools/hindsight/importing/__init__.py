@@ -44,6 +44,12 @@ from hindsight.importing.timeline import Event, Timeline, extract
 from hindsight.importing.when import Zone, find_date
 from hindsight.model import Finding, Level, Milestone, Status
 
+#: what to do when the folder an import would make exists (import has no --slug: the title
+#: and the day in the document name the folder)
+_ALREADY = (
+    "If it is this document, it was imported already; if not, give the document another "
+    "title, or rename the folder that is there (git mv)"
+)
 #: a date at the end of a title's slug ("dns-outage-on-2023-01-25"): the id starts with it already
 _TRAILING_DATE = re.compile(
     r"(?:-(?:on|for|of|from))?-(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}|"
@@ -405,7 +411,7 @@ def import_file(
     }
     guesses += _redact_secrets(files)
     try:
-        folder = write_incident(settings, incident_id, files)
+        folder = write_incident(settings, incident_id, files, _ALREADY)
     except HindsightError as exc:
         return Imported(shown, incident_id, error=str(exc))
     findings = _check(settings, folder, today)

@@ -180,6 +180,8 @@ def _toml(text: str) -> tuple[dict[str, Any], str | None]:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
         return {}, str(exc)
+    except RecursionError:  # arrays in arrays, thousands deep
+        return {}, "it is nested too deeply"
 
 
 class Found(NamedTuple):

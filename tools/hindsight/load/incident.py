@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,6 +53,20 @@ class Sources(NamedTuple):
 
     postmortem: bytes | OSError
     timeline: bytes | OSError
+
+
+def key(sources: Sources) -> str | None:
+    """The digest of an incident's two files; None when one could not be read (never kept)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for data in sources:
+        if isinstance(data, FileNotFoundError):
+            digest.update(b"absent\0")
+        elif isinstance(data, OSError):
+            return None
+        else:
+            digest.update(b"%d\0" % len(data))
+            digest.update(data)
+    return digest.hexdigest()
 
 
 def _read(path: Path) -> bytes | OSError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from hindsight.model import Finding, Milestone, TimelineEvent
+from hindsight.model import Finding, Level, Milestone, TimelineEvent
 from hindsight.problems import problem
 
 _TIME = re.compile(
@@ -96,6 +96,19 @@ def parse(
             )
             problems.append(problem(code, path, number, message, column=1, incident=incident))
             continue
+        if partial and number == len(lines):
+            problems.append(
+                problem(
+                    "HS603",
+                    path,
+                    number,
+                    "last line has no newline at the end, as when a write was cut short (a full "
+                    "disk); check that the event is whole, then end the line",
+                    column=len(raw) + 1,
+                    incident=incident,
+                    level=Level.WARNING,
+                )
+            )
         events.append(TimelineEvent(number, time, milestone, rest))
     return events, problems
 

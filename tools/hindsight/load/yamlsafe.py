@@ -16,6 +16,7 @@ import yaml
 
 from hindsight.model import Finding
 from hindsight.problems import problem
+from hindsight.terminal import describe
 
 MAX_DEPTH = 32
 
@@ -104,11 +105,14 @@ class _Reader:
                 f"'{event.value}' looks like a date but is not a real one; use YYYY-MM-DD",
             )
             return None
-        if isinstance(value, str) and CONTROL.search(value):
+        hidden = CONTROL.search(value) if isinstance(value, str) else None
+        if hidden is not None:
+            char = hidden.group()
             self.report(
                 "HS109",
                 event.start_mark,
-                "value contains a control or bidirectional character; remove it",
+                f"the value holds U+{ord(char):04X} ({describe(char)}) at character "
+                f"{hidden.start() + 1}; remove it",
             )
         return value
 
@@ -293,7 +297,9 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, incident: str | None
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         reader.report(
-            "HS109", Pos(line, col), f"character U+{char:04X} is not allowed in YAML; remove it"
+            "HS109",
+            Pos(line, col),
+            f"character U+{char:04X} ({describe(chr(char))}) is not allowed in YAML; remove it",
         )
         return Parsed(None, reader.problems)
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError) as exc:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from hindsight.engine import Report
 from hindsight.model import Finding
+from hindsight.terminal import visible
 
 #: what a status is called after "to fix before"
 _BEFORE = {"draft": "the draft", "in-review": "review", "approved": "approval"}
@@ -30,13 +31,17 @@ def _place(f: Finding) -> str:
 
 
 def text(report: Report, color: bool = False) -> str:
-    """``path:line:col: CODE message [category]`` per finding, then a summary line."""
+    """``path:line:col: CODE message [category]`` per finding, then a summary line.
+
+    What came from the files is made visible (:mod:`hindsight.terminal`) before the colours
+    are added, so that only the colours are escape sequences.
+    """
     lines = []
     for f in report.findings:
         code = f.code
         if color:
             code = f"\x1b[{31 if f.level.value == 'error' else 33}m{code}\x1b[0m"
-        lines.append(f"{_place(f)}: {code} {f.message} [{f.category.value}]")
+        lines.append(f"{visible(_place(f))}: {code} {visible(f.message)} [{f.category.value}]")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
@@ -66,7 +71,8 @@ def as_json(report: Report, color: bool = False) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's log shows terminal colours: the other controls are made visible too
+    return visible(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:

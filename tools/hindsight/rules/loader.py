@@ -253,11 +253,15 @@ def text_encoding() -> None:
     ## Why is this bad?
     Undecodable bytes turn into replacement characters, and invisible direction
     characters make text read differently from what it says: a title can display as
-    one thing and sort, search and compare as another.
+    one thing and sort, search and compare as another. A control character such as ESC
+    starts a terminal escape sequence: a tool that prints the title could write the
+    reader's clipboard (OSC 52) or show a link that goes elsewhere (OSC 8). Hindsight's
+    own commands print them as `\u001b`; other tools may not.
 
     ## Example
     ```yaml
     title: "Checkout \u202eerrors"
+    tags: ["rollback \\e]52;c;Y3VybCBldmls\\a"]
     ```
 
     ## Use instead
@@ -372,11 +376,13 @@ def timeline_zone_missing() -> None:
 
 @_loader("HS603")
 def timeline_partial_line() -> None:
-    """Flags an unreadable last line without a newline: a write that was cut off.
+    """Flags a last line without a newline: a write that was cut off.
 
     ## Why is this bad?
-    It usually means an editor or a script stopped halfway through an event.
-    `hindsight log` always writes whole lines; finish the line or remove it.
+    An error when the line cannot be read; a warning when it still reads as an event, whose
+    text may be cut short. It usually means an editor, a script or a full disk stopped halfway through an event.
+    `hindsight log` always writes whole lines (a write cut short is taken back); finish the
+    line or remove it.
 
     ## Example
     ```text

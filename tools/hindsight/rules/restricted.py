@@ -97,8 +97,7 @@ def _plainly_public(archive: Archive, settings: Settings) -> dict[str, str | Non
     was kept): reading it here tells which are restricted without reading their heads again,
     and the check reuses the digests.
     """
-    from hindsight.cache import key
-    from hindsight.load.incident import read_sources
+    from hindsight.load.incident import key, read_sources
 
     public = {}
     for name in archive.checked:
@@ -117,8 +116,7 @@ def _in_incident(
 ) -> list[Any]:
     """``[path, line, column, message]`` of each mention in incident ``name``'s files, when it is
     public; kept in the check cache by the files' digest and the names looked for."""
-    from hindsight.cache import key
-    from hindsight.load.incident import read_sources
+    from hindsight.load.incident import key, read_sources
 
     folder = settings.incidents_path / name
     sources = read_sources(folder)

@@ -85,6 +85,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.binary_pages: list[str] = []  # hand-written pages that are not text, too
         self.site_dir = ""  # where the site goes once the build succeeded
         self.building = ""  # where this build writes it until then
+        self.lock: int | None = None  # on that folder, while it is built (see site.aside)
         self.mkdocs_config: MkDocsConfig | None = None
         self.indexer: search.Indexer | None = None  # Pagefind, given pages as they are written
         self.index_started = 0.0
@@ -121,10 +122,19 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         partial site nor a missing one: the last good site stays as it was."""
         import tempfile
 
+        from hindsight.site import aside
+
         self.site_dir = os.path.abspath(config.site_dir)
         parent, name = os.path.split(self.site_dir)
         os.makedirs(parent, exist_ok=True)
-        self.building = tempfile.mkdtemp(prefix=f".{name}.hindsight-", dir=parent)
+        prefix = f".{name}.hindsight-"
+        removed = aside.remove_stale(parent, prefix)
+        if removed:
+            from hindsight.humane import plural
+
+            log.info(f"removed {plural(len(removed), 'folder')} left by stopped builds: {removed}")
+        self.building = tempfile.mkdtemp(prefix=prefix, dir=parent)
+        self.lock = aside.hold(self.building)  # until the site is in place: not stale
         mask = os.umask(0)  # mkdtemp makes it private (0700); a site is read by a web server
         os.umask(mask)
         os.chmod(self.building, 0o777 & ~mask)
@@ -720,8 +730,13 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
 
         if not self.building or not os.path.isdir(self.building):
             return
+        from hindsight.site import aside
+
         old = f"{self.building}.old"
         had_site = os.path.lexists(self.site_dir)
+        # the old site is locked while it is moved away and removed: no other build's
+        # clean-up takes it for a stopped build's
+        old_lock = aside.hold(self.site_dir) if had_site and os.path.isdir(self.site_dir) else None
         try:
             if had_site:
                 os.rename(self.site_dir, old)
@@ -731,21 +746,47 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 os.rename(old, self.site_dir)
             _replace_contents(self.site_dir, self.building)
         shutil.rmtree(old, ignore_errors=True)
+        aside.release(old_lock)
+        self._release()
         config.site_dir = self.site_dir
         self.building = ""
         log.info(f"the site is in {self.site_dir} (built beside it, then moved into place)")
 
+    def _release(self) -> None:
+        from hindsight.site import aside
+
+        aside.release(self.lock)
+        self.lock = None
+
+    @event_priority(-100)  # last: an error it turns into one line must not stop the others'
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build frees what on_files froze, and leaves the last good site as it was."""
+        """A failed build frees what on_files froze, and leaves the last good site as it was.
+
+        The error is said in one line, never a traceback: a file that could not be written
+        (a full disk) is named; what a message quotes of the files is made visible.
+        """
         import shutil
+
+        from mkdocs.exceptions import Abort, BuildError
+
+        from hindsight.terminal import visible
 
         gc.unfreeze()
         self._close_indexer()
         if self.building:
             shutil.rmtree(self.building, ignore_errors=True)
             self.building = ""
+        self._release()
         if self.mkdocs_config is not None and self.site_dir:
             self.mkdocs_config.site_dir = self.site_dir
+        if isinstance(error, BuildError):  # mkdocs says it in one line
+            error.message = visible(error.message)
+            return
+        cause = _os_error(error)
+        if cause is not None:
+            stop = Abort(visible(_io_message(cause, self.site_dir)))
+            stop.exit_code = 2
+            raise stop from None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when an incident, ``hindsight.yml`` or a template changes."""
@@ -754,6 +795,41 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         if config_file.exists():
             server.watch(str(config_file))
         return server
+
+
+def _os_error(error: BaseException) -> OSError | None:
+    """The OSError that ``error`` is, or that led to it."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None or isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _io_message(error: OSError, site_dir: str) -> str:
+    import errno
+
+    where = f"{error.filename}: " if error.filename else ""
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    advice = "free some space and build again" if full else "fix that, then build again"
+    return (
+        f"hindsight: the site could not be written: {where}{error.strerror or error}; "
+        f"the last good site in {site_dir} is as it was; {advice}"
+    )
+
+
+class _Visible(logging.Filter):
+    """What the plugin logs is shown, never obeyed, by a terminal (see hindsight.terminal)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from hindsight.terminal import visible
+
+        record.msg, record.args = visible(record.getMessage()), ()
+        return True
+
+
+log.logger.addFilter(_Visible())
 
 
 @contextmanager
