@@ -244,7 +244,10 @@ def new(
     help="With --from-chat: from this time (default: the start of the incident's day).",
 )
 @click.option(
-    "--until", metavar="TIME", help="With --from-chat: until this time (default: no end)."
+    "--until",
+    metavar="TIME",
+    help="With --from-chat: until this time (default: an hour after the incident's [resolved], "
+    "logged or in the chat; else the end of the day after its day).",
 )
 @click.option(
     "--date",
