@@ -11,7 +11,7 @@ from typing import NamedTuple
 from hindsight.chat import Chat, Reading, read
 from hindsight.chat.events import Plan, Window, plan, resolution
 from hindsight.chat.merge import merge
-from hindsight.clock import TimeError
+from hindsight.clock import AFTER_RESOLVED, TimeError
 from hindsight.config import Settings
 from hindsight.load.frontmatter import split
 from hindsight.load.timeline import (
@@ -146,11 +146,6 @@ def _day(text: str | None, folder: Path) -> date:
         ) from None
 
 
-#: how long after its [resolved] an incident's chat is read: the last updates (a status
-#: page's "resolved", the all-clear's replies), and not the next incident in the channel
-MARGIN = timedelta(hours=1)
-
-
 def _window(
     options: Options, present: list[TimelineEvent], day: date, zone: tzinfo, current: datetime
 ) -> tuple[Window, str]:
@@ -181,7 +176,7 @@ def _window(
     resolved = next((e.time for e in present if e.milestone is Milestone.RESOLVED), None)
     if resolved is None:
         return Window(since, None, current), ""
-    return Window(since, resolved + MARGIN, current), "an hour after the logged [resolved]"
+    return Window(since, resolved + AFTER_RESOLVED, current), "an hour after the logged [resolved]"
 
 
 def _end(window: Window, resolved: datetime | None, day: date, zone: tzinfo) -> tuple[Window, str]:
@@ -191,7 +186,9 @@ def _end(window: Window, resolved: datetime | None, day: date, zone: tzinfo) -> 
     pinned or status-page posts, are not this incident's.
     """
     if resolved is not None:
-        return window._replace(until=resolved + MARGIN), "an hour after the chat's [resolved]"
+        return window._replace(
+            until=resolved + AFTER_RESOLVED
+        ), "an hour after the chat's [resolved]"
     after = day + timedelta(days=2)
     end = max(
         datetime.combine(after, time.min, tzinfo=timezone.utc),
