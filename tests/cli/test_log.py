@@ -88,6 +88,68 @@ def test_yesterday_is_taken_when_the_incident_began_yesterday(archive: Path, run
     assert "Recorded for Fri 2026-11-20 23:50 UTC, 14h 15m ago.\n" in result.out
 
 
+def test_a_clock_time_on_a_past_incident_is_refused_with_its_date(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 29: an incident of 2026-11-01, logged on 2026-12-07: --at 14:03 is not today's
+    14:03 (weeks after it, with a comms reminder), but refused with the dated form, which
+    new already printed and which then records the event on its day."""
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-12-07T15:00Z")
+    made = run("new", "Old outage", "--severity", "SEV3", "--date", "2026-11-01")
+    assert made.code == 0, made.err
+    assert made.err == (
+        "Log its events with their date and time (local time unless a zone follows it): "
+        "hindsight log --incident 2026-11-01-old-outage --at '2026-11-01 HH:MM' "
+        '"what happened"\n'
+    )
+    timeline = archive / "incidents" / "2026-11-01-old-outage" / "timeline.log"
+    before = timeline.read_bytes()
+    result = run("log", "--incident", "2026-11-01-old-outage", "--at", "14:03", "x")
+    assert result.code == 2
+    assert result.err == (
+        "hindsight: error: --at '14:03' (it is now 2026-12-07 15:00 UTC): 14:03 today is "
+        "57 min ago, after the incident's span (with no [resolved], it ends with the day after "
+        "its first day, 2026-11-01); give the date: --at '2026-11-01 14:03 UTC'\n"
+    )
+    assert timeline.read_bytes() == before
+    dated = run("log", "--incident", "2026-11-01-old-outage", "--at", "2026-11-01 14:03", "x")
+    assert dated.code == 0, dated.err
+    assert "  2026-11-01T14:03Z x\n" in dated.out
+
+
+def test_a_clock_time_after_the_resolved_hour_is_refused(
+    incident: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An hour after [resolved] holds the last updates; later, a clock time needs its date."""
+    assert run("log", "--at", "13:00", "-m", "start", "Deploy").code == 0
+    assert run("log", "--at", "13:30", "-m", "resolved", "Error rate at baseline").code == 0
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-21T16:00Z")
+    assert run("log", "--at", "14:25", "-m", "comms", "Status page: resolved").code == 0
+    result = run("log", "--at", "15:00", "Postmortem meeting booked")
+    assert result.code == 2
+    assert (
+        "15:00 today is 1 h ago, after the incident's span (it ends an hour after its "
+        "[resolved], 2026-11-21T13:30Z); no 15:00 lies within it; to log one all the same, "
+        "give the date: --at '2026-11-21 15:00 UTC'\n"
+    ) in result.err
+
+
+def test_an_incident_that_goes_on_takes_clock_times_a_day_after_its_last_event(
+    archive: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """No [resolved] yet: an incident logging events days on still takes clock times."""
+    assert run("new", "Slow burn", "--severity", "SEV3").code == 0
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-23T10:00Z")
+    refused = run("log", "--at", "09:00", "Still degraded")
+    assert "with no [resolved], it ends with the day after its last event, 2026-11-21" in (
+        refused.err
+    )
+    assert run("log", "Replica rebuilt").code == 0
+    result = run("log", "--at", "09:00", "Still degraded")
+    assert result.code == 0, result.err
+    assert "  2026-11-23T09:00Z Still degraded\n" in result.out
+
+
 def test_a_logged_start_bounds_the_span(incident: Path, run) -> None:  # type: ignore[no-untyped-def]
     """With [start] at 13:58, a clock time before it is refused and the start is named."""
     assert run("log", "--at", "13:58", "-m", "start", "Deploy reached all hosts").code == 0

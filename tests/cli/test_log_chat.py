@@ -198,7 +198,7 @@ def test_pinned_slack_messages_become_events(incident: Path, export: Path, run) 
     assert events(incident) == EXPECTED
     assert result.out.startswith(
         f"Added 8 event(s) to {TIMELINE} from the Slack export {export} "
-        "(pinned messages from 2026-11-21T00:00Z on):\n"
+        "(pinned messages from 2026-11-21T00:00Z to 2026-11-21T17:58Z):\n"
     )
     assert (
         "Not in hindsight.yml people; add them (handle: Display Name) so names match:\n  Alex Chen (alex.chen)\n"
@@ -279,7 +279,8 @@ def test_since_and_until_narrow_the_window(incident: Path, export: Path, run) ->
         "2026-11-21T14:20Z ",
         "2026-11-21T15:00Z ",
     ]
-    assert "4 message(s) that would be taken lie outside" in result.out
+    assert "1 message(s) that would be taken lie outside" in result.out
+    assert "3 message(s) that would be taken come after the span's end" in result.out
 
 
 def _window_line(out: str) -> str:
@@ -299,9 +300,71 @@ def test_two_runs_take_the_same_window(
     second = run("log", "--from-chat", str(export), "--all", "--milestones")
     assert second.code == 0, second.err
     assert _window_line(first.out) == _window_line(second.out)
-    assert _window_line(first.out) == "every message from 2026-11-21T00:00Z on"
+    assert _window_line(first.out) == "every message from 2026-11-21T00:00Z to 2026-11-21T17:58Z"
     assert "Added 0 event(s)" in second.out and "9 already there" in second.out
     assert "lie outside" not in second.out
+
+
+#: four days later in the same channel: another incident, pinned, with a status-page post
+LATER = [
+    {
+        "type": "message",
+        "user": "U2",
+        "text": "Search is down again",
+        "ts": ts("09:00", 25),
+        "reactions": pin(),
+    },
+    {
+        "type": "message",
+        "user": "U1",
+        "text": "Status page posted: search degraded",
+        "ts": ts("09:05", 25),
+    },
+    {"type": "message", "user": "U1", "text": "Rolled back search 77", "ts": ts("09:30", 25)},
+]
+
+
+@pytest.mark.parametrize(
+    ("resolved", "end", "why"),
+    [
+        (True, "2026-11-21T17:58Z", "an hour after the chat's [resolved]"),
+        (False, "2026-11-23T00:00Z", "the end of the day after the incident's day"),
+    ],
+)
+def test_a_later_incident_in_the_channel_is_not_taken(
+    incident: Path,
+    export: Path,
+    run,
+    monkeypatch: pytest.MonkeyPatch,
+    resolved: bool,
+    end: str,
+    why: str,
+) -> None:  # type: ignore[no-untyped-def]
+    """A channel like #incidents holds the next incidents too: the span ends an hour after
+    the [resolved] the chat gives (then logged, the same span), else at the end of the day
+    after the incident's day; what comes later is counted, with how to take it, never taken
+    nor suggested as this incident's [comms]."""
+    day = DAY if resolved else [m for m in DAY if "All clear" not in m.get("text", "")]
+    write(export / "inc-checkout" / "2026-11-21.json", json.dumps(day))
+    write(export / "inc-checkout" / "2026-11-25.json", json.dumps(LATER))
+    monkeypatch.setenv("HINDSIGHT_NOW", "2026-11-26T12:00Z")
+    first = run("log", "--from-chat", str(export), "--all", "--milestones")
+    assert first.code == 0, first.err
+    assert _window_line(first.out) == f"every message from 2026-11-21T00:00Z to {end}"
+    assert not [e for e in events(incident) if e.startswith("2026-11-25")]
+    assert "search" not in first.out.split("Milestones applied:")[1]
+    assert (
+        f"3 message(s) that would be taken come after the span's end ({end}, {why}) and were "
+        "left out: later news, or another incident's in the same channel; if they are this "
+        "incident's, take them with --until TIME\n"
+    ) in first.out
+    second = run("log", "--from-chat", str(export), "--all", "--milestones")
+    assert _window_line(second.out) == _window_line(first.out)
+    assert "Added 0 event(s)" in second.out
+    if resolved:
+        assert "an hour after the logged [resolved]" in second.out
+    wider = run("log", "--from-chat", str(export), "--all", "--until", "2026-11-25T10:00Z")
+    assert "Added 3 event(s)" in wider.out
 
 
 def test_a_message_later_than_now_is_not_taken(

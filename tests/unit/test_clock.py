@@ -127,6 +127,46 @@ def test_a_time_before_the_start_event_is_refused() -> None:
     )
 
 
+def test_a_time_after_the_span_is_refused_with_the_date_within_it() -> None:
+    """Issue 29: 14:03 weeks after an incident is not today's 14:03; the refusal gives the
+    first 14:03 within the incident, dated, and only a span's end bounds it."""
+    old = Since(
+        datetime(2026, 11, 1, tzinfo=UTC),
+        "the incident's first day (2026-11-01)",
+        datetime(2026, 11, 3, tzinfo=UTC),
+        "the incident's span (with no [resolved], it ends with the day after its first day)",
+    )
+    with pytest.raises(TimeError) as error:
+        resolve_at("14:03", ISSUE_NOW, UTC, old)
+    assert str(error.value) == (
+        "--at '14:03' (it is now 2026-12-04 13:38 UTC): 14:03 yesterday is 23 h 35 min ago, "
+        "after the incident's span (with no [resolved], it ends with the day after its first "
+        "day); give the date: --at '2026-11-01 14:03 UTC'"
+    )
+    assert resolve_at("14:03", ISSUE_NOW, UTC, old._replace(until=None)) == datetime(
+        2026, 12, 3, 14, 3, tzinfo=UTC
+    )
+
+
+def test_a_time_no_reading_of_which_is_within_the_span_is_logged_only_with_its_date() -> None:
+    """Between its [resolved]'s hour and now: no such time lies within the incident; the
+    dated form, which is the refused reading, is the writer's explicit choice."""
+    since = Since(
+        datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
+        "the incident's start",
+        datetime(2026, 12, 4, 11, 0, tzinfo=UTC),
+        "the incident's span (it ends an hour after its [resolved], 2026-12-04T10:00Z)",
+    )
+    assert resolve_at("10:59", ISSUE_NOW, UTC, since) == datetime(2026, 12, 4, 10, 59, tzinfo=UTC)
+    with pytest.raises(TimeError) as error:
+        resolve_at("12:00", ISSUE_NOW, UTC, since)
+    assert str(error.value).endswith(
+        "12:00 today is 1 h 38 min ago, after the incident's span (it ends an hour after its "
+        "[resolved], 2026-12-04T10:00Z); no 12:00 lies within it; to log one all the same, "
+        "give the date: --at '2026-12-04 12:00 UTC'"
+    )
+
+
 def test_the_readings_are_in_the_local_zone() -> None:
     """In Berlin, 15:00 at 14:38 local is refused and the date comes back with its offset."""
     with pytest.raises(TimeError, match=r"give the date: --at '2026-12-03 15:00 \+01:00'"):

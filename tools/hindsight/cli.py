@@ -183,7 +183,7 @@ def new(
 ) -> None:
     """Declare an incident: scaffold incidents/<date>-<slug>/ and print its path."""
     from hindsight import clock
-    from hindsight.scaffold import declaration, new_incident
+    from hindsight.scaffold import declaration, is_live, new_incident
 
     settings = archive.settings
     decl = declaration(
@@ -199,10 +199,18 @@ def new(
         today=clock.today(),
         ask=_interactive(),
     )
-    folder = new_incident(settings, decl, clock.now())
+    current = clock.now()
+    folder = new_incident(settings, decl, current)
     echo(f"{settings.incidents_dir}/{folder.name}/")
-    if decl.status.value == "investigating":
+    if is_live(decl, current):
         echo('Log events as they happen: hindsight log "what happened"', err=True)
+    else:
+        echo(
+            "Log its events with their date and time (local time unless a zone follows it): "
+            f"hindsight log --incident {folder.name} --at '{decl.date.isoformat()} HH:MM' "
+            '"what happened"',
+            err=True,
+        )
 
 
 @cli.command()
@@ -220,7 +228,9 @@ def new(
     "at",
     metavar="TIME",
     help=f"When it happened (default: now): {AT_FORMS}. A clock time is the most recent past "
-    "one within the incident; a time in the future is refused.",
+    "one within the incident (its [start], or its id's day, to an hour after its [resolved]; "
+    "with none, to the end of the day after its last event), else give the date; a time in "
+    "the future is refused.",
 )
 @click.option(
     "--milestone",
@@ -245,7 +255,10 @@ def new(
     help="With --from-chat: from this time (default: the start of the incident's day).",
 )
 @click.option(
-    "--until", metavar="TIME", help="With --from-chat: until this time (default: no end)."
+    "--until",
+    metavar="TIME",
+    help="With --from-chat: until this time (default: an hour after the incident's [resolved], "
+    "logged or in the chat; else the end of the day after its day).",
 )
 @click.option(
     "--date",

@@ -30,6 +30,9 @@ AT_FORMS = (
     "(2026-11-21 14:03); a time with no zone after it (Z, UTC, +01:00) is local time"
 )
 _UNITS = "h", "m", "s"
+#: how long after its [resolved] an incident still holds events (the last updates: a status
+#: page's "resolved", replies to the all-clear), for a clock time and for a chat's span
+AFTER_RESOLVED = timedelta(hours=1)
 
 
 class TimeError(HindsightError):
@@ -37,10 +40,13 @@ class TimeError(HindsightError):
 
 
 class Since(NamedTuple):
-    """Where the incident's span begins, and how to say so: ``the incident's start (…)``."""
+    """Where the incident's span begins, and how to say so: ``the incident's start (…)``;
+    where it ends for a clock time (None: it does not), and how to say so."""
 
     moment: datetime
     what: str
+    until: datetime | None = None
+    ended: str = ""
 
 
 def now() -> datetime:
@@ -108,10 +114,11 @@ def resolve_at(text: str, current: datetime, zone: tzinfo, since: Since | None =
 
     ``now``; a time ago (``-10m``, ``-1h30m``, ``-45s``); a clock time (``14:03``,
     ``14:03:05``), in ``zone`` unless a zone follows it (``14:03 UTC``, ``14:03Z``,
-    ``14:03 +01:00``): the most recent past such time, but only when it is at or after
-    ``since``, the start of the incident's span. Otherwise, or when it would be in the
-    future, the time is refused with both readings and the date to add: an event silently
-    moved to yesterday shifts every figure by a day. A date and time (``2026-11-21 14:03``,
+    ``14:03 +01:00``): the most recent past such time, but only when it is within
+    ``since``, the incident's span (at or after its start, not after its end). Otherwise,
+    or when it would be in the future, the time is refused with the readings and the date
+    to add: an event silently moved to yesterday, or to today weeks after an old incident,
+    shifts every figure. A date and time (``2026-11-21 14:03``,
     ``2026-11-21T14:03Z``) is that moment, in ``zone`` when no zone follows it, as a clock
     time is: it is refused only when it is in the future.
     """
@@ -160,13 +167,29 @@ def _clock_time(
 
     A time even a minute ahead of the clock is refused rather than taken as now: SPEC
     (section 2.3) records what happened, in time order, and says nothing of events to come.
+    A reading after the span's end is refused with the first reading within it, dated.
     """
     local_now = current.astimezone(zone)
     today = datetime.combine(local_now.date(), at, tzinfo=zone)
     yesterday = datetime.combine(local_now.date() - timedelta(days=1), at, tzinfo=zone)
     latest = today if today <= current else yesterday
-    if since is None or latest >= since.moment:
+    if since is None or since.moment <= latest <= (since.until or latest):
         return latest.astimezone(timezone.utc)
+    if latest >= since.moment:  # after the end: a past incident, written up later
+        first = datetime.combine(since.moment.astimezone(zone).date(), at, tzinfo=zone)
+        if first < since.moment:
+            first += timedelta(days=1)
+        reading = _reading(typed, "today" if latest is today else "yesterday", latest, current)
+        dated = (
+            f"give the date: --at '{_local(first, zone)}'"
+            if since.until is None or first <= since.until
+            else f"no {typed} lies within it; to log one all the same, give the date: "
+            f"--at '{_local(latest, zone)}'"
+        )
+        raise TimeError(
+            f"--at {typed!r} (it is now {_local(current, zone)}): {reading}, after "
+            f"{since.ended}; {dated}"
+        )
     first, second = (
         _reading(typed, "today", today, current),
         _reading(typed, "yesterday", yesterday, current),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hindsight.atomic import replace
-from hindsight.clock import Since
+from hindsight.clock import AFTER_RESOLVED, Since
 from hindsight.config import Settings
 from hindsight.errors import HindsightError
 from hindsight.load.frontmatter import split
@@ -89,30 +89,49 @@ def find_incident(settings: Settings, wanted: str | None, how: str = "--incident
 
 
 def span_start(folder: Path, current: datetime) -> Since:
-    """Where the incident's span begins, for reading a clock time given without a date.
+    """The incident's span, for reading a clock time given without a date.
 
-    Its ``[start]`` event when one is logged; otherwise 00:00 UTC of the day its id
-    names, which SPEC (section 2) makes the day the incident started. Not "the last
-    24 hours": the most recent past reading of a clock time always falls within them, so
-    that bound would never refuse, and a start logged as ``--at 13:58`` at 13:38 would
+    It begins at its ``[start]`` event when one is logged; otherwise at 00:00 UTC of the
+    day its id names, which SPEC (section 2) makes the day the incident started. Not "the
+    last 24 hours": the most recent past reading of a clock time always falls within them,
+    so that bound would never refuse, and a start logged as ``--at 13:58`` at 13:38 would
     still become yesterday. A folder whose name holds no date falls back to those 24 h.
+
+    It ends an hour after its ``[resolved]`` (the last updates), as ``log --from-chat``'s
+    span does; with none, at the end of the day (UTC) after its last event, or after its
+    first day: an incident that goes on keeps logging, and a past one written up weeks
+    later would otherwise take today's reading of ``--at 14:03`` without a word.
     """
     try:
         text = (folder / "timeline.log").read_text(encoding="utf-8", errors="replace")
     except OSError:  # record() reports the unreadable file
         text = ""
-    start = next(
-        (e for e in parse(text, "timeline.log")[0] if e.milestone is Milestone.START), None
-    )
+    events = parse(text, "timeline.log")[0]
+    start = next((e for e in events if e.milestone is Milestone.START), None)
     if start is not None:
-        return Since(start.time, f"the incident's start ({format_time(start.time)})")
-    try:
-        day = date.fromisoformat(folder.name[:10])
-    except ValueError:
-        return Since(current - timedelta(hours=24), "the last 24 hours")
-    return Since(
-        datetime.combine(day, time(), tzinfo=timezone.utc),
-        f"the incident's first day ({day.isoformat()}, from its id)",
+        since = Since(start.time, f"the incident's start ({format_time(start.time)})")
+    else:
+        try:
+            day = date.fromisoformat(folder.name[:10])
+        except ValueError:
+            return Since(current - timedelta(hours=24), "the last 24 hours")
+        since = Since(
+            datetime.combine(day, time(), tzinfo=timezone.utc),
+            f"the incident's first day ({day.isoformat()}, from its id)",
+        )
+    resolved = next((e for e in events if e.milestone is Milestone.RESOLVED), None)
+    if resolved is not None:
+        return since._replace(
+            until=resolved.time + AFTER_RESOLVED,
+            ended="the incident's span (it ends an hour after its [resolved], "
+            f"{format_time(resolved.time)})",
+        )
+    last = max([since.moment, *(e.time for e in events)])
+    end = datetime.combine(last.date() + timedelta(days=2), time(), tzinfo=timezone.utc)
+    return since._replace(
+        until=end,
+        ended="the incident's span (with no [resolved], it ends with the day after its "
+        f"{'last event' if last > since.moment else 'first day'}, {last.date().isoformat()})",
     )
 
 

@@ -157,6 +157,13 @@ def declaration(
     )
 
 
+def is_live(decl: Declaration, now: datetime) -> bool:
+    """True for an incident declared while it goes on: ``investigating``, dated today or
+    yesterday (it may have begun before midnight UTC). Its events are logged as they
+    happen; those of one written up afterwards need their date."""
+    return decl.status is Status.INVESTIGATING and (now.date() - decl.date).days <= 1
+
+
 def declared_line(decl: Declaration, now: datetime) -> str:
     """The timeline's first line: the declaration, as an event when it happens now.
 
@@ -167,7 +174,7 @@ def declared_line(decl: Declaration, now: datetime) -> str:
     """
     what = f"{decl.title} ({decl.severity}"
     what += f", commander {decl.commander})" if decl.commander else ")"
-    if decl.status is Status.INVESTIGATING and (now.date() - decl.date).days <= 1:
+    if is_live(decl, now):
         return format_event(now, DECLARED + what).rstrip("\n")
     return "# " + format_event(now, f"Written up with hindsight new: {what}").rstrip("\n")
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
 from hindsight.chat import Chat, Reading, read
-from hindsight.chat.events import Plan, Window, plan
+from hindsight.chat.events import Plan, Window, plan, resolution
 from hindsight.chat.merge import merge
-from hindsight.clock import TimeError
+from hindsight.clock import AFTER_RESOLVED, TimeError
 from hindsight.config import Settings
 from hindsight.load.frontmatter import split
 from hindsight.load.timeline import (
@@ -69,9 +69,12 @@ def run(
         settings.people,
     )
     chat = read(options.source, how)
-    window = _window(options, present, day, zone, current)
     logged = {e.milestone: e.time for e in reversed(present) if e.milestone and e.milestone.once}
     commander = _commander(folder)
+    window, end = _window(options, present, day, zone, current)
+    if window.until is None:
+        found = resolution(chat, settings.people, window, options.take_all, commander, logged)
+        window, end = _end(window, found, day, zone)
     chosen = plan(chat, settings.people, window, options.take_all, commander, logged)
     chosen = _without_present(chosen, existing)
     apply = options.milestones
@@ -85,7 +88,9 @@ def run(
             events[s.index] = events[s.index]._replace(milestone=s.milestone)
     merged = merge(timeline, events, dry_run=options.dry_run)
     rel = relative(timeline, settings.root)
-    return _report(chat, chosen, merged.added, merged.already, rel, window, options, apply, zone)
+    return _report(
+        chat, chosen, merged.added, merged.already, rel, window, end, options, apply, zone
+    )
 
 
 def _milestones(text: str) -> list[TimelineEvent]:
@@ -143,13 +148,15 @@ def _day(text: str | None, folder: Path) -> date:
 
 def _window(
     options: Options, present: list[TimelineEvent], day: date, zone: tzinfo, current: datetime
-) -> Window:
+) -> tuple[Window, str]:
     """From --since, else the start of the incident's day (in UTC or the chat's zone, the
-    earlier; or its logged [start], when that is earlier still), to --until, else open.
+    earlier; or its logged [start], when that is earlier still), to --until, else an hour
+    after its logged [resolved]; else with no end yet (see :func:`_end`); and why it ends.
 
     The same for every run: neither the clock nor the milestones an import applies move it
-    (an applied [start] lies within it). A message later than now is never taken all the
-    same: it is a transcript read in the wrong zone.
+    (an applied [start] lies within it, an applied [resolved] is the one the chat gave). A
+    message later than now is never taken all the same: it is a transcript read in the
+    wrong zone.
     """
     midnight = min(
         datetime.combine(day, time.min, tzinfo=timezone.utc),
@@ -163,8 +170,31 @@ def _window(
         if start
         else midnight
     )
-    until = _moment("--until", options.until, day, zone) if options.until else None
-    return Window(since, until, current)
+    if options.until:
+        until = _moment("--until", options.until, day, zone)
+        return Window(since, until, current), "set by --until"
+    resolved = next((e.time for e in present if e.milestone is Milestone.RESOLVED), None)
+    if resolved is None:
+        return Window(since, None, current), ""
+    return Window(since, resolved + AFTER_RESOLVED, current), "an hour after the logged [resolved]"
+
+
+def _end(window: Window, resolved: datetime | None, day: date, zone: tzinfo) -> tuple[Window, str]:
+    """The end of a window that neither --until nor a logged [resolved] closes: an hour after
+    the [resolved] the chat gives, else the end of the day after the incident's day (in UTC
+    or the chat's zone, the later). A channel holds later incidents too; their messages,
+    pinned or status-page posts, are not this incident's.
+    """
+    if resolved is not None:
+        return window._replace(
+            until=resolved + AFTER_RESOLVED
+        ), "an hour after the chat's [resolved]"
+    after = day + timedelta(days=2)
+    end = max(
+        datetime.combine(after, time.min, tzinfo=timezone.utc),
+        datetime.combine(after, time.min, tzinfo=zone),
+    )
+    return window._replace(until=end), "the end of the day after the incident's day"
 
 
 def _moment(flag: str, text: str, day: date, zone: tzinfo) -> datetime:
@@ -224,6 +254,7 @@ def _report(
     already: int,
     rel: str,
     window: Window,
+    end: str,
     options: Options,
     applied: bool,
     zone: tzinfo,
@@ -251,7 +282,14 @@ def _report(
             "widen it with --since / --until"
             + ("" if chat.source == "Slack export" else f", or check --zone (read in {zone})")
         )
-    if not options.take_all and not chosen.events and not chosen.outside:
+    if chosen.after and window.until is not None:
+        out.append(
+            f"{chosen.after} message(s) that would be taken come after the span's end "
+            f"({format_time(window.until)}, {end}) and were left out: later news, or another "
+            "incident's in the same channel; if they are this incident's, take them with "
+            "--until TIME"
+        )
+    if not options.take_all and not chosen.events and not chosen.outside and not chosen.after:
         out.append(
             "Nothing is pinned. Pin messages in the channel (a :pushpin: reaction; in a "
             "transcript, :pushpin: or \U0001f4cc in the message), or take every message with --all"

@@ -98,8 +98,9 @@ class Plan(NamedTuple):
     suggestions: list[Suggestion]
     secrets: list[str]  #: ``where: a Slack token (46 characters) -> REDACTED(slack-token)``
     unknown: dict[str, str]  #: name shown -> chat handle, for people not in hindsight.yml
-    outside: int  #: messages that would be taken but lie outside the window
+    outside: int  #: messages that would be taken but lie before the window, or after now
     cut: list[str]  #: where a message was cut to MAX_TEXT characters
+    after: int = 0  #: messages that would be taken but lie after the window's end
 
 
 class Window(NamedTuple):
@@ -117,6 +118,10 @@ class Window(NamedTuple):
             and (self.now is None or moment <= self.now)
         )
 
+    def ends_before(self, moment: datetime) -> bool:
+        """True when ``moment`` is after the window's end (another incident's, or later news)."""
+        return self.until is not None and moment > self.until
+
 
 def plan(
     chat: Chat,
@@ -128,28 +133,13 @@ def plan(
 ) -> Plan:
     """The events ``chat`` gives, with suggestions for milestones not yet ``logged`` (each
     milestone logged once, with its time)."""
-    chosen, outside, alert_seen = [], 0, False
-    for message in chat.messages:
-        first_alert = message.kind == "alert" and not alert_seen
-        if not (take_all or message.pinned or first_alert or status_post(message)):
-            continue
-        if not window.holds(message.time):
-            outside += 1
-            continue
-        alert_seen = alert_seen or message.kind == "alert"
-        chosen.append(message)
+    chosen, outside, after = _select(chat, window, take_all)
     unknown: dict[str, str] = {}
-    handles, names, texts = [], [], []
-    for message in chosen:
-        handle = person((*message.ids, message.author), people)
-        if handle is None:
-            name = message.author
-            if message.kind not in ("alert", "status"):
-                unknown.setdefault(name, message.ids[0] if message.ids else name)
-        else:
-            name = people.get(handle) or handle
-        handles.append(handle)
-        names.append(name)
+    handles, names = _names(chosen, people)
+    texts = []
+    for message, handle, name in zip(chosen, handles, names):
+        if handle is None and message.kind not in ("alert", "status"):
+            unknown.setdefault(name, message.ids[0] if message.ids else name)
         texts.append(f"{name}{' (in thread)' if message.kind == 'reply' else ''}: {message.text}")
     texts, secrets = _redact(texts, [m.where for m in chosen])
     cut = [m.where for m, t in zip(chosen, texts) if len(t) > MAX_TEXT]
@@ -158,7 +148,56 @@ def plan(
         for m, t in zip(chosen, texts)
     ]
     suggestions = _suggest(chosen, handles, names, commander, logged)
-    return Plan(events, suggestions, secrets, unknown, outside, cut)
+    return Plan(events, suggestions, secrets, unknown, outside, cut, after)
+
+
+def resolution(
+    chat: Chat,
+    people: Mapping[str, str],
+    window: Window,
+    take_all: bool,
+    commander: str | None,
+    logged: Mapping[Milestone, datetime],
+) -> datetime | None:
+    """When the chat says the incident was resolved: the time of the ``[resolved]`` that
+    :func:`plan` suggests within ``window``, or None. :func:`plan` suggests the same one
+    within any window that holds it, so a window ending after it is the same on every run."""
+    chosen = _select(chat, window, take_all)[0]
+    handles, names = _names(chosen, people)
+    for s in _suggest(chosen, handles, names, commander, logged):
+        if s.milestone is Milestone.RESOLVED:
+            return chosen[s.index].time
+    return None
+
+
+def _select(chat: Chat, window: Window, take_all: bool) -> tuple[list[Message], int, int]:
+    """The messages to take; how many would be taken but lie outside ``window`` (before it,
+    or later than now), and how many after its end."""
+    chosen, outside, after, alert_seen = [], 0, 0, False
+    for message in chat.messages:
+        first_alert = message.kind == "alert" and not alert_seen
+        if not (take_all or message.pinned or first_alert or status_post(message)):
+            continue
+        if not window.holds(message.time):
+            if window.ends_before(message.time):
+                after += 1
+            else:
+                outside += 1
+            continue
+        alert_seen = alert_seen or message.kind == "alert"
+        chosen.append(message)
+    return chosen, outside, after
+
+
+def _names(chosen: list[Message], people: Mapping[str, str]) -> tuple[list[str | None], list[str]]:
+    """Each message's author: the archive handle (or None), and the name to show."""
+    handles: list[str | None] = []
+    names = []
+    for message in chosen:
+        handle = person((*message.ids, message.author), people)
+        handles.append(handle)
+        names.append(message.author if handle is None else people.get(handle) or handle)
+    return handles, names
 
 
 def _redact(texts: list[str], places: list[str]) -> tuple[list[str], list[str]]:

@@ -396,11 +396,20 @@ _VAGUE = re.compile(
             r"\b(?:take|taking)\s+(?:more|extra|greater)\s+care\b",
             r"\b(?:try|trying)\s+harder\b",
             r"\bthink\s+twice\b",
-            r"\bavoid\s+(?:making\s+)?(?:mistakes|errors|typos)\b",
+            _OPENING + r"avoid\s+(?:making\s+)?(?:mistakes|errors|typos)\b",
             _OPENING + r"(?:double|triple)[- ]?check",
             _OPENING + r"(?:remind|remember\s+to|don'?t\s+forget|do\s+not\s+forget)\b",
         )
     ),
+    re.IGNORECASE,
+)
+#: an action that names a mechanism changes the system, whatever else it says: a verb that
+#: builds one at its start, a tool named anywhere, or "a/an … check" (not people's double-check)
+_MECHANISM = re.compile(
+    _OPENING + r"(?:add|automate|alert|page|lint|script|test|validate|enforce|block)\b"
+    r"|\b(?:CI|automat(?:ed|ic|ically|ion)|lint(?:ers?|ing)?|scripts?|bots?|pager|paging|tests?)\b"
+    r"|\b(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:check|alert|alarm|test|monitor|guard|gate|hook|job|reminder|rule)\b",
     re.IGNORECASE,
 )
 
@@ -410,7 +419,10 @@ def action_vague(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     """Flags an action item that asks people to try harder, like "be more careful".
 
     The phrases: be (more) careful, cautious or vigilant; pay (more) attention; take more
-    care; try harder; double-check, remind people or remember to, at the action's start.
+    care; try harder; avoid mistakes, double-check, remind people or remember to, at the
+    action's start. An action that names a mechanism is not flagged, whatever its words:
+    one that starts with add, automate, alert, page, lint, test, validate, enforce or
+    block, or names CI, a linter, a script, a bot, a pager, tests, or "a … check".
 
     ## Why is this bad?
     People were trying already. An exhortation changes nothing that can be seen, so it
@@ -438,8 +450,9 @@ def action_vague(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     for item in incident.action_items:
-        found = _VAGUE.search(plain_cell(item.action).replace("**", ""))
-        if found is None:
+        text = plain_cell(item.action).replace("**", "")
+        found = _VAGUE.search(text)
+        if found is None or _MECHANISM.search(text):
             continue
         said = " ".join(found.group(0).split())
         yield action_vague.finding(
