@@ -1,0 +1,254 @@
+"""What a reader sees in a file: the one view that the site build's last pass and ``check`` scan.
+
+A scanner that reads text as it is stored misses what a browser, a search index or ``zcat``
+puts together again: a key split by markup (``AKIA<b></b>…``), a name written with entities
+(``&#50;026-…``), in bold (``**Order export links** could be…``) or with a no-break space, a
+full-width letter, a UTF-16 file, a compressed log, a log with a NUL byte. This module turns
+a file into what its reader sees (:func:`decode`, :func:`html_view`, :func:`text_view`,
+:func:`markdown_view`), and :func:`hits` looks in that for secrets (:mod:`hindsight.leaks`)
+and for the restricted incidents' ids and titles (:mod:`hindsight.mentions`).
+
+A secret's value never leaves this module in a message: a hit says its kind and length.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from hindsight import leaks
+
+if TYPE_CHECKING:
+    from hindsight.mentions import Names
+
+#: what one file may decompress to before the rest is left unread (a bomb stops there)
+MAX_DECODED = 64 * 1024 * 1024
+#: how deep compressed files inside compressed files are opened
+MAX_DEPTH = 3
+
+#: elements a browser shows inline: their tags join the text on either side
+_INLINE = (
+    "a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    "strike|strong|sub|sup|time|tt|u|var|wbr"
+)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?:\s[^>]*)?/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[!/?]?[A-Za-z][^>]*>?")
+_ATTRIBUTE = re.compile(r"""\s[^\s=/>"']+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+#: characters that show as nothing: soft hyphen, zero-width spaces and joiners, marks, BOM
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[^\S\n]+")
+_MARKDOWN_MARKS = re.compile(r"\*+|`+|~~|\\(?=\S)|(?<!\w)_+|_+(?!\w)")
+_DECLARED = re.compile(
+    rb"""(?:charset|encoding|coding)\s*[:=]\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
+)
+
+
+class Hit(NamedTuple):
+    """A secret or a restricted name found in a view."""
+
+    what: str  #: for messages: ``an AWS access key id (20 characters)``; never a secret's value
+    text: str  #: what was found, as the reader sees it (a secret's value: never to print)
+    secret: bool  #: a secret (else a restricted incident's id or title)
+    line: int  #: in the view
+
+
+def decode(data: bytes, depth: int = 0) -> str:
+    """The text of a file as its reader sees it: decompressed (gzip, bzip2, xz, and each member
+    of a zip with its name), decoded by its BOM, its declared encoding, UTF-16 by its NUL bytes,
+    else UTF-8 or Windows-1252; NUL bytes dropped."""
+    unpacked = _unpacked(data, depth)
+    if unpacked is not None:
+        return unpacked
+    text = _text(data)
+    return text.replace("\0", "") if "\0" in text else text
+
+
+def _unpacked(data: bytes, depth: int) -> str | None:
+    """The text of a compressed file or archive, or None when ``data`` is neither."""
+    if depth >= MAX_DEPTH:
+        return None
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+
+        return _stream(gzip.GzipFile(fileobj=_bytes(data)), depth)
+    if data[:3] == b"BZh":
+        import bz2
+
+        return _stream(bz2.BZ2File(_bytes(data)), depth)
+    if data[:6] == b"\xfd7zXZ\x00":
+        import lzma
+
+        return _stream(lzma.LZMAFile(_bytes(data)), depth)
+    if data[:4] == b"PK\x03\x04":
+        return _zip(data, depth)
+    return None
+
+
+def _bytes(data: bytes):  # type: ignore[no-untyped-def]
+    import io
+
+    return io.BytesIO(data)
+
+
+def _stream(handle, depth: int) -> str | None:  # type: ignore[no-untyped-def]
+    """The text of one compressed stream; None when it is damaged (then read as it is)."""
+    import lzma
+
+    try:
+        with handle:
+            inner = handle.read(MAX_DECODED)
+    except (OSError, EOFError, ValueError, lzma.LZMAError):
+        return None
+    return decode(inner, depth + 1)
+
+
+def _zip(data: bytes, depth: int) -> str | None:
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(_bytes(data))
+        parts, left = [], MAX_DECODED
+        for info in archive.infolist():
+            parts.append(info.filename)
+            if info.is_dir() or left <= 0:
+                continue
+            with archive.open(info) as member:
+                inner = member.read(left)
+            left -= len(inner)
+            parts.append(decode(inner, depth + 1))
+        return "\n".join(parts)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        return None
+
+
+def _text(data: bytes) -> str:
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    sample = data[:4096]
+    if len(sample) >= 4 and b"\0" in sample:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        half = len(sample) // 2
+        if odd > half * 0.4 and even < half * 0.1:
+            return data.decode("utf-16-le", errors="replace")
+        if even > half * 0.4 and odd < half * 0.1:
+            return data.decode("utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.search(data[:1024])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def _plain(text: str) -> str:
+    """Unicode normalised (NFKC), invisible characters dropped, runs of spaces made one."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub(" ", text)
+
+
+def text_view(text: str) -> str:
+    """A text file (a log, an attachment) as its reader sees it."""
+    return _plain(text)
+
+
+def html_view(page: str) -> str:
+    """An HTML page as its reader sees it: the text, inline tags joining what is on either side
+    and other tags breaking lines, then every attribute's value on lines of its own, entities
+    decoded in both."""
+    if "<!--" in page:
+        page = _COMMENT.sub("", page)
+    values = [next(v for v in m.groups() if v is not None) for m in _ATTRIBUTE.finditer(page)]
+    text = _TAG.sub("\n", _INLINE_TAG.sub("", page))
+    if "&" in text:
+        text = html.unescape(text)
+    attributes = "\n".join(values)
+    if "&" in attributes:
+        attributes = html.unescape(attributes)
+    return _plain(text) + "\n" + _plain(attributes)
+
+
+def markdown_view(line: str) -> str:
+    """One line of Markdown as the page shows it: tags and emphasis marks gone, entities
+    decoded, attributes' values after the text (close enough to find where in the source a
+    published text comes from)."""
+    values = [next(v for v in m.groups() if v is not None) for m in _ATTRIBUTE.finditer(line)]
+    line = _INLINE_TAG.sub("", line)
+    line = _TAG.sub(" ", line)
+    line = " ".join([_MARKDOWN_MARKS.sub("", line), *values])
+    return _plain(html.unescape(line) if "&" in line else line)
+
+
+def hits(
+    view: str,
+    hidden: Names | None,
+    allowed_secrets: Collection[str] = (),
+    allowed_names: Collection[str] = (),
+) -> Iterator[Hit]:
+    """The secrets and restricted names in ``view`` but those allowed (a value, a name's key
+    as :func:`name_key` gives it) where an author silenced a false alarm."""
+    if leaks.may_hold(view):
+        for secret in leaks.scan(view):
+            value = view[secret.start : secret.end]
+            if value not in allowed_secrets:
+                yield Hit(secret.describe(), value, True, secret.line)
+    if hidden is not None and hidden.pattern is not None:
+        from hindsight.mentions import describe
+
+        lowered = view.lower() if len(view.lower()) == len(view) else None
+        for mention in hidden.find(view):
+            at = _offset(view, mention.line, mention.column)
+            found = _found(lowered, view, at, hidden)
+            if name_key(found) not in allowed_names:
+                yield Hit(describe(mention), found, False, mention.line)
+
+
+def name_key(text: str) -> str:
+    """A restricted name as it is compared: lower case, spaces made one."""
+    return " ".join(text.lower().split())
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at + column - 1
+
+
+def _found(lowered: str | None, view: str, at: int, hidden: Names) -> str:
+    """The name that starts at ``at`` in ``view``, as written there."""
+    assert hidden.pattern is not None
+    match = hidden.pattern.match(lowered if lowered is not None else view.lower(), at)
+    return view[at : match.end()] if match else view[at : at + 40]
+
+
+def locate(source: str, needle: str) -> list[int]:
+    """The lines of ``source`` (Markdown or text) where ``needle``, as a reader sees it, starts:
+    looked for line by line in :func:`markdown_view`, else over up to five lines together."""
+    wanted = name_key(needle)
+    lines = [name_key(markdown_view(line)) for line in source.split("\n")]
+    for size in range(1, 6):
+        found = [
+            number + 1
+            for number in range(len(lines) - size + 1)
+            if wanted in " ".join(lines[number : number + size])
+        ]
+        if found:
+            return found
+    return []
