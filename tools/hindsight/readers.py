@@ -195,6 +195,50 @@ def markdown_view(line: str) -> str:
     return _plain(html.unescape(line) if "&" in line else line)
 
 
+#: what :func:`markdown_view` may change in a line; a line without any is shown as written
+_MARKUP = re.compile(r"[<&*`\\~]|[^\x00-\x7f]|(?<!\w)_|_(?!\w)")
+
+
+def source_view(text: str) -> str | None:
+    """A Markdown text line for line as its page shows it (:func:`markdown_view`), or None when
+    no line reads differently: what ``check`` scans besides the text as written."""
+    lines = text.split("\n")
+    changed = False
+    for number, line in enumerate(lines):
+        if _MARKUP.search(line):
+            view = markdown_view(line)
+            if view != line:
+                lines[number], changed = view, True
+    return "\n".join(lines) if changed else None
+
+
+def files_of(folder: str, skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    """``(path, name from folder)`` of each regular file under ``folder`` but ``skip`` (names at
+    its top), in order; symbolic links are not followed."""
+    import os
+
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        base = os.path.relpath(top, folder)
+        for name in sorted(names):
+            rel = name if base == "." else f"{base}/{name}".replace(os.sep, "/")
+            path = os.path.join(top, name)
+            if rel in skip or os.path.islink(path):
+                continue
+            yield path, rel
+
+
+def read(path: str) -> str | None:
+    """The text of the file at ``path`` as its reader sees it (:func:`decode`, :func:`text_view`);
+    None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return text_view(decode(data))
+
+
 def hits(
     view: str,
     hidden: Names | None,
