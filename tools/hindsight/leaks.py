@@ -553,11 +553,12 @@ def _kinds_for(line: str) -> Iterable[Kind]:
     lowered = folded(line)
     if len(lowered) != len(line):  # a letter that lower-cases into two: try them all
         return KINDS
+    present = {word for word in _HINTS if word in lowered}  # each word looked for once
     shaped = _compile("|".join(_SHAPES)).search(line) is not None
     return [
         kind
         for kind in KINDS
-        if any(word in lowered for word in kind.needs)
+        if not present.isdisjoint(kind.needs)
         or (shaped and any(_compile(shape).search(line) for shape in kind.shape))
     ]
 

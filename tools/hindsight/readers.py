@@ -35,12 +35,18 @@ _INLINE = (
     "strike|strong|sub|sup|time|tt|u|var|wbr"
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?:\s[^>]*)?/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?:\s[^>]*)?/?>")
+_ANY_INLINE_TAG = re.compile(_INLINE_TAG.pattern, re.IGNORECASE)
+_UPPER_TAG = re.compile(r"</?[A-Z]")
 _TAG = re.compile(r"<[!/?]?[A-Za-z][^>]*>?")
-_ATTRIBUTE = re.compile(r"""\s[^\s=/>"']+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+#: an attribute's value, by its quotes (a value without quotes ends at a space or >)
+_VALUES = (
+    re.compile(r'=[ \t\n]*"([^"]*)"'),
+    re.compile(r"=[ \t\n]*'([^']*)'"),
+    re.compile(r"""=([^\s"'>=][^\s"'>]*)"""),
+)
 #: characters that show as nothing: soft hyphen, zero-width spaces and joiners, marks, BOM
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_SPACES = re.compile(r"[^\S\n]+")
 _MARKDOWN_MARKS = re.compile(r"\*+|`+|~~|\\(?=\S)|(?<!\w)_+|_+(?!\w)")
 _DECLARED = re.compile(
     rb"""(?:charset|encoding|coding)\s*[:=]\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
@@ -157,10 +163,11 @@ def _text(data: bytes) -> str:
 
 
 def _plain(text: str) -> str:
-    """Unicode normalised (NFKC), invisible characters dropped, runs of spaces made one."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return _SPACES.sub(" ", text)
+    """Unicode normalised (NFKC: a no-break space is a space, a full-width letter a letter),
+    invisible characters dropped. Runs of spaces stay: the scanners read any as one."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def text_view(text: str) -> str:
@@ -172,24 +179,39 @@ def html_view(page: str) -> str:
     """An HTML page as its reader sees it: the text, inline tags joining what is on either side
     and other tags breaking lines, then every attribute's value on lines of its own, entities
     decoded in both."""
+    text, values = html_parts(page)
+    return text + "\n" + values_view(values)
+
+
+def html_parts(page: str) -> tuple[str, list[str]]:
+    """An HTML page's text as :func:`html_view` gives it, and its attributes' values as written."""
     if "<!--" in page:
         page = _COMMENT.sub("", page)
-    values = [next(v for v in m.groups() if v is not None) for m in _ATTRIBUTE.finditer(page)]
-    text = _TAG.sub("\n", _INLINE_TAG.sub("", page))
-    if "&" in text:
-        text = html.unescape(text)
-    attributes = "\n".join(values)
-    if "&" in attributes:
-        attributes = html.unescape(attributes)
-    return _plain(text) + "\n" + _plain(attributes)
+    values = _attributes(page)
+    text = _INLINE_TAG.sub("", page)
+    if _UPPER_TAG.search(text):  # (a page's own HTML, in capitals: rare, and slower to find)
+        text = _ANY_INLINE_TAG.sub("", text)
+    text = _TAG.sub("\n", text)
+    return _plain(html.unescape(text) if "&" in text else text), values
+
+
+def values_view(values: list[str]) -> str:
+    """Attributes' values as their reader (a tooltip, a link) sees them, one a line."""
+    joined = "\n".join(values)
+    return _plain(html.unescape(joined) if "&" in joined else joined)
+
+
+def _attributes(html_text: str) -> list[str]:
+    """The values of the attributes in ``html_text`` (and of what looks like one in its text)."""
+    return [value for pattern in _VALUES for value in pattern.findall(html_text)]
 
 
 def markdown_view(line: str) -> str:
     """One line of Markdown as the page shows it: tags and emphasis marks gone, entities
     decoded, attributes' values after the text (close enough to find where in the source a
     published text comes from)."""
-    values = [next(v for v in m.groups() if v is not None) for m in _ATTRIBUTE.finditer(line)]
-    line = _INLINE_TAG.sub("", line)
+    values = _attributes(line) if "=" in line else []
+    line = _ANY_INLINE_TAG.sub("", line)
     line = _TAG.sub(" ", line)
     line = " ".join([_MARKDOWN_MARKS.sub("", line), *values])
     return _plain(html.unescape(line) if "&" in line else line)
@@ -244,10 +266,12 @@ def hits(
     hidden: Names | None,
     allowed_secrets: Collection[str] = (),
     allowed_names: Collection[str] = (),
+    *,
+    secrets: bool = True,
 ) -> Iterator[Hit]:
-    """The secrets and restricted names in ``view`` but those allowed (a value, a name's key
-    as :func:`name_key` gives it) where an author silenced a false alarm."""
-    if leaks.may_hold(view):
+    """The secrets (unless not ``secrets``) and restricted names in ``view`` but those allowed
+    (a value, a name's key as :func:`name_key` gives it) where an author silenced a false alarm."""
+    if secrets and leaks.may_hold(view):
         for secret in leaks.scan(view):
             value = view[secret.start : secret.end]
             if value not in allowed_secrets:
@@ -255,10 +279,12 @@ def hits(
     if hidden is not None and hidden.pattern is not None:
         from hindsight.mentions import describe
 
-        lowered = view.lower() if len(view.lower()) == len(view) else None
+        lowered: str | None = None
         for mention in hidden.find(view):
+            if lowered is None:
+                lowered = view.lower()
             at = _offset(view, mention.line, mention.column)
-            found = _found(lowered, view, at, hidden)
+            found = _found(lowered if len(lowered) == len(view) else None, view, at, hidden)
             if name_key(found) not in allowed_names:
                 yield Hit(describe(mention), found, False, mention.line)
 

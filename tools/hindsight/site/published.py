@@ -79,6 +79,7 @@ def problems(site: Path, sources: Sources, hidden: Names | None) -> list[str]:
 
 def _scan(site: Path, sources: Sources, hidden: Names | None) -> Iterator[_Found]:
     seen: set[str] = set()
+    seen_values: set[str] = set()
     for folder, dirs, files in os.walk(site):
         dirs.sort()
         for name in sorted(files):
@@ -88,14 +89,16 @@ def _scan(site: Path, sources: Sources, hidden: Names | None) -> Iterator[_Found
                 yield _Found(rel, hit._replace(what=f"its name holds {hit.what}"), rel)
             if rel in sources.shipped:
                 continue
-            for view, origin in _views(path, rel):
+            for view, origin in _views(path, rel, seen_values):
                 for hit in _hits(view, hidden, sources, seen):
                     yield _Found(rel, hit, origin)
 
 
-def _views(path: str, rel: str) -> Iterator[tuple[str, str]]:
+def _views(path: str, rel: str, seen_values: set[str]) -> Iterator[tuple[str, str]]:
     """What the reader of the file at ``path`` sees, in one or more parts, each with the site
-    path it comes from (a Pagefind fragment's, its page)."""
+    path it comes from (a Pagefind fragment's, its page). A page's attributes' values are
+    read once each in the whole site (``seen_values``): each is whole in itself, and most
+    are the theme's, the same on every page."""
     suffix = os.path.splitext(rel)[1].lower()
     in_bundle = rel.startswith("pagefind/")
     if in_bundle and suffix not in _PAGEFIND_INDEX:
@@ -108,7 +111,13 @@ def _views(path: str, rel: str) -> Iterator[tuple[str, str]]:
     if in_bundle:
         yield from _pagefind(data, suffix, rel)
     elif suffix in _PAGES:
-        yield readers.html_view(readers.decode(data)), rel
+        text, values = readers.html_parts(readers.decode(data))
+        yield text, rel
+        fresh = [value for value in values if value not in seen_values]
+        if len(seen_values) < _SEEN_LINES:
+            seen_values.update(fresh)
+        if fresh:
+            yield readers.values_view(fresh), rel
     else:
         yield readers.text_view(readers.decode(data)), rel
 
@@ -162,9 +171,7 @@ def _hits(
             seen.discard(secret_view.split("\n")[hit.line - 1])
         yield hit
     if hidden is not None:
-        for hit in readers.hits(view, hidden, (), sources.allowed_names):
-            if not hit.secret:
-                yield hit
+        yield from readers.hits(view, hidden, (), sources.allowed_names, secrets=False)
 
 
 def _where(item: _Found, sources: Sources, nth: int) -> str:
