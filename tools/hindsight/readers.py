@@ -5,10 +5,8 @@ puts together again: a key split by markup (``AKIA<b></b>…``), a name written 
 (``&#50;026-…``), in bold (``**Order export links** could be…``) or with a no-break space, a
 full-width letter, a UTF-16 file, a compressed log, a log with a NUL byte. This module turns
 a file into what its reader sees (:func:`decode`, :func:`html_view`, :func:`text_view`,
-:func:`markdown_view`), and :func:`hits` looks in that for secrets (:mod:`hindsight.leaks`)
-and for the restricted incidents' ids and titles (:mod:`hindsight.mentions`).
-
-A secret's value never leaves this module in a message: a hit says its kind and length.
+:func:`markdown_view`); the site's last pass (:mod:`hindsight.site.published`) and the
+rules HS807 and HS810 look in that for secrets and restricted incidents' names.
 """
 
 from __future__ import annotations
@@ -17,12 +15,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Collection, Iterator
-from typing import TYPE_CHECKING, NamedTuple
-
-from hindsight import leaks
-
-if TYPE_CHECKING:
-    from hindsight.mentions import Names
 
 #: what one file may decompress to before the rest is left unread (a bomb stops there)
 MAX_DECODED = 64 * 1024 * 1024
@@ -51,15 +43,6 @@ _MARKDOWN_MARKS = re.compile(r"\*+|`+|~~|\\(?=\S)|(?<!\w)_+|_+(?!\w)")
 _DECLARED = re.compile(
     rb"""(?:charset|encoding|coding)\s*[:=]\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
 )
-
-
-class Hit(NamedTuple):
-    """A secret or a restricted name found in a view."""
-
-    what: str  #: for messages: ``an AWS access key id (20 characters)``; never a secret's value
-    text: str  #: what was found, as the reader sees it (a secret's value: never to print)
-    secret: bool  #: a secret (else a restricted incident's id or title)
-    line: int  #: in the view
 
 
 def decode(data: bytes, depth: int = 0) -> str:
@@ -261,51 +244,9 @@ def read(path: str) -> str | None:
     return text_view(decode(data))
 
 
-def hits(
-    view: str,
-    hidden: Names | None,
-    allowed_secrets: Collection[str] = (),
-    allowed_names: Collection[str] = (),
-    *,
-    secrets: bool = True,
-) -> Iterator[Hit]:
-    """The secrets (unless not ``secrets``) and restricted names in ``view`` but those allowed
-    (a value, a name's key as :func:`name_key` gives it) where an author silenced a false alarm."""
-    if secrets and leaks.may_hold(view):
-        for secret in leaks.scan(view):
-            value = view[secret.start : secret.end]
-            if value not in allowed_secrets:
-                yield Hit(secret.describe(), value, True, secret.line)
-    if hidden is not None and hidden.pattern is not None:
-        from hindsight.mentions import describe
-
-        lowered: str | None = None
-        for mention in hidden.find(view):
-            if lowered is None:
-                lowered = view.lower()
-            at = _offset(view, mention.line, mention.column)
-            found = _found(lowered if len(lowered) == len(view) else None, view, at, hidden)
-            if name_key(found) not in allowed_names:
-                yield Hit(describe(mention), found, False, mention.line)
-
-
 def name_key(text: str) -> str:
     """A restricted name as it is compared: lower case, spaces made one."""
     return " ".join(text.lower().split())
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    at = 0
-    for _ in range(line - 1):
-        at = text.index("\n", at) + 1
-    return at + column - 1
-
-
-def _found(lowered: str | None, view: str, at: int, hidden: Names) -> str:
-    """The name that starts at ``at`` in ``view``, as written there."""
-    assert hidden.pattern is not None
-    match = hidden.pattern.match(lowered if lowered is not None else view.lower(), at)
-    return view[at : match.end()] if match else view[at : at + 40]
 
 
 def locate(source: str, needle: str) -> list[int]:

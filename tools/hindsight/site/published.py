@@ -17,12 +17,12 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from hindsight import readers
+from hindsight import leaks, readers
 
 if TYPE_CHECKING:
     from hindsight.mentions import Names
@@ -57,9 +57,18 @@ class Sources:
     allowed_names: set[str] = field(default_factory=set)  #: names an author let be (name_key)
 
 
+class Hit(NamedTuple):
+    """A secret or a restricted name found in a view."""
+
+    what: str  #: for messages: ``an AWS access key id (20 characters)``; never a secret's value
+    text: str  #: what was found, as the reader sees it (a secret's value: never to print)
+    secret: bool  #: a secret (else a restricted incident's id or title)
+    line: int  #: in the view
+
+
 class _Found(NamedTuple):
     file: str  #: site path
-    hit: readers.Hit
+    hit: Hit
     origin: str  #: the site path whose sources it came from (a fragment's page)
 
 
@@ -155,7 +164,7 @@ def _strings(value: object) -> Iterable[str]:
 
 def _hits(
     view: str, hidden: Names | None, sources: Sources, seen: set[str] | None
-) -> Iterator[readers.Hit]:
+) -> Iterator[Hit]:
     """The hits in ``view``; the secrets looked for only in lines not already read clean (a
     secret lies in one line: a line read clean once is clean everywhere)."""
     if seen is not None:
@@ -166,12 +175,55 @@ def _hits(
         secret_view = "\n".join(fresh)
     else:
         secret_view = view
-    for hit in readers.hits(secret_view, None, sources.allowed_secrets):
+    for hit in hits(secret_view, None, sources.allowed_secrets):
         if seen is not None:  # found again wherever else it is
             seen.discard(secret_view.split("\n")[hit.line - 1])
         yield hit
     if hidden is not None:
-        yield from readers.hits(view, hidden, (), sources.allowed_names, secrets=False)
+        yield from hits(view, hidden, (), sources.allowed_names, secrets=False)
+
+
+def hits(
+    view: str,
+    hidden: Names | None,
+    allowed_secrets: Collection[str] = (),
+    allowed_names: Collection[str] = (),
+    *,
+    secrets: bool = True,
+) -> Iterator[Hit]:
+    """The secrets (unless not ``secrets``) and restricted names in ``view`` but those allowed
+    (a value; a name's key, :func:`readers.name_key`) where an author silenced a false alarm.
+    A secret's value never leaves this module in a message: a hit says its kind and length."""
+    if secrets and leaks.may_hold(view):
+        for secret in leaks.scan(view):
+            value = view[secret.start : secret.end]
+            if value not in allowed_secrets:
+                yield Hit(secret.describe(), value, True, secret.line)
+    if hidden is not None and hidden.pattern is not None:
+        from hindsight.mentions import describe
+
+        lowered: str | None = None
+        for mention in hidden.find(view):
+            if lowered is None:
+                lowered = view.lower()
+            at = _offset(view, mention.line, mention.column)
+            found = _found(lowered if len(lowered) == len(view) else None, view, at, hidden)
+            if readers.name_key(found) not in allowed_names:
+                yield Hit(describe(mention), found, False, mention.line)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at + column - 1
+
+
+def _found(lowered: str | None, view: str, at: int, hidden: Names) -> str:
+    """The name that starts at ``at`` in ``view``, as written there."""
+    assert hidden.pattern is not None
+    match = hidden.pattern.match(lowered if lowered is not None else view.lower(), at)
+    return view[at : match.end()] if match else view[at : at + 40]
 
 
 def _where(item: _Found, sources: Sources, nth: int) -> str:
