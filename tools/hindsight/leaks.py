@@ -349,14 +349,14 @@ KINDS: tuple[Kind, ...] = (
         r"|\bredis-cli\b[^\n]*?\s(?:-a|--pass)\s+|\bsshpass\b[^\n]*?\s-p\s*"
         r"|\bcurl\b[^\n]*?\s(?:-u\s*|--user[\s=]+)[\"']?[^\s:\"'`]+:"
         r"|\bwget\b[^\n]*?\s--(?:http-|ftp-|proxy-)?password[\s=]+)"
-        r"[\"']?(?P<value>[^\s\"'`]{1,128})",
+        r"[\"']?(?P<value>[^\s\"'`,;)\]}>]{1,128})",
         ["sql", "adb", "edis-cli", "curl", "pass"],  # of the clients' names (few first letters)
         "command",
     ),
     _kind(
         "password-option",
         "a password after a command-line option",
-        r"(?i)(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|pass|pwd)\s+[\"']?(?P<value>[^\s\"'`]{4,128})",
+        r"(?i)(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|pass|pwd)\s+[\"']?(?P<value>[^\s\"'`,;)\]}>]{4,128})",
         ["pass", "pwd"],
         "password",
     ),
