@@ -93,3 +93,20 @@ def test_a_secret_added_to_an_attachment_or_a_page_and_removed_stays_in_history(
     )
     assert "docs/runbook.md:1:1: HS805 an AWS access key id (20 characters) was added" in out
     assert KEY not in out and PASSWORD.value not in out
+
+
+def test_a_key_split_by_markup_in_a_postmortem_is_found_as_the_page_shows_it(
+    archive: Path,
+    run,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.rules.conftest import BODY
+
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in KEY)  # full-width: NFKC makes it the key
+    body = BODY.replace("## Impact", f"Used {KEY[:6]}<b></b>{KEY[6:]}.\n\nAnd {wide}.\n\n## Impact")
+    folder = make_incident(archive, "2026-11-20-split", body=body)
+    result = run("check", "--no-cache")
+    lines = (folder / "postmortem.md").read_text().split("\n")
+    for start in ("Used", "And"):
+        line = next(n for n, text in enumerate(lines, 1) if text.startswith(start))
+        assert f"postmortem.md:{line}:" in result.out and "HS801" in result.out, start
+    assert KEY not in result.out

@@ -104,7 +104,12 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     for path, first, text in _texts(incident):
-        for found in leaks.scan(text, first):
+        seen = set()
+        for body, found in _secrets_shown(text, first, path == incident.postmortem_path):
+            value = body[found.start : found.end]
+            if (found.line, value) in seen:
+                continue
+            seen.add((found.line, value))
             yield secret.finding(
                 incident,
                 found.line,
@@ -113,6 +118,24 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                 path=path,
                 column=found.column,
             )
+
+
+#: what the page may show otherwise than the Markdown says: a tag, an entity, a non-ASCII letter
+_SHOWN_OTHERWISE = re.compile(r"<[A-Za-z/]|&#?\w+;|[^\x00-\x7f]")
+
+
+def _secrets_shown(text: str, first: int, markdown: bool) -> Iterator[tuple[str, leaks.Secret]]:
+    """The secrets in ``text`` as written, then (Markdown) as its page shows it: a key split by
+    ``<b></b>``, written with entities or full-width letters is still a key (as the site's
+    last pass reads it)."""
+    for found in leaks.scan(text, first):
+        yield text, found
+    if markdown and _SHOWN_OTHERWISE.search(text):
+        from hindsight.readers import source_view
+
+        view = source_view(text)
+        for found in leaks.scan(view, first) if view is not None else ():
+            yield view, found
 
 
 @rule("HS807", "secret-in-file", Category.SECURITY, archive=True)
