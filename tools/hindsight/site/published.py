@@ -75,7 +75,7 @@ class _Found(NamedTuple):
 def problems(site: Path, sources: Sources, hidden: Names | None) -> list[str]:
     """One line per secret or restricted name in the files under ``site``, each named by the
     file and line it came from; empty when the site may be published."""
-    found = list(_scan(site, sources, hidden))
+    found = _scan(_files(site), sources, hidden)
     lines: list[str] = []
     times: dict[tuple[str, str], int] = {}  # the n-th time a file shows a text: its n-th place
     for item in found[:_SHOWN]:
@@ -86,21 +86,59 @@ def problems(site: Path, sources: Sources, hidden: Names | None) -> list[str]:
     return lines
 
 
-def _scan(site: Path, sources: Sources, hidden: Names | None) -> Iterator[_Found]:
-    seen: set[str] = set()
-    seen_values: set[str] = set()
+def _files(site: Path) -> list[tuple[str, str]]:
+    """``(path, path in the site)`` of every file under ``site``, folder by folder."""
+    found = []
     for folder, dirs, files in os.walk(site):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(folder, name)
-            rel = Path(os.path.relpath(path, site)).as_posix()
-            for hit in _hits(readers.text_view(rel), hidden, sources, None):
-                yield _Found(rel, hit._replace(what=f"its name holds {hit.what}"), rel)
-            if rel in sources.shipped:
-                continue
-            for view, origin in _views(path, rel, seen_values):
-                for hit in _hits(view, hidden, sources, seen):
-                    yield _Found(rel, hit, origin)
+            found.append((path, Path(os.path.relpath(path, site)).as_posix()))
+    return found
+
+
+#: files from which the pass is shared among the processors (by forked processes)
+PARALLEL_FROM = 2000
+_STATE: tuple[Sources, Names | None] | None = None  # what a forked process reads with
+
+
+def _scan(files: list[tuple[str, str]], sources: Sources, hidden: Names | None) -> list[_Found]:
+    """The hits in ``files``: in this process, or shared among the processors for many (each
+    takes a run of neighbouring files, which share most of their lines)."""
+    global _STATE
+    import multiprocessing
+
+    from hindsight.checking import cores
+
+    workers = cores() if len(files) >= PARALLEL_FROM else 1
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return list(_read(files, sources, hidden))
+    size = -(-len(files) // workers)
+    runs = [files[i : i + size] for i in range(0, len(files), size)]
+    _STATE = (sources, hidden)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [item for part in pool.map(_read_run, runs) for item in part]
+    finally:
+        _STATE = None
+
+
+def _read_run(files: list[tuple[str, str]]) -> list[_Found]:
+    assert _STATE is not None
+    return list(_read(files, *_STATE))
+
+
+def _read(files: list[tuple[str, str]], sources: Sources, hidden: Names | None) -> Iterator[_Found]:
+    seen: set[str] = set()
+    seen_values: set[str] = set()
+    for path, rel in files:
+        for hit in _hits(readers.text_view(rel), hidden, sources, None):
+            yield _Found(rel, hit._replace(what=f"its name holds {hit.what}"), rel)
+        if rel in sources.shipped:
+            continue
+        for view, origin in _views(path, rel, seen_values):
+            for hit in _hits(view, hidden, sources, seen):
+                yield _Found(rel, hit, origin)
 
 
 def _views(path: str, rel: str, seen_values: set[str]) -> Iterator[tuple[str, str]]:
