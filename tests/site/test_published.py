@@ -112,7 +112,9 @@ def test_attachments_are_read_however_they_are_stored(tmp_path: Path, build: Bui
         line = 4 if name in ("logs.zip", "nul.log", "cp1252.txt") else 3
         assert f"{where}{name}:{line}: an AWS access key id (20 characters)" in message, name
         assert f"{where}{name}:{line - 1}: a password on a command line" in message, name
-    assert f"its name holds an AWS access key id (20 characters), published in {where}" in message
+    assert (
+        f"in the file's name: an AWS access key id (20 characters), published in {where}" in message
+    )
     assert KEY not in message.replace(f"{where}{KEY}.txt", "")
 
 
@@ -122,7 +124,12 @@ def test_a_restricted_incident_named_in_an_attachment_fails_the_build(
     make_incident(tmp_path, SECRET_ID, visibility="restricted", title=SECRET_TITLE)
     folder = make_incident(tmp_path, "2026-11-20-public")
     write(folder / "attachments" / "notes.txt", f"see\n{SECRET_ID} for more\n".encode("utf-16"))
+    write(folder / "attachments" / f"{SECRET_ID}.png", b"\x89PNG")
     message = _fails(build)
+    assert (
+        f"in the file's name: names the restricted incident {SECRET_ID}, published in "
+        f"incidents/2026-11-20-public/attachments/{SECRET_ID}.png" in message
+    )
     assert (
         "incidents/2026-11-20-public/attachments/notes.txt:2: names the restricted incident "
         f"{SECRET_ID}, published in incidents/2026-11-20-public/attachments/notes.txt" in message

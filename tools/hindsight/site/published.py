@@ -133,7 +133,7 @@ def _read(files: list[tuple[str, str]], sources: Sources, hidden: Names | None) 
     seen_values: set[str] = set()
     for path, rel in files:
         for hit in _hits(readers.text_view(rel), hidden, sources, None):
-            yield _Found(rel, hit._replace(what=f"its name holds {hit.what}"), rel)
+            yield _Found(rel, hit._replace(what=f"in the file's name: {hit.what}"), rel)
         if rel in sources.shipped:
             continue
         for view, origin in _views(path, rel, seen_values):
