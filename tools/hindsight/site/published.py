@@ -184,7 +184,7 @@ def _pagefind(data: bytes, suffix: str, rel: str) -> Iterator[tuple[str, str]]:
         if isinstance(fragment, dict):
             url = str(fragment.get("url", ""))
             page = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
-            yield readers.text_view("\n".join(_strings(fragment))), page
+            yield readers.values_view(list(_strings(fragment))), page  # (entities decoded)
             return
     yield readers.text_view(readers.decode(data)), rel
 
