@@ -452,7 +452,7 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
         + b"\n++ b/incidents/x/postmortem.md\n@@ -1 +9 @@\r\n"
         + f"key {KEY}\r\nlast {TOKEN}".encode()
     )
-    (folder / "notes.md").write_text(f"Not read: {TOKEN}\n")
+    (folder / "notes.md").write_text(f"Read too: {TOKEN}\n")  # an attachment, published
     first = _commit(archive, "odd lines")
     git(archive, "checkout", "-q", "main")
     incident(archive, "2026-11-03-c")
@@ -473,6 +473,7 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
     history = changed(load_settings(archive), "main").history
     lines = clean.count(b"\n")
     assert [(a.commit, a.path, a.line, a.text[:5]) for a in history.added] == [
+        (first, "incidents/2026-11-01-a/notes.md", 1, "Read "),
         (first, "incidents/2026-11-01-a/postmortem.md", lines + 4, "key A"),
         (first, "incidents/2026-11-01-a/postmortem.md", lines + 5, "last "),
         (
@@ -484,6 +485,7 @@ def test_the_history_reader_follows_hunks_not_lookalike_lines(archive: Path) -> 
         (second, "incidents/2026-11-02-b/postmortem.md", 2, "token"),
     ]
     assert history.current == {
+        "incidents/2026-11-01-a/notes.md": f"Read too: {TOKEN}\n",
         "incidents/2026-11-01-a/postmortem.md": clean.decode(),
         "incidents/2026-11-02-b/postmortem.md": None,
     }

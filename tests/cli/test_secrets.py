@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.canaries import CANARIES
+from tests.canaries import CANARIES, FINDINGS
 from tests.cli.test_comms import ID as COMMS_ID
 from tests.cli.test_comms import _incident
 from tests.conftest import write
@@ -73,5 +73,5 @@ def test_import_redacts_every_secret_and_reports_each_one(
         assert canary.value not in written, canary.kind
         assert canary.value not in result.out + result.err, canary.kind
         assert f"REDACTED({canary.kind})" in written, canary.kind
-    assert result.out.count("from the source was written as REDACTED(") == len(CANARIES) + 1
+    assert result.out.count("from the source was written as REDACTED(") == FINDINGS + 1
     assert source.read_bytes() == before, "the source is never changed"

@@ -86,12 +86,14 @@ class Pending:
             "--no-ext-diff",
             "--no-textconv",
             "--no-renames",
+            "--text",  # an attachment in UTF-16 or with a NUL byte is diffed too
             "--relative",
             "--src-prefix=a/",
             "--dst-prefix=b/",
             f"{base}..HEAD",
             "--",
             self.prefix,
+            "docs/",
             binary=True,
         )
 
@@ -141,12 +143,13 @@ _HUNK = re.compile(rb"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
 def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
-    """The lines ``git log -p --unified=0`` says were added to postmortems and timelines and
-    that may hold a secret, with their ignore comments; and those files as they are now."""
+    """The lines ``git log -p --unified=0`` says were added to incidents' files (attachments
+    too) and pages under docs/ and that may hold a secret, with their ignore comments; and
+    those files as they are now."""
     from hindsight.leaks import may_hold
     from hindsight.load.markdown import ignores
+    from hindsight.readers import read
     from hindsight.rules._base import Added, History
-    from hindsight.rules.repo import INCIDENT_FILES
 
     added: list[Added] = []
     commit = path = incident = ""
@@ -156,7 +159,7 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
         if old_left or new_left:  # inside a hunk: its header said how many lines go and come
             if raw.startswith(b"+"):
                 new_left -= 1
-                lines.append(raw[1:].rstrip(b"\r\n").decode("utf-8", "replace"))
+                lines.append(raw[1:].rstrip(b"\r\n").replace(b"\0", b"").decode("utf-8", "replace"))
             elif raw.startswith(b"-"):
                 old_left -= 1
             elif not raw.startswith(b"\\"):  # "\ No newline at end of file" counts for neither
@@ -182,8 +185,10 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
             name = raw[4:].rstrip(b"\r\n").rstrip(b"\t").decode("utf-8", "replace")
             name = name[2:] if name.startswith("b/") else ""
             parts = name[len(prefix) :].split("/") if name.startswith(prefix) else []
-            path = name if len(parts) == 2 and parts[1] in INCIDENT_FILES else ""
-            incident = parts[0] if path else ""
+            # an incident's files, its attachments too, and the hand-written pages
+            path = name if len(parts) >= 2 and is_incident_name(parts[0]) else ""
+            path = name if name.startswith("docs/") and name.endswith(".md") else path
+            incident = parts[0] if path and parts else ""
         elif raw.startswith(b"@@"):
             hunk = _HUNK.match(raw)
             if hunk is not None:
@@ -193,8 +198,5 @@ def _history(log: subprocess.Popen[bytes], prefix: str, root: Path) -> History:
     _output(log)
     current: dict[str, str | None] = {}
     for path in {a.path for a in added}:
-        try:
-            current[path] = (root / path).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            current[path] = None
+        current[path] = read(str(root / path))  # as HS807 and the site read it
     return History(tuple(added), current)

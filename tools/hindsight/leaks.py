@@ -2,11 +2,15 @@
 
 ``check`` (HS801, HS805), the site build, ``comms``, ``log`` and ``import`` all ask
 :func:`scan`, so a value is a secret everywhere or nowhere, and all of them redact it the
-same way (:func:`redact`). The kinds follow gitleaks' rule set where it is precise: tokens
-with a fixed prefix (cloud keys, code hosts, chat, payment and AI providers), private key
-blocks, JSON Web Tokens, webhooks; and, like gitleaks' generic rule, a value after a word
-such as ``password`` or ``api_key`` when it is not a placeholder, and (but for passwords,
-which people choose) when it looks random.
+same way (:func:`redact`). The kinds are a catalogue, :data:`KINDS`, one entry each, after
+the rules of gitleaks' default set that turn up in postmortems: tokens with a fixed prefix
+(cloud keys, code hosts, chat, payment, monitoring, infrastructure and AI providers), private
+key blocks (PuTTY's too), JSON Web Tokens, webhooks; passwords given on a command line
+(``mysql -pPASS``, ``redis-cli -a PASS``, ``curl -u user:PASS``, ``--password PASS``), in a
+URL or as a base64 ``user:pass`` of a Basic credential; an unlabelled AWS secret key beside
+its key id; and, like gitleaks' generic rule, a value after a word such as ``password`` or
+``api_key`` when it is not a placeholder, and (but for passwords, which people choose) when
+it looks random.
 
 A secret's value never leaves this module in a message: callers get its kind, length and
 place, which is enough to find it and not enough to use it.
@@ -37,8 +41,12 @@ class Kind(NamedTuple):
     #: its pattern; a group named ``value`` is the secret when only part of the match is
     source: str
     needs: tuple[str, ...]  #: lower-case words one of which every match holds
-    check: str = ""  #: "" (the match is the secret), "random", "password" or "url"
+    #: "" (the match is the secret), "random", "password", "command", "url", "basic" or "aws-pair"
+    check: str = ""
     flags: int = 0
+    #: case-sensitive patterns one of which every match holds, each starting with a literal
+    #: (found at the speed of a plain search): for kinds known by a prefix, or by no word
+    shape: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -50,9 +58,26 @@ _compile = functools.lru_cache(maxsize=None)(re.compile)
 
 
 def _kind(
-    id: str, what: str, pattern: str, needs: Iterable[str], check: str = "", flags: int = 0
+    id: str,
+    what: str,
+    pattern: str,
+    needs: Iterable[str],
+    check: str = "",
+    flags: int = 0,
+    shape: Iterable[str] = (),
 ) -> Kind:
-    return Kind(id, what, pattern, tuple(needs), check, flags)
+    return Kind(id, what, pattern, tuple(needs), check, flags, tuple(shape))
+
+
+def _prefixed(id: str, what: str, pattern: str, *prefixes: str, needs: str = "") -> Kind:
+    """A token known by its prefix: the match is the secret, found where a prefix is.
+
+    The prefilter looks for the prefixes lower-cased, or for ``needs``, a part of them that
+    starts with a letter the other kinds' words start with: a word starting with a new
+    letter would slow the prefilter of every line down.
+    """
+    words = [needs] if needs else [p.lower() for p in prefixes]
+    return _kind(id, what, pattern, words)
 
 
 _GITLAB = ("glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "gloas-", "glft-", "glimt-", "glagent-")
@@ -76,6 +101,12 @@ KINDS: tuple[Kind, ...] = (
         ["-----begin"],
     ),
     _kind(
+        "putty-key",
+        "a PuTTY private key",
+        r"PuTTY-User-Key-File-\d+:|\bPrivate-Lines:[ \t]*\d+",
+        ["putty-user-key-file-", "private-lines:"],
+    ),
+    _kind(
         "aws-access-key-id",
         "an AWS access key id",
         rf"\b(?:{'|'.join(_AWS_PREFIXES)})[0-9A-Z]{{16}}\b",
@@ -87,6 +118,13 @@ KINDS: tuple[Kind, ...] = (
         r"(?i)aws.?secret.?(?:access.?)?key" + _ASSIGN + r"(?P<value>[A-Za-z0-9/+]{40})(?![\w/+])",
         ["aws"],
         "random",
+    ),
+    _kind(  # the two side by side, as AWS's console and credentials files give them
+        "aws-secret-beside-key-id",
+        "an AWS secret access key beside its key id",
+        r"(?<![A-Za-z0-9/+=])(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+        [p.lower() for p in _AWS_PREFIXES],
+        "aws-pair",
     ),
     _kind(
         "github-token",
@@ -156,6 +194,142 @@ KINDS: tuple[Kind, ...] = (
         r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}",
         ["hvs.", "hvb.", "hvr."],
     ),
+    _prefixed(
+        "stripe-webhook-secret",
+        "a Stripe webhook secret",
+        r"\bwhsec_[A-Za-z0-9+/=]{24,}",
+        "whsec_",
+        needs="hsec_",
+    ),
+    _prefixed(
+        "google-oauth-secret",
+        "a Google OAuth client secret",
+        r"\bGOCSPX-[A-Za-z0-9_-]{28}(?![\w-])",
+        "GOCSPX-",
+    ),
+    _prefixed(
+        "google-oauth-token",
+        "a Google OAuth access token",
+        r"\bya29\.[A-Za-z0-9_-]{30,}",
+        "ya29.",
+        needs="a29.",
+    ),
+    _kind(
+        "twilio-key",
+        "a Twilio API key or account SID",
+        r"\b(?:SK|AC)[0-9a-f]{32}\b",
+        [],
+        shape=[r"SK[0-9a-f]{32}", r"AC[0-9a-f]{32}"],
+    ),
+    _prefixed("mailgun-key", "a Mailgun API key", r"\bkey-[a-f0-9]{32}\b", "key-"),
+    _kind(
+        "mailchimp-key",
+        "a Mailchimp API key",
+        r"\b[a-f0-9]{32}-us\d{1,2}\b",
+        ["-us"],
+    ),
+    _prefixed(
+        "telegram-bot-token", "a Telegram bot token", r"\b\d{8,10}:AA[\w-]{33}(?![\w-])", ":AA"
+    ),
+    _prefixed(
+        "square-token",
+        "a Square token",
+        r"\bsq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}",
+        "sq0atp-",
+        "sq0csp-",
+    ),
+    _prefixed(
+        "new-relic-key",
+        "a New Relic key",
+        r"\bNR(?:AK|II)-[A-Za-z0-9_-]{27,32}(?![\w-])",
+        "NRAK-",
+        "NRII-",
+    ),
+    _prefixed(
+        "grafana-token",
+        "a Grafana token",
+        r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b|glc_[A-Za-z0-9+/]{32,400}={0,2})",
+        "glsa_",
+        "glc_",
+    ),
+    _prefixed(
+        "sentry-token", "a Sentry token", r"\bsntry[su]_[A-Za-z0-9+/=_-]{40,}", "sntrys_", "sntryu_"
+    ),
+    _prefixed(
+        "dynatrace-token",
+        "a Dynatrace token",
+        r"\bdt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}\b",
+        "dt0c01.",
+    ),
+    _prefixed("databricks-token", "a Databricks token", r"\bdapi[a-f0-9]{32}(?:-\d)?\b", "dapi"),
+    _prefixed(
+        "atlassian-token", "an Atlassian API token", r"\bATATT3[A-Za-z0-9_=-]{150,}", "ATATT3"
+    ),
+    _prefixed(
+        "linear-key", "a Linear API key", r"\blin_api_[A-Za-z0-9]{40}\b", "lin_api_", needs="_api_"
+    ),
+    _prefixed("postman-key", "a Postman API key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b", "PMAK-"),
+    _prefixed(
+        "doppler-token",
+        "a Doppler token",
+        r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b",
+        *(f"dp.{t}." for t in ("pt", "st", "sa", "ct", "scim", "audit")),
+    ),
+    _prefixed(
+        "terraform-token",
+        "a Terraform Cloud token",
+        r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}",
+        ".atlasv1.",
+        needs="atlasv1.",
+    ),
+    _prefixed("pulumi-token", "a Pulumi token", r"\bpul-[a-f0-9]{40}\b", "pul-"),
+    _prefixed(
+        "planetscale-token",
+        "a PlanetScale token or password",
+        r"\bpscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}",
+        "pscale_",
+    ),
+    _kind("flyio-token", "a Fly.io token", r"\bfo1_[A-Za-z0-9_-]{43}", [], shape=["fo1_"]),
+    _prefixed("heroku-key", "a Heroku API key", r"\bHRKU-[A-Za-z0-9_-]{58,}", "HRKU-"),
+    _prefixed("huggingface-token", "a Hugging Face token", r"\bhf_[A-Za-z]{34}\b", "hf_"),
+    _prefixed(
+        "docker-token", "a Docker Hub token", r"\bdckr_pat_[A-Za-z0-9_-]{27}(?![\w-])", "dckr_pat_"
+    ),
+    _prefixed(
+        "rubygems-key",
+        "a RubyGems API key",
+        r"\brubygems_[a-f0-9]{48}\b",
+        "rubygems_",
+        needs="gems_",
+    ),
+    _prefixed("artifactory-key", "an Artifactory API key", r"\bAKCp[A-Za-z0-9]{69}\b", "AKCp"),
+    _prefixed(
+        "onepassword-token",
+        "a 1Password service account token",
+        r"\bops_eyJ[A-Za-z0-9+/]{250,}={0,3}",
+        "ops_eyJ",
+        needs="s_eyj",
+    ),
+    _prefixed(
+        "age-secret-key",
+        "an age secret key",
+        r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b",
+        "AGE-SECRET-KEY-1",
+    ),
+    _kind(
+        "azure-ad-client-secret",
+        "an Azure AD client secret",
+        r"(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])",
+        [],
+        shape=["Q~"],
+    ),
+    _kind(
+        "azure-sas-signature",
+        "an Azure shared access signature",
+        r"(?i)[?&;]sig=(?P<value>(?:[A-Za-z0-9+/]|%[0-9A-F]{2}){30,}=*)",
+        ["sig="],
+        "random",
+    ),
     _kind(
         "azure-storage-key",
         "an Azure storage account key",
@@ -168,6 +342,24 @@ KINDS: tuple[Kind, ...] = (
         r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         ["eyj"],
     ),
+    _kind(  # the client is named: -p, -a and -u mean a password only to these
+        "command-line-password",
+        "a password on a command line",
+        r"(?:\b(?:mysql(?:dump|admin|import|sh)?|mariadb(?:-dump|-admin)?)\b[^\n]*?\s-p(?=\S)"
+        r"|\bredis-cli\b[^\n]*?\s(?:-a|--pass)\s+|\bsshpass\b[^\n]*?\s-p\s*"
+        r"|\bcurl\b[^\n]*?\s(?:-u\s*|--user[\s=]+)[\"']?[^\s:\"'`]+:"
+        r"|\bwget\b[^\n]*?\s--(?:http-|ftp-|proxy-)?password[\s=]+)"
+        r"[\"']?(?P<value>[^\s\"'`,;)\]}>]{1,128})",
+        ["sql", "adb", "edis-cli", "curl", "pass"],  # of the clients' names (few first letters)
+        "command",
+    ),
+    _kind(
+        "password-option",
+        "a password after a command-line option",
+        r"(?i)(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|pass|pwd)\s+[\"']?(?P<value>[^\s\"'`,;)\]}>]{4,128})",
+        ["pass", "pwd"],
+        "password",
+    ),
     _kind(
         "url-password",
         "a password in a URL",
@@ -175,6 +367,13 @@ KINDS: tuple[Kind, ...] = (
         ["://"],
         "url",
         re.IGNORECASE,
+    ),
+    _kind(
+        "basic-credentials",
+        "a base64 user:password (a Basic credential)",
+        r"(?i)\bbasic\s+(?P<value>[A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])",
+        ["basic"],
+        "basic",
     ),
     _kind(
         "authorization-header",
@@ -204,6 +403,10 @@ _BY_ID = {kind.id: kind for kind in KINDS}
 # The patterns below are compiled when first used (:func:`_compile`), as the kinds' are.
 #: the lines of a private key block, up to its END line (or the first blank line)
 _KEY_BLOCK = r"-----BEGIN[^\n]*\n(?:(?![ \t>]*-----END)[^\n]*\S[^\n]*\n)*(?:[ \t>]*-----END[^\n]*)?"
+#: the lines of a PuTTY key file from its match, up to its Private-MAC line (or a blank line)
+_PUTTY_BLOCK = r"[^\n]*\n(?:(?![ \t>]*Private-MAC:)[^\n]*\S[^\n]*\n)*(?:[ \t>]*Private-MAC:[^\n]*)?"
+#: the kinds whose value runs over the lines after their match
+_BLOCKS = {"private-key": _KEY_BLOCK, "putty-key": _PUTTY_BLOCK}
 _PLACEHOLDER = (
     "(?i)"
     r"^(?:\*+|x+|\.+|-+|<[^>]*>?|\$\{[^}]*\}?|\$\(.*|\$[A-Za-z_]\w*|%[^%]+%|\{\{.*|null|none|nil|"
@@ -217,6 +420,12 @@ _HINTS = tuple(sorted({word for kind in KINDS for word in kind.needs}))
 #: the same words as one pattern, a trie: one pass over the text, half the time of a find per word
 _HINT = any_of(_HINTS)
 _AWS_HINT = re.compile(r"A[KSBCGIRN][IASOPNBC][ADAP]|AIza")
+#: what the kinds need that lower-cased words cannot say, each shape apart (see :class:`Kind`)
+_SHAPES = tuple(dict.fromkeys(shape for kind in KINDS for shape in kind.shape))
+#: a password given where a placeholder stands in a command: ``-pPASSWORD``, ``-a password``
+_PLACEHOLDER_WORD = re.compile(
+    r"(?i)(?:my|your|the|db|new|old)?_?(?:password|passwd|pass|pwd|pw|secret|token|pass:\w+)\W*"
+)
 
 
 class Secret(NamedTuple):
@@ -257,13 +466,32 @@ def _common_words() -> frozenset[str]:
     return common_words()
 
 
-def _looks_secret(kind: Kind, value: str) -> bool:
+def _looks_secret(kind: Kind, value: str, line: str = "") -> bool:
     """Whether the value of a kind that is not sure by its shape alone is a secret."""
+    if kind.check == "basic":
+        return _basic_credentials(value)
+    if kind.check == "aws-pair":  # 40 characters of base64 are many things; beside a key id, not
+        return (
+            _compile(_BY_ID["aws-access-key-id"].source).search(line) is not None
+            and _classes(value) >= 3
+            and entropy(value) >= 4
+            and not _compile(_PLACEHOLDER).search(value)
+        )
+    if kind.check == "command":  # what follows -p, -a or user: is the password, whatever it is
+        return not (
+            _compile(_PLACEHOLDER).search(value)
+            or _compile(_IDENTIFIER).match(value)
+            or _PLACEHOLDER_WORD.fullmatch(value)
+        )
     if kind.check == "url":  # any password in a URL, however simple, but for a placeholder
-        return not re.fullmatch(
-            r"\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[^%]+%|REDACTED\([\w-]+\)",
-            value,
-            re.IGNORECASE,
+        return not (
+            re.fullmatch(
+                r"\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[^%]+%|REDACTED\([\w-]+\)",
+                value,
+                re.IGNORECASE,
+            )
+            or _PLACEHOLDER_WORD.fullmatch(value)
+            or re.search("example|xxxx|redacted|changeme|placeholder", value, re.IGNORECASE)
         )
     if _compile(_PLACEHOLDER).search(value) or _compile(_IDENTIFIER).match(value):
         return False
@@ -273,6 +501,26 @@ def _looks_secret(kind: Kind, value: str) -> bool:
             return False
         return len(value) >= 6 and (_classes(value) >= 2 or len(value) >= 10)
     return _classes(value) >= 2 and entropy(value) >= 3.5
+
+
+def _basic_credentials(value: str) -> bool:
+    """Whether ``value`` is base64 of ``user:password``, the password not a placeholder."""
+    import base64
+    import binascii
+
+    try:
+        plain = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    user, colon, password = plain.partition(":")
+    return bool(
+        colon
+        and user
+        and password
+        and plain.isprintable()
+        and not _compile(_PLACEHOLDER).search(password)
+        and not _PLACEHOLDER_WORD.fullmatch(password)
+    )
 
 
 def may_hold(text: str) -> bool:
@@ -295,6 +543,9 @@ def _hints(text: str) -> Iterator[int]:
         yield match.start()
     for match in _AWS_HINT.finditer(text):
         yield match.start()
+    for shape in _SHAPES:
+        for match in _compile(shape).finditer(text):
+            yield match.start()
 
 
 def _kinds_for(line: str) -> Iterable[Kind]:
@@ -302,7 +553,14 @@ def _kinds_for(line: str) -> Iterable[Kind]:
     lowered = folded(line)
     if len(lowered) != len(line):  # a letter that lower-cases into two: try them all
         return KINDS
-    return [kind for kind in KINDS if any(word in lowered for word in kind.needs)]
+    present = {word for word in _HINTS if word in lowered}  # each word looked for once
+    shaped = _compile("|".join(_SHAPES)).search(line) is not None
+    return [
+        kind
+        for kind in KINDS
+        if not present.isdisjoint(kind.needs)
+        or (shaped and any(_compile(shape).search(line) for shape in kind.shape))
+    ]
 
 
 def scan_line(line: str) -> Iterator[tuple[Kind, int, int]]:
@@ -312,7 +570,7 @@ def scan_line(line: str) -> Iterator[tuple[Kind, int, int]]:
         group = "value" if "value" in kind.pattern.groupindex else 0
         for match in kind.pattern.finditer(line):
             start, end = match.span(group)
-            if kind.check and not _looks_secret(kind, line[start:end]):
+            if kind.check and not _looks_secret(kind, line[start:end], line):
                 continue
             if any(start in r or match.start() in r for r in taken):
                 continue
@@ -323,7 +581,8 @@ def scan_line(line: str) -> Iterator[tuple[Kind, int, int]]:
 def scan(text: str, first_line: int = 1, allowed: Iterable[int] = ()) -> list[Secret]:
     """Every secret in ``text``, in order; ``allowed`` are lines whose secrets are let be.
 
-    A private key's value is its whole block, from the BEGIN line to the END line.
+    A private key's value is its whole block, from the BEGIN line to the END line (a PuTTY
+    key's, to its Private-MAC line).
     """
     found: list[Secret] = []
     allowed = set(allowed)
@@ -341,8 +600,8 @@ def scan(text: str, first_line: int = 1, allowed: Iterable[int] = ()) -> list[Se
             continue
         for kind, s, e in scan_line(line):
             s, e = start + s, start + e
-            if kind.id == "private-key":
-                block = _compile(_KEY_BLOCK).match(text, s)
+            if kind.id in _BLOCKS:
+                block = _compile(_BLOCKS[kind.id]).match(text, s)
                 if block:
                     e = block.end()
                     covered = e

@@ -242,6 +242,22 @@ def in_text(finder: Names, text: str) -> Iterator[Mention]:
     return (m for m in found if CODE not in silenced.get(m.line, ()))
 
 
+def in_page(finder: Names, text: str) -> Iterator[Mention]:
+    """The mentions in a Markdown text as written and as its page shows it (bold, entities,
+    tags undone: :func:`hindsight.readers.source_view`), each line's once; those an ignore
+    comment silences on their line left out."""
+    from hindsight.load.markdown import ignores
+    from hindsight.readers import source_view
+
+    found = list(finder.find(text))
+    view = source_view(text)
+    if view is not None:
+        lines = {(m.line, m.incident.id) for m in found}
+        found += [m for m in finder.find(view) if (m.line, m.incident.id) not in lines]
+    silenced = ignores(text, 1) if found else {}
+    return (m for m in found if CODE not in silenced.get(m.line, ()))
+
+
 def in_incident(finder: Names, incident: Incident) -> Iterator[tuple[str, Mention]]:
     """``(path, mention)`` for each place a loaded incident's files name a restricted one."""
     for where, text, first in (

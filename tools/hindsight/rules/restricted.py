@@ -7,6 +7,7 @@ this rule reads the whole archive to learn which incidents are restricted.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from hindsight.config import Settings
@@ -15,13 +16,14 @@ from hindsight.mentions import (
     Names,
     describe,
     docs_pages,
+    in_page,
     in_text,
     plainly_internal,
     restricted,
     without_related,
 )
 from hindsight.model import Category, Finding
-from hindsight.paths import relative
+from hindsight.paths import head, relative
 from hindsight.rules._base import Archive, CheckContext, rule
 
 
@@ -81,8 +83,34 @@ def restricted_named(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
         except OSError:
             continue
         label = relative(page, settings.root)
-        for mention in in_text(hidden, text):
+        for mention in in_page(hidden, text):
             yield _finding(label, mention.line, mention.column, _message(mention), None)
+    yield from _in_attachments(archive, settings, hidden, secret)
+
+
+#: an incident's own files, which HS810 reads above; the others are its attachments
+_OWN_FILES = ("postmortem.md", "timeline.log")
+
+
+def _in_attachments(
+    archive: Archive, settings: Settings, hidden: Names, secret: set[str]
+) -> Iterator[Finding]:
+    """The mentions in the other files of the public incidents checked (their attachments),
+    read as the site publishes them (:func:`hindsight.readers.read`), and in their names."""
+    from hindsight.readers import files_of, read
+
+    for name in archive.checked:
+        folder = settings.incidents_path / name
+        files = [] if name in secret else list(files_of(str(folder), _OWN_FILES))
+        if not files or not plainly_internal(head(str(folder / "postmortem.md"), None) or b""):
+            continue
+        for path, rel in files:
+            label = relative(Path(path), settings.root)
+            for mention in hidden.find(rel):
+                yield _finding(label, None, None, f"in the file's name: {_message(mention)}", name)
+            text = read(path)
+            for mention in hidden.find(text or ""):
+                yield _finding(label, mention.line, mention.column, _message(mention), name)
 
 
 def _finding(path: str, line: int, column: int, message: str, incident: str | None) -> Finding:

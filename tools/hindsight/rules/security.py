@@ -11,11 +11,13 @@ import html
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from hindsight import leaks
 from hindsight.model import Category, Finding, Incident, Level
 from hindsight.rules._base import (
+    Archive,
     CheckContext,
     History,
     body_prose,
@@ -102,7 +104,12 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     ```
     """
     for path, first, text in _texts(incident):
-        for found in leaks.scan(text, first):
+        seen = set()
+        for body, found in _secrets_shown(text, first, path == incident.postmortem_path):
+            value = body[found.start : found.end]
+            if (found.line, value) in seen:
+                continue
+            seen.add((found.line, value))
             yield secret.finding(
                 incident,
                 found.line,
@@ -113,14 +120,114 @@ def secret(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+#: what the page may show otherwise than the Markdown says: a tag, an entity, a non-ASCII letter
+_SHOWN_OTHERWISE = re.compile(r"<[A-Za-z/]|&#?\w+;|[^\x00-\x7f]")
+
+
+def _secrets_shown(text: str, first: int, markdown: bool) -> Iterator[tuple[str, leaks.Secret]]:
+    """The secrets in ``text`` as written, then (Markdown) as its page shows it: a key split by
+    ``<b></b>``, written with entities or full-width letters is still a key (as the site's
+    last pass reads it)."""
+    for found in leaks.scan(text, first):
+        yield text, found
+    if markdown and _SHOWN_OTHERWISE.search(text):
+        from hindsight.readers import source_view
+
+        view = source_view(text)
+        for found in leaks.scan(view, first) if view is not None else ():
+            yield view, found
+
+
+@rule("HS807", "secret-in-file", Category.SECURITY, archive=True)
+def secret_in_file(archive: Archive, ctx: CheckContext) -> Iterator[Finding]:
+    """Flags a secret in an incident's other files (attachments) or in a page under `docs/`.
+
+    They are read as the site publishes them: decoded by their byte-order mark or encoding
+    (UTF-16 too), decompressed (gzip, bzip2, xz, zip), NUL bytes dropped, letters normalised;
+    a page's tags, entities and emphasis are undone (`AKIA<b></b>…` is one key), and a file's
+    name counts too. The finding names the kind and length of the value, never the value. A
+    line of a page silences it with `<!-- hindsight: ignore HS807 -->`.
+
+    ## Why is this bad?
+    The site publishes attachments and hand-written pages as they are, and the build refuses
+    a secret in them; in the repository, a secret is leaked the moment it is pushed. It must
+    be revoked and rotated, and the file cleaned.
+
+    ## Example
+    ```tree
+    2026-11-21-example/attachments/token=Zq8vW3mK1pR7tY2uN5bX9cD4.log
+    ```
+
+    ## Use instead
+    ```tree
+    2026-11-21-example/attachments/deploy.log
+    ```
+    """
+    from hindsight.mentions import docs_pages
+    from hindsight.paths import relative
+    from hindsight.readers import files_of, read, source_view
+
+    root = ctx.settings.root
+    for name in archive.checked:
+        folder = ctx.settings.incidents_path / name
+        for path, rel in files_of(str(folder), skip=("postmortem.md", "timeline.log")):
+            label = relative(Path(path), root)
+            yield from _file_secrets(label, rel, read(path), None, name)
+    for page in docs_pages(ctx.settings):
+        try:
+            text = page.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        label = relative(page, root)
+        yield from _file_secrets(label, page.name, text, source_view(text), None)
+
+
+def _file_secrets(
+    label: str, name: str, text: str | None, view: str | None, incident: str | None
+) -> Iterator[Finding]:
+    page = incident is None  # a page under docs/, whose lines an ignore comment can silence
+    """HS807's findings in one file: its name, its text and (a page) its text as shown."""
+    from hindsight.load.markdown import ignores
+    from hindsight.readers import text_view
+
+    for found in leaks.scan(text_view(name)):
+        yield _in_file(label, None, None, f"its name holds {found.describe()}", incident)
+    if text is None:
+        return
+    silenced = ignores(text, 1) if page and "hindsight:" in text else {}
+    seen: set[tuple[int, str]] = set()
+    for body in (text, view) if view is not None else (text,):
+        for found in leaks.scan(body):
+            value = body[found.start : found.end]
+            if (found.line, value) in seen or {"HS801", "HS807"} & silenced.get(found.line, set()):
+                continue
+            seen.add((found.line, value))
+            yield _in_file(
+                label,
+                found.line,
+                found.column,
+                f"this looks like {found.describe()}; delete it and revoke it: the site "
+                "publishes this file, and once pushed it stays in git history",
+                incident,
+            )
+
+
+def _in_file(
+    path: str, line: int | None, column: int | None, message: str, incident: str | None
+) -> Finding:
+    rule = secret_in_file
+    return Finding(path, line, column, rule.code, rule.category, rule.level, message, incident)
+
+
 @rule("HS805", "secret-in-history", Category.SECURITY, history=True)
 def secret_in_history(history: History, ctx: CheckContext) -> Iterator[Finding]:
     """Flags a secret that a commit of the branch added and a later change removed.
 
     Only `hindsight check --changed-since REF` looks for it, in the lines that the commits
-    since REF (from where the branch left it) added to postmortem.md and timeline.log. A
-    secret still in the file is HS801's, at its line. Each secret is reported once, with
-    the first commit that added it; the value is never printed.
+    since REF (from where the branch left it) added to an incident's files (attachments too)
+    and to pages under `docs/`. A secret still in the file is HS801's or HS807's, at its
+    line. Each secret is reported once, with the first commit that added it; the value is
+    never printed.
 
     ## Why is this bad?
     Deleting a secret from the file does not delete it from the commit that added it:
@@ -511,4 +618,12 @@ def ip_address(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     )
 
 
-RULES = (secret, unsafe_html_rule, email_address, ip_address, secret_in_history, denied_term)
+RULES = (
+    secret,
+    unsafe_html_rule,
+    email_address,
+    ip_address,
+    secret_in_history,
+    denied_term,
+    secret_in_file,
+)

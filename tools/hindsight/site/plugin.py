@@ -40,6 +40,7 @@ from mkdocs.utils import get_relative_url
 
 from hindsight.site import pages, search
 from hindsight.site.pages import Href, SiteData
+from hindsight.site.published import Source, Sources
 
 log = get_plugin_logger(__name__)
 
@@ -89,6 +90,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self.mkdocs_config: MkDocsConfig | None = None
         self.indexer: search.Indexer | None = None  # Pagefind, given pages as they are written
         self.index_started = 0.0
+        self.sources = Sources()  # what the last pass needs: see on_post_build
+        self.files: Files | None = None
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -193,6 +196,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             if file.abs_src_path and _inside(os.path.realpath(file.abs_src_path), incidents_root):
                 files.remove(file)
         self.marker_nonce = secrets.token_hex(8)
+        self.sources = Sources()  # filled as the build reads what it publishes
         # Reading makes many objects that live until the build ends and almost no garbage:
         # the collector would walk them over and over for nothing (a fifth of the load).
         with _collector_paused():
@@ -220,6 +224,12 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             src = f"incidents/{incident.id}/index.md"
             add(src, markdown.pop(incident.id))
             self.incident_pages[src] = incident
+            own = [
+                Source(path, str(self.settings.root / path))
+                for path in (incident.postmortem_path, incident.timeline_path)
+            ]
+            self.sources.by_file[src] = own
+            self.sources.everywhere += own
             self._attachments(incident, files, config)
         self._refuse_secrets()
 
@@ -369,6 +379,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             found = [s for text, first in parts for s in leaks.scan(text, first, allowed)]
             for secret in found:
                 self._found_secret(path, secret)
+            if allowed:
+                for text, first in parts:
+                    self._allow_secrets(text, first, allowed)
             if found and redacting:
                 try:  # redact the file as it is, so that it reads as it did
                     text = (folder / name).read_bytes().decode("utf-8")
@@ -382,6 +395,14 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             redacted.get("timeline.log") or (folder / "timeline.log").read_bytes(),
         )
         return load_incident(folder, self.settings, sources=sources).incident or incident
+
+    def _allow_secrets(self, text: str, first: int, lines: set[int]) -> None:
+        """Let the last pass publish the values of ``text`` on ``lines``, which silence HS801."""
+        from hindsight import leaks
+
+        for secret in leaks.scan(text, first):
+            if secret.line in lines:
+                self.sources.allowed_secrets.add(text[secret.start : secret.end])
 
     def _refuse_secrets(self) -> None:
         """Stop the build when a page would publish a secret (unless ``site.secrets: redact``)."""
@@ -402,7 +423,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self, seen: list[tuple[str, str | None, bool]], published: list[Any]
     ) -> None:
         """Note where a published incident names a restricted one (HS810); said at on_env."""
-        from hindsight.mentions import describe, in_incident, restricted
+        from hindsight.mentions import CODE, describe, in_incident, restricted
 
         self.hidden = restricted(self.settings, seen)
         self.binary_pages = []
@@ -411,6 +432,9 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             for incident in published
             for path, mention in in_incident(self.hidden, incident)
         ]
+        for incident in published:  # what an author silenced, the last pass lets be too
+            if any(CODE in codes for codes in incident.ignores.values()):
+                self._allow_names(incident.body, incident.body_line, incident.ignores)
 
     def _attachments(self, incident: Any, files: Files, config: MkDocsConfig) -> None:
         """Copy a published incident's ``attachments/``: regular files only, never symlinks."""
@@ -435,6 +459,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
                 elif entry.is_file(follow_symlinks=False):
                     src = f"incidents/{incident.id}/attachments/{rel}{entry.name}"
                     where = f"{incident.folder}/attachments/{rel}{entry.name}"
+                    self.sources.by_file[src] = [Source(where, entry.path)]
                     content = self._attachment_text(where, entry)
                     files.append(
                         File.generated(
@@ -508,6 +533,8 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         )
         allowed = {n for n, codes in ignores(markdown, first).items() if leaks.CODE in codes}
         found = leaks.scan(markdown, first, allowed)
+        if allowed:
+            self._allow_secrets(markdown, first, allowed)
         for secret in found:
             self._found_secret(self._page_label(page), secret)
         self._refuse_secrets()
@@ -539,6 +566,21 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             f"{label}:{m.line}:{m.column}: HS810 {describe(m)}"
             for m in in_text(self.hidden, source)
         ]
+        if "hindsight:" in source:
+            from hindsight.load.markdown import ignores
+
+            self._allow_names(source, 1, ignores(source, 1))
+
+    def _allow_names(self, text: str, first: int, silenced: dict[int, Any]) -> None:
+        """Let the last pass publish the restricted names in ``text`` on lines silencing HS810."""
+        from hindsight.mentions import CODE
+        from hindsight.readers import name_key
+
+        for mention in self.hidden.find(text) if self.hidden is not None else ():
+            if CODE in silenced.get(mention.line + first - 1, ()):
+                item = mention.incident
+                name = item.id if mention.by == "id" else item.title or item.id
+                self.sources.allowed_names.add(name_key(name))
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Refuse the build, before any page is written, if a public page names a restricted
@@ -559,6 +601,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
             )
         if problems:
             raise PluginError("\n".join(problems))
+        self.files = files
         if self.config.search:  # indexes each page as it is written: see on_post_page
             self._close_indexer()
             try:
@@ -671,7 +714,55 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self._close_indexer()
         self._leak_check(config)
         if not failed:
+            self._check_published(Path(config.site_dir))
             self._move_into_place(config)
+
+    def _check_published(self, site: Path) -> None:
+        """Read every file about to be published as its reader would (:mod:`published`); fail
+        the build, naming where each secret or restricted name came from, if any is there."""
+        from hindsight.site.published import problems
+
+        started = time.perf_counter()
+        with _collector_paused():  # what the build read is still there: nothing to walk it for
+            found = problems(site, self._published_sources(), self.hidden)
+        log.debug(f"the published files were read in {time.perf_counter() - started:.2f} s")
+        if found:
+            count = len(found) if not found[-1].startswith("...") else "many"
+            raise PluginError(
+                f"{count} thing{'s' if count != 1 else ''} the site would publish must not be "
+                "published (read as a reader sees them: tags, entities and compression "
+                "undone); the site was not replaced:\n  "
+                + "\n  ".join(found)
+                + "\nRemove each secret and revoke it, and each mention of a restricted "
+                "incident; 'hindsight check' reports them (HS801, HS810)."
+            )
+
+    def _published_sources(self) -> Sources:
+        """Where each file of the built site comes from, by its path in the site."""
+        from hindsight import leaks
+        from hindsight.paths import relative
+        from hindsight.rules import ALL_RULES
+
+        sources = self.sources
+        root = str(self.settings.root.resolve())
+        by_src = sources.by_file
+        sources.by_file = {}
+        for file in self.files or ():
+            dest = file.dest_uri
+            if file.src_uri in by_src:
+                sources.by_file[dest] = by_src[file.src_uri]
+            elif file.src_uri in (CSS, JS, SEARCH_JS) and file.generated_by:
+                sources.shipped.add(dest)  # Hindsight's own script and styles
+            elif file.generated_by is None and file.abs_src_path:
+                path = os.path.realpath(file.abs_src_path)
+                if _inside(path, root):
+                    sources.by_file[dest] = [Source(relative(Path(path), Path(root)), path)]
+                else:  # the theme's or another package's file, as it shipped
+                    sources.shipped.add(dest)
+        for rule in ALL_RULES:  # the rule reference shows each rule's example as written
+            text = pages.rule_markdown(rule)
+            sources.allowed_secrets.update(text[s.start : s.end] for s in leaks.scan(text))
+        return sources
 
     def _leak_check(self, config: MkDocsConfig) -> None:
         if not self.restricted_ids:
