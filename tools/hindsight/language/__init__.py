@@ -26,12 +26,25 @@ KINDS = (
 )
 
 
+#: below this probability, the second opinion contradicts a rule's finding: it is a warning
+CONFIRM_AT = 0.3
+#: from this probability, a sentence the rules pass is a warning (``blame.warning_threshold``)
+WARN_AT = 0.8
+
+
 class Hit(NamedTuple):
-    """Blameful words in a text: where they start and end, and their kind (one of :data:`KINDS`)."""
+    """Blameful words in a text: where they start and end, and their kind (one of :data:`KINDS`).
+
+    ``sure`` is False for a probable finding (a warning): a rule's finding the second opinion
+    contradicts, or a sentence only the second opinion reads as blame. ``probability`` is the
+    second opinion's (1.0 where it was not asked).
+    """
 
     start: int
     end: int
     kind: str
+    sure: bool = True
+    probability: float = 1.0
 
 
 def prefilter() -> re.Pattern[str]:
@@ -83,6 +96,54 @@ def find(
     for phrase in phrases:
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):
             add(match.start(), match.end(), "phrase")
+    return sorted(hits)
+
+
+def weigh(
+    text: str,
+    names: tuple[str, ...] = (),
+    phrases: tuple[str, ...] = (),
+    allow: tuple[str, ...] = (),
+    warn_at: float = WARN_AT,
+) -> list[Hit]:
+    """:func:`find`'s findings weighed by the second opinion, and the sentences only it reads as blame.
+
+    A rule's finding is sure (an error) unless the second opinion gives its sentence less than
+    :data:`CONFIRM_AT`; a sentence with no rule finding is a probable one (a warning) from
+    ``warn_at`` (1 or more: never). Archive phrases (kind 'phrase') are always sure.
+    """
+    masked = mask_names(mask_quotes(text), names)
+    lowered = _folded(masked)
+    hits: list[Hit] = []
+
+    def add(hit: Hit) -> None:
+        if any(h.start <= hit.start < h.end or hit.start <= h.start < hit.end for h in hits):
+            return
+        if allow and _allowed(masked, hit.start, hit.end, allow):
+            return
+        hits.append(hit)
+
+    from hindsight.language import learned
+    from hindsight.language.clauses import link, signals
+
+    may = prefilter().search(lowered) is not None
+    for begin, end in sentences(masked):
+        links = sorted(link(masked, (begin, end), lowered), key=lambda h: (h.start, -h.end)) if may else []
+        if not links and (warn_at >= 1 or not learned.worth_reading(masked, begin, end)):
+            continue
+        toks = learned.tokens(masked, begin, end)
+        feats = learned.features(
+            [t.form for t in toks], signals(masked, lowered, begin, end)
+        )
+        p = learned.probability(feats)
+        for found in links:
+            add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
+        if not links and p >= warn_at and toks:
+            start, stop = learned.strongest(toks)
+            add(Hit(start, stop, learned.kind(feats), False, p))
+    for phrase in phrases:
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):
+            add(Hit(match.start(), match.end(), "phrase"))
     return sorted(hits)
 
 

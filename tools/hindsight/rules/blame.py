@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hindsight.config import Settings
-from hindsight.language import Hit, find
-from hindsight.model import Category, Finding, Incident, Status
+from hindsight.language import Hit, find, weigh
+from hindsight.model import Category, Finding, Incident, Level, Status
 from hindsight.rules._base import CheckContext, Rule, body_prose, per_incident, rule
 
 __all__ = ["ADVICE", "CODES", "RULES", "Hit", "find", "people_names", "scan"]
@@ -107,11 +107,13 @@ def people_names(settings: Settings, incident: Incident | None) -> tuple[str, ..
 
 
 def message(text: str, hit: Hit) -> str:
-    """What a finding says: the kind, the words quoted, and a rewrite."""
+    """What a finding says: sure or probable, the kind, the words quoted, and a rewrite."""
     phrase = " ".join(text[hit.start : hit.end].split())
     if len(phrase) > 60:
         phrase = phrase[:57] + "…"
     what, rewrite = ADVICE[hit.kind]
+    if not hit.sure:
+        return f'this may read as blame: "{phrase}" ({what}?): {rewrite}'
     return f'blameful wording "{phrase}" ({what}): {rewrite}'
 
 
@@ -126,7 +128,13 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     settings = ctx.settings
 
     def report(path: str, text: str, place: object) -> Iterator[Finding]:
-        for hit in find(text, names, settings.blame_phrases, settings.blame_allow):
+        for hit in weigh(
+            text,
+            names,
+            settings.blame_phrases,
+            settings.blame_allow,
+            settings.blame_warning_threshold,
+        ):
             line, column = place(hit.start)  # type: ignore[operator]
             code = CODES[hit.kind]
             yield Finding(
@@ -135,7 +143,7 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                 column,
                 code,
                 Category.BLAME,
-                _RULES[code].level,
+                _RULES[code].level if hit.sure else Level.WARNING,
                 message(text, hit),
                 incident.id,
             )
