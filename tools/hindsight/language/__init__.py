@@ -29,7 +29,7 @@ KINDS = (
 #: below this probability, the second opinion contradicts a rule's finding: it is a warning
 CONFIRM_AT = 0.3
 #: from this probability, a sentence the rules pass is a warning (``blame.warning_threshold``)
-WARN_AT = 0.8
+WARN_AT = 0.9
 
 
 class Hit(NamedTuple):
@@ -138,7 +138,7 @@ def weigh(
         p = learned.probability(feats)
         for found in links:
             add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
-        if not links and p >= warn_at and toks:
+        if not links and p >= warn_at and learned.MIN_TOKENS <= len(toks) <= learned.MAX_TOKENS:
             start, stop = learned.strongest(toks)
             add(Hit(start, stop, learned.kind(feats), False, p))
     for phrase in phrases:

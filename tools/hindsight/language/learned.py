@@ -26,11 +26,21 @@ from typing import Any, NamedTuple
 from hindsight.language.people import MARK, PERSON_HINT, name_strength
 
 WEIGHTS = "blame-model.json"
+#: the sentences a warning of the second opinion is given on, in tokens: the labelled sentences
+#: it learned from are one sentence of prose, not a table row, a log or a list run together
+MIN_TOKENS, MAX_TOKENS = 4, 50
 
 #: a token: an @handle, a word (with its apostrophes and inner dots or hyphens), or a mark
 #: that changes how a sentence reads (a question, a quote, a colon of a label)
 _TOKEN = re.compile(rf"@[\w.-]+|[\w{MARK}](?:[\w{MARK}'’.-]*[\w{MARK}])?|[?!:;\"“”]")
 _NUMBER = re.compile(r"\d[\d:.,]*[a-z]{0,3}$")
+#: a crude stem: "ignoring", "ignored", "ignores" all weigh as "ignor"
+_SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|er|ers)$")
+#: tokens that are no features alone, only beside others: a person named, a question. The
+#: labelled sentences name people and ask questions far more often when they blame than
+#: real postmortems do, where most names are in bylines, thanks and timelines, and most
+#: questions are asked in earnest; the words around them tell blame, not they.
+_ALONE = frozenset({"<p>", "?"})
 
 
 class Token(NamedTuple):
@@ -60,14 +70,60 @@ def tokens(text: str, begin: int = 0, end: int | None = None) -> list[Token]:
 
 def worth_reading(text: str, begin: int, end: int) -> bool:
     """Whether a sentence the rules pass may still read as blame: it names someone and says something."""
-    return end - begin >= 16 and PERSON_HINT.search(text, begin, end) is not None
+    return (
+        end - begin >= 16
+        and text[begin:end].lstrip()[:1] not in ("#", "|")  # a heading or a table row
+        and PERSON_HINT.search(text, begin, end) is not None
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def classes() -> dict[str, str]:
+    """Each one-word form of the lexicon and of the people's nouns -> its class.
+
+    The classes let what one writer's words taught carry over to another's: a fault verb,
+    noun or judgement the labelled sentences never used weighs as its class does.
+    """
+    from hindsight.language import lexicon as lx
+    from hindsight.language import people
+
+    out: dict[str, str] = {}
+    for name, forms in (
+        ("person", (*people.PRONOUNS_PERSON, *people.ROLE_NOUNS, *people.TEAM_NOUNS)),
+        ("check", lx.CHECK_FORMS),
+        ("weak", lx.AGENT_WEAK_FORMS),
+        ("cause", lx.AGENT_CAUSE_FORMS),
+        ("strong", lx.AGENT_STRONG_FORMS),
+        ("accountable", lx.ACCOUNTABLE_VERB_FORMS),
+        ("fault", lx.FAULT_NOUNS),
+        ("character", lx.CHARACTER),
+        ("cognitive", (*lx.COGNITIVE_FORMS, *lx.COGNITIVE_ADVERBS, *lx.COGNITIVE_STATES)),
+    ):
+        for form in forms:
+            if re.fullmatch(r"[a-z'-]+", form):
+                out[form] = name
+    return out
 
 
 def features(forms: list[str], signals: Iterable[str]) -> list[str]:
-    """The features of a sentence: its words, its word pairs and the analysis's signals."""
-    out = [f"w:{w}" for w in forms]
-    out.extend(f"b:{a} {b}" for a, b in zip(["^", *forms], [*forms, "$"]))
-    out.extend(f"s:{s}" for s in signals)
+    """The features of a sentence: its words and word pairs, as written and stemmed, the classes
+    of its words (and a person's class next to a fault's), and the analysis's signals."""
+    out = [f"w:{w}" for w in forms if w not in _ALONE]
+    out.extend(f"b:{a} {b}" for a, b in zip(["^", *forms], [*forms, "$"]) if b != "$" or a != "?")
+    stems = [_SUFFIX.sub("", w) if len(w) > 4 else w for w in forms]
+    out.extend(f"t:{w}" for w in stems if w not in _ALONE)
+    out.extend(f"u:{a} {b}" for a, b in zip(stems, stems[1:]))
+    known = classes()
+    kinds = ["person" if w == "<p>" else known.get(w) for w in forms]
+    for i, k in enumerate(kinds):
+        if k is None or k == "person":
+            continue
+        out.append(f"x:{k}")
+        if "person" in kinds[max(0, i - 3) : i]:
+            out.append(f"x:person {k}")
+        if "person" in kinds[i + 1 : i + 4]:
+            out.append(f"x:{k} person")
+    out.extend(f"s:{s}" for s in signals if s != "person")
     return out
 
 
@@ -100,10 +156,16 @@ def model() -> Model:
 
 
 def probability(feats: list[str]) -> float:
-    """How likely the sentence with these features is to read as blame (0 to 1)."""
+    """How likely the sentence with these features is to read as blame (0 to 1).
+
+    Each distinct feature counts once, and the sum is divided by the square root of their
+    number (the features have unit length, as in training): a long sentence does not add up
+    to blame by its length alone.
+    """
     m = model()
     weights = m.weights
-    z = m.bias + sum(weights.get(f, 0.0) for f in feats)
+    distinct = set(feats)
+    z = m.bias + sum(weights.get(f, 0.0) for f in distinct) / math.sqrt(len(distinct) or 1)
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
