@@ -50,7 +50,7 @@ class Settings(NamedTuple):
     people: Mapping[str, str] = MappingProxyType({})
     blame_phrases: tuple[str, ...] = ()
     blame_allow: tuple[str, ...] = ()
-    blame_warning_threshold: float = 0.9
+    blame_warning_threshold: float = 0.95
     rules: Mapping[str, str] = MappingProxyType({})
     publish: tuple[str, ...] = ("investigating", "draft", "in-review", "approved")
     tracker_url: str | None = None

@@ -29,7 +29,7 @@ KINDS = (
 #: below this probability, the second opinion contradicts a rule's finding: it is a warning
 CONFIRM_AT = 0.3
 #: from this probability, a sentence the rules pass is a warning (``blame.warning_threshold``)
-WARN_AT = 0.9
+WARN_AT = 0.95
 
 
 class Hit(NamedTuple):

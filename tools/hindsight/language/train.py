@@ -226,7 +226,7 @@ def report(data: Path, apart: str | None = None) -> None:
         error = ruled & (p >= confirm)
         print(f"  confirm at {confirm}: errors recall {error[blame].mean():.3f}, ", end="")
         print(f"false alarms {error[clean].mean():.3f}")
-    for warn in (0.5, 0.6, 0.7, 0.8, 0.9):
+    for warn in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
         flagged = ruled | (p >= warn)
         print(f"  error {(ruled & (p >= CONFIRM_AT))[clean].mean():.3f};", end="")
         print(f"  warn at {warn}: any level recall {flagged[blame].mean():.3f}, ", end="")
