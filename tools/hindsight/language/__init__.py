@@ -26,8 +26,12 @@ KINDS = (
 )
 
 
-#: below this probability, the second opinion contradicts a rule's finding: it is a warning
+#: below this probability, the second opinion doubts a rule's finding: it is a warning
 CONFIRM_AT = 0.3
+#: below this one, it overrules it: the sentence reads as fair ("Amara noticed her own typo
+#: and reverted it"). Kept low: the second opinion knows words, not who did what, and gives
+#: some plain blame ("the developer misjudged the impact") 0.04
+DISMISS_AT = 0.03
 #: from this probability, a sentence the rules pass is a warning (``blame.warning_threshold``)
 WARN_AT = 0.95
 
@@ -109,8 +113,9 @@ def weigh(
     """:func:`find`'s findings weighed by the second opinion, and the sentences only it reads as blame.
 
     A rule's finding is sure (an error) unless the second opinion gives its sentence less than
-    :data:`CONFIRM_AT`; a sentence with no rule finding is a probable one (a warning) from
-    ``warn_at`` (1 or more: never). Archive phrases (kind 'phrase') are always sure.
+    :data:`CONFIRM_AT` (a warning), or less than :data:`DISMISS_AT` (no finding); a sentence
+    with no rule finding is a probable one (a warning) from ``warn_at`` (1 or more: never).
+    Archive phrases (kind 'phrase') are always sure.
     """
     masked = mask_names(mask_quotes(text), names)
     lowered = _folded(masked)
@@ -137,7 +142,8 @@ def weigh(
         )
         p = learned.probability(feats)
         for found in links:
-            add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
+            if p >= DISMISS_AT:
+                add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
         if not links and p >= warn_at and learned.MIN_TOKENS <= len(toks) <= learned.MAX_TOKENS:
             start, stop = learned.strongest(toks)
             add(Hit(start, stop, learned.kind(feats), False, p))

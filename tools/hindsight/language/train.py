@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from hindsight.folding import folded
-from hindsight.language import CONFIRM_AT, learned
+from hindsight.language import CONFIRM_AT, DISMISS_AT, learned
 from hindsight.language.clauses import link, signals
 from hindsight.language.sentences import mask_quotes, sentences
 
@@ -227,7 +227,7 @@ def report(data: Path, apart: str | None = None) -> None:
         print(f"  confirm at {confirm}: errors recall {error[blame].mean():.3f}, ", end="")
         print(f"false alarms {error[clean].mean():.3f}")
     for warn in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        flagged = ruled | (p >= warn)
+        flagged = (ruled & (p >= DISMISS_AT)) | (p >= warn)
         print(f"  error {(ruled & (p >= CONFIRM_AT))[clean].mean():.3f};", end="")
         print(f"  warn at {warn}: any level recall {flagged[blame].mean():.3f}, ", end="")
         print(f"false alarms {flagged[clean].mean():.3f}")
