@@ -4,8 +4,10 @@ The reading is :mod:`hindsight.language`'s: it splits sentences and clauses, fin
 (names, @handles, roles with their qualifiers, teams, indefinite people) and fault
 expressions (a lexicon of lemmas with all their forms), and links the two when the person
 is the subject, possessor or by-agent of the fault, or the target of an accountability
-frame. This module turns what it finds into findings, one rule per kind. Quotes, code,
-block quotes and pasted chat logs are other people's words and are not read.
+frame. A learned second opinion weighs each such finding, sure (an error) or probable (a
+warning), and reads the sentences the rules pass (:func:`hindsight.language.weigh`). This
+module turns what it finds into findings, one rule per kind. Quotes, code, block quotes
+and pasted chat logs are other people's words and are not read.
 """
 
 from __future__ import annotations
@@ -453,14 +455,34 @@ def accountability_frame(incident: Incident, ctx: CheckContext) -> Iterator[Find
     return (f for f in scan(incident, ctx) if f.code == "HS308")
 
 
-RULES: tuple[Rule, ...] = (
-    blame_person,
-    human_error,
-    hindsight_bias,
-    judgemental_word,
-    blame_phrase,
-    person_as_cause,
-    fault_of_person,
-    accountability_frame,
+#: what every blame rule but HS305 adds to its documentation: the two levels and the setting
+LEVELS = """
+
+## Sure and probable
+A finding is an error (from in-review) only where the reading is sure: a person is the
+subject, possessor or agent of the fault, nothing around it excuses it (a reason, a
+request, a repair, an exoneration), and a learned second opinion, trained on labelled
+postmortem sentences, agrees. Where it is probable but not sure, it is a warning that
+never blocks review: "this may read as blame: …", with the kind followed by a question
+mark. A rule's finding the second opinion doubts is such a warning, and so is a sentence
+no rule ties to a person that the second opinion reads as blame (a rhetorical question at
+someone, an idiom, sarcasm). Read the sentence as the person named would, and rewrite it
+as suggested, or keep it and silence the line with `<!-- hindsight: ignore HS3xx -->`.
+
+How likely a sentence must read as blame to be such a warning is `blame.warning_threshold`
+in `hindsight.yml`: from 0.5 (more warnings) to 1 (none of these), 0.95 by default."""
+
+RULES: tuple[Rule, ...] = tuple(
+    r if r.code == "HS305" else r._replace(doc=r.doc + LEVELS)
+    for r in (
+        blame_person,
+        human_error,
+        hindsight_bias,
+        judgemental_word,
+        blame_phrase,
+        person_as_cause,
+        fault_of_person,
+        accountability_frame,
+    )
 )
 _RULES = {r.code: r for r in RULES}
