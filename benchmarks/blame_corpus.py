@@ -106,7 +106,9 @@ def corpus(root: Path) -> None:
             match = [s for s in listed.get(doc.name[:2], []) if _overlap(s, line)]
             label = "listed" if match else "OTHER "
             level = finding.level.value[0].upper()
-            print(f"  {label} {level} {doc.name}:{finding.line}: {finding.code} {finding.message[:110]}")
+            print(
+                f"  {label} {level} {doc.name}:{finding.line}: {finding.code} {finding.message[:110]}"
+            )
             if match:
                 found.add((doc.name[:2], match[0]))
             else:

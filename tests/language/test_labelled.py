@@ -55,8 +55,8 @@ FLOORS = {
     "blame-tune-3b.tsv": (0.68, 0.005, 0.035),
     "blame-tune-3c.tsv": (0.77, 0.005, 0.035),
     "blame-tune-3d.tsv": (0.63, 0.005, 0.01),
-    "blame-tune-3e.tsv": (0.76, 0.005, 0.01),
-    "blame-tune-3f.tsv": (0.78, 0.005, 0.025),
+    "blame-tune-3e.tsv": (0.75, 0.005, 0.01),
+    "blame-tune-3f.tsv": (0.77, 0.005, 0.025),
     "blame-heldout.tsv": (0.82, 0.016, 0.025),
 }
 TUNE = tuple(name for name in FLOORS if name != "blame-heldout.tsv")

@@ -26,9 +26,11 @@ def shipped() -> dict:  # type: ignore[type-arg]
 
 
 def test_the_weights_were_trained_on_the_tuned_files_as_they_are_now() -> None:
-    """Every blame-tune file, unchanged since training, and never the frozen held-out third."""
+    """Every blame-tune file and the clean background, unchanged since training, and never the
+    frozen held-out third."""
     trained_on = shipped()["data"]
-    now = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DATA.glob("blame-tune*.tsv")}
+    files = [*DATA.glob("blame-tune*.tsv"), DATA / "background.txt"]
+    now = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     assert "blame-heldout.tsv" not in trained_on
     assert trained_on == now, "the labelled data changed: python -m hindsight.language.train"
 
@@ -46,9 +48,10 @@ def test_training_again_writes_the_shipped_weights(tmp_path: Path) -> None:
 
     out = tmp_path / "weights.json"
     train.write(train.train(DATA), out)
-    assert out.read_bytes() == resources.files("hindsight.language").joinpath(
-        learned.WEIGHTS
-    ).read_bytes()
+    assert (
+        out.read_bytes()
+        == resources.files("hindsight.language").joinpath(learned.WEIGHTS).read_bytes()
+    )
 
 
 def test_scoring_needs_only_the_standard_library_and_reads_the_weights_once_needed() -> None:
@@ -64,7 +67,9 @@ assert learned.model.cache_info().currsize == 0, "weights read for a sentence na
 (hit,) = weigh("Who approves a schema change at midnight without reading it?")
 assert not hit.sure and learned.model.cache_info().currsize == 1
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -92,8 +97,10 @@ def test_a_probable_finding_quotes_the_words_that_weigh_most() -> None:
         ("", "Amara deleted the old volumes, as the cleanup ticket asked."),
         (
             "",
-            "Amara chose to fail over to the second region, which was the right call given "
-            "what the dashboards showed.",
+            (
+                "Amara chose to fail over to the second region, which was the right call given "
+                "what the dashboards showed."
+            ),
         ),
         ("", "Chase restarted the ingest workers at 02:10."),
         ("", "Rose paged the database team when the replica fell behind."),

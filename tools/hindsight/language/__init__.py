@@ -129,24 +129,20 @@ def weigh(
         hits.append(hit)
 
     from hindsight.language import learned
-    from hindsight.language.clauses import link, signals
+    from hindsight.language.clauses import link
 
     may = prefilter().search(lowered) is not None
     for begin, end in sentences(masked):
-        links = sorted(link(masked, (begin, end), lowered), key=lambda h: (h.start, -h.end)) if may else []
+        links = link(masked, (begin, end), lowered) if may else []
         if not links and (warn_at >= 1 or not learned.worth_reading(masked, begin, end)):
             continue
-        toks = learned.tokens(masked, begin, end)
-        feats = learned.features(
-            [t.form for t in toks], signals(masked, lowered, begin, end)
-        )
-        p = learned.probability(feats)
-        for found in links:
+        p, toks, feats = learned.opinion(masked[begin:end])
+        for found in sorted(links, key=lambda h: (h.start, -h.end)):
             if p >= DISMISS_AT:
                 add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
         if not links and p >= warn_at and learned.MIN_TOKENS <= len(toks) <= learned.MAX_TOKENS:
             start, stop = learned.strongest(toks)
-            add(Hit(start, stop, learned.kind(feats), False, p))
+            add(Hit(begin + start, begin + stop, learned.kind(feats), False, p))
     for phrase in phrases:
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", masked, re.IGNORECASE):
             add(Hit(match.start(), match.end(), "phrase"))

@@ -16,6 +16,7 @@ weights of the sentence's features: a few microseconds.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -112,7 +113,7 @@ def features(forms: list[str], signals: Iterable[str]) -> list[str]:
     out.extend(f"b:{a} {b}" for a, b in zip(["^", *forms], [*forms, "$"]) if b != "$" or a != "?")
     stems = [_SUFFIX.sub("", w) if len(w) > 4 else w for w in forms]
     out.extend(f"t:{w}" for w in stems if w not in _ALONE)
-    out.extend(f"u:{a} {b}" for a, b in zip(stems, stems[1:]))
+    out.extend(f"u:{a} {b}" for a, b in itertools.pairwise(stems))
     known = classes()
     kinds = ["person" if w == "<p>" else known.get(w) for w in forms]
     for i, k in enumerate(kinds):
@@ -155,7 +156,33 @@ def model() -> Model:
     )
 
 
-def probability(feats: list[str]) -> float:
+def read(sentence: str) -> tuple[list[Token], list[str]]:
+    """The tokens and features of a sentence (quotes masked), as training and scoring read it."""
+    from hindsight.folding import folded
+    from hindsight.language.clauses import signals
+
+    toks = tokens(sentence)
+    forms = [t.form for t in toks]
+    return toks, features(forms, signals(sentence, folded(sentence), 0, len(sentence)))
+
+
+class Opinion(NamedTuple):
+    """What the second opinion says of a sentence, and the tokens and features it read."""
+
+    probability: float
+    tokens: tuple[Token, ...]
+    features: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def opinion(sentence: str) -> Opinion:
+    """:func:`probability` of a sentence, kept: postmortems share sentences (template text,
+    timeline lines, a paragraph repeated), and each is read once a process."""
+    toks, feats = read(sentence)
+    return Opinion(probability(feats), tuple(toks), tuple(feats))
+
+
+def probability(feats: Iterable[str]) -> float:
     """How likely the sentence with these features is to read as blame (0 to 1).
 
     Each distinct feature counts once, and the sum is divided by the square root of their
@@ -169,7 +196,7 @@ def probability(feats: list[str]) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def kind(feats: list[str]) -> str:
+def kind(feats: Iterable[str]) -> str:
     """The kind of blame (one of :data:`hindsight.language.KINDS`) the sentence most likely holds."""
     m = model()
     scores = list(m.kind_bias)
@@ -180,7 +207,7 @@ def kind(feats: list[str]) -> str:
     return m.kinds[scores.index(max(scores))]
 
 
-def strongest(toks: list[Token], width: int = 5) -> tuple[int, int]:
+def strongest(toks: tuple[Token, ...], width: int = 5) -> tuple[int, int]:
     """Where the words that weigh most towards blame are: the run of ``width`` tokens whose
     words and word pairs weigh most, the words to quote in a warning."""
     weights = model().weights

@@ -28,15 +28,18 @@ from pathlib import Path
 
 from hindsight.folding import folded
 from hindsight.language import CONFIRM_AT, DISMISS_AT, learned
-from hindsight.language.clauses import link, signals
+from hindsight.language.clauses import link
 from hindsight.language.sentences import mask_quotes, sentences
 
 ROOT = Path(__file__).parents[3]
 DATA = ROOT / "tests" / "language" / "data"
 #: the project's own prose, read as unlabelled clean text: what a postmortem and a guide say
 #: besides blame, so that the model does not learn that "outage" or a name is blame because
-#: the labelled sentences, half of them blameful, have them
+#: the labelled sentences, half of them blameful, have them. Kept in BACKGROUND_FILE, one
+#: sentence a line, so that editing the docs does not change the weights;
+#: ``--background`` writes it again from these files.
 BACKGROUND = ("README.md", "docs/**/*.md", "incidents/*/postmortem.md", "templates/**/*.md")
+BACKGROUND_FILE = "background.txt"
 #: the regularisation of both models (inverse strength), chosen on 5-fold predictions
 C = 30.0
 #: a feature is kept when this many sentences have it
@@ -61,13 +64,16 @@ def read_rows(path: Path) -> list[tuple[str, str, str]]:
 
 def sentence_features(sentence: str) -> list[str]:
     """A labelled sentence's features, read as :func:`hindsight.language.weigh` reads a sentence."""
-    masked = mask_quotes(sentence)
-    lowered = folded(masked)
-    forms = [t.form for t in learned.tokens(masked)]
-    return learned.features(forms, signals(masked, lowered, 0, len(masked)))
+    return learned.read(mask_quotes(sentence))[1]
 
 
-def background(root: Path) -> list[str]:
+def background(data: Path) -> list[str]:
+    """The clean sentences of :data:`BACKGROUND_FILE`."""
+    path = data / BACKGROUND_FILE
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def read_background(root: Path) -> list[str]:
     """The sentences of the project's own prose (:data:`BACKGROUND`) the second opinion would read.
 
     Only sentences the rules find nothing in: the guides quote blameful wording to advise
@@ -155,7 +161,7 @@ def train(data: Path) -> dict[str, object]:
     files = sorted(data.glob("blame-tune*.tsv"))
     rows = [row for path in files for row in read_rows(path)]
     feats = [set(sentence_features(s)) for _, _, s in rows]
-    extra = [set(sentence_features(s)) for s in background(data.parents[2])]
+    extra = [set(sentence_features(s)) for s in background(data)]
     vocabulary = _vocabulary(feats + extra)
     bias, coef = _fit_blame(
         feats + extra, [label == "blame" for label, _, _ in rows] + [False] * len(extra), vocabulary
@@ -167,7 +173,10 @@ def train(data: Path) -> dict[str, object]:
     kinds = _fit(kind_feats, [k for _, k in kinds_rows], kind_vocabulary)
     return {
         "about": "hindsight.language.learned: written by python -m hindsight.language.train",
-        "data": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
+        "data": {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in [*files, data / BACKGROUND_FILE]
+        },
         "bias": round(bias, 4),
         "weights": weights,
         "kinds": {
@@ -206,7 +215,7 @@ def report(data: Path, apart: str | None = None) -> None:
         if apart
         else folds.split(np.zeros(len(rows)), labels)
     )
-    extra = [set(sentence_features(s)) for s in background(data.parents[2])]
+    extra = [set(sentence_features(s)) for s in background(data)]
     for train_at, test_at in splits:
         part = [feats[i] for i in train_at] + extra
         vocabulary = _vocabulary(part)
@@ -238,10 +247,20 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--report", action="store_true", help="print 5-fold figures too")
     parser.add_argument(
-        "--apart", metavar="PART", help="with --report: score the files named *PART* by a model trained without them"
+        "--apart",
+        metavar="PART",
+        help="with --report: score the files named *PART* by a model trained without them",
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name(learned.WEIGHTS))
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help=f"write {BACKGROUND_FILE} again from the project's prose first",
+    )
     args = parser.parse_args()
+    if args.background:
+        sentences_ = read_background(ROOT)
+        (args.data / BACKGROUND_FILE).write_text("\n".join(sentences_) + "\n", encoding="utf-8")
     if args.report:
         report(args.data, args.apart)
     write(train(args.data), args.out)
