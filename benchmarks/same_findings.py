@@ -9,7 +9,10 @@ find), runs ``hindsight check --format json --no-cache`` on it with the code of
 ``--baseline`` (taken out of git into a temporary folder, nothing checked out) and with the
 code of this work tree, and compares the two outputs finding by finding. ``--expected``
 compares with a JSON output kept earlier instead of running the baseline; ``--keep`` writes
-both outputs there. Exit status 0 when they are the same, 1 when not.
+both outputs there. ``--outside CATEGORY`` compares only the findings outside a category a
+change is meant to alter (``--outside blame``); ``--drop-setting KEY`` removes a setting the
+baseline does not know from the generated ``hindsight.yml``. Exit status 0 when they are the
+same, 1 when not.
 """
 
 from __future__ import annotations
@@ -136,10 +139,26 @@ def main() -> int:
     parser.add_argument("--defects", action="store_true")
     parser.add_argument("--expected", type=Path, help="a JSON output of the baseline kept earlier")
     parser.add_argument("--keep", type=Path, help="write before.json and after.json here")
+    parser.add_argument(
+        "--outside",
+        metavar="CATEGORY",
+        help="compare only the findings outside this category (a change meant to change it)",
+    )
+    parser.add_argument(
+        "--drop-setting",
+        metavar="KEY",
+        action="append",
+        default=[],
+        help="remove KEY's line from the generated hindsight.yml (a setting the baseline lacks)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp, "archive")
         generate(root, args.incidents)
+        config = root / "hindsight.yml"
+        for key in args.drop_setting:
+            lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+            config.write_text("".join(x for x in lines if x.strip().split(":")[0] != key))
         if args.defects:
             _defects(root)
         if args.expected:
@@ -151,13 +170,17 @@ def main() -> int:
         args.keep.mkdir(parents=True, exist_ok=True)
         (args.keep / "before.json").write_text(json.dumps(before, indent=1))
         (args.keep / "after.json").write_text(json.dumps(after, indent=1))
+    if args.outside:
+        for output in (before, after):
+            output["findings"] = [f for f in output["findings"] if f["category"] != args.outside]
+            output.pop("errors", None), output.pop("warnings", None)
     differences = _differences(before, after)
     rules: dict[str, int] = {}
     for finding in after["findings"]:
         rules[finding["rule"]] = rules.get(finding["rule"], 0) + 1
     print(
         f"{args.incidents} incidents{' with defects' if args.defects else ''}: "
-        f"{len(after['findings'])} findings, {after['errors']} errors, {after['warnings']} warnings; "
+        f"{len(after['findings'])} findings, {after.get('errors')} errors, {after.get('warnings')} warnings; "
         f"baseline {args.baseline} {took:.1f}s, this tree {now:.1f}s"
     )
     print("by rule: " + ", ".join(f"{code} {n}" for code, n in sorted(rules.items())))

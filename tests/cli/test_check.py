@@ -174,6 +174,8 @@ def test_rules_lists_and_documents(run) -> None:  # type: ignore[no-untyped-def]
     doc = run("rules", "milestone-missing").out
     assert doc.startswith("HS607 milestone-missing [timeline, error, from draft]")
     assert "## Why is this bad?" in doc and "## Use instead" in doc
+    blame = run("rules", "HS306").out
+    assert "## Sure and probable" in blame and "blame.warning_threshold" in blame
     result = run("rules", "HS6O7")
     assert result.code == 2 and "did you mean 'HS607'?" in result.err
 

@@ -4,9 +4,10 @@ The rules were tuned on blame-tune*.tsv only; blame-heldout.tsv is never edited 
 tuned on (data/README.md). Each sentence is read as it would be in a clean postmortem, with
 no people known to the archive, so that every name is found by its shape alone.
 
-The floors below are the figures reached, not the goal: the goal is recall >= 0.95 and a
-false-alarm rate <= 0.02 on the held-out third. Raise them as the reading improves; a
-change that lowers either figure fails here and says which sentences it lost.
+The floors below are the figures reached, not the goal: the goal is recall (error or
+warning) >= 0.95, fair sentences flagged as errors <= 0.01 and at all <= 0.10 on the
+held-out third and on each new writer's files before tuning. Raise them as the reading
+improves; a change that lowers a figure fails here and says which sentences it lost.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hindsight.language import find, prefilter
+from hindsight.language import find, prefilter, weigh
 from hindsight.language.clauses import link
 
 DATA = Path(__file__).parent / "data"
@@ -38,18 +39,25 @@ CLEAN_KINDS = {
     "quoted",
     "requirement",
 }
-#: (recall at least, false-alarm rate at most) reached on each part
+#: (recall at error or warning level at least, false alarms at error level at most, at any
+#: level at most) reached on each part by the rules weighed by the second opinion (weigh)
 FLOORS = {
-    "blame-tune.tsv": (0.93, 0.005),
-    "blame-tune-2a.tsv": (0.95, 0.005),
-    "blame-tune-2b.tsv": (0.86, 0.005),
-    "blame-tune-2c.tsv": (0.80, 0.005),
-    "blame-tune-2d.tsv": (0.86, 0.005),
-    "blame-tune-2e.tsv": (0.83, 0.01),
-    "blame-tune-2f.tsv": (0.89, 0.005),
-    "blame-tune-2g.tsv": (0.88, 0.005),
-    "blame-tune-2h.tsv": (0.87, 0.005),
-    "blame-heldout.tsv": (0.69, 0.04),
+    "blame-tune.tsv": (0.95, 0.005, 0.005),
+    "blame-tune-2a.tsv": (0.98, 0.005, 0.005),
+    "blame-tune-2b.tsv": (0.94, 0.005, 0.005),
+    "blame-tune-2c.tsv": (0.88, 0.005, 0.005),
+    "blame-tune-2d.tsv": (0.95, 0.005, 0.005),
+    "blame-tune-2e.tsv": (0.89, 0.005, 0.01),
+    "blame-tune-2f.tsv": (0.95, 0.005, 0.005),
+    "blame-tune-2g.tsv": (0.92, 0.005, 0.005),
+    "blame-tune-2h.tsv": (0.88, 0.005, 0.005),
+    "blame-tune-3a.tsv": (0.73, 0.005, 0.025),
+    "blame-tune-3b.tsv": (0.68, 0.005, 0.035),
+    "blame-tune-3c.tsv": (0.77, 0.005, 0.035),
+    "blame-tune-3d.tsv": (0.63, 0.005, 0.01),
+    "blame-tune-3e.tsv": (0.75, 0.005, 0.01),
+    "blame-tune-3f.tsv": (0.77, 0.005, 0.025),
+    "blame-heldout.tsv": (0.82, 0.016, 0.025),
 }
 TUNE = tuple(name for name in FLOORS if name != "blame-heldout.tsv")
 
@@ -62,7 +70,7 @@ def rows(name: str) -> list[tuple[str, str, str]]:
 
 def test_the_sets_are_large_balanced_and_disjoint() -> None:
     tune, held = [row for name in TUNE for row in rows(name)], rows("blame-heldout.tsv")
-    assert len(tune) + len(held) >= 600
+    assert len(tune) + len(held) >= 4000
     assert len({s for *_, s in tune}) == len(tune), "a sentence is twice in the tuned part"
     assert not {s for *_, s in tune} & {s for *_, s in held}, "a sentence is in both parts"
     for part in (tune, held):
@@ -76,13 +84,16 @@ def test_the_sets_are_large_balanced_and_disjoint() -> None:
 @pytest.mark.parametrize("name", FLOORS)
 def test_recall_and_false_alarms(name: str) -> None:
     data = rows(name)
-    missed = [s for label, _, s in data if label == "blame" and not find(s)]
-    flagged = [s for label, _, s in data if label == "clean" and find(s)]
+    levels = {s: {h.sure for h in weigh(s)} for *_, s in data}
+    missed = [s for label, _, s in data if label == "blame" and not levels[s]]
+    errors = [s for label, _, s in data if label == "clean" and True in levels[s]]
+    flagged = [s for label, _, s in data if label == "clean" and levels[s]]
     recall = 1 - len(missed) / sum(label == "blame" for label, _, _ in data)
-    false_rate = len(flagged) / sum(label == "clean" for label, _, _ in data)
-    least, most = FLOORS[name]
+    clean = sum(label == "clean" for label, _, _ in data)
+    least, most_errors, most = FLOORS[name]
     assert recall >= least, f"recall {recall:.3f} < {least}; missed: {missed}"
-    assert false_rate <= most, f"false alarms {false_rate:.3f} > {most}: {flagged}"
+    assert len(errors) / clean <= most_errors, f"errors {len(errors) / clean:.3f}: {errors}"
+    assert len(flagged) / clean <= most, f"flagged {len(flagged) / clean:.3f}: {flagged}"
 
 
 @pytest.mark.parametrize(

@@ -68,13 +68,38 @@ def test_a_finding_on_a_wrapped_line_points_at_the_phrase(check: Check, tmp_path
     lines = (tmp_path / finding.path).read_text(encoding="utf-8").split("\n")
     assert lines[finding.line - 1][finding.column - 1 :].startswith("the on-call engineer ignored")
     assert finding.code == "HS301" and finding.column == 3
-    assert 'blameful wording "the on-call engineer ignored"' in finding.message
+    assert '"the on-call engineer ignored"' in finding.message
 
 
 def test_ignore_comment_silences_one_line(check: Check) -> None:
     body = BODY + "\nLee forgot to renew it. <!-- hindsight: ignore HS301 -->\nSam forgot too.\n"
     found = check(body=body)
     assert codes(found) == ["HS301"] and "Sam forgot" in found[0].message
+
+
+#: a sentence no rule ties to a person, that the second opinion reads as blame
+PROBABLE = "Who approves a schema change at midnight without reading it?"
+
+
+def test_probable_blame_is_a_warning_that_never_blocks(check: Check) -> None:
+    """What only the second opinion reads as blame is a warning at in-review: quoted, named, with a rewrite."""
+    found = check(body=BODY + f"\n{PROBABLE}\n")
+    assert [(f.code, f.level.value) for f in found] == [("HS303", "warning")]
+    assert found[0].message.startswith('this may read as blame: "Who approves a schema change')
+    assert "(hindsight about a person?)" in found[0].message
+    assert "describe what the person knew and saw at the time" in found[0].message
+    sure = check(body=BODY + "\nLee forgot to renew the certificate.\n")
+    assert [(f.code, f.level.value) for f in sure] == [("HS301", "error")]
+    assert sure[0].message.startswith('blameful wording "Lee forgot to"')
+
+
+def test_the_warning_threshold_and_the_ignore_comment_govern_warnings(check: Check) -> None:
+    body = BODY + f"\n{PROBABLE}\n"
+    assert check(body=body, config="blame:\n  warning_threshold: 1\n") == []
+    assert check(body=body.replace("?\n", "? <!-- hindsight: ignore HS303 -->\n")) == []
+    # a rule's sure finding does not depend on the threshold
+    sure = BODY + "\nLee forgot to renew the certificate.\n"
+    assert codes(check(body=sure, config="blame:\n  warning_threshold: 1\n")) == ["HS301"]
 
 
 def test_hindsight_yml_relevels_and_switches_off(check: Check) -> None:

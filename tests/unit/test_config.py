@@ -81,3 +81,16 @@ def test_chat_settings_are_read_without_colons_or_case(tmp_path: Path) -> None:
     assert parse_settings("", tmp_path).chat_pins == ("pushpin", "round_pushpin")
     with pytest.raises(ConfigError, match=r"hindsight.yml:2: 'chat.pins' must be a list of texts"):
         parse_settings("chat:\n  pins: pushpin\n", tmp_path)
+
+
+def test_the_blame_warning_threshold_is_a_number_from_a_half_to_one(tmp_path: Path) -> None:
+    """blame.warning_threshold is read as a float; anything else names the line and the range."""
+    assert parse_settings("", tmp_path).blame_warning_threshold == 0.95
+    assert parse_settings("blame:\n  warning_threshold: 1\n", tmp_path).blame_warning_threshold == 1
+    for bad in ("0.2", "high", "true", "1.5"):
+        with pytest.raises(ConfigError) as info:
+            parse_settings(f"blame:\n  phrases: []\n  warning_threshold: {bad}\n", tmp_path)
+        assert (
+            "hindsight.yml:3: 'blame.warning_threshold' must be a number from 0.5 to 1"
+            in info.value.format_message()
+        )

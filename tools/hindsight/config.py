@@ -51,6 +51,7 @@ class Settings(NamedTuple):
     people: Mapping[str, str] = MappingProxyType({})
     blame_phrases: tuple[str, ...] = ()
     blame_allow: tuple[str, ...] = ()
+    blame_warning_threshold: float = 0.95
     rules: Mapping[str, str] = MappingProxyType({})
     publish: tuple[str, ...] = ("investigating", "draft", "in-review", "approved")
     tracker_url: str | None = None
@@ -129,6 +130,15 @@ def _positive_int(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value, None
     return None, "must be a whole number above 0"
+
+
+def _threshold(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0.5 <= value <= 1:
+        return float(value), None
+    return None, (
+        "must be a number from 0.5 to 1: how likely a sentence must read as blame to be a "
+        "warning (1 turns these warnings off)"
+    )
 
 
 def _choice(*choices: str) -> Check:
@@ -229,7 +239,11 @@ SCHEMA: Mapping[str, Any] = {
     "severities": ("severities", _severities),
     "sections": ("sections", _sections),
     "people": ("people", _str_map),
-    "blame": {"phrases": ("blame_phrases", _str_list), "allow": ("blame_allow", _str_list)},
+    "blame": {
+        "phrases": ("blame_phrases", _str_list),
+        "allow": ("blame_allow", _str_list),
+        "warning_threshold": ("blame_warning_threshold", _threshold),
+    },
     "rules": ("rules", _rule_levels),
     "site": {
         "publish": ("publish", _statuses),

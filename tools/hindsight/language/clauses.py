@@ -573,6 +573,28 @@ def link(text: str, sentence: tuple[int, int], lowered: str | None = None) -> li
     return found
 
 
+def signals(text: str, lowered: str, begin: int, end: int) -> list[str]:
+    """What the analysis knows of ``text[begin:end]``, as features of the second opinion (:mod:`.learned`).
+
+    Whether the sentence names a person, negates, tells a repair or a plan, gives a reason that
+    makes an act sensible, or is about blame itself. Which rule fired is left out: the rules
+    were tuned on the same sentences, so the model would learn to trust them more than unseen
+    writing does (0.88 recall on the tuned part, 0.70 on the held-out third), and it is asked
+    exactly where the rules are unsure.
+    """
+    out = []
+    for name, pattern, where in (
+        ("person", PERSON_HINT, text),
+        ("negation", _NEGATED, text),
+        ("meta", _META_LOWERED, lowered),
+        ("repair", _REPAIR, text),
+        ("reason", _JUSTIFIED, text),
+    ):
+        if pattern.search(where, begin, end):
+            out.append(name)
+    return out
+
+
 #: where each expression can begin, read once from the pattern and shipped (see STARTS)
 STARTS = "starts.json"
 
@@ -800,7 +822,7 @@ def _judge(
             return person.start(), end, "agent"
         by = _BY.match(text, end)
         if by:
-            return start, by.end(), "agent" if _by_person(text, by) else None  # type: ignore[return-value]
+            return (start, by.end(), "agent") if _by_person(text, by) else None
         if group == "strong" and not passive:
             owner = _ACT_OF.search(text, max(c_begin, start - 120), start)
             if owner and _person_ok(owner, "agent"):
@@ -851,14 +873,16 @@ def _fault(
     if maker and _person_ok(maker, "fault"):
         return start, maker.end(), "fault"  # "a mistake Marlene made while replaying the queue"
     belongs = _BELONGS.match(text, end)
-    if belongs and _person_ok(
-        _PERSON_HERE.match(
-            text, belongs.start() + len(belongs.group()) - len(belongs.group().lstrip())
-        ),
-        "fault",
-    ):
-        return start, belongs.end(), "fault"
+    if belongs:
+        # the owner follows the last copula: "the fault is Ottoline's alone"
+        *_, copula = _COPULA.finditer(belongs.group())
+        owner = _PERSON_HERE.match(text, belongs.start() + copula.end())
+        if owner and _person_ok(owner, "fault"):
+            return start, belongs.end(), "fault"
     return None
+
+
+_COPULA = re.compile(r"\b(?:was|is|were|are)\s+(?:all\s+|entirely\s+)?")
 
 
 def _rest(

@@ -1061,6 +1061,7 @@ def common_words() -> frozenset[str]:
     return _word_list("common_words.txt")
 
 
+@functools.lru_cache(maxsize=8192)
 def name_strength(word: str) -> int:
     """2: surely a person ('Amara', 'Jo Bakker'); 1: maybe ('Brannigan'); 0: not a person ('Postgres', 'Add')."""
     titled = re.match(

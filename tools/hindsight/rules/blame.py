@@ -4,8 +4,10 @@ The reading is :mod:`hindsight.language`'s: it splits sentences and clauses, fin
 (names, @handles, roles with their qualifiers, teams, indefinite people) and fault
 expressions (a lexicon of lemmas with all their forms), and links the two when the person
 is the subject, possessor or by-agent of the fault, or the target of an accountability
-frame. This module turns what it finds into findings, one rule per kind. Quotes, code,
-block quotes and pasted chat logs are other people's words and are not read.
+frame. A learned second opinion weighs each such finding, sure (an error) or probable (a
+warning), and reads the sentences the rules pass (:func:`hindsight.language.weigh`). This
+module turns what it finds into findings, one rule per kind. Quotes, code, block quotes
+and pasted chat logs are other people's words and are not read.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hindsight.config import Settings
-from hindsight.language import Hit, find
-from hindsight.model import Category, Finding, Incident, Status
+from hindsight.language import Hit, find, weigh
+from hindsight.model import Category, Finding, Incident, Level, Status
 from hindsight.rules._base import CheckContext, Rule, body_prose, per_incident, rule
 
 __all__ = ["ADVICE", "CODES", "RULES", "Hit", "find", "people_names", "scan"]
@@ -107,11 +109,13 @@ def people_names(settings: Settings, incident: Incident | None) -> tuple[str, ..
 
 
 def message(text: str, hit: Hit) -> str:
-    """What a finding says: the kind, the words quoted, and a rewrite."""
+    """What a finding says: sure or probable, the kind, the words quoted, and a rewrite."""
     phrase = " ".join(text[hit.start : hit.end].split())
     if len(phrase) > 60:
         phrase = phrase[:57] + "…"
     what, rewrite = ADVICE[hit.kind]
+    if not hit.sure:
+        return f'this may read as blame: "{phrase}" ({what}?): {rewrite}'
     return f'blameful wording "{phrase}" ({what}): {rewrite}'
 
 
@@ -126,7 +130,13 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     settings = ctx.settings
 
     def report(path: str, text: str, place: object) -> Iterator[Finding]:
-        for hit in find(text, names, settings.blame_phrases, settings.blame_allow):
+        for hit in weigh(
+            text,
+            names,
+            settings.blame_phrases,
+            settings.blame_allow,
+            settings.blame_warning_threshold,
+        ):
             line, column = place(hit.start)  # type: ignore[operator]
             code = CODES[hit.kind]
             yield Finding(
@@ -135,7 +145,7 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
                 column,
                 code,
                 Category.BLAME,
-                _RULES[code].level,
+                _RULES[code].level if hit.sure else Level.WARNING,
                 message(text, hit),
                 incident.id,
             )
@@ -445,14 +455,34 @@ def accountability_frame(incident: Incident, ctx: CheckContext) -> Iterator[Find
     return (f for f in scan(incident, ctx) if f.code == "HS308")
 
 
-RULES: tuple[Rule, ...] = (
-    blame_person,
-    human_error,
-    hindsight_bias,
-    judgemental_word,
-    blame_phrase,
-    person_as_cause,
-    fault_of_person,
-    accountability_frame,
+#: what every blame rule but HS305 adds to its documentation: the two levels and the setting
+LEVELS = """
+
+## Sure and probable
+A finding is an error (from in-review) only where the reading is sure: a person is the
+subject, possessor or agent of the fault, nothing around it excuses it (a reason, a
+request, a repair, an exoneration), and a learned second opinion, trained on labelled
+postmortem sentences, agrees. Where it is probable but not sure, it is a warning that
+never blocks review: "this may read as blame: …", with the kind followed by a question
+mark. A rule's finding the second opinion doubts is such a warning, and so is a sentence
+no rule ties to a person that the second opinion reads as blame (a rhetorical question at
+someone, an idiom, sarcasm). Read the sentence as the person named would, and rewrite it
+as suggested, or keep it and silence the line with `<!-- hindsight: ignore HS3xx -->`.
+
+How likely a sentence must read as blame to be such a warning is `blame.warning_threshold`
+in `hindsight.yml`: from 0.5 (more warnings) to 1 (none of these), 0.95 by default."""
+
+RULES: tuple[Rule, ...] = tuple(
+    r if r.code == "HS305" else r._replace(doc=r.doc + LEVELS)
+    for r in (
+        blame_person,
+        human_error,
+        hindsight_bias,
+        judgemental_word,
+        blame_phrase,
+        person_as_cause,
+        fault_of_person,
+        accountability_frame,
+    )
 )
 _RULES = {r.code: r for r in RULES}
