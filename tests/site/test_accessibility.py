@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.browser import chromium, missing, serve
 
@@ -127,3 +126,190 @@ def test_every_page_type_meets_wcag_21_aa_in_both_schemes_at_both_widths(base: s
             found += _violations(results, f"search box's results, {scheme}")
     assert checked == len(PAGES) * len(SCHEMES) * len(WIDTHS)
     assert not found, f"{len(found)} WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+#: what the focused element shows, and the colour behind its ring (its ancestors' backgrounds,
+#: blended): the ring must be there and stand out 3:1 (WCAG 1.4.11 and 2.4.7)
+FOCUS = """() => {
+  let el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const next = el.nextElementSibling;
+  if ((box.width < 2 || box.height < 2 || getComputedStyle(el).opacity === "0")
+      && next && next.tagName === "LABEL") {
+    el = next;  // a hidden box shows its focus on the label after it (the theme's toggle)
+  }
+  const rgba = c => {
+    const m = c.match(/rgba?\\(([^)]*)\\)/);
+    if (!m) { return [0, 0, 0, 0]; }
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const layers = [];
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) { layers.push(c); if (c[3] >= 1) { break; } }
+  }
+  let behind = [255, 255, 255];
+  for (const c of layers.reverse()) { behind = behind.map((v, i) => c[3] * c[i] + (1 - c[3]) * v); }
+  const style = getComputedStyle(el);
+  const own = rgba(style.backgroundColor);
+  if (parseFloat(style.outlineOffset) < 0 && own[3] > 0) {  // the ring is drawn inside
+    behind = behind.map((v, i) => own[3] * own[i] + (1 - own[3]) * v);
+  }
+  return {
+    what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : "") +
+      (el.getAttribute("aria-label") ? "[" + el.getAttribute("aria-label") + "]" : "") +
+      (el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : ""),
+    style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    colour: rgba(style.outlineColor), behind: behind,
+  };
+}"""
+
+
+def _luminance(rgb: list[float]) -> float:
+    channels = [c / 255 for c in rgb[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: list[float], other: list[float]) -> float:
+    """WCAG's contrast ratio of two sRGB colours (0-255)."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _tab(page: Any) -> dict[str, Any]:
+    """Press Tab; what has the focus now, and whether its ring can be seen (None if it can)."""
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    colour, behind = focus["colour"], focus["behind"]
+    blended = [colour[3] * c + (1 - colour[3]) * b for c, b in zip(colour, behind)]
+    ratio = contrast(blended, behind)
+    seen = focus["style"] != "none" and focus["width"] >= 2 and ratio >= 3
+    focus["problem"] = (
+        None
+        if seen
+        else f"{focus['what']}: outline {focus['style']} {focus['width']}px, "
+        f"{ratio:.2f}:1 against what is around it"
+    )
+    return focus
+
+
+def _tab_to(page: Any, selector: str, limit: int = 80) -> list[str]:
+    """Tab until ``selector`` has the focus; the stops whose focus could not be seen."""
+    unseen = []
+    for _ in range(limit):
+        focus = _tab(page)
+        if focus["problem"]:
+            unseen.append(focus["problem"])
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return unseen
+    raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+@pytest.mark.parametrize("preference", ["light", "dark"])
+def test_the_keyboard_reaches_every_filter_and_search_with_a_visible_focus(
+    base: str, preference: str
+) -> None:
+    """From the top of the index, Tab goes through the header (search box included) to each
+    filter; every stop on the way shows a ring of 2 px that stands out 3:1. The header's box
+    takes words, Tab goes into its results, Escape comes back and Tab away closes them."""
+    with chromium(preference) as context:
+        page = context.new_page()
+        page.goto(base + "incidents/")
+        page.locator(".hs-filters select").first.wait_for()
+        unseen = _tab_to(page, "#hs-search input")
+        page.keyboard.type("checkout")
+        page.locator("#hs-search-results .hs-result").first.wait_for(timeout=15_000)
+        unseen += _tab_to(page, "#hs-search-results .hs-result")
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.matches('#hs-search input')")
+        assert page.locator("#hs-search-results").is_hidden()
+        page.keyboard.type("s")  # the list again, which Tab away closes
+        page.wait_for_function(
+            "document.getElementById('hs-search-results').dataset.term === 'checkouts'",
+            timeout=15_000,
+        )
+        assert page.locator("#hs-search-results").is_visible()
+        names = page.evaluate(
+            "[...document.querySelectorAll('.hs-filters select')].map(s => s.name)"
+        )
+        assert names == ["severity", "status", "year", "service", "tag"]
+        for name in names:
+            unseen += _tab_to(page, f".hs-filters select[name={name}]")
+            assert page.locator("#hs-search-results").is_hidden()
+        page.keyboard.press("ArrowDown")  # a select changes with the arrow keys
+        assert page.locator(".hs-filters output").inner_text().endswith(" of 6")
+        assert page.locator(".hs-filters output").inner_text() != "6 of 6"
+        page.keyboard.press("ArrowUp")  # back to any tag
+        assert page.locator(".hs-filters output").inner_text() == "6 of 6"
+        unseen += _tab_to(page, ".hs-filters input[type=search]")
+        page.keyboard.type("checkout")
+        assert page.locator("#hs-incidents tbody tr:visible").count() >= 1
+        # the page of all results: its box, its filters and its results
+        page.goto(base + "search/?q=checkout")
+        page.locator("#hs-search-page .hs-result").first.wait_for(timeout=15_000)
+        unseen += _tab_to(page, "#hs-search-page input")
+        unseen += _tab_to(page, "#hs-search-page select")
+        unseen += _tab_to(page, "#hs-search-page .hs-result")
+        assert unseen == []
+
+
+def test_the_timeline_and_action_items_scroll_with_the_keyboard_on_a_phone(base: str) -> None:
+    """At 390 px the wide tables scroll in boxes of their own: Tab reaches each, named, with
+    a visible focus, and the arrow keys scroll it."""
+    with chromium() as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(base + PAGES["an incident"])
+        scrolled: list[str] = []
+        for name in ("Timeline", "Action items"):  # in the page's order
+            selector = f'[role=region][aria-label="{name}"]'
+            assert _tab_to(page, selector, limit=200) == []
+            box = page.locator(selector)
+            if box.evaluate("b => b.scrollWidth > b.clientWidth"):
+                scrolled.append(name)
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(
+                    "s => document.querySelector(s).scrollLeft > 0", arg=selector
+                )
+        assert "Action items" in scrolled  # wider than a phone
+
+
+def test_each_chart_has_a_name_and_its_numbers_in_a_table(base: str) -> None:
+    """The figures are images to a screen reader, named by what they show and over when;
+    "The numbers" opens with the keyboard on a table with the same title."""
+    with chromium() as context:
+        page = context.new_page()
+        page.goto(base + "figures/")
+        charts = page.locator("svg.hs-chart")
+        assert charts.count() == 3
+        for n in range(3):
+            name = charts.nth(n).get_attribute("aria-label") or ""
+            named = re.fullmatch(
+                r"(.+), \S+( Q\d)? to \S+( Q\d)?; the numbers follow in a table", name
+            )
+            assert named, name
+            title = named[1]
+            assert page.get_by_role("img", name=name, exact=True).count() == 1
+            table = page.get_by_role("table", name=title, exact=True, include_hidden=True)
+            assert table.count() == 1 and not table.is_visible()
+            summary = page.locator("details.hs-chart-data summary").nth(n)
+            summary.focus()
+            page.keyboard.press("Enter")
+            assert table.is_visible()
+            assert table.locator("th").first.inner_text() in ("Month", "Quarter")
+            assert table.locator("tbody tr").count() >= 4
+
+
+def test_motion_follows_the_readers_wish_for_less(base: str) -> None:
+    """With the system's "reduce motion", the theme's transitions (a link's colour, the
+    header's tabs) end at once; without it they keep their duration."""
+    with chromium() as context:
+        page = context.new_page()
+        page.goto(base)
+        duration = "getComputedStyle(document.querySelector('.md-typeset a')).transitionDuration"
+        assert page.evaluate(duration) not in ("0s", "1e-05s")
+        page.emulate_media(reduced_motion="reduce")
+        assert page.evaluate(duration) == "1e-05s"

@@ -182,7 +182,9 @@ def scroll_region(label: str, cls: str = "hs-scroll") -> str:
     return f'<div class="{cls}" tabindex="0" role="region" aria-label="{esc(label)}">'
 
 
-_TASK_BOX = re.compile(r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input)\b')
+_TASK_BOX = re.compile(
+    r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input)\b'
+)
 
 
 def label_task_boxes(html: str) -> str:
@@ -225,12 +227,18 @@ def severity_badge(incident: Incident, settings: Settings) -> str:
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[str], cls: str = "hs-table", attributes: str = ""
+    headers: Sequence[str],
+    rows: Iterable[str],
+    cls: str = "hs-table",
+    attributes: str = "",
+    caption: str = "",
 ) -> str:
-    """A table with a header row (``headers`` are HTML) and body ``rows`` (each a ``<tr>``)."""
+    """A table with a header row (``headers`` are HTML), body ``rows`` (each a ``<tr>``) and
+    an optional ``caption`` (HTML)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    title = f"<caption>{caption}</caption>" if caption else ""
     return (
-        f'<table class="{cls}"{attributes}><thead><tr>{head}</tr></thead>'
+        f'<table class="{cls}"{attributes}>{title}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 

@@ -222,7 +222,7 @@
       if (event.relatedTarget && !form.contains(event.relatedTarget)) { list.hidden = true; }
     });
     list.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { list.hidden = true; input.focus(); }
+      if (event.key === "Escape") { input.focus(); list.hidden = true; }
     });
   }
 
