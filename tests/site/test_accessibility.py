@@ -33,7 +33,8 @@ PAGES = {
     "figures": "figures/",
     "search results": "search/?q=checkout",
     "rules": "rules/",
-    "a guide page": "guide/responding/",
+    # a table that scrolls sideways on a phone, in a box of the theme
+    "a guide page": "guide/writing/",
     # action items, a timeline, approvals and an edit link
     "an incident": "incidents/2026-11-03-checkout-errors-after-pool-change/",
     # a task list in the postmortem, no approval yet
