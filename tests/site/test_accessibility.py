@@ -76,7 +76,17 @@ def base(site: Path) -> Iterator[str]:
 
 
 def _settle(page: Any, scheme: str) -> None:
-    page.wait_for_function(SETTLED, arg=scheme, timeout=15_000)
+    """Wait until the page is ready to be judged; say which page was not, and how."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(SETTLED, arg=scheme, timeout=15_000)
+    except Timeout:
+        found = page.evaluate("document.body.dataset.mdColorScheme")
+        raise AssertionError(
+            f"{page.url} did not settle in 15 s: scheme {found!r} (wanted {scheme!r}), "
+            "or a transition still running, or no search results yet"
+        ) from None
 
 
 def _violations(results: dict[str, Any], where: str) -> list[str]:
