@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from hindsight.requirement import installed
 from tests.conftest import git, write
@@ -187,3 +188,14 @@ def test_packaged_guide_matches_this_repository() -> None:
     assert pages == sorted(p.name for p in (repo / "docs" / "guide").glob("*.md"))
     for name in pages:
         assert (repo / "docs" / "guide" / name).read_text() == (packaged / name).read_text(), name
+
+
+def test_packaged_theme_matches_this_repository() -> None:
+    """The theme init gives an archive is this repository's: the palette Hindsight's stylesheet
+    makes meet WCAG 2.1 AA (tests/site/test_accessibility.py checks this repository's)."""
+    repo = Path(__file__).parents[2]
+    packaged = repo / "tools" / "hindsight" / "defaults" / "archive" / "mkdocs.yml"
+    theme = yaml.safe_load(packaged.read_text())["theme"]
+    assert theme == yaml.safe_load((repo / "mkdocs.yml").read_text())["theme"]
+    schemes = [(p["scheme"], p["primary"], p["accent"]) for p in theme["palette"]]
+    assert schemes == [("default", "custom", "custom"), ("slate", "custom", "custom")]

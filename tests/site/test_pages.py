@@ -251,7 +251,10 @@ def test_every_page_but_the_incidents_own_reads_nothing_of_its_text(tmp_path: Pa
 def test_timeline_marks_milestones_and_time_since_start(tmp_path: Path) -> None:
     make_incident(tmp_path, "2026-11-21-a")
     html = pages.timeline_table(load(tmp_path, "2026-11-21-a"))
-    assert html.startswith('<div class="hs-timeline">')
+    # a box of its own that the keyboard reaches, to scroll a timeline wider than the screen
+    assert html.startswith(
+        '<div class="hs-timeline" tabindex="0" role="region" aria-label="Timeline">'
+    )
     assert 'hs-milestone--detected">detected</span> Pager fired' in html
     assert "<td>+5 min</td>" in html and "2026-11-21 13:58" in html
     assert html.count('class="hs-row-milestone"') == 4  # comms is a tag, not a milestone
@@ -391,12 +394,27 @@ def test_the_action_items_table_is_marked_and_no_other() -> None:
     )
     marked = mark_action_table(html)
     assert marked.count("hs-postmortem-actions") == 1
-    assert (
-        '<div class="hs-scroll"><table class="hs-table hs-postmortem-actions">\n<tr><td>b' in marked
-    )
+    region = '<div class="hs-scroll" tabindex="0" role="region" aria-label="Action items">'
+    assert f'{region}<table class="hs-table hs-postmortem-actions">\n<tr><td>b' in marked
     assert marked.endswith('<h2 id="lessons">Lessons</h2><table><tr><td>c</td></tr></table>')
     no_table = (
         '<h2 id="action-items">Action items</h2><ul><li>x</li></ul><h2 id="l">L</h2><table></table>'
     )
     assert mark_action_table(no_table) == no_table
     assert mark_action_table("<p>nothing</p>") == "<p>nothing</p>"
+
+
+def test_a_task_lists_boxes_are_named_for_screen_readers() -> None:
+    """A box alone in its label has no name to read out; "Done" says what ticking it meant."""
+    import markdown
+
+    for custom in (True, False):
+        html = markdown.markdown(
+            '- [x] Rolled back\n- [ ] Alert on pool size\n\n<input type="checkbox">',
+            extensions=["pymdownx.tasklist"],
+            extension_configs={"pymdownx.tasklist": {"custom_checkbox": custom}},
+        )
+        labelled = pages.label_task_boxes(html)
+        assert labelled.count('<input aria-label="Done" type="checkbox" disabled') == 2, labelled
+        assert labelled.count("aria-label") == 2  # other inputs are left alone
+    assert pages.label_task_boxes("<p>no list</p>") == "<p>no list</p>"

@@ -82,7 +82,10 @@ def _legend(series: Sequence[Series]) -> str:
     return f'<p class="hs-legend">{items}</p>'
 
 
-def _table(labels: Sequence[str], series: Sequence[Series], fmt: str = "{:g}") -> str:
+def _table(
+    title: str, period: str, labels: Sequence[str], series: Sequence[Series], fmt: str = "{:g}"
+) -> str:
+    """The chart's numbers: a table under its title, for screen readers and for copying."""
     from hindsight.site.pages import table
 
     rows = [
@@ -95,20 +98,26 @@ def _table(labels: Sequence[str], series: Sequence[Series], fmt: str = "{:g}") -
     ]
     return (
         '<details class="hs-chart-data"><summary>The numbers</summary>'
-        f"{table(['', *(escape(s.name) for s in series)], rows)}</details>"
+        f"{table([period, *(escape(s.name) for s in series)], rows, caption=escape(title))}"
+        "</details>"
     )
 
 
-def _svg(title: str, body: Iterable[str]) -> str:
+def _svg(title: str, labels: Sequence[str], body: Iterable[str]) -> str:
+    """The chart as one image for assistive technology: its name says what it shows, over
+    which periods, and where the numbers are (the shapes' own titles are for the mouse)."""
+    name = (
+        f"{title}, {labels[0]} to {labels[-1]}; the numbers follow in a table" if labels else title
+    )
     return (
         f'<svg class="hs-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(name)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 
 
 def stacked_bars(
-    title: str, labels: Sequence[str], series: Sequence[Series], unit: str = ""
+    title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "", period: str = ""
 ) -> str:
     """Bars per label, one stacked segment per series."""
     totals = [sum(s.values[n] or 0 for s in series) for n in range(len(labels))]
@@ -130,10 +139,12 @@ def stacked_bars(
                 f'<rect class="{s.css(k)}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
                 f'height="{h:.1f}"><title>{escape(label)}: {value:g} {escape(s.name)}</title></rect>'
             )
-    return _svg(title, body) + _legend(series) + _table(labels, series)
+    return _svg(title, labels, body) + _legend(series) + _table(title, period, labels, series)
 
 
-def lines(title: str, labels: Sequence[str], series: Sequence[Series], unit: str) -> str:
+def lines(
+    title: str, labels: Sequence[str], series: Sequence[Series], unit: str, period: str = ""
+) -> str:
     """One line with points per series; gaps where a value is missing."""
     values = [v for s in series for v in s.values if v is not None]
     top, step = _nice_max(max(values, default=0))
@@ -159,7 +170,7 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series], unit: str
             )
         if len(points) > 1:
             body.append(f'<polyline class="hs-line {s.css(k)}" points="{" ".join(points)}"/>')
-    return _svg(title, body) + _legend(series) + _table(labels, series, "{:g}")
+    return _svg(title, labels, body) + _legend(series) + _table(title, period, labels, series)
 
 
 # --- The figures of an archive ------------------------------------------------------------------
@@ -208,7 +219,7 @@ def per_month_by_severity(
     counts = Counter((i.id[:7], i.severity if i.severity in known else "other") for i in incidents)
     names = known + (["other"] if any(k[1] == "other" for k in counts) else [])
     series = [Series(name, [counts.get((m, name), 0) for m in labels]) for name in names]
-    return stacked_bars("Incidents per month by severity", labels, series, "incidents")
+    return stacked_bars("Incidents per month by severity", labels, series, "incidents", "Month")
 
 
 def _minutes(delta: timedelta | None) -> float | None:
@@ -237,7 +248,8 @@ def response_times(incidents: Sequence[Incident], today: date) -> str:
             ("to resolve", "duration", "hs-ok"),
         )
     ]
-    return lines("Median time to detect, mitigate and resolve per quarter", labels, series, "hours")
+    title = "Median time to detect, mitigate and resolve per quarter"
+    return lines(title, labels, series, "hours", "Quarter")
 
 
 def action_item_closure(incidents: Sequence[Incident], today: date) -> str:
@@ -265,4 +277,5 @@ def action_item_closure(incidents: Sequence[Incident], today: date) -> str:
                 values["open"][n] += 1
     colours = {"done": "hs-ok", "won't do": "hs-muted-fill", "open": "hs-info", "overdue": "hs-bad"}
     series = [Series(name, values[name], colours[name]) for name in names]
-    return stacked_bars("Action items by quarter of their incident", labels, series, "items")
+    title = "Action items by quarter of their incident"
+    return stacked_bars(title, labels, series, "items", "Quarter")

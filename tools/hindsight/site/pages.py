@@ -177,9 +177,29 @@ def mark_action_table(html: str) -> str:
         return html
     table = html[at + len("<table") : close]
     return (
-        f'{html[:at]}<div class="hs-scroll"><table class="hs-table hs-postmortem-actions"{table}'
+        f"{html[:at]}{scroll_region('Action items')}"
+        f'<table class="hs-table hs-postmortem-actions"{table}'
         f"</table></div>{html[close + len('</table>') :]}"
     )
+
+
+def scroll_region(label: str, cls: str = "hs-scroll") -> str:
+    """The opening of a box a wide table scrolls sideways in, on a narrow screen: the
+    keyboard reaches it (Tab, then the arrow keys scroll) and a screen reader names it."""
+    return f'<div class="{cls}" tabindex="0" role="region" aria-label="{esc(label)}">'
+
+
+_TASK_BOX = re.compile(
+    r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input)\b'
+)
+
+
+def label_task_boxes(html: str) -> str:
+    """Name the checkboxes of task lists (pymdownx.tasklist): "Done", checked or not. Alone
+    in its label, a box would have no name for a screen reader to say (WCAG 4.1.2)."""
+    if "task-list-item" not in html:
+        return html
+    return _TASK_BOX.sub(r'\1 aria-label="Done"', html)
 
 
 def incident_path(incident_id: str) -> str:
@@ -214,12 +234,18 @@ def severity_badge(incident: Incident, settings: Settings) -> str:
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[str], cls: str = "hs-table", attributes: str = ""
+    headers: Sequence[str],
+    rows: Iterable[str],
+    cls: str = "hs-table",
+    attributes: str = "",
+    caption: str = "",
 ) -> str:
-    """A table with a header row (``headers`` are HTML) and body ``rows`` (each a ``<tr>``)."""
+    """A table with a header row (``headers`` are HTML), body ``rows`` (each a ``<tr>``) and
+    an optional ``caption`` (HTML)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    title = f"<caption>{caption}</caption>" if caption else ""
     return (
-        f'<table class="{cls}"{attributes}><thead><tr>{head}</tr></thead>'
+        f'<table class="{cls}"{attributes}>{title}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -858,7 +884,8 @@ def timeline_table(incident: Incident) -> str:
             f"{moment(event.time)[:-4]}</time></td><td>{since}</td>"
             f'<td class="hs-main">{mark}{event_html(event.text)}</td></tr>'
         )
-    return f'<div class="hs-timeline">{table(("Time (UTC)", "Since start", "Event"), rows)}</div>'
+    head = ("Time (UTC)", "Since start", "Event")
+    return f"{scroll_region('Timeline', 'hs-timeline')}{table(head, rows)}</div>"
 
 
 def related(incident: Incident, data: SiteData, href: Href) -> str:

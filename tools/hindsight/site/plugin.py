@@ -615,6 +615,7 @@ class HindsightPlugin(BasePlugin[HindsightConfig]):
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Sanitise incident pages and fill in cards, timelines, listings and home-page lists."""
+        html = pages.label_task_boxes(html)
         data = self.data
         if data is None:
             return html

@@ -111,7 +111,7 @@ _ATTRIBUTES = {
     "ol": {"start"},
     "time": {"datetime"},
     "details": {"open"},
-    "input": {"checked", "disabled"},
+    "input": {"checked", "disabled", "aria-label"},
 }
 #: task lists (pymdownx.tasklist) render disabled checkboxes; no other input survives
 _VALUES = {"input": {"type": {"checkbox"}}}

@@ -61,8 +61,29 @@
     apply();
   }
 
+  /* A box that scrolls a wide table sideways (the theme's, around a postmortem's own tables)
+     is reached by the keyboard while it does scroll: Tab to it, then the arrow keys. The
+     action items and the timeline have theirs from the build. */
+  function reachableScrolls() {
+    document.querySelectorAll(".md-typeset table").forEach(function (table) {
+      var box = table.parentElement;
+      while (box && !/auto|scroll/.test(getComputedStyle(box).overflowX)) {
+        if (box.classList.contains("md-typeset")) { return; }
+        box = box.parentElement;
+      }
+      if (!box || box.getAttribute("role") === "region" || box.scrollWidth <= box.clientWidth) {
+        return;
+      }
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Table, scrolls sideways");
+    });
+  }
+  window.addEventListener("resize", reachableScrolls);
+  window.addEventListener("load", reachableScrolls);
+
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
+    window.document$.subscribe(function () { setUp(); setTimeout(reachableScrolls, 0); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
   } else {

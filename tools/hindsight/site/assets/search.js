@@ -216,6 +216,14 @@
     document.addEventListener("click", function (event) {
       if (!form.contains(event.target)) { list.hidden = true; }
     });
+    // the keyboard: Tab out of the box and its results closes them; Escape on a result
+    // closes them and puts the cursor back in the box
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) { list.hidden = true; }
+    });
+    list.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { input.focus(); list.hidden = true; }
+    });
   }
 
   function typing(target) {
