@@ -313,7 +313,10 @@ class Indexer:
         assert self.process.stdout is not None
         pending = b""
         while True:
-            chunk = self.process.stdout.read1(1 << 16)
+            try:
+                chunk = self.process.stdout.read1(1 << 16)
+            except (ValueError, OSError):  # the pipe was closed by a build that stopped
+                break
             if not chunk:
                 break
             pending += chunk
