@@ -182,3 +182,24 @@ def test_wording_in_any_case_gets_past_the_prefilter(
 )
 def test_the_accountability_frames_the_rule_documents(text: str, kind: str | None) -> None:
     assert [hit.kind for hit in find(text)] == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize(
+    "text", ["The fault is Ottoline's alone.", "The blunder that broke billing was Amara's."]
+)
+def test_a_fault_owned_after_a_copula_is_the_owners(text: str) -> None:
+    """The owner is read after the last copula (the reader stopped with an AttributeError)."""
+    assert [hit.kind for hit in find(text)] == ["fault"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The service was broken by Redis.",
+        "The database was wiped by Terraform.",
+        "The cluster was taken down by Friday's deploy.",
+    ],
+)
+def test_a_by_phrase_that_names_no_person_is_no_finding(text: str) -> None:
+    """No finding, where there was one with no kind, which no code or message could be given."""
+    assert find(text) == []
