@@ -88,11 +88,11 @@ def test_material_markup_is_kept() -> None:
 
 
 def test_an_author_cannot_take_the_sites_own_ids_and_classes() -> None:
-    """Material's (md-…, __…), the plugin's (hs-…, and the heading it adds), or ids not shaped
+    """Material's (__…), the plugin's (hs-search…, and the heading it adds), or ids not shaped
     as Markdown makes them: `<div id="hs-search">` would stop the search box being made."""
     html = (
         '<div id="hs-search" class="hs-card md-header md-typeset">a</div>'
-        '<h2 id="__md_scope">b</h2><span id="__drawer">c</span><p id="MD-sidebar">d</p>'
+        '<h2 id="__md_scope">b</h2><span id="__drawer">c</span><p id="HS-search-page">d</p>'
         '<h2 id="related-incidents">e</h2><a name="hs-incidents" href="#x">f</a>'
         '<p id="x y">g</p><p id=\'"a\'>h</p><p class="md-nav__link hs-status--approved">i</p>'
     )
@@ -100,9 +100,20 @@ def test_an_author_cannot_take_the_sites_own_ids_and_classes() -> None:
         '<a class="hs-ticket" href="#t">PLAT-1</a>'  # the plugin's link of a ticket, in the body
     )
     clean = sanitize(html)
-    for gone in ("hs-", "md-", "MD-", "__", "related-incidents", "name=", 'id="x', "id=", "class="):
+    for gone in ("hs-", "md-", "HS-", "__", "related-incidents", "name=", 'id="x', "id=", "class="):
         assert gone not in clean, (gone, clean)
     assert all(c in clean for c in "abcdefghi")
+
+
+def test_an_authors_heading_that_only_looks_like_a_site_id_keeps_its_id() -> None:
+    """`## HS-2 rollout`, `## Md_5 digests` or a heading in the page that merely begins like
+    one of the site's ids keeps its id, so the table of contents and permalinks reach it."""
+    import markdown
+
+    text = "## HS-2 rollout\n\n## Md_5 digests\n\n## Related incidents of May\n\n## hs-search tips"
+    clean = sanitize(markdown.markdown(text, extensions=["toc"]))
+    for kept in ("hs-2-rollout", "md_5-digests", "related-incidents-of-may", "hs-search-tips"):
+        assert f'id="{kept}"' in clean, (kept, clean)
 
 
 def test_markdowns_own_ids_and_classes_and_an_authors_prefixed_ones_are_kept() -> None:

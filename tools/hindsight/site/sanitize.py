@@ -120,9 +120,13 @@ _SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: an id or link name as Python-Markdown makes them: heading slugs (also Unicode ones), footnotes
 _MARKDOWN_ID = re.compile(r"[\w][\w:.-]*")
-#: ids that are the site's: Material's (md-…, __md_scope, __drawer…), the plugin's (hs-…) and
+#: ids the page itself relies on, exactly (an author's ``## HS-2 rollout`` or ``## Md_5 digests``
+#: keeps its id): Material's all begin with ``__`` (``__drawer``, ``__search``, ``__nav_1``,
+#: ``__palette_0``, ``__md_scope``…); the plugin's are those its pages and scripts look up, and
 #: the heading it adds to an incident's page
-_SITE_ID = re.compile(r"(?:md|hs)[-_]|__|related-incidents$", re.IGNORECASE)
+_SITE_ID = re.compile(
+    r"__|(?:hs-search|hs-search-page|hs-incidents|related-incidents)$", re.IGNORECASE
+)
 #: classes that Markdown's extensions give (and Material styles): admonitions and their kinds,
 #: permalinks, footnotes, task lists, code blocks
 _CLASSES = frozenset(
