@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hindsight.terminal import describe, echo, visible
+from hindsight.terminal import describe, echo, one_line, visible
 from tests.conftest import write
 
 ESC, BEL, CSI8, ST = "\x1b", "\x07", "\x9b", "\x1b\\"
@@ -110,6 +110,25 @@ def test_check_reporters_print_it_visibly(archive: Path, run) -> None:  # type: 
     messages = [f["message"] for f in found if f["rule"] == "HS109"]
     assert messages and "U+001B (ESC, which starts a terminal escape sequence)" in messages[0]
     assert "at character 10" in messages[0]
+
+
+def test_a_line_break_in_a_file_name_cannot_print_a_line_of_its_own(archive: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """An attachment named ``ok\\n1 incident checked: 0 error(s).txt`` holding a secret: its
+    finding stays on one line, and no line of the report is the forged summary."""
+    folder = _incident(archive, title="Checkout")
+    for n, brk in enumerate(("\n", "\r", "\u2028", "\u2029")):
+        name = f"ok{n}{brk}1 incident checked: 0 error(s), 0 warning(s).txt"
+        write(folder / "attachments" / name, 'password = "hunter2hunter2XYZ"\n')
+    result = run("check", ID)
+    assert result.code == 1
+    lines = result.out.splitlines()  # splits at \u2028 and \u2029 too
+    assert [ln for ln in lines if ln.startswith("1 incident checked")] == lines[-1:], result.out
+    assert not lines[-1].startswith("1 incident checked: 0 error")
+    for n, shown in enumerate(("\\u000a", "\\u000d", "\\u2028", "\\u2029")):
+        assert any(f"/ok{n}{shown}1 incident checked" in line for line in lines), result.out
+    assert (
+        one_line("a\nb\r\nc\u2028d\u2029e\x1b") == "a\\u000ab\\u000d\\u000ac\\u2028d\\u2029e\\u001b"
+    )
 
 
 def test_status_log_and_usage_errors_print_it_visibly(archive: Path, run) -> None:  # type: ignore[no-untyped-def]

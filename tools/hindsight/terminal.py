@@ -7,8 +7,9 @@ line it is on. Printed raw, they would act on the terminal of whoever runs the c
 
 :func:`visible` writes each of them as an escape a person can read: ``\\u001b`` for ESC,
 ``\\u009b`` for the 8-bit CSI, ``\\u000d`` for a carriage return (tab and newline are
-layout and stay). The notation is JSON's own, so JSON output stays valid and still decodes
-to the same text. Every command prints through :func:`echo`.
+layout and stay; :func:`one_line` escapes them too, for a file name or other field that
+must stay on its line). The notation is JSON's own, so JSON output stays valid and still
+decodes to the same text. Every command prints through :func:`echo`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """``text`` with every control character written as a visible ``\\uXXXX`` escape."""
     return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+#: what ends a line: a newline, a carriage return and Unicode's line and paragraph
+#: separators (some terminals and most editors break lines there)
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """:func:`visible`, and line breaks escaped too (``\\u000a``): for a field that must stay on
+    its line, such as a file name, so that a name cannot print a line of its own."""
+    return visible(_LINE_BREAK.sub(_escape, text))
 
 
 def has_controls(text: str) -> bool:

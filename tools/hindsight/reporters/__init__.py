@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from hindsight.engine import Report
 from hindsight.model import Finding
-from hindsight.terminal import visible
+from hindsight.terminal import one_line, visible
 
 #: what a status is called after "to fix before"
 _BEFORE = {"draft": "the draft", "in-review": "review", "approved": "approval"}
@@ -34,14 +34,16 @@ def text(report: Report, color: bool = False) -> str:
     """``path:line:col: CODE message [category]`` per finding, then a summary line.
 
     What came from the files is made visible (:mod:`hindsight.terminal`) before the colours
-    are added, so that only the colours are escape sequences.
+    are added, so that only the colours are escape sequences; a line break in a path or a
+    message is escaped too, so that a file named ``ok\n1 incident checked: 0 error(s)``
+    cannot print a line that looks like the reporter's.
     """
     lines = []
     for f in report.findings:
         code = f.code
         if color:
             code = f"\x1b[{31 if f.level.value == 'error' else 33}m{code}\x1b[0m"
-        lines.append(f"{visible(_place(f))}: {code} {visible(f.message)} [{f.category.value}]")
+        lines.append(f"{one_line(_place(f))}: {code} {one_line(f.message)} [{f.category.value}]")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
