@@ -54,6 +54,35 @@ def test_training_again_writes_the_shipped_weights(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("data", ["checkout", "elsewhere"])
+def test_training_without_the_train_extra_or_the_data_says_what_to_do(
+    tmp_path: Path, data: str
+) -> None:
+    """numpy, scipy and scikit-learn unimportable (the extra not installed), and, outside a
+    source checkout, no labelled data: one line each naming the fix, exit 2, no traceback."""
+    script = """
+import runpy, sys
+for name in ("numpy", "scipy", "sklearn"):
+    sys.modules[name] = None
+sys.argv = ["train", *sys.argv[1:]]
+runpy.run_module("hindsight.language.train", run_name="__main__")
+"""
+    out = tmp_path / "weights.json"
+    args = ["--out", str(out)] + (["--data", str(tmp_path)] if data == "elsewhere" else [])
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+    lines = done.stderr.splitlines()
+    assert "training needs numpy" in lines[-1] and "pip install -e '.[train]'" in lines[-1]
+    if data == "elsewhere":
+        assert len(lines) == 2 and str(tmp_path) in lines[0], lines
+        assert "source checkout" in lines[0] and "--data" in lines[0]
+    else:
+        assert len(lines) == 1, lines
+
+
 def test_scoring_needs_only_the_standard_library_and_reads_the_weights_once_needed() -> None:
     """A sentence that names no one never loads the weights; one that does, with numpy and
     scikit-learn unimportable, is scored all the same."""

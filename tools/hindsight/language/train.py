@@ -242,6 +242,28 @@ def report(data: Path, apart: str | None = None) -> None:
         print(f"false alarms {flagged[clean].mean():.3f}")
 
 
+def _cannot_train(data: Path) -> list[str]:
+    """Why training cannot start here, one line a reason: the ``train`` extra not installed, or
+    no labelled data (they are the source checkout's tests, not part of the package)."""
+    problems = []
+    if not any(data.glob("blame-tune*.tsv")):
+        problems.append(
+            f"no labelled sentences (blame-tune*.tsv) in {data}: training reads them from "
+            "tests/language/data of a source checkout of Hindsight; run it there, after "
+            "pip install -e '.[train]', or name the folder with --data FOLDER"
+        )
+    try:
+        import numpy  # noqa: F401
+        import scipy.sparse  # noqa: F401
+        import sklearn.linear_model  # noqa: F401
+    except ImportError as error:
+        problems.append(
+            f"training needs {error.name or 'numpy, scipy and scikit-learn'}, which is not "
+            "installed: pip install -e '.[train]' in a source checkout of Hindsight"
+        )
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -258,6 +280,11 @@ def main() -> int:
         help=f"write {BACKGROUND_FILE} again from the project's prose first",
     )
     args = parser.parse_args()
+    problems = _cannot_train(args.data)
+    for problem in problems:
+        print(f"hindsight.language.train: error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     if args.background:
         sentences_ = read_background(ROOT)
         (args.data / BACKGROUND_FILE).write_text("\n".join(sentences_) + "\n", encoding="utf-8")
