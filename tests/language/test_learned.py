@@ -137,6 +137,13 @@ def test_a_probable_finding_quotes_the_words_that_weigh_most() -> None:
         ("", "We removed the blame from the earlier draft of this postmortem."),
         ("", "The deploy tool restarted every pod at once."),
         ("", "Amara ran the migration because the release checklist listed it as the next step."),
+        # the state of a component its name makes look like a person's: no warning
+        ("", "Mempool is back to zero."),
+        ("", "Bifrost is empty again."),
+        ("", "Heimdall is back to zero."),
+        ("", "The Bifrost queue was empty again by 02:10."),
+        # ... but a person in sight, or a judgement rather than a state, is read as before
+        ("error", "Brannigan is careless, and Heimdall is back to zero because of it."),
     ],
 )
 def test_examples_hold_their_level(level: str, sentence: str) -> None:

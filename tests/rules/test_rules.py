@@ -93,6 +93,19 @@ def test_probable_blame_is_a_warning_that_never_blocks(check: Check) -> None:
     assert sure[0].message.startswith('blameful wording "Lee forgot to"')
 
 
+def test_no_warning_on_a_heading_a_table_row_or_a_components_state(check: Check) -> None:
+    """A heading or table row is no sentence to warn on, and a component with a name like a
+    person's ("Mempool is back to zero") is no person; a rule's sure finding there stands."""
+    body = BODY + (
+        "\n## Root Cause of the Outage\n\nMempool is back to zero.\n\n"
+        f"Bifrost is empty again.\n\nHeimdall is back to zero.\n\n### {PROBABLE}\n\n"
+        f"| Note | {PROBABLE} |\n| --- | --- |\n"
+    )
+    assert check(body=body) == []
+    sure = check(body=BODY + "\n## Lee forgot to renew the certificate\n")
+    assert [(f.code, f.level.value) for f in sure] == [("HS301", "error")]
+
+
 def test_the_warning_threshold_and_the_ignore_comment_govern_warnings(check: Check) -> None:
     body = BODY + f"\n{PROBABLE}\n"
     assert check(body=body, config="blame:\n  warning_threshold: 1\n") == []

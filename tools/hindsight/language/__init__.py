@@ -137,10 +137,15 @@ def weigh(
         if not links and (warn_at >= 1 or not learned.worth_reading(masked, begin, end)):
             continue
         p, toks, feats = learned.opinion(masked[begin:end])
+        # a warning is not given on the state of a thing named like a person ("Mempool is
+        # back to zero"): only a sure finding
+        thing = learned.a_things_state(masked, begin, end)
         for found in sorted(links, key=lambda h: (h.start, -h.end)):
-            if p >= DISMISS_AT:
+            if p >= DISMISS_AT and not (thing and p < CONFIRM_AT):
                 add(Hit(found.start, found.end, found.kind, p >= CONFIRM_AT, p))
-        if not links and p >= warn_at and learned.MIN_TOKENS <= len(toks) <= learned.MAX_TOKENS:
+        if links or thing:
+            continue
+        if p >= warn_at and learned.MIN_TOKENS <= len(toks) <= learned.MAX_TOKENS:
             start, stop = learned.strongest(toks)
             add(Hit(begin + start, begin + stop, learned.kind(feats), False, p))
     for phrase in phrases:

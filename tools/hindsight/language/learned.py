@@ -78,6 +78,30 @@ def worth_reading(text: str, begin: int, end: int) -> bool:
     )
 
 
+#: a capitalised word made the subject of a copula that tells a state: "Mempool is back to
+#: zero", "Bifrost was empty again", "Heimdall is healthy"; a component, whatever its name
+_STATE_SUBJECT = re.compile(
+    r"\s*(?:the\s+)?([A-Z][\w-]*)\s+(?:is|was|are|were|(?:has|have|had)\s+been)\s+"
+    r"(?:(?:now|still|again|finally|fully|mostly|almost|all|completely|back)\s+)*"
+    r"(?:back|empty|zero|healthy|unhealthy|up|down|full|green|red|stable|fine|ok|okay|"
+    r"online|offline|available|unavailable|idle|stale|degraded|running|stopped|drained|"
+    r"draining|recovered|restored|clear|clean|normal|nominal|saturated|overloaded|"
+    r"read-only|live|gone|responsive|unresponsive|reachable|unreachable|at\s+<?\d|at\s+capacity)\b"
+)
+
+
+def a_things_state(text: str, begin: int, end: int) -> bool:
+    """Whether the sentence ``text[begin:end]`` tells the state of a thing, not what a person
+    did: its subject a capitalised word no one is known by (``Mempool``, not ``Amara``) before
+    a copula and a state ("is back to zero", "was empty"), and no other person in sight. The
+    second opinion reads any unknown capitalised word as a person; this overrules it for a
+    warning (a rule's sure finding stands)."""
+    match = _STATE_SUBJECT.match(text, begin, end)
+    if match is None or name_strength(match.group(1)) >= 2:
+        return False
+    return PERSON_HINT.search(text, match.end(1), end) is None
+
+
 @functools.lru_cache(maxsize=1)
 def classes() -> dict[str, str]:
     """Each one-word form of the lexicon and of the people's nouns -> its class.

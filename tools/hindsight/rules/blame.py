@@ -12,6 +12,7 @@ and pasted chat logs are other people's words and are not read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from hindsight.config import Settings
@@ -119,6 +120,10 @@ def message(text: str, hit: Hit) -> str:
     return f'blameful wording "{phrase}" ({what}): {rewrite}'
 
 
+#: a heading or a table row: a line the second opinion's warnings are not given on
+_LAYOUT = re.compile(r" {0,3}(?:#{1,6}(?:\s|$)|\|)")
+
+
 @per_incident
 def scan(incident: Incident, ctx: CheckContext) -> list[Finding]:
     """Every blame finding in the title, body and timeline, in one pass shared by the five rules."""
@@ -129,7 +134,7 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     names = people_names(ctx.settings, incident)
     settings = ctx.settings
 
-    def report(path: str, text: str, place: object) -> Iterator[Finding]:
+    def report(path: str, text: str, place: object, layout: bool = False) -> Iterator[Finding]:
         for hit in weigh(
             text,
             names,
@@ -137,6 +142,8 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
             settings.blame_allow,
             settings.blame_warning_threshold,
         ):
+            if layout and not hit.sure:
+                continue  # a heading or a table row is no sentence to warn on, only to flag
             line, column = place(hit.start)  # type: ignore[operator]
             code = CODES[hit.kind]
             yield Finding(
@@ -154,8 +161,11 @@ def _scan(incident: Incident, ctx: CheckContext) -> Iterator[Finding]:
     if isinstance(title, str):
         line = incident.key_lines.get("title", 1)
         yield from report(incident.postmortem_path, title, lambda offset, line=line: (line, None))
+    lines = incident.body.split("\n")
     for paragraph in body_prose(incident, quotes=False):
-        yield from report(incident.postmortem_path, paragraph.text, paragraph.place)
+        first = lines[paragraph.starts[0][1] - incident.body_line]
+        layout = _LAYOUT.match(first) is not None
+        yield from report(incident.postmortem_path, paragraph.text, paragraph.place, layout)
     for event in incident.timeline:
         yield from report(
             incident.timeline_path, event.text, lambda offset, line=event.line: (line, None)
