@@ -179,9 +179,23 @@ def html_parts(page: str) -> tuple[str, list[str]]:
 
 
 def values_view(values: list[str]) -> str:
-    """Attributes' values as their reader (a tooltip, a link) sees them, one a line."""
+    """Attributes' values as their reader (a tooltip, a link) sees them, one a line; a value
+    with percent-escapes also as the address bar shows it (``%41%4B…``, ``2026%2D07…``)."""
     joined = "\n".join(values)
-    return _plain(html.unescape(joined) if "&" in joined else joined)
+    joined = html.unescape(joined) if "&" in joined else joined
+    return _plain(_unescaped(joined))
+
+
+def _unescaped(text: str) -> str:
+    """``text``, then its percent-escaped lines unescaped (``+`` a space) when that differs."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote_plus
+
+    extra = [
+        plain for line in text.split("\n") if "%" in line and (plain := unquote_plus(line)) != line
+    ]
+    return "\n".join([text, *extra]) if extra else text
 
 
 def _attributes(html_text: str) -> list[str]:
@@ -192,16 +206,18 @@ def _attributes(html_text: str) -> list[str]:
 def markdown_view(line: str) -> str:
     """One line of Markdown as the page shows it: tags and emphasis marks gone, entities
     decoded, attributes' values after the text (close enough to find where in the source a
-    published text comes from)."""
+    published text comes from), then the line percent-unescaped when that differs (a link's
+    address as the address bar shows it)."""
     values = _attributes(line) if "=" in line else []
     line = _ANY_INLINE_TAG.sub("", line)
     line = _TAG.sub(" ", line)
     line = " ".join([_MARKDOWN_MARKS.sub("", line), *values])
-    return _plain(html.unescape(line) if "&" in line else line)
+    line = html.unescape(line) if "&" in line else line
+    return _plain(_unescaped(line).replace("\n", " "))
 
 
 #: what :func:`markdown_view` may change in a line; a line without any is shown as written
-_MARKUP = re.compile(r"[<&*`\\~]|[^\x00-\x7f]|(?<!\w)_|_(?!\w)")
+_MARKUP = re.compile(r"[<&*`\\~]|[^\x00-\x7f]|(?<!\w)_|_(?!\w)|%[0-9A-Fa-f]{2}")
 
 
 def source_view(text: str) -> str | None:
