@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.canaries import CANARIES
 from tests.conftest import git, write
-from tests.site.conftest import BODY, make_incident
+from tests.site.conftest import BODY, docx_with, make_incident, pdf_with
 
 KEY = next(c for c in CANARIES if c.kind == "aws-access-key-id").value
 PASSWORD = next(c for c in CANARIES if c.kind == "command-line-password")
@@ -41,6 +41,24 @@ def test_a_secret_in_an_attachment_is_found_however_it_is_stored(archive: Path, 
     assert "HS807 this looks like a password on a command line" in out
     assert f"{where}{KEY}.txt:1:1: HS807 its name holds an AWS access key id" in out
     assert KEY not in out.replace(f"{where}{KEY}.txt", "") and PASSWORD.value not in out
+
+
+def test_a_secret_or_a_restricted_id_in_a_pdf_or_a_word_document_is_found(  # type: ignore[no-untyped-def]
+    archive: Path, run
+) -> None:
+    make_incident(archive, SECRET_ID, visibility="restricted", title=SECRET_TITLE)
+    folder = make_incident(archive, "2026-11-20-documents")
+    write(folder / "attachments" / "dash.pdf", pdf_with(f"key {KEY}"))
+    write(folder / "attachments" / "notes.docx", docx_with(f"key {KEY}"))
+    write(folder / "attachments" / "other.docx", docx_with(f"see {SECRET_ID}"))
+    result = run("check", "--no-cache")
+    out = result.out
+    assert result.code == 1, result.err
+    where = "incidents/2026-11-20-documents/attachments/"
+    for name in ("dash.pdf", "notes.docx"):
+        assert re.search(rf"{where}{name}:\d+:\d+: HS807 this looks like an AWS access key", out)
+    assert re.search(rf"{where}other.docx:\d+:\d+: HS810 names the restricted incident", out)
+    assert KEY not in out
 
 
 def test_a_secret_split_by_markup_in_a_docs_page_is_found_at_its_line(archive: Path, run) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ import pytest
 
 from tests.canaries import CANARIES
 from tests.conftest import write
-from tests.site.conftest import BODY, Build, BuildFailed, make_incident
+from tests.site.conftest import BODY, Build, BuildFailed, docx_with, make_incident, pdf_with
 
 pytestmark = pytest.mark.slow
 KEY = next(c for c in CANARIES if c.kind == "aws-access-key-id").value
@@ -116,6 +116,25 @@ def test_attachments_are_read_however_they_are_stored(tmp_path: Path, build: Bui
         f"in the file's name: an AWS access key id (20 characters), published in {where}" in message
     )
     assert KEY not in message.replace(f"{where}{KEY}.txt", "")
+
+
+def test_a_pdf_or_a_word_document_with_a_key_or_a_restricted_id_fails_the_build(
+    tmp_path: Path, build: Build
+) -> None:
+    """A PDF keeps its page's text in a compressed stream, a Word document splits a word across
+    runs: neither shows the key to a plain reading; their reader sees it whole."""
+    make_incident(tmp_path, SECRET_ID, visibility="restricted", title=SECRET_TITLE)
+    folder = make_incident(tmp_path, "2026-11-20-documents")
+    write(folder / "attachments" / "dash.pdf", pdf_with(f"key {KEY}"))
+    write(folder / "attachments" / "notes.docx", docx_with(f"key {KEY}"))
+    write(folder / "attachments" / "other.docx", docx_with(f"see {SECRET_ID}"))
+    message = _fails(build)
+    where = "incidents/2026-11-20-documents/attachments/"
+    for name in ("dash.pdf", "notes.docx"):
+        assert f"{where}{name}:" in message and "an AWS access key id (20 characters)" in message
+    assert f"{where}other.docx:" in message
+    assert f"names the restricted incident {SECRET_ID}, published in {where}other.docx" in message
+    assert KEY not in message
 
 
 def test_a_restricted_incident_named_in_an_attachment_fails_the_build(
