@@ -131,3 +131,60 @@ def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Build:
         return site
 
     return _build
+
+
+def pdf_with(text: str) -> bytes:
+    """A minimal valid one-page PDF whose page shows ``text``, split in two strings of a TJ
+    array, in a Flate-compressed content stream (as PDF writers store a page's text)."""
+    import zlib
+
+    half = len(text) // 2
+    content = f"BT /F1 12 Tf 72 712 Td [({text[:half]}) -20 ({text[half:]})] TJ ET\n".encode()
+    stream = zlib.compress(content)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+
+
+def docx_with(text: str) -> bytes:
+    """A minimal Word document whose one paragraph is ``text`` split across two runs (the
+    second in bold), as Word stores a word it formatted in part."""
+    import io
+    import zipfile
+
+    half = len(text) // 2
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{w}">'
+        f"<w:body><w:p><w:r><w:t>{text[:half]}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr>"
+        f"<w:t>{text[half:]}</w:t></w:r></w:p></w:body></w:document>"
+    )
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()

@@ -17,7 +17,7 @@ import pytest
 
 from tests.canaries import CANARIES
 from tests.conftest import write
-from tests.site.conftest import BODY, Build, BuildFailed, make_incident
+from tests.site.conftest import BODY, Build, BuildFailed, docx_with, make_incident, pdf_with
 
 pytestmark = pytest.mark.slow
 KEY = next(c for c in CANARIES if c.kind == "aws-access-key-id").value
@@ -118,6 +118,25 @@ def test_attachments_are_read_however_they_are_stored(tmp_path: Path, build: Bui
     assert KEY not in message.replace(f"{where}{KEY}.txt", "")
 
 
+def test_a_pdf_or_a_word_document_with_a_key_or_a_restricted_id_fails_the_build(
+    tmp_path: Path, build: Build
+) -> None:
+    """A PDF keeps its page's text in a compressed stream, a Word document splits a word across
+    runs: neither shows the key to a plain reading; their reader sees it whole."""
+    make_incident(tmp_path, SECRET_ID, visibility="restricted", title=SECRET_TITLE)
+    folder = make_incident(tmp_path, "2026-11-20-documents")
+    write(folder / "attachments" / "dash.pdf", pdf_with(f"key {KEY}"))
+    write(folder / "attachments" / "notes.docx", docx_with(f"key {KEY}"))
+    write(folder / "attachments" / "other.docx", docx_with(f"see {SECRET_ID}"))
+    message = _fails(build)
+    where = "incidents/2026-11-20-documents/attachments/"
+    for name in ("dash.pdf", "notes.docx"):
+        assert f"{where}{name}:" in message and "an AWS access key id (20 characters)" in message
+    assert f"{where}other.docx:" in message
+    assert f"names the restricted incident {SECRET_ID}, published in {where}other.docx" in message
+    assert KEY not in message
+
+
 def test_a_restricted_incident_named_in_an_attachment_fails_the_build(
     tmp_path: Path, build: Build
 ) -> None:
@@ -159,6 +178,58 @@ def test_a_restricted_title_hidden_by_markup_or_entities_fails_the_build(
         assert f"{page}:{line}: {what} of the restricted incident {SECRET_ID}" in message
     line = _line(path, "See <abbr")
     assert f"{page}:{line}: names the restricted incident {SECRET_ID}" in message
+
+
+def _addresses() -> list[str]:
+    """A restricted title written as a wiki address (``_``, ``+``, ``%20`` for its spaces), its
+    id and a key percent-escaped character by character."""
+    addresses = [
+        f"https://wiki.example.com/Postmortems/{SECRET_TITLE.replace(' ', space)}"
+        for space in ("_", "+", "%20")
+    ]
+    addresses.append(f"https://wiki.example.com/{SECRET_ID.replace('-', '%2D')}")
+    addresses.append("https://grafana.example.com/?k=" + "".join(f"%{ord(c):02X}" for c in KEY))
+    return addresses
+
+
+def test_a_restricted_title_or_id_or_a_key_in_a_link_address_fails_the_build(
+    tmp_path: Path, build: Build
+) -> None:
+    """Each address alone in a page refuses the build, naming its line (by the gate before the
+    pages are written, or by the last pass)."""
+    make_incident(tmp_path, SECRET_ID, visibility="restricted", title=SECRET_TITLE)
+    page = "incidents/2026-11-20-public/postmortem.md"
+    for n, address in enumerate(_addresses()):
+        folder = make_incident(
+            tmp_path, "2026-11-20-public", body=_body(f"Link {n}: [it]({address}).")
+        )
+        with pytest.raises(BuildFailed) as failed:
+            build()
+        message = str(failed.value)
+        line = _line(folder / "postmortem.md", f"Link {n}:")
+        assert f"{page}:{line}:" in message, (n, message)
+        assert KEY not in message
+
+
+def test_the_last_pass_reads_a_link_address_as_the_address_bar_shows_it(tmp_path: Path) -> None:
+    """What the gates upstream catch, the last pass catches alone, in a published page's href."""
+    from hindsight.mentions import Hidden, names
+    from hindsight.site.published import Sources, problems
+
+    finder = names([Hidden(SECRET_ID, SECRET_TITLE)])
+    title = f"repeats the title of the restricted incident {SECRET_ID}"
+    expected = [title] * 3 + [
+        f"names the restricted incident {SECRET_ID}",
+        "an AWS access key id (20 characters)",
+    ]
+    site = tmp_path / "site"
+    for address, what in zip(_addresses(), expected, strict=True):
+        write(site / "page" / "index.html", f'<p><a href="{address}">it</a></p>\n')
+        found = problems(site, Sources(), finder)
+        assert f"site/page/index.html: {what}, published in page/index.html" in found, address
+        assert KEY not in "\n".join(found)
+    write(site / "page" / "index.html", '<p><a href="https://wiki.example.com/x%20y">it</a></p>\n')
+    assert problems(site, Sources(), finder) == []
 
 
 def test_what_an_author_silenced_is_published_and_a_fragment_is_read(

@@ -92,11 +92,32 @@ def test_placeholders_on_a_command_line_are_not_secrets(command: str, placeholde
         "Basic authentication was turned off.",
         "Authorization: Basic " + __import__("base64").b64encode(b"app:<password>").decode(),
         f"The access key {'AKIA' + 'CANARYHINDSIGHT7'} was used by commit {'deadbeef' * 5}.",
+        "pg_dump --password --host db1 app > app.sql",  # the next option is no password
+        "mysql --password --user=root orders",
+        "openssl enc -d -aes256 -pass env:BACKUP_KEY -in backup.enc",  # openssl's sources
+        "openssl enc -d -aes256 -pass file:/etc/backup.key -in backup.enc",
+        "openssl enc -d -aes256 -pass fd:3 -in backup.enc",
+        "openssl enc -d -aes256 -pass stdin -in backup.enc",
     ],
 )
 def test_command_lines_without_a_password_are_not_secrets(line: str) -> None:
     kinds = {s.kind.id for s in leaks.scan(line)}
     assert not kinds - {"aws-access-key-id", "authorization-header"}, line
+
+
+def test_an_openssl_literal_password_is_a_secret() -> None:
+    line = f"openssl enc -d -aes256 -pass pass:{_PASSWORD} -in backup.enc"
+    assert [s.kind.id for s in leaks.scan(line)] == ["password-option"]
+
+
+def test_the_aws_documentation_example_keys_are_not_secrets() -> None:
+    """The key pair in AWS's documentation (gitleaks allows it too); a real key id beside it is."""
+    key_id = "AKIAIOSFODNN7" + "EXAMPLE"
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
+    assert leaks.scan(f"aws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n") == []
+    assert leaks.scan(f"export AWS_ACCESS_KEY_ID={key_id} AWS_SECRET_ACCESS_KEY={secret}") == []
+    other = "AKIA" + "CANARYHINDSIGHT7"
+    assert [s.kind.id for s in leaks.scan(f"aws_access_key_id = {other}")] == ["aws-access-key-id"]
 
 
 def test_a_private_key_block_is_redacted_to_its_end_line() -> None:

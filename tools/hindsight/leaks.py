@@ -356,7 +356,10 @@ KINDS: tuple[Kind, ...] = (
     _kind(
         "password-option",
         "a password after a command-line option",
-        r"(?i)(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|pass|pwd)\s+[\"']?(?P<value>[^\s\"'`,;)\]}>]{4,128})",
+        # the value is no next option (--password --host db1 prompts), nor openssl's sources
+        # env:, file:, fd: and stdin (only its pass: carries the password itself)
+        r"(?i)(?<![\w-])--?(?:[a-z]+-)*(?:password|passwd|pass|pwd)\s+[\"']?"
+        r"(?!-|(?:env|file|fd):|stdin\b)(?P<value>[^\s\"'`,;)\]}>]{4,128})",
         ["pass", "pwd"],
         "password",
     ),
@@ -466,6 +469,11 @@ def _common_words() -> frozenset[str]:
     return common_words()
 
 
+#: AWS's documentation keys (AKIAIOSFODNN7EXAMPLE and a secret ending EXAMPLEKEY): gitleaks
+#: allows them, and so does this scanner
+_AWS_EXAMPLE = re.compile(r"EXAMPLE(?:KEY)?$")
+
+
 def _looks_secret(kind: Kind, value: str, line: str = "") -> bool:
     """Whether the value of a kind that is not sure by its shape alone is a secret."""
     if kind.check == "basic":
@@ -571,6 +579,8 @@ def scan_line(line: str) -> Iterator[tuple[Kind, int, int]]:
         for match in kind.pattern.finditer(line):
             start, end = match.span(group)
             if kind.check and not _looks_secret(kind, line[start:end], line):
+                continue
+            if kind.id.startswith("aws-") and _AWS_EXAMPLE.search(line[start:end]):
                 continue
             if any(start in r or match.start() in r for r in taken):
                 continue

@@ -70,12 +70,24 @@ class Names(NamedTuple):
             line += lowered.count("\n", counted, start)
             counted = start
             column = start - lowered.rfind("\n", 0, start)
-            hidden, by = self.by_key[_key(match.group(0))]
+            found = self.by_key.get(_key(match.group(0)))
+            if found is None:  # a title written as an address: Order_export_links, Order%20export
+                loose = _loose(match.group(0))
+                found = next(v for k, v in self.by_key.items() if _loose(k) == loose)
+            hidden, by = found
             yield Mention(line, column, hidden, by)
 
 
 def _key(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def _loose(text: str) -> str:
+    """``text`` as a key with what an address writes a space with (``_``, ``+``, ``%20``) a space."""
+    return " ".join(_ADDRESS_SPACE.sub(" ", text.lower()).split())
+
+
+_ADDRESS_SPACE = re.compile(r"[_+]|%20")
 
 
 def names(hidden: Iterable[Hidden]) -> Names:
@@ -99,7 +111,8 @@ def names(hidden: Iterable[Hidden]) -> Names:
 
 def _trie(keys: list[str]) -> str:
     """A pattern matching any of ``keys`` (longest first where one starts another); a space
-    in a key matches any run of spaces and line breaks."""
+    in a key matches any run of spaces, line breaks and the marks a link address writes a space
+    with (``_``, ``+``, ``%20``: ``wiki/Order_export_links``)."""
     groups: dict[str, list[str]] = {}
     ends = False
     for key in keys:
@@ -107,7 +120,10 @@ def _trie(keys: list[str]) -> str:
             groups.setdefault(key[0], []).append(key[1:])
         else:
             ends = True
-    branches = [(r"\s+" if c == " " else re.escape(c)) + _trie(rest) for c, rest in groups.items()]
+    branches = [
+        (r"(?:[\s_+]|%20)+" if c == " " else re.escape(c)) + _trie(rest)
+        for c, rest in groups.items()
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"

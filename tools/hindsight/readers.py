@@ -47,7 +47,8 @@ _DECLARED = re.compile(
 
 def decode(data: bytes, depth: int = 0) -> str:
     """The text of a file as its reader sees it: decompressed (gzip, bzip2, xz, and each member
-    of a zip with its name), decoded by its BOM, its declared encoding, UTF-16 by its NUL bytes,
+    of a zip with its name, an XML member's runs of text joined; a PDF's Flate streams and
+    their strings after the file), decoded by its BOM, its declared encoding, UTF-16 by its NUL bytes,
     else UTF-8 or Windows-1252; NUL bytes dropped."""
     unpacked = _unpacked(data, depth)
     if unpacked is not None:
@@ -74,7 +75,65 @@ def _unpacked(data: bytes, depth: int) -> str | None:
         return _stream(lzma.LZMAFile(_bytes(data)), depth)
     if data[:4] == b"PK\x03\x04":
         return _zip(data, depth)
+    if data[:5] == b"%PDF-":
+        return _pdf(data)
     return None
+
+
+_PDF_STREAM = re.compile(rb"\bstream\r?\n")
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)|<([0-9A-Fa-f\s]*)>", re.DOTALL)
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf(data: bytes) -> str:
+    """A PDF as its reader sees it: the file as it is, then the text of each Flate stream (its
+    strings joined line by line, so that ``[(AK) 20 (IA...)] TJ`` reads as one word) and the
+    stream itself; damaged streams are left unread."""
+    import zlib
+
+    parts, left = [_text(data)], MAX_DECODED
+    for match in _PDF_STREAM.finditer(data):
+        head = data[max(0, match.start() - 1024) : match.start()]  # the stream's dictionary
+        if b"/FlateDecode" not in head[head.rfind(b" obj") + 1 :] or left <= 0:
+            continue
+        end = data.find(b"endstream", match.end())
+        body = data[match.end() : end if end >= 0 else len(data)]
+        try:
+            inner = zlib.decompressobj().decompress(body, left)
+        except zlib.error:
+            continue
+        left -= len(inner)
+        parts += [_pdf_text(inner), _text(inner)]
+    return "\n".join(parts).replace("\0", "")
+
+
+def _pdf_text(content: bytes) -> str:
+    """The strings of a PDF content stream, those on one line joined."""
+    lines = []
+    for line in content.split(b"\n"):
+        strings = [_pdf_string(m.group(0)) for m in _PDF_STRING.finditer(line)]
+        if strings:
+            lines.append(b"".join(strings).decode("latin-1"))
+    return "\n".join(lines)
+
+
+def _pdf_string(token: bytes) -> bytes:
+    if token[:1] == b"<":
+        digits = re.sub(rb"\s", b"", token[1:-1])
+        try:
+            return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+        except ValueError:
+            return b""
+    return re.sub(
+        rb"\\([0-7]{1,3}|.)",
+        lambda m: (
+            bytes([int(m.group(1), 8) & 0xFF])
+            if m.group(1)[:1].isdigit()
+            else _PDF_ESCAPES.get(m.group(1), m.group(1))
+        ),
+        token[1:-1],
+        flags=re.DOTALL,
+    )
 
 
 def _bytes(data: bytes):  # type: ignore[no-untyped-def]
@@ -108,10 +167,26 @@ def _zip(data: bytes, depth: int) -> str | None:
             with archive.open(info) as member:
                 inner = member.read(left)
             left -= len(inner)
-            parts.append(decode(inner, depth + 1))
+            text = decode(inner, depth + 1)
+            if info.filename.lower().endswith(".xml") and "<" in text:
+                text = _xml_view(text)
+            parts.append(text)
         return "\n".join(parts)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
         return None
+
+
+#: where an office document's XML breaks a line: a paragraph's end, a line break, a tab
+_XML_BREAK = re.compile(r"</(?:\w+:)?p>|<(?:\w+:)?(?:br|tab|cr)\b[^>]*>")
+
+
+def _xml_view(text: str) -> str:
+    """An XML member of an archive (a Word or OpenDocument file's) as its reader sees it: runs
+    of text joined (``<w:r>`` splits a word anywhere), a line per paragraph, then the
+    attributes' values."""
+    values = _attributes(text)
+    joined = _TAG.sub("", _XML_BREAK.sub("\n", _COMMENT.sub("", text)))
+    return html.unescape(joined) + "\n" + "\n".join(values)
 
 
 def _text(data: bytes) -> str:
@@ -179,9 +254,23 @@ def html_parts(page: str) -> tuple[str, list[str]]:
 
 
 def values_view(values: list[str]) -> str:
-    """Attributes' values as their reader (a tooltip, a link) sees them, one a line."""
+    """Attributes' values as their reader (a tooltip, a link) sees them, one a line; a value
+    with percent-escapes also as the address bar shows it (``%41%4B…``, ``2026%2D07…``)."""
     joined = "\n".join(values)
-    return _plain(html.unescape(joined) if "&" in joined else joined)
+    joined = html.unescape(joined) if "&" in joined else joined
+    return _plain(_unescaped(joined))
+
+
+def _unescaped(text: str) -> str:
+    """``text``, then its percent-escaped lines unescaped (``+`` a space) when that differs."""
+    if "%" not in text:
+        return text
+    from urllib.parse import unquote_plus
+
+    extra = [
+        plain for line in text.split("\n") if "%" in line and (plain := unquote_plus(line)) != line
+    ]
+    return "\n".join([text, *extra]) if extra else text
 
 
 def _attributes(html_text: str) -> list[str]:
@@ -192,16 +281,18 @@ def _attributes(html_text: str) -> list[str]:
 def markdown_view(line: str) -> str:
     """One line of Markdown as the page shows it: tags and emphasis marks gone, entities
     decoded, attributes' values after the text (close enough to find where in the source a
-    published text comes from)."""
+    published text comes from), then the line percent-unescaped when that differs (a link's
+    address as the address bar shows it)."""
     values = _attributes(line) if "=" in line else []
     line = _ANY_INLINE_TAG.sub("", line)
     line = _TAG.sub(" ", line)
     line = " ".join([_MARKDOWN_MARKS.sub("", line), *values])
-    return _plain(html.unescape(line) if "&" in line else line)
+    line = html.unescape(line) if "&" in line else line
+    return _plain(_unescaped(line).replace("\n", " "))
 
 
 #: what :func:`markdown_view` may change in a line; a line without any is shown as written
-_MARKUP = re.compile(r"[<&*`\\~]|[^\x00-\x7f]|(?<!\w)_|_(?!\w)")
+_MARKUP = re.compile(r"[<&*`\\~]|[^\x00-\x7f]|(?<!\w)_|_(?!\w)|%[0-9A-Fa-f]{2}")
 
 
 def source_view(text: str) -> str | None:

@@ -17,7 +17,6 @@ from hindsight.mentions import (
     describe,
     docs_pages,
     in_page,
-    in_text,
     plainly_internal,
     restricted,
     without_related,
@@ -164,7 +163,7 @@ def _in_incident(
             continue
         text = data.decode("utf-8", errors="replace")
         if path.name == "postmortem.md":
-            mentions = in_text(hidden, _related_blanked(text))
+            mentions = in_page(hidden, _related_blanked(text))
         else:
             mentions = hidden.find(text)
         label = relative(path, settings.root)
