@@ -239,23 +239,14 @@ def overdue(incidents: Sequence[Incident], settings: Settings, today: date) -> d
     state at the last sync, and an item whose ticket was closed as done is not overdue: it
     is listed apart, to be marked done by the next sync.
     """
-    from hindsight.tracker import load_states
+    from hindsight.tracker import load_states, state_word
 
     states = load_states(settings.root).get("tickets") or {}
     items, closed = [], []
     for row in action_items(incidents, today):
         if not row["overdue"]:
             continue
-        state = states.get(row["ticket"]) if row["ticket"] else None
-        shown = None
-        if isinstance(state, dict):
-            shown = (
-                "open"
-                if state.get("state") != "closed"
-                else "closed"
-                if state.get("completed")
-                else "not planned"
-            )
+        shown = state_word(states.get(row["ticket"])) if row["ticket"] else None
         row = dict(
             row, days_overdue=(today - date.fromisoformat(row["due"])).days, ticket_state=shown
         )

@@ -543,16 +543,12 @@ def action_items_table(items: Sequence[tuple[OpenItem, bool]], data: SiteData, h
 def ticket_state(item: ActionItem, data: SiteData) -> str:
     """The ticket's state at the last sync, as a chip after the ticket (nothing when unknown)."""
     from hindsight.rules.action_items import plain_cell
+    from hindsight.tracker import state_word
 
-    state = (data.tickets.get("tickets") or {}).get(plain_cell(item.ticket))
-    if not isinstance(state, dict):
+    word = state_word((data.tickets.get("tickets") or {}).get(plain_cell(item.ticket)))
+    if word is None:
         return ""
-    if state.get("state") != "closed":
-        word, kind = "open", "open"
-    elif state.get("completed"):
-        word, kind = "closed", "closed"
-    else:
-        word, kind = "not planned", "dropped"
+    kind = "dropped" if word == "not planned" else word
     when = esc(str(data.tickets.get("synced") or ""))
     return (
         f' <span class="hs-ticket-state hs-ticket-{kind}" title="In the tracker on {when}, '

@@ -281,8 +281,6 @@ def carry_out(
     partial: bool = False,
 ) -> dict[str, int]:
     """Open the planned issues, then write tickets, statuses and states; counts of what was done."""
-    import jinja2  # noqa: F401 - fail here, not half-way, if the templates cannot load
-
     from hindsight import templating
 
     env = templating.environment(settings.root)
@@ -451,6 +449,16 @@ def set_cell(line: str, column: int, value: str, step: Step) -> str:
     text = value.replace("|", "\\|")
     cell = f" {text.ljust(room)} " if len(text) <= room else f" {text} "
     return f"{row[:start]}{cell}{row[end:]}{eol}"
+
+
+def state_word(state: object) -> str | None:
+    """How a state ``tickets.json`` recorded reads: open, closed (as done) or not planned;
+    None when it is not a recorded state."""
+    if not isinstance(state, dict):
+        return None
+    if state.get("state") != "closed":
+        return "open"
+    return "closed" if state.get("completed") else "not planned"
 
 
 def load_states(root: Path) -> dict[str, Any]:
