@@ -784,13 +784,8 @@ def actions_sync(archive: Archive, apply_it: bool, no_open: bool, ids: tuple[str
     tracker = tracker_for(settings)
     incidents = _load_all(archive)
     if ids:
-        known = {i.id for i in incidents}
-        for wanted in ids:
-            if wanted not in known:
-                from hindsight.config import suggest
-
-                raise click.UsageError(f"no incident '{wanted}'{suggest(wanted, sorted(known))}")
-        incidents = [i for i in incidents if i.id in ids]
+        chosen = {_incident_folder(archive, wanted).name for wanted in ids}
+        incidents = [i for i in incidents if Path(i.folder).name in chosen]
     missing = tracker.credentials_missing()
     if missing and (apply_it or tracker.name == "Jira"):
         raise HindsightError(f"cannot sync with {tracker.describe()}: {missing}")
